@@ -1,0 +1,53 @@
+//! The crate's error type. Every constructor and loader returns [`Result`]; the error says which
+//! model, which parameter, which value and which rule was broken.
+
+/// Result alias used throughout kexian.
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// Everything that can go wrong when building or using a kexian model.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A scalar parameter broke a rule (e.g. `sigma` must be finite and > 0).
+    #[error("{model}: parameter `{parameter}` = {value} is invalid: must be {rule}")]
+    InvalidParameter {
+        /// Model or routine that rejected the value.
+        model: &'static str,
+        /// Parameter name as it appears in the constructor and in JSON.
+        parameter: &'static str,
+        /// The offending value.
+        value: f64,
+        /// The rule, phrased to follow "must be".
+        rule: &'static str,
+    },
+    /// One element of a list parameter broke a rule.
+    #[error("{model}: `{parameter}[{index}]` = {value} is invalid: must be {rule}")]
+    InvalidElement {
+        /// Model or routine that rejected the value.
+        model: &'static str,
+        /// Name of the list parameter.
+        parameter: &'static str,
+        /// Zero-based position in the list.
+        index: usize,
+        /// The offending value.
+        value: f64,
+        /// The rule, phrased to follow "must be".
+        rule: &'static str,
+    },
+    /// A list parameter that needs at least one element was empty.
+    #[error("{model}: `{parameter}` must not be empty")]
+    Empty {
+        /// Model or routine that rejected the input.
+        model: &'static str,
+        /// Name of the list parameter.
+        parameter: &'static str,
+    },
+    /// Parameters are individually valid but inconsistent with each other.
+    #[error("{model}: {message}")]
+    Inconsistent {
+        /// Model or routine that rejected the input.
+        model: &'static str,
+        /// What is inconsistent, with the values involved.
+        message: String,
+    },
+}

@@ -1,0 +1,110 @@
+//! Geometric claim counts.
+
+use super::table::InverseTable;
+use super::{Frequency, PanjerClass, PanjerKind, pgf_domain};
+use crate::error::Result;
+use crate::numerics::validate;
+use crate::severity::family_params;
+use rand::{Rng, RngExt};
+use serde::{Deserialize, Serialize};
+
+const MODEL: &str = "Geometric";
+
+/// Geometric(β) claim count (*Loss Models* B.2.1.4), the negative binomial with r = 1:
+/// pₖ = β^k/(1+β)^(k+1), P(N ≤ k) = 1 − (β/(1+β))^(k+1), mean β, variance β(1+β);
+/// (a, b, 0) with a = β/(1+β), b = 0.
+///
+/// scipy: `geom(p=1/(1+β), loc=-1)`; R: `dgeom(x, prob=1/(1+β))`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "GeometricParams", into = "GeometricParams")]
+pub struct Geometric {
+    beta: f64,
+    table: Option<InverseTable>,
+}
+
+family_params! {
+    /// JSON parameters of [`Geometric`].
+    GeometricParams for Geometric via Geometric::new {
+        /// Mean β ≥ 0.
+        beta: f64,
+    }
+}
+
+impl Geometric {
+    /// Geometric with mean `beta` ≥ 0.
+    pub fn new(beta: f64) -> Result<Self> {
+        validate::non_negative(MODEL, "beta", beta)?;
+        let table = InverseTable::build(|k| pmf(beta, k), beta);
+        Ok(Self { beta, table })
+    }
+
+    /// Mean β.
+    pub fn beta(&self) -> f64 {
+        self.beta
+    }
+
+    /// ln(β/(1+β)), the log of the common ratio.
+    fn ln_ratio(&self) -> f64 {
+        self.beta.ln() - self.beta.ln_1p()
+    }
+}
+
+fn pmf(beta: f64, k: u64) -> f64 {
+    if beta == 0.0 {
+        return if k == 0 { 1.0 } else { 0.0 };
+    }
+    (k as f64 * (beta.ln() - beta.ln_1p()) - beta.ln_1p()).exp()
+}
+
+impl Frequency for Geometric {
+    fn pmf(&self, k: u64) -> f64 {
+        pmf(self.beta, k)
+    }
+
+    fn cdf(&self, k: u64) -> f64 {
+        if self.beta == 0.0 {
+            1.0
+        } else {
+            -((k as f64 + 1.0) * self.ln_ratio()).exp_m1()
+        }
+    }
+
+    fn mean(&self) -> f64 {
+        self.beta
+    }
+
+    fn variance(&self) -> f64 {
+        self.beta * (1.0 + self.beta)
+    }
+
+    fn pgf(&self, z: f64) -> f64 {
+        if !pgf_domain(z) {
+            return f64::NAN;
+        }
+        1.0 / (1.0 - self.beta * (z - 1.0))
+    }
+
+    fn panjer_class(&self) -> Option<PanjerClass> {
+        Some(PanjerClass {
+            a: self.beta / (1.0 + self.beta),
+            b: 0.0,
+            kind: PanjerKind::AB0,
+        })
+    }
+
+    fn thinned(&self, p: f64) -> Result<Self> {
+        validate::probability(MODEL, "p", p)?;
+        Self::new(self.beta * p)
+    }
+
+    fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> u64 {
+        match &self.table {
+            Some(t) => t.sample(rng, |k| pmf(self.beta, k)),
+            None => {
+                // Closed-form inversion: N = ⌊ln(U)/ln(β/(1+β))⌋ with U in (0, 1].
+                let u: f64 = rng.random();
+                ((0.5 - u + 0.5).ln() / self.ln_ratio()).floor() as u64
+            }
+        }
+    }
+}

@@ -1,0 +1,56 @@
+//! # kexian (科险) — technology insurance pricing
+//!
+//! Loss models for the technology-insurance lines of the 2025 Shanghai guidance
+//! (沪金发〔2025〕40号): R&D failure (研发费用损失), intellectual property and cyber risk, built
+//! along one pricing pipeline:
+//!
+//! ```text
+//! numerics ← frequency, severity ← coverage ← aggregate ← dependence ← perils ← portfolio
+//!          ← rating (沪科积分) ← pricing ← backtest (产品回溯)
+//! ```
+//!
+//! This release provides the foundation: claim-count ([`frequency`]) and claim-size
+//! ([`severity`]) distributions with actuarial parameterisations (Klugman–Panjer–Willmot,
+//! *Loss Models*), accurate tails, limited expected values, validated serde, and fast seeded
+//! samplers.
+//!
+//! ## Quick start
+//! ```
+//! use kexian::frequency::{Frequency, NegativeBinomial};
+//! use kexian::severity::{LogNormal, Severity};
+//! use rand::SeedableRng;
+//! use rand_xoshiro::Xoshiro256PlusPlus;
+//!
+//! // Cyber incidents: 0.3 a year with 50% mixing CV; cost lognormal with mean 175k, CV 4.8.
+//! let n = NegativeBinomial::from_mean_mixing_cv(0.3, 0.5)?;
+//! let x = LogNormal::from_mean_cv(175_000.0, 4.8)?;
+//! let expected_annual_loss = n.mean() * x.mean().unwrap();
+//! assert!((expected_annual_loss - 52_500.0).abs() < 1e-6);
+//! // Expected loss to a 1m xs 50k layer per incident:
+//! let layer = x.layer_expected_loss(50_000.0, 1_000_000.0);
+//! assert!(layer > 0.0 && layer < x.mean().unwrap());
+//! // Seeded, portable sampling:
+//! let mut rng = Xoshiro256PlusPlus::seed_from_u64(7);
+//! let claims = n.sample(&mut rng);
+//! assert!(claims < 100);
+//! # Ok::<(), kexian::Error>(())
+//! ```
+//!
+//! ## Conventions
+//! Money is `f64` in 元 (the currency's major unit); rates and probabilities are fractions;
+//! quantile arguments are called `level`; frequencies are per exposure-year. Constructors
+//! return [`Result`]; queries on valid models never panic (out-of-domain arguments give NaN).
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod error;
+pub mod frequency;
+pub mod numerics;
+pub mod severity;
+
+pub use error::{Error, Result};
+
+/// The README's code example, compiled and run as a doc test.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -1,0 +1,13 @@
+//! Numerical building blocks at the bottom of the pipeline: special functions with guarded
+//! domains, the normal quantile, root finding and adaptive quadrature. Nothing here knows about
+//! insurance.
+
+mod integrate;
+pub(crate) mod normal;
+mod roots;
+pub(crate) mod special;
+pub(crate) mod validate;
+
+pub use integrate::integrate;
+pub use normal::{normal_cdf, normal_quantile, normal_survival};
+pub(crate) use roots::invert_monotone;
