@@ -92,6 +92,3 @@ pub trait Frequency: Send + Sync {
 fn pgf_domain(z: f64) -> bool {
     (0.0..=1.0).contains(&z)
 }
-
-#[cfg(test)]
-mod tests;

@@ -148,10 +148,16 @@ impl Mixture {
 
 impl Severity for Mixture {
     fn cdf(&self, x: f64) -> f64 {
+        if x.is_nan() {
+            return f64::NAN;
+        }
         self.weighted(|m| m.cdf(x)).min(1.0)
     }
 
     fn survival(&self, x: f64) -> f64 {
+        if x.is_nan() {
+            return f64::NAN;
+        }
         self.weighted(|m| m.survival(x)).min(1.0)
     }
 

@@ -228,6 +228,3 @@ macro_rules! family_params {
     };
 }
 pub(crate) use family_params;
-
-#[cfg(test)]
-mod tests;
