@@ -50,4 +50,26 @@ pub enum Error {
         /// What is inconsistent, with the values involved.
         message: String,
     },
+    /// A statistic that does not exist for this model (e.g. the mean of a loss whose severity
+    /// has an infinite mean and no limit).
+    #[error("{quantity} is infinite: {reason}")]
+    InfiniteMoment {
+        /// The statistic asked for.
+        quantity: &'static str,
+        /// Why it is infinite.
+        reason: String,
+    },
+    /// A statistic that needs simulated losses the run did not keep.
+    #[error(
+        "{quantity} at {at} needs losses below the retained tail (kept: levels >= {min_level}); \
+             rerun with a lower tail retention level or Retention::All"
+    )]
+    NotRetained {
+        /// The statistic asked for.
+        quantity: &'static str,
+        /// The level or amount asked for.
+        at: f64,
+        /// Lowest level the run kept.
+        min_level: f64,
+    },
 }

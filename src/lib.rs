@@ -43,10 +43,13 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod aggregate;
+pub mod coverage;
 pub mod error;
 pub mod frequency;
 pub mod numerics;
 pub mod severity;
+pub mod simulation;
 
 pub use error::{Error, Result};
 

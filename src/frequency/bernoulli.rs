@@ -88,4 +88,8 @@ impl Frequency for Bernoulli {
         let u: f64 = rng.random();
         u64::from(u < self.q)
     }
+
+    fn sample_positive<R: Rng + ?Sized>(&self, _rng: &mut R) -> u64 {
+        u64::from(self.q > 0.0)
+    }
 }

@@ -1,7 +1,7 @@
 //! Binomial claim counts (a fixed number of exposures, each claiming at most once).
 
 use super::table::InverseTable;
-use super::{Frequency, PanjerClass, PanjerKind, pgf_domain};
+use super::{Frequency, PanjerClass, PanjerKind, pgf_domain, positive_by_rejection};
 use crate::error::Result;
 use crate::numerics::special::{beta_reg, ln_gamma};
 use crate::numerics::validate;
@@ -134,6 +134,13 @@ impl Frequency for Binomial {
         match &self.sampler {
             Sampler::Table(t) => t.sample(rng, |k| pmf(self.m, self.q, k)),
             Sampler::Large(d) => sample_large(d, rng),
+        }
+    }
+
+    fn sample_positive<R: Rng + ?Sized>(&self, rng: &mut R) -> u64 {
+        match &self.sampler {
+            Sampler::Table(t) => t.sample_positive(rng, |k| pmf(self.m, self.q, k)),
+            _ => positive_by_rejection(self, rng),
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Geometric claim counts.
 
 use super::table::InverseTable;
-use super::{Frequency, PanjerClass, PanjerKind, pgf_domain};
+use super::{Frequency, PanjerClass, PanjerKind, pgf_domain, positive_by_rejection};
 use crate::error::Result;
 use crate::numerics::validate;
 use crate::severity::family_params;
@@ -105,6 +105,13 @@ impl Frequency for Geometric {
                 let u: f64 = rng.random();
                 ((0.5 - u + 0.5).ln() / self.ln_ratio()).floor() as u64
             }
+        }
+    }
+
+    fn sample_positive<R: Rng + ?Sized>(&self, rng: &mut R) -> u64 {
+        match &self.table {
+            Some(t) => t.sample_positive(rng, |k| pmf(self.beta, k)),
+            None => positive_by_rejection(self, rng),
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Logarithmic (log-series) claim counts, optionally zero-modified.
 
 use super::table::InverseTable;
-use super::{Frequency, PanjerClass, PanjerKind, pgf_domain};
+use super::{Frequency, PanjerClass, PanjerKind, pgf_domain, positive_by_rejection};
 use crate::error::Result;
 use crate::numerics::validate;
 use crate::severity::family_params;
@@ -135,6 +135,13 @@ impl Frequency for Logarithmic {
             }
             p *= a * k as f64 / (k as f64 + 1.0);
             k += 1;
+        }
+    }
+
+    fn sample_positive<R: Rng + ?Sized>(&self, rng: &mut R) -> u64 {
+        match &self.table {
+            Some(t) => t.sample_positive(rng, |k| pmf(self.beta, self.p0, k)),
+            None => positive_by_rejection(self, rng),
         }
     }
 }

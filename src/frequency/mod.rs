@@ -86,6 +86,36 @@ pub trait Frequency: Send + Sync {
     fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> u64
     where
         Self: Sized;
+
+    /// Draws one count from N | N ≥ 1 (used for importance sampling of claim-free years).
+    /// Returns 0 when P(N = 0) = 1. The default rejects zeros; the built-in families invert
+    /// their cumulative table from P(N = 0) upwards instead.
+    fn sample_positive<R: Rng + ?Sized>(&self, rng: &mut R) -> u64
+    where
+        Self: Sized,
+    {
+        if self.pmf(0) >= 1.0 {
+            return 0;
+        }
+        loop {
+            let k = self.sample(rng);
+            if k > 0 {
+                return k;
+            }
+        }
+    }
+}
+
+/// N | N ≥ 1 by rejection, for large means where zeros are rare (P(N = 0) < 1 is ensured by
+/// the caller's table having failed, i.e. a large mean).
+#[cold]
+fn positive_by_rejection<F: Frequency, R: Rng + ?Sized>(f: &F, rng: &mut R) -> u64 {
+    loop {
+        let k = f.sample(rng);
+        if k > 0 {
+            return k;
+        }
+    }
 }
 
 /// pgf argument check shared by the families.

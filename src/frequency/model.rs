@@ -77,6 +77,9 @@ impl Frequency for FrequencyModel {
     fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> u64 {
         dispatch!(self, d => d.sample(rng))
     }
+    fn sample_positive<R: Rng + ?Sized>(&self, rng: &mut R) -> u64 {
+        dispatch!(self, d => d.sample_positive(rng))
+    }
 }
 
 macro_rules! from_family {

@@ -1,7 +1,7 @@
 //! Negative binomial claim counts (Poisson with gamma-mixed intensity).
 
 use super::table::InverseTable;
-use super::{Frequency, PanjerClass, PanjerKind, pgf_domain};
+use super::{Frequency, PanjerClass, PanjerKind, pgf_domain, positive_by_rejection};
 use crate::error::Result;
 use crate::numerics::special::{beta_reg, ln_gamma};
 use crate::numerics::validate;
@@ -156,6 +156,13 @@ impl Frequency for NegativeBinomial {
         match &self.sampler {
             Sampler::Table(t) => t.sample(rng, |k| pmf(self.r, self.beta, k)),
             Sampler::Mixed(g) => sample_mixed(g, rng),
+        }
+    }
+
+    fn sample_positive<R: Rng + ?Sized>(&self, rng: &mut R) -> u64 {
+        match &self.sampler {
+            Sampler::Table(t) => t.sample_positive(rng, |k| pmf(self.r, self.beta, k)),
+            _ => positive_by_rejection(self, rng),
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Poisson claim counts.
 
 use super::table::InverseTable;
-use super::{Frequency, PanjerClass, PanjerKind, pgf_domain};
+use super::{Frequency, PanjerClass, PanjerKind, pgf_domain, positive_by_rejection};
 use crate::error::Result;
 use crate::numerics::special::{gamma_q, ln_gamma};
 use crate::numerics::validate;
@@ -114,6 +114,13 @@ impl Frequency for Poisson {
         match &self.sampler {
             Sampler::Table(t) => t.sample(rng, |k| pmf(self.lambda, k)),
             Sampler::Large(d) => sample_large(d, rng),
+        }
+    }
+
+    fn sample_positive<R: Rng + ?Sized>(&self, rng: &mut R) -> u64 {
+        match &self.sampler {
+            Sampler::Table(t) => t.sample_positive(rng, |k| pmf(self.lambda, k)),
+            _ => positive_by_rejection(self, rng),
         }
     }
 }

@@ -77,6 +77,26 @@ impl InverseTable {
             .unwrap_or_else(|| self.continue_from_tail(u, pmf))
     }
 
+    /// Draws from N | N ≥ 1 by inverting the table from P(N = 0) upwards: u = p₀ + (1 − p₀)·U.
+    #[inline]
+    pub(crate) fn sample_positive<R: Rng + ?Sized>(
+        &self,
+        rng: &mut R,
+        pmf: impl Fn(u64) -> f64,
+    ) -> u64 {
+        let p0 = self.cdf[0];
+        if p0 >= 1.0 {
+            return 0;
+        }
+        let v: f64 = rng.random();
+        let u = p0 + (1.0 - p0) * v;
+        match self.lookup(u) {
+            Some(0) => 1,
+            Some(k) => k,
+            None => self.continue_from_tail(u, pmf),
+        }
+    }
+
     #[cold]
     fn continue_from_tail(&self, u: f64, pmf: impl Fn(u64) -> f64) -> u64 {
         let mut k = self.cdf.len() as u64;

@@ -177,4 +177,11 @@ impl Frequency for ZeroModified {
             }
         }
     }
+
+    fn sample_positive<R: Rng + ?Sized>(&self, rng: &mut R) -> u64 {
+        match &self.table {
+            Some(t) => t.sample_positive(rng, |k| self.pmf(k)),
+            None => self.base.sample_positive(rng),
+        }
+    }
 }

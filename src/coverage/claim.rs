@@ -1,0 +1,284 @@
+//! Per-claim and annual aggregate policy terms.
+
+use crate::error::Result;
+use crate::numerics::validate;
+use crate::severity::Severity;
+use serde::{Deserialize, Serialize};
+
+/// How a per-claim deductible works.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeductibleKind {
+    /// The deductible is subtracted from every claim (免赔额).
+    #[default]
+    Ordinary,
+    /// Claims above the deductible are paid in full; smaller ones not at all.
+    Franchise,
+}
+
+/// Per-claim policy terms (*Loss Models* §8.5).
+///
+/// ```
+/// use kexian::coverage::ClaimTerms;
+/// let terms = ClaimTerms::new(50_000.0, 1_000_000.0)?.with_share(0.8)?;
+/// assert_eq!(terms.apply(30_000.0), 0.0);
+/// assert_eq!(terms.apply(250_000.0), 0.8 * 200_000.0);
+/// assert_eq!(terms.apply(5e6), 0.8 * 950_000.0);
+/// # Ok::<(), kexian::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "ClaimTermsParams", into = "ClaimTermsParams")]
+pub struct ClaimTerms {
+    deductible: f64,
+    limit: f64,
+    share: f64,
+    inflation: f64,
+    kind: DeductibleKind,
+}
+
+/// JSON form of [`ClaimTerms`]; every field is optional.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ClaimTermsParams {
+    /// Deductible d ≥ 0 (元).
+    pub deductible: f64,
+    /// Maximum covered loss u ≥ d (元), measured from ground up; ∞ for none.
+    pub limit: f64,
+    /// Insurer's coinsurance share α in [0, 1].
+    pub share: f64,
+    /// Inflation factor c ≥ 0 applied to every claim before the terms.
+    pub inflation: f64,
+    /// Ordinary or franchise deductible.
+    pub kind: DeductibleKind,
+}
+
+impl Default for ClaimTermsParams {
+    fn default() -> Self {
+        ClaimTerms::default().into()
+    }
+}
+
+impl TryFrom<ClaimTermsParams> for ClaimTerms {
+    type Error = crate::Error;
+    fn try_from(p: ClaimTermsParams) -> Result<Self> {
+        ClaimTerms::new(p.deductible, p.limit)?
+            .with_share(p.share)?
+            .with_inflation(p.inflation)
+            .map(|t| t.with_kind(p.kind))
+    }
+}
+
+impl From<ClaimTerms> for ClaimTermsParams {
+    fn from(t: ClaimTerms) -> Self {
+        Self {
+            deductible: t.deductible,
+            limit: t.limit,
+            share: t.share,
+            inflation: t.inflation,
+            kind: t.kind,
+        }
+    }
+}
+
+impl Default for ClaimTerms {
+    /// Full cover: no deductible, no limit, 100% share, no inflation.
+    fn default() -> Self {
+        Self {
+            deductible: 0.0,
+            limit: f64::INFINITY,
+            share: 1.0,
+            inflation: 1.0,
+            kind: DeductibleKind::Ordinary,
+        }
+    }
+}
+
+const MODEL: &str = "ClaimTerms";
+
+impl ClaimTerms {
+    /// Ordinary deductible `deductible` ≥ 0 and maximum covered loss `limit` ≥ deductible
+    /// (元; `f64::INFINITY` for unlimited), full share, no inflation.
+    pub fn new(deductible: f64, limit: f64) -> Result<Self> {
+        validate::non_negative(MODEL, "deductible", deductible)?;
+        validate::rule(
+            MODEL,
+            "limit",
+            limit,
+            limit >= deductible,
+            ">= deductible (the maximum covered loss, from ground up)",
+        )?;
+        Ok(Self {
+            deductible,
+            limit,
+            ..Self::default()
+        })
+    }
+
+    /// Sets the insurer's coinsurance share in [0, 1].
+    pub fn with_share(mut self, share: f64) -> Result<Self> {
+        self.share = validate::probability(MODEL, "share", share)?;
+        Ok(self)
+    }
+
+    /// Sets the inflation factor c ≥ 0 (e.g. 1.05 for one year at 5%).
+    pub fn with_inflation(mut self, inflation: f64) -> Result<Self> {
+        self.inflation = validate::non_negative(MODEL, "inflation", inflation)?;
+        Ok(self)
+    }
+
+    /// Sets the deductible kind.
+    pub fn with_kind(mut self, kind: DeductibleKind) -> Self {
+        self.kind = kind;
+        self
+    }
+
+    /// Deductible d (元).
+    pub fn deductible(&self) -> f64 {
+        self.deductible
+    }
+
+    /// Maximum covered loss u (元).
+    pub fn limit(&self) -> f64 {
+        self.limit
+    }
+
+    /// Coinsurance share α.
+    pub fn share(&self) -> f64 {
+        self.share
+    }
+
+    /// Whether these are the default full-cover terms.
+    pub fn is_full_cover(&self) -> bool {
+        *self == Self::default()
+    }
+
+    /// Payment for one ground-up loss `x` (元).
+    #[inline]
+    pub fn apply(&self, x: f64) -> f64 {
+        let x = self.inflation * x;
+        let paid = match self.kind {
+            DeductibleKind::Ordinary => x.min(self.limit) - x.min(self.deductible),
+            DeductibleKind::Franchise => {
+                if x > self.deductible {
+                    x.min(self.limit)
+                } else {
+                    0.0
+                }
+            }
+        };
+        self.share * paid
+    }
+
+    /// E[Y^k] for k = 1, 2 of the payment per loss, from the severity's limited moments
+    /// (*Loss Models* Theorems 8.7–8.8). `None` for other k. Finite whenever `limit` is
+    /// finite; `None` when the limit is infinite and the moment does not exist.
+    pub fn payment_moment<S: Severity + ?Sized>(&self, severity: &S, k: u32) -> Option<f64> {
+        let c = self.inflation;
+        if c == 0.0 || self.share == 0.0 {
+            return Some(0.0);
+        }
+        let (d, u) = (self.deductible / c, self.limit / c);
+        let lm = |j: u32, v: f64| -> Option<f64> {
+            let m = severity.limited_moment(j, v);
+            m.is_finite().then_some(m)
+        };
+        let franchise = self.kind == DeductibleKind::Franchise;
+        let scale = (self.share * c).powi(k as i32);
+        let value = match k {
+            1 => {
+                let base = lm(1, u)? - lm(1, d)?;
+                base + if franchise {
+                    d * severity.survival(d)
+                } else {
+                    0.0
+                }
+            }
+            2 => {
+                let (u2, d2) = (lm(2, u)?, lm(2, d)?);
+                if franchise {
+                    u2 - d2 + d * d * severity.survival(d)
+                } else {
+                    u2 - d2 - 2.0 * d * (lm(1, u)? - lm(1, d)?)
+                }
+            }
+            _ => return None,
+        };
+        Some(scale * value)
+    }
+}
+
+/// Annual aggregate terms: the insurer pays min((S − D)₊, L) of the year's total S.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "AggregateTermsParams", into = "AggregateTermsParams")]
+pub struct AggregateTerms {
+    deductible: f64,
+    limit: f64,
+}
+
+/// JSON form of [`AggregateTerms`].
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AggregateTermsParams {
+    /// Annual aggregate deductible D ≥ 0 (元).
+    #[serde(default)]
+    pub deductible: f64,
+    /// Annual aggregate limit L > 0 (元) of what is paid after the deductible.
+    #[serde(default = "infinite")]
+    pub limit: f64,
+}
+
+fn infinite() -> f64 {
+    f64::INFINITY
+}
+
+impl TryFrom<AggregateTermsParams> for AggregateTerms {
+    type Error = crate::Error;
+    fn try_from(p: AggregateTermsParams) -> Result<Self> {
+        AggregateTerms::new(p.deductible, p.limit)
+    }
+}
+
+impl From<AggregateTerms> for AggregateTermsParams {
+    fn from(t: AggregateTerms) -> Self {
+        Self {
+            deductible: t.deductible,
+            limit: t.limit,
+        }
+    }
+}
+
+impl Default for AggregateTerms {
+    /// No annual deductible, no annual limit.
+    fn default() -> Self {
+        Self {
+            deductible: 0.0,
+            limit: f64::INFINITY,
+        }
+    }
+}
+
+impl AggregateTerms {
+    /// Annual deductible `deductible` ≥ 0 and annual limit `limit` > 0 (元, may be ∞).
+    pub fn new(deductible: f64, limit: f64) -> Result<Self> {
+        validate::non_negative("AggregateTerms", "deductible", deductible)?;
+        validate::rule(
+            "AggregateTerms",
+            "limit",
+            limit,
+            limit > 0.0,
+            "> 0 (f64::INFINITY for none)",
+        )?;
+        Ok(Self { deductible, limit })
+    }
+
+    /// Whether there is neither an annual deductible nor an annual limit.
+    pub fn is_none(&self) -> bool {
+        *self == Self::default()
+    }
+
+    /// min((s − D)₊, L).
+    #[inline]
+    pub fn apply(&self, s: f64) -> f64 {
+        (s - self.deductible).clamp(0.0, self.limit)
+    }
+}

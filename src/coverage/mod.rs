@@ -1,0 +1,19 @@
+//! Policy terms: what the insurer pays of each claim and of the year's total.
+//!
+//! Pipeline position: `severity → coverage → aggregate`. Per-claim terms follow
+//! *Loss Models* §8.5: with inflation factor c, deductible d, maximum covered loss u and
+//! coinsurance share α, the payment per loss X is
+//!
+//! ```text
+//! ordinary:   Y = α·(min(cX, u) − min(cX, d))
+//! franchise:  Y = α·min(cX, u)·1{cX > d}
+//! E[Y] (ordinary) = α·c·(LEV(u/c) − LEV(d/c))
+//! ```
+//! Annual terms apply to the year's total S: min((S − D)₊, L). Reinsurance layers apply to each
+//! claim's payment: ceded = share·min((Y − a)₊, l), with at most (1 + reinstatements)·l per year.
+
+mod claim;
+mod layer;
+
+pub use claim::{AggregateTerms, ClaimTerms, DeductibleKind};
+pub use layer::{Layer, Tower};

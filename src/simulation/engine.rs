@@ -1,0 +1,96 @@
+//! Batch scheduling: generators per batch, parallel execution, ordered reduction.
+
+use super::SimulationConfig;
+#[cfg(feature = "parallel")]
+use crate::error::Error;
+use crate::error::Result;
+use rand::SeedableRng;
+use rand_xoshiro::Xoshiro256PlusPlus;
+
+/// SplitMix64 finaliser (Steele, Lea & Flood 2014): a bijective 64-bit mix.
+fn splitmix64(mut z: u64) -> u64 {
+    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// The generator of batch `batch` of a run with `seed`: Xoshiro256++ seeded (through its
+/// SplitMix64 expansion) with splitmix64(seed) XOR splitmix64(splitmix64(batch)). A pure
+/// function, so any batch — and any trial within it — can be regenerated on its own.
+pub fn batch_rng(seed: u64, batch: u64) -> Xoshiro256PlusPlus {
+    Xoshiro256PlusPlus::seed_from_u64(splitmix64(seed) ^ splitmix64(splitmix64(batch)))
+}
+
+/// Runs `simulate(batch, rng, trials)` for every batch of `config` — in parallel when the
+/// `parallel` feature is on — and hands the results to `consume` strictly in batch order.
+/// `progress(done, total)` is called after each group of batches, from the calling thread.
+pub fn run_batches<R, S, C>(
+    config: &SimulationConfig,
+    simulate: S,
+    mut consume: C,
+    progress: Option<&(dyn Fn(u64, u64) + Sync)>,
+) -> Result<()>
+where
+    R: Send,
+    S: Fn(u64, &mut Xoshiro256PlusPlus, u64) -> R + Sync,
+    C: FnMut(R),
+{
+    config.validate()?;
+    let total = config.batches();
+    let run_one = |b: u64| {
+        let mut rng = batch_rng(config.seed, b);
+        simulate(b, &mut rng, config.batch_trials(b))
+    };
+    #[cfg(feature = "parallel")]
+    let pool = match config.threads {
+        Some(n) => Some(
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(n)
+                .build()
+                .map_err(|e| Error::Inconsistent {
+                    model: "SimulationConfig",
+                    message: format!("cannot start {n} worker threads: {e}"),
+                })?,
+        ),
+        None => None,
+    };
+    #[cfg(feature = "parallel")]
+    let (chunk, map_chunk) = {
+        let threads = pool
+            .as_ref()
+            .map_or_else(rayon::current_num_threads, |p| p.current_num_threads());
+        let map = |range: std::ops::Range<u64>| match &pool {
+            Some(p) => p.install(|| map_batches(range, &run_one)),
+            None => map_batches(range, &run_one),
+        };
+        ((threads as u64 * 8).max(8), map)
+    };
+    #[cfg(not(feature = "parallel"))]
+    let (chunk, map_chunk) = (8, |range: std::ops::Range<u64>| {
+        map_batches(range, &run_one)
+    });
+    let mut start = 0;
+    while start < total {
+        let end = (start + chunk).min(total);
+        for r in map_chunk(start..end) {
+            consume(r);
+        }
+        if let Some(p) = progress {
+            p(end, total);
+        }
+        start = end;
+    }
+    Ok(())
+}
+
+#[cfg(feature = "parallel")]
+fn map_batches<R: Send>(range: std::ops::Range<u64>, f: &(impl Fn(u64) -> R + Sync)) -> Vec<R> {
+    use rayon::prelude::*;
+    range.into_par_iter().map(f).collect()
+}
+
+#[cfg(not(feature = "parallel"))]
+fn map_batches<R>(range: std::ops::Range<u64>, f: &impl Fn(u64) -> R) -> Vec<R> {
+    range.map(f).collect()
+}

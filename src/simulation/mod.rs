@@ -1,0 +1,20 @@
+//! Seeded, batch-parallel Monte Carlo: the determinism contract and the statistics of
+//! simulated annual losses.
+//!
+//! Pipeline position: `simulation → aggregate` (the aggregate models drive it).
+//!
+//! # Determinism contract
+//! Trials are split into batches of [`SimulationConfig::batch_size`]; batch `b` draws from its
+//! own Xoshiro256++ generator seeded by the pure function [`batch_rng`]`(seed, b)`. Batches run
+//! in parallel (rayon, feature `parallel`) but their results are combined in batch order, so the
+//! result is bit-identical for any thread count, with or without the feature, on every run.
+
+mod config;
+mod engine;
+pub(crate) mod losses;
+mod moments;
+
+pub use config::{Retention, SimulationConfig, VarianceReduction};
+pub use engine::{batch_rng, run_batches};
+pub use losses::{Estimate, RETURN_PERIODS, SimulatedLosses};
+pub(crate) use moments::Moments;
