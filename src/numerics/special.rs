@@ -19,7 +19,7 @@ pub(crate) fn gamma_p(a: f64, x: f64) -> f64 {
     if a > LARGE_SHAPE && x > 0.0 && x.is_finite() && a.is_finite() {
         return super::normal_cdf(wilson_hilferty(a, x));
     }
-    if x.is_nan() || a.is_nan() || a <= 0.0 {
+    if x.is_nan() || !a.is_finite() || a <= 0.0 {
         f64::NAN
     } else if x <= 0.0 {
         0.0
@@ -35,7 +35,7 @@ pub(crate) fn gamma_q(a: f64, x: f64) -> f64 {
     if a > LARGE_SHAPE && x > 0.0 && x.is_finite() && a.is_finite() {
         return super::normal_survival(wilson_hilferty(a, x));
     }
-    if x.is_nan() || a.is_nan() || a <= 0.0 {
+    if x.is_nan() || !a.is_finite() || a <= 0.0 {
         f64::NAN
     } else if x <= 0.0 {
         1.0
@@ -48,7 +48,7 @@ pub(crate) fn gamma_q(a: f64, x: f64) -> f64 {
 
 /// Regularized incomplete beta I_x(a, b) for a, b > 0, clamping x to [0, 1].
 pub(crate) fn beta_reg(a: f64, b: f64, x: f64) -> f64 {
-    if x.is_nan() || a.is_nan() || b.is_nan() || a <= 0.0 || b <= 0.0 {
+    if x.is_nan() || !a.is_finite() || !b.is_finite() || a <= 0.0 || b <= 0.0 {
         f64::NAN
     } else if x <= 0.0 {
         0.0
