@@ -9,10 +9,12 @@
 //!          ← rating (沪科积分) ← pricing ← backtest (产品回溯)
 //! ```
 //!
-//! This release provides the foundation: claim-count ([`frequency`]) and claim-size
-//! ([`severity`]) distributions with actuarial parameterisations (Klugman–Panjer–Willmot,
-//! *Loss Models*), accurate tails, limited expected values, validated serde, and fast seeded
-//! samplers.
+//! Modules so far: claim-count ([`frequency`]) and claim-size ([`severity`]) distributions with
+//! actuarial parameterisations (Klugman–Panjer–Willmot, *Loss Models*), accurate tails, limited
+//! expected values, validated serde and fast seeded samplers; policy terms and reinsurance
+//! layers ([`coverage`]); the deterministic parallel Monte Carlo engine ([`simulation`]) and the
+//! collective risk model that drives it ([`aggregate`]); numerical building blocks
+//! ([`numerics`]).
 //!
 //! ## Quick start
 //! ```

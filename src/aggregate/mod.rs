@@ -17,10 +17,12 @@ use crate::error::{Error, Result};
 use crate::frequency::Frequency;
 use crate::severity::Severity;
 use crate::simulation::{
-    Retention, SimulatedLosses, SimulationConfig, VarianceReduction, losses::LossesBuilder,
+    Retention, SimulatedLosses, SimulationConfig, VarianceReduction,
+    losses::{BatchSummary, LossesBuilder},
     run_batches,
 };
 use serde::{Deserialize, Serialize};
+use std::sync::atomic::{AtomicU64, Ordering};
 use tower::TowerSums;
 
 /// A frequency–severity model of one cover with its policy terms.
@@ -181,11 +183,14 @@ impl<F: Frequency, S: Severity> LossModel<F, S> {
             }
         };
         let mut builder = LossesBuilder::new(config.trials, weight, keep, min_level);
+        // The tail cut-off, shared with the batches so that they drop hopeless values early.
+        let threshold = AtomicU64::new(f64::NEG_INFINITY.to_bits());
         let layers = self.tower.layers();
         let mut tower_sums = TowerSums::new(layers.len());
         run_batches(
             config,
-            |_, rng, trials| {
+            |_, mut rng, trials| {
+                let rng = &mut rng;
                 let mut values = Vec::with_capacity(trials as usize);
                 let mut sums = TowerSums::new(layers.len());
                 let mut ceded = vec![0.0; layers.len()];
@@ -213,10 +218,12 @@ impl<F: Frequency, S: Severity> LossModel<F, S> {
                     }
                     values.push(self.aggregate_terms.apply(s));
                 }
-                (values, sums)
+                let cut = f64::from_bits(threshold.load(Ordering::Relaxed));
+                (BatchSummary::new(values, cut), sums)
             },
-            |(values, sums)| {
-                builder.push_batch(&values);
+            |(summary, sums)| {
+                builder.push_batch(summary);
+                threshold.store(builder.threshold().to_bits(), Ordering::Relaxed);
                 tower_sums.merge(&sums);
             },
             progress,

@@ -84,11 +84,13 @@ impl Frequency for Bernoulli {
         Self::new(self.q * p)
     }
 
+    #[inline]
     fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> u64 {
         let u: f64 = rng.random();
         u64::from(u < self.q)
     }
 
+    #[inline]
     fn sample_positive<R: Rng + ?Sized>(&self, _rng: &mut R) -> u64 {
         u64::from(self.q > 0.0)
     }

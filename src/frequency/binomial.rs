@@ -130,6 +130,7 @@ impl Frequency for Binomial {
         Self::new(self.m, self.q * p)
     }
 
+    #[inline]
     fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> u64 {
         match &self.sampler {
             Sampler::Table(t) => t.sample(rng, |k| pmf(self.m, self.q, k)),
@@ -137,6 +138,7 @@ impl Frequency for Binomial {
         }
     }
 
+    #[inline]
     fn sample_positive<R: Rng + ?Sized>(&self, rng: &mut R) -> u64 {
         match &self.sampler {
             Sampler::Table(t) => t.sample_positive(rng, |k| pmf(self.m, self.q, k)),

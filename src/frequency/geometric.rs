@@ -97,6 +97,7 @@ impl Frequency for Geometric {
         Self::new(self.beta * p)
     }
 
+    #[inline]
     fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> u64 {
         match &self.table {
             Some(t) => t.sample(rng, |k| pmf(self.beta, k)),
@@ -108,6 +109,7 @@ impl Frequency for Geometric {
         }
     }
 
+    #[inline]
     fn sample_positive<R: Rng + ?Sized>(&self, rng: &mut R) -> u64 {
         match &self.table {
             Some(t) => t.sample_positive(rng, |k| pmf(self.beta, k)),

@@ -115,6 +115,7 @@ impl Frequency for Logarithmic {
         Self::new(p * self.beta, 1.0 - kept)
     }
 
+    #[inline]
     fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> u64 {
         if let Some(t) = &self.table {
             return t.sample(rng, |k| pmf(self.beta, self.p0, k));
@@ -138,6 +139,7 @@ impl Frequency for Logarithmic {
         }
     }
 
+    #[inline]
     fn sample_positive<R: Rng + ?Sized>(&self, rng: &mut R) -> u64 {
         match &self.table {
             Some(t) => t.sample_positive(rng, |k| pmf(self.beta, self.p0, k)),

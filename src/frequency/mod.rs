@@ -90,6 +90,7 @@ pub trait Frequency: Send + Sync {
     /// Draws one count from N | N ≥ 1 (used for importance sampling of claim-free years).
     /// Returns 0 when P(N = 0) = 1. The default rejects zeros; the built-in families invert
     /// their cumulative table from P(N = 0) upwards instead.
+    #[inline]
     fn sample_positive<R: Rng + ?Sized>(&self, rng: &mut R) -> u64
     where
         Self: Sized,

@@ -74,9 +74,11 @@ impl Frequency for FrequencyModel {
     fn thinned(&self, p: f64) -> Result<Self> {
         Ok(dispatch!(self, d => d.thinned(p)?.into()))
     }
+    #[inline]
     fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> u64 {
         dispatch!(self, d => d.sample(rng))
     }
+    #[inline]
     fn sample_positive<R: Rng + ?Sized>(&self, rng: &mut R) -> u64 {
         dispatch!(self, d => d.sample_positive(rng))
     }

@@ -152,6 +152,7 @@ impl Frequency for NegativeBinomial {
         Self::new(self.r, self.beta * p)
     }
 
+    #[inline]
     fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> u64 {
         match &self.sampler {
             Sampler::Table(t) => t.sample(rng, |k| pmf(self.r, self.beta, k)),
@@ -159,6 +160,7 @@ impl Frequency for NegativeBinomial {
         }
     }
 
+    #[inline]
     fn sample_positive<R: Rng + ?Sized>(&self, rng: &mut R) -> u64 {
         match &self.sampler {
             Sampler::Table(t) => t.sample_positive(rng, |k| pmf(self.r, self.beta, k)),

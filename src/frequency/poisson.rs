@@ -110,6 +110,7 @@ impl Frequency for Poisson {
         Self::new(self.lambda * p)
     }
 
+    #[inline]
     fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> u64 {
         match &self.sampler {
             Sampler::Table(t) => t.sample(rng, |k| pmf(self.lambda, k)),
@@ -117,6 +118,7 @@ impl Frequency for Poisson {
         }
     }
 
+    #[inline]
     fn sample_positive<R: Rng + ?Sized>(&self, rng: &mut R) -> u64 {
         match &self.sampler {
             Sampler::Table(t) => t.sample_positive(rng, |k| pmf(self.lambda, k)),

@@ -160,6 +160,7 @@ impl Frequency for ZeroModified {
         Self::new(base, (1.0 - kept).clamp(0.0, 1.0))
     }
 
+    #[inline]
     fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> u64 {
         if let Some(t) = &self.table {
             return t.sample(rng, |k| self.pmf(k));
@@ -178,6 +179,7 @@ impl Frequency for ZeroModified {
         }
     }
 
+    #[inline]
     fn sample_positive<R: Rng + ?Sized>(&self, rng: &mut R) -> u64 {
         match &self.table {
             Some(t) => t.sample_positive(rng, |k| self.pmf(k)),

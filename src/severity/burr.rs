@@ -160,6 +160,7 @@ impl Severity for Burr {
         mean * share + limit * self.survival(limit)
     }
 
+    #[inline]
     fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         let e: f64 = Exp1.sample(rng);
         self.at_hazard(e)
@@ -226,6 +227,7 @@ impl Severity for LogLogistic {
     fn limited_moment(&self, k: u32, limit: f64) -> f64 {
         self.burr.limited_moment(k, limit)
     }
+    #[inline]
     fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         self.burr.sample(rng)
     }

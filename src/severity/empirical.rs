@@ -154,6 +154,7 @@ impl Severity for Empirical {
         (sum_below + capped) / self.n()
     }
 
+    #[inline]
     fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         self.sorted[rng.random_range(0..self.sorted.len())]
     }

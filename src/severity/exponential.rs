@@ -104,6 +104,7 @@ impl Severity for Exponential {
             + limit.powi(k as i32) * self.survival(limit)
     }
 
+    #[inline]
     fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         let e: f64 = Exp1.sample(rng);
         self.theta * e

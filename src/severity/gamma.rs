@@ -148,6 +148,7 @@ impl Severity for Gamma {
         m * gamma_p(self.alpha + f64::from(k), y) + limit.powi(k as i32) * gamma_q(self.alpha, y)
     }
 
+    #[inline]
     fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         self.sampler.sample(rng)
     }

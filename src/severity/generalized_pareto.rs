@@ -176,6 +176,7 @@ impl Severity for GeneralizedPareto {
         self.location + self.sigma * expm1_ratio(1.0 - self.xi, self.hazard(limit))
     }
 
+    #[inline]
     fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         let e: f64 = Exp1.sample(rng);
         self.at_hazard(e)

@@ -144,6 +144,7 @@ impl Severity for LogNormal {
         m * normal_cdf(z - kf * self.sigma) + limit.powi(k as i32) * normal_survival(z)
     }
 
+    #[inline]
     fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         let z: f64 = StandardNormal.sample(rng);
         (self.mu + self.sigma * z).exp()

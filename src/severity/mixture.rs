@@ -204,6 +204,7 @@ impl Severity for Mixture {
         self.weighted(|m| m.limited_moment(k, limit))
     }
 
+    #[inline]
     fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         let u: f64 = rng.random();
         let i = self.cumulative.partition_point(|&c| c <= u);

@@ -92,6 +92,7 @@ impl Severity for SeverityModel {
     fn limited_moment(&self, k: u32, limit: f64) -> f64 {
         dispatch!(self, d => d.limited_moment(k, limit))
     }
+    #[inline]
     fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         dispatch!(self, d => d.sample(rng))
     }

@@ -131,6 +131,7 @@ impl Severity for Pareto {
         self.theta * expm1_ratio(self.alpha - 1.0, self.log_ratio(limit))
     }
 
+    #[inline]
     fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         let e: f64 = Exp1.sample(rng);
         self.theta * (e / self.alpha).exp_m1()

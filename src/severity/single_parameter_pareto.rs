@@ -110,6 +110,7 @@ impl Severity for SingleParameterPareto {
         self.theta * (1.0 + expm1_ratio(self.alpha - 1.0, (limit / self.theta).ln()))
     }
 
+    #[inline]
     fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         let e: f64 = Exp1.sample(rng);
         self.theta * (e / self.alpha).exp()

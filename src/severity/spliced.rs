@@ -228,6 +228,7 @@ impl Severity for Spliced {
         w * below / self.body_mass + (1.0 - w) * tail_part / self.tail_mass
     }
 
+    #[inline]
     fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         let u: f64 = rng.random();
         let t = self.threshold;

@@ -128,6 +128,7 @@ impl Severity for Weibull {
         m * gamma_p(1.0 + f64::from(k) / self.tau, h) + limit.powi(k as i32) * (-h).exp()
     }
 
+    #[inline]
     fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         let e: f64 = Exp1.sample(rng);
         self.theta * e.powf(1.0 / self.tau)

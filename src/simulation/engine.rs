@@ -22,7 +22,8 @@ pub fn batch_rng(seed: u64, batch: u64) -> Xoshiro256PlusPlus {
     Xoshiro256PlusPlus::seed_from_u64(splitmix64(seed) ^ splitmix64(splitmix64(batch)))
 }
 
-/// Runs `simulate(batch, rng, trials)` for every batch of `config` — in parallel when the
+/// Runs `simulate(batch, rng, trials)` (the generator is handed over by value, so the batch's
+/// loop can keep it in registers) for every batch of `config` — in parallel when the
 /// `parallel` feature is on — and hands the results to `consume` strictly in batch order.
 /// `progress(done, total)` is called after each group of batches, from the calling thread.
 pub fn run_batches<R, S, C>(
@@ -33,15 +34,12 @@ pub fn run_batches<R, S, C>(
 ) -> Result<()>
 where
     R: Send,
-    S: Fn(u64, &mut Xoshiro256PlusPlus, u64) -> R + Sync,
+    S: Fn(u64, Xoshiro256PlusPlus, u64) -> R + Sync,
     C: FnMut(R),
 {
     config.validate()?;
     let total = config.batches();
-    let run_one = |b: u64| {
-        let mut rng = batch_rng(config.seed, b);
-        simulate(b, &mut rng, config.batch_trials(b))
-    };
+    let run_one = |b: u64| simulate(b, batch_rng(config.seed, b), config.batch_trials(b));
     #[cfg(feature = "parallel")]
     let pool = match config.threads {
         Some(n) => Some(

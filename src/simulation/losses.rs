@@ -80,6 +80,33 @@ impl From<MomentsRecord> for Moments {
     }
 }
 
+/// What one batch contributes: its moments, its zero count and the values that may belong to
+/// the retained tail. Computed inside the (parallel) batch.
+#[derive(Debug)]
+pub(crate) struct BatchSummary {
+    moments: Moments,
+    zeros: u64,
+    candidates: Vec<f64>,
+}
+
+impl BatchSummary {
+    /// Summarises a batch's values, keeping as tail candidates those ≥ `threshold` (a value
+    /// below the current cut-off can never enter the retained tail, so dropping it here does
+    /// not change the result, whatever the thread timing).
+    pub fn new(mut values: Vec<f64>, threshold: f64) -> Self {
+        let moments = Moments::of(&values);
+        let zeros = values.iter().filter(|&&x| x == 0.0).count() as u64;
+        if threshold > f64::NEG_INFINITY {
+            values.retain(|&x| x >= threshold);
+        }
+        Self {
+            moments,
+            zeros,
+            candidates: values,
+        }
+    }
+}
+
 /// Builder used by the engine: accumulates batches in order.
 #[derive(Debug)]
 pub(crate) struct LossesBuilder {
@@ -89,6 +116,8 @@ pub(crate) struct LossesBuilder {
     batch_moments: Vec<MomentsRecord>,
     zeros: u64,
     buffer: Vec<f64>,
+    /// Values below this cannot be in the top `keep` (the smallest kept after a truncation).
+    threshold: f64,
     trials: u64,
     min_level: f64,
 }
@@ -104,22 +133,33 @@ impl LossesBuilder {
             batch_moments: Vec::new(),
             zeros: 0,
             buffer: Vec::new(),
+            threshold: f64::NEG_INFINITY,
             trials,
             min_level,
         }
     }
 
-    /// Adds one batch of simulated values, in batch order.
-    pub fn push_batch(&mut self, values: &[f64]) {
-        let m = Moments::of(values);
-        self.moments = self.moments.merge(&m);
-        self.batch_moments.push(m.into());
-        self.zeros += values.iter().filter(|&&x| x == 0.0).count() as u64;
-        self.buffer.extend_from_slice(values);
+    /// Current cut-off for tail candidates (−∞ until the buffer first overflows).
+    pub fn threshold(&self) -> f64 {
+        self.threshold
+    }
+
+    /// Adds one batch, in batch order.
+    pub fn push_batch(&mut self, batch: BatchSummary) {
+        self.moments = self.moments.merge(&batch.moments);
+        self.batch_moments.push(batch.moments.into());
+        self.zeros += batch.zeros;
+        self.buffer.extend(
+            batch
+                .candidates
+                .into_iter()
+                .filter(|&x| x >= self.threshold),
+        );
         if let Some(k) = self.keep {
             let k = k as usize;
             if self.buffer.len() > 2 * k.max(1 << 16) {
                 truncate_to_top(&mut self.buffer, k);
+                self.threshold = self.buffer.iter().copied().fold(f64::INFINITY, f64::min);
             }
         }
     }
