@@ -107,3 +107,42 @@ fn mixing_cv_parameterisation() {
     let n = NegativeBinomial::from_mean_variance(2.0, 5.0).unwrap();
     assert!((n.variance() - 5.0).abs() < 1e-12);
 }
+
+#[test]
+fn closed_form_third_moments_and_pgfs_match_direct_sums() {
+    for case in frequency_cases() {
+        let m = &case.model;
+        let mean = m.mean();
+        let (mut k3, mut re, mut im) = (0.0, 0.0, 0.0);
+        let z = Complex64::new(0.3, -0.6);
+        let mut zk = Complex64::new(1.0, 0.0);
+        for k in 0..5000u64 {
+            let p = m.pmf(k);
+            k3 += p * (k as f64 - mean).powi(3);
+            re += p * zk.re;
+            im += p * zk.im;
+            zk *= z;
+        }
+        let t = m.third_central_moment();
+        assert!(
+            (t - k3).abs() <= 1e-9 * k3.abs().max(1e-3),
+            "{}: κ3 {t} vs {k3}",
+            case.name
+        );
+        let c = m
+            .pgf_complex(z)
+            .expect("built-in families have a complex pgf");
+        assert!(
+            (c.re - re).abs() < 1e-12 && (c.im - im).abs() < 1e-12,
+            "{}: pgf({z})",
+            case.name
+        );
+        let real = m.pgf_complex(Complex64::new(0.4, 0.0)).unwrap();
+        assert!((real.re - m.pgf(0.4)).abs() < 1e-14 && real.im.abs() < 1e-14);
+        assert!((m.ln_pgf(0.4) - m.pgf(0.4).ln()).abs() < 1e-12);
+    }
+    // ln P(z) stays finite where P(z) underflows.
+    let p = Poisson::new(5000.0).unwrap();
+    assert_eq!(p.pgf(0.0), 0.0);
+    assert_eq!(p.ln_pgf(0.0), -5000.0);
+}

@@ -8,8 +8,13 @@
 //! E[S] = E[N]·E[Y],   Var[S] = E[N]·Var[Y] + Var[N]·E[Y]²   (no annual terms)
 //! ```
 
+mod discretize;
+mod distribution;
+mod exact;
 mod tower;
 
+pub use discretize::{Discretization, Grid, GridParams, MIN_POINTS, discretize};
+pub use distribution::{AggregateDistribution, Diagnostics, Discrete, ExactMethod};
 pub use tower::{LayerResult, TowerResult};
 
 use crate::coverage::{AggregateTerms, ClaimTerms, Tower};
@@ -125,6 +130,130 @@ impl<F: Frequency, S: Severity> LossModel<F, S> {
         let m2 = self.claim_terms.payment_moment(&self.severity, 2)?;
         let n = &self.frequency;
         Some(n.mean() * (m2 - m1 * m1) + n.variance() * m1 * m1)
+    }
+
+    /// Skewness of S from the cumulants κ₃(S) = κ₃(N)E[Y]³ + 3Var[N]E[Y]Var[Y] + E[N]κ₃(Y),
+    /// when there are no annual terms and the moments exist.
+    pub fn analytic_skewness(&self) -> Option<f64> {
+        if !self.aggregate_terms.is_none() {
+            return None;
+        }
+        let m = |k| self.claim_terms.payment_moment(&self.severity, k);
+        let (m1, m2, m3) = (m(1)?, m(2)?, m(3)?);
+        let var_y = m2 - m1 * m1;
+        let k3_y = m3 - 3.0 * m1 * m2 + 2.0 * m1 * m1 * m1;
+        let n = &self.frequency;
+        let k3 = n.third_central_moment() * m1.powi(3)
+            + 3.0 * n.variance() * m1 * var_y
+            + n.mean() * k3_y;
+        let var = self.analytic_variance()?;
+        (var > 0.0).then(|| k3 / var.powf(1.5))
+    }
+
+    /// A grid of `points` whose end is twice the normal-power approximation of the
+    /// `tail_level` quantile of S (at least the per-claim cap), with the cap on a grid point.
+    /// Check [`Diagnostics`] of the result: heavy tails may need a longer grid.
+    pub fn recommended_grid(&self, points: usize, tail_level: f64) -> Result<Grid> {
+        crate::numerics::validate::open_probability("LossModel", "tail_level", tail_level)?;
+        let cap = self.claim_terms.max_payment();
+        let guess = match (self.analytic_mean(), self.analytic_variance()) {
+            (Some(m), Some(v)) => {
+                let z = crate::numerics::normal_quantile(tail_level);
+                let g = self.analytic_skewness().unwrap_or(0.0);
+                m + v.sqrt() * (z + g / 6.0 * (z * z - 1.0))
+            }
+            _ => self.severity.quantile(tail_level) * self.frequency.mean().max(1.0),
+        };
+        let end = (2.0 * guess).max(if cap.is_finite() { cap } else { 0.0 });
+        Grid::for_tail(end, points, 1.0, cap)
+    }
+
+    /// The distribution of S on `grid` by Panjer recursion or FFT, after per-claim terms
+    /// (applied to the severity before discretisation) and annual terms (applied to the result),
+    /// with [`Diagnostics`].
+    pub fn exact_distribution(
+        &self,
+        method: ExactMethod,
+        grid: &Grid,
+        discretization: Discretization,
+    ) -> Result<AggregateDistribution> {
+        if !self.tower.is_empty() {
+            return Err(Error::Inconsistent {
+                model: "LossModel",
+                message: "exact methods do not model reinsurance towers; simulate instead".into(),
+            });
+        }
+        let (f, severity_lost) =
+            discretize(&self.severity, &self.claim_terms, grid, discretization);
+        let g = match method {
+            ExactMethod::Panjer => exact::panjer(&self.frequency, &f)?,
+            ExactMethod::Fft { padding } => {
+                crate::numerics::validate::rule(
+                    "ExactMethod",
+                    "padding",
+                    padding as f64,
+                    (1..=64).contains(&padding),
+                    "between 1 and 64",
+                )?;
+                exact::fft(&self.frequency, &f, padding)?
+            }
+        };
+        let h = grid.step();
+        let lost = (1.0 - g.iter().sum::<f64>()).max(0.0);
+        let values: Vec<f64> = (0..g.len())
+            .map(|j| self.aggregate_terms.apply(j as f64 * h))
+            .collect();
+        let distribution = Discrete::from_parts(values, g, lost);
+        let (mean, sd, skew) = distribution.moments();
+        let analytic_mean = self.analytic_mean();
+        let analytic_cv = analytic_mean
+            .zip(self.analytic_variance())
+            .map(|(m, v)| v.sqrt() / m);
+        let mut warnings = Vec::new();
+        if lost > 1e-8 {
+            warnings.push(format!(
+                "{lost:.2e} of the probability lies beyond the grid end {:.4e}: quantiles above \
+                 {:.8} are unavailable; lengthen the grid",
+                grid.end(),
+                1.0 - lost
+            ));
+        }
+        if severity_lost > 1e-8 {
+            warnings.push(format!(
+                "{severity_lost:.2e} of each claim's payment lies beyond the grid end"
+            ));
+        }
+        if let Some(m) = analytic_mean.filter(|m| *m > 0.0) {
+            let rel = (mean - m).abs() / m;
+            if rel > 1e-4 {
+                warnings.push(format!(
+                    "numerical mean {mean:.6e} differs from E[N]E[Y] = {m:.6e} by {rel:.1e} \
+                     relative: the grid is too coarse or too short"
+                ));
+            }
+        }
+        if let Some(ey) = self.expected_payment().filter(|e| *e > 0.0 && h > *e / 5.0) {
+            warnings.push(format!(
+                "bucket width {h:.4e} exceeds a fifth of the mean payment {ey:.4e}: the grid is \
+                 too coarse for accurate quantiles"
+            ));
+        }
+        Ok(AggregateDistribution {
+            diagnostics: Diagnostics {
+                analytic_mean,
+                numeric_mean: mean,
+                analytic_cv,
+                numeric_cv: if mean > 0.0 { sd / mean } else { 0.0 },
+                analytic_skewness: self.analytic_skewness(),
+                numeric_skewness: skew,
+                lost_mass: lost,
+                severity_lost_mass: severity_lost,
+                warnings,
+            },
+            distribution,
+            method,
+            step: h,
+        })
     }
 
     /// Which of E[S], E[S²], E[S³] are finite: all when a limit caps the claims or the year,

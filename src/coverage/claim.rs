@@ -169,41 +169,96 @@ impl ClaimTerms {
         self.share * paid
     }
 
-    /// E[Y^k] for k = 1, 2 of the payment per loss, from the severity's limited moments
-    /// (*Loss Models* Theorems 8.7–8.8). `None` for other k. Finite whenever `limit` is
-    /// finite; `None` when the limit is infinite and the moment does not exist.
+    /// E[Y^k] of the payment per loss, from the severity's limited moments LM(j, ·) at
+    /// d′ = d/c and u′ = u/c (*Loss Models* Theorem 8.7 generalised):
+    ///
+    /// ```text
+    /// ordinary:  E[Y^k] = (αc)^k Σ_{j=1..k} C(k,j)(−d′)^(k−j) (LM(j,u′) − LM(j,d′))
+    /// franchise: E[Y^k] = (αc)^k (LM(k,u′) − LM(k,d′) + d′^k S(d′))
+    /// ```
+    /// `None` when the moment is infinite (no limit and a heavy tail).
     pub fn payment_moment<S: Severity + ?Sized>(&self, severity: &S, k: u32) -> Option<f64> {
         let c = self.inflation;
+        if k == 0 {
+            return Some(1.0);
+        }
         if c == 0.0 || self.share == 0.0 {
             return Some(0.0);
         }
         let (d, u) = (self.deductible / c, self.limit / c);
-        let lm = |j: u32, v: f64| -> Option<f64> {
-            let m = severity.limited_moment(j, v);
-            m.is_finite().then_some(m)
+        let lm_diff = |j: u32| -> Option<f64> {
+            let (hi, lo) = (severity.limited_moment(j, u), severity.limited_moment(j, d));
+            (hi.is_finite() && lo.is_finite()).then_some(hi - lo)
         };
-        let franchise = self.kind == DeductibleKind::Franchise;
-        let scale = (self.share * c).powi(k as i32);
-        let value = match k {
-            1 => {
-                let base = lm(1, u)? - lm(1, d)?;
-                base + if franchise {
-                    d * severity.survival(d)
+        let value = match self.kind {
+            DeductibleKind::Franchise => lm_diff(k)? + d.powi(k as i32) * severity.survival(d),
+            DeductibleKind::Ordinary => {
+                let mut total = 0.0;
+                let mut binom = 1.0; // C(k, j), updated as j goes down from k
+                for j in (1..=k).rev() {
+                    total += binom * (-d).powi((k - j) as i32) * lm_diff(j)?;
+                    binom = binom * f64::from(j) / f64::from(k - j + 1);
+                }
+                total
+            }
+        };
+        Some((self.share * c).powi(k as i32) * value)
+    }
+
+    /// Largest possible payment α·(u − d) (ordinary) or α·u (franchise), in 元.
+    pub fn max_payment(&self) -> f64 {
+        match self.kind {
+            DeductibleKind::Ordinary => self.share * (self.limit - self.deductible),
+            DeductibleKind::Franchise => self.share * self.limit,
+        }
+    }
+
+    /// P(Y ≤ y) of the payment per loss.
+    pub fn payment_cdf<S: Severity + ?Sized>(&self, severity: &S, y: f64) -> f64 {
+        if y.is_nan() {
+            return f64::NAN;
+        }
+        if y < 0.0 {
+            return 0.0;
+        }
+        if y >= self.max_payment() || self.inflation == 0.0 || self.share == 0.0 {
+            return 1.0;
+        }
+        let (a, c, d) = (self.share, self.inflation, self.deductible);
+        match self.kind {
+            DeductibleKind::Ordinary => severity.cdf((d + y / a) / c),
+            DeductibleKind::Franchise => {
+                if y < a * d {
+                    severity.cdf(d / c)
                 } else {
-                    0.0
+                    severity.cdf(y / (a * c))
                 }
             }
-            2 => {
-                let (u2, d2) = (lm(2, u)?, lm(2, d)?);
-                if franchise {
-                    u2 - d2 + d * d * severity.survival(d)
+        }
+    }
+
+    /// Limited expected value E[min(Y, y)] of the payment per loss (元).
+    pub fn payment_lev<S: Severity + ?Sized>(&self, severity: &S, y: f64) -> f64 {
+        if y.is_nan() || y < 0.0 {
+            return f64::NAN;
+        }
+        let (a, c, d) = (self.share, self.inflation, self.deductible);
+        if c == 0.0 || a == 0.0 {
+            return 0.0;
+        }
+        let y = y.min(self.max_payment());
+        let lev = |x: f64| severity.limited_expected_value(x);
+        match self.kind {
+            DeductibleKind::Ordinary => a * c * (lev((d + y / a) / c) - lev(d / c)),
+            DeductibleKind::Franchise => {
+                let flat = severity.survival(d / c) * y.min(a * d);
+                if y <= a * d {
+                    flat
                 } else {
-                    u2 - d2 - 2.0 * d * (lm(1, u)? - lm(1, d)?)
+                    flat + a * c * (lev(y / (a * c)) - lev(d / c))
                 }
             }
-            _ => return None,
-        };
-        Some(scale * value)
+        }
     }
 }
 

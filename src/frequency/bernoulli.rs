@@ -1,6 +1,6 @@
 //! Bernoulli claim indicator (at most one claim a year, e.g. a project failing).
 
-use super::{Frequency, PanjerClass, PanjerKind, pgf_domain};
+use super::{Complex64, Frequency, PanjerClass, PanjerKind, pgf_domain};
 use crate::error::Result;
 use crate::numerics::validate;
 use crate::severity::family_params;
@@ -66,6 +66,14 @@ impl Frequency for Bernoulli {
             return f64::NAN;
         }
         1.0 - self.q + self.q * z
+    }
+
+    fn pgf_complex(&self, z: Complex64) -> Option<Complex64> {
+        Some(1.0 - self.q + self.q * z)
+    }
+
+    fn third_central_moment(&self) -> f64 {
+        self.q * (1.0 - self.q) * (1.0 - 2.0 * self.q)
     }
 
     fn panjer_class(&self) -> Option<PanjerClass> {

@@ -1,7 +1,7 @@
 //! Binomial claim counts (a fixed number of exposures, each claiming at most once).
 
 use super::table::InverseTable;
-use super::{Frequency, PanjerClass, PanjerKind, pgf_domain, positive_by_rejection};
+use super::{Complex64, Frequency, PanjerClass, PanjerKind, pgf_domain, positive_by_rejection};
 use crate::error::Result;
 use crate::numerics::special::{beta_reg, ln_gamma};
 use crate::numerics::validate;
@@ -112,6 +112,22 @@ impl Frequency for Binomial {
             return f64::NAN;
         }
         (1.0 + self.q * (z - 1.0)).powf(self.m as f64)
+    }
+
+    fn ln_pgf(&self, z: f64) -> f64 {
+        self.m as f64 * (self.q * (z - 1.0)).ln_1p()
+    }
+
+    fn pgf_complex(&self, z: Complex64) -> Option<Complex64> {
+        let base = 1.0 + self.q * (z - 1.0);
+        Some(match u32::try_from(self.m) {
+            Ok(m) => base.powu(m),
+            Err(_) => (self.m as f64 * base.ln()).exp(),
+        })
+    }
+
+    fn third_central_moment(&self) -> f64 {
+        self.m as f64 * self.q * (1.0 - self.q) * (1.0 - 2.0 * self.q)
     }
 
     fn panjer_class(&self) -> Option<PanjerClass> {

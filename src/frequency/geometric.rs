@@ -1,7 +1,7 @@
 //! Geometric claim counts.
 
 use super::table::InverseTable;
-use super::{Frequency, PanjerClass, PanjerKind, pgf_domain, positive_by_rejection};
+use super::{Complex64, Frequency, PanjerClass, PanjerKind, pgf_domain, positive_by_rejection};
 use crate::error::Result;
 use crate::numerics::validate;
 use crate::severity::family_params;
@@ -82,6 +82,18 @@ impl Frequency for Geometric {
             return f64::NAN;
         }
         1.0 / (1.0 - self.beta * (z - 1.0))
+    }
+
+    fn ln_pgf(&self, z: f64) -> f64 {
+        -(-self.beta * (z - 1.0)).ln_1p()
+    }
+
+    fn pgf_complex(&self, z: Complex64) -> Option<Complex64> {
+        Some(1.0 / (1.0 - self.beta * (z - 1.0)))
+    }
+
+    fn third_central_moment(&self) -> f64 {
+        self.beta * (1.0 + self.beta) * (1.0 + 2.0 * self.beta)
     }
 
     fn panjer_class(&self) -> Option<PanjerClass> {

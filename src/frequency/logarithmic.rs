@@ -1,7 +1,7 @@
 //! Logarithmic (log-series) claim counts, optionally zero-modified.
 
 use super::table::InverseTable;
-use super::{Frequency, PanjerClass, PanjerKind, pgf_domain, positive_by_rejection};
+use super::{Complex64, Frequency, PanjerClass, PanjerKind, pgf_domain, positive_by_rejection};
 use crate::error::Result;
 use crate::numerics::validate;
 use crate::severity::family_params;
@@ -94,6 +94,11 @@ impl Frequency for Logarithmic {
         }
         let p = 1.0 - (-self.beta * (z - 1.0)).ln_1p() / self.beta.ln_1p();
         self.p0 + (1.0 - self.p0) * p
+    }
+
+    fn pgf_complex(&self, z: Complex64) -> Option<Complex64> {
+        let p = 1.0 - (1.0 - self.beta * (z - 1.0)).ln() / self.beta.ln_1p();
+        Some(self.p0 + (1.0 - self.p0) * p)
     }
 
     fn panjer_class(&self) -> Option<PanjerClass> {

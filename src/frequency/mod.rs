@@ -32,6 +32,7 @@ pub use zero_modified::{ZeroModified, ZeroModifiedParams};
 
 use crate::error::Result;
 use rand::Rng;
+pub use realfft::num_complex::Complex64;
 use serde::{Deserialize, Serialize};
 
 /// Membership of the Panjer (a, b, ·) class: pₖ = (a + b/k)·pₖ₋₁.
@@ -72,6 +73,33 @@ pub trait Frequency: Send + Sync {
 
     /// Probability generating function P(z) = E[z^N] for z in [0, 1] (NaN outside).
     fn pgf(&self, z: f64) -> f64;
+
+    /// ln P(z) for z in [0, 1], accurate where P(z) itself underflows (e.g. Poisson with large
+    /// λ at z near 0). The default takes the log of [`Frequency::pgf`].
+    fn ln_pgf(&self, z: f64) -> f64 {
+        self.pgf(z).ln()
+    }
+
+    /// P(z) for complex |z| ≤ 1 (used by FFT aggregation); `None` if not available.
+    fn pgf_complex(&self, _z: Complex64) -> Option<Complex64> {
+        None
+    }
+
+    /// Third central moment E[(N − E[N])³]. The default sums the pmf until the tail mass is
+    /// below 1e-15 (at most 10⁶ terms).
+    fn third_central_moment(&self) -> f64 {
+        let m = self.mean();
+        let (mut acc, mut mass) = (0.0, 0.0);
+        for k in 0..1_000_000u64 {
+            let p = self.pmf(k);
+            acc += p * (k as f64 - m).powi(3);
+            mass += p;
+            if 1.0 - mass < 1e-15 && k as f64 > m {
+                break;
+            }
+        }
+        acc
+    }
 
     /// The (a, b, 0) or (a, b, 1) parameters, or `None` outside the Panjer class.
     fn panjer_class(&self) -> Option<PanjerClass>;

@@ -1,8 +1,8 @@
 //! The closed enum of frequency families that configurations deserialize into.
 
 use super::{
-    Bernoulli, Binomial, Frequency, Geometric, Logarithmic, NegativeBinomial, PanjerClass, Poisson,
-    ZeroModified,
+    Bernoulli, Binomial, Complex64, Frequency, Geometric, Logarithmic, NegativeBinomial,
+    PanjerClass, Poisson, ZeroModified,
 };
 use crate::error::Result;
 use rand::Rng;
@@ -67,6 +67,15 @@ impl Frequency for FrequencyModel {
     }
     fn pgf(&self, z: f64) -> f64 {
         dispatch!(self, d => d.pgf(z))
+    }
+    fn ln_pgf(&self, z: f64) -> f64 {
+        dispatch!(self, d => d.ln_pgf(z))
+    }
+    fn pgf_complex(&self, z: Complex64) -> Option<Complex64> {
+        dispatch!(self, d => d.pgf_complex(z))
+    }
+    fn third_central_moment(&self) -> f64 {
+        dispatch!(self, d => d.third_central_moment())
     }
     fn panjer_class(&self) -> Option<PanjerClass> {
         dispatch!(self, d => d.panjer_class())

@@ -1,7 +1,7 @@
 //! Negative binomial claim counts (Poisson with gamma-mixed intensity).
 
 use super::table::InverseTable;
-use super::{Frequency, PanjerClass, PanjerKind, pgf_domain, positive_by_rejection};
+use super::{Complex64, Frequency, PanjerClass, PanjerKind, pgf_domain, positive_by_rejection};
 use crate::error::Result;
 use crate::numerics::special::{beta_reg, ln_gamma};
 use crate::numerics::validate;
@@ -136,6 +136,18 @@ impl Frequency for NegativeBinomial {
             return f64::NAN;
         }
         (-self.r * (-self.beta * (z - 1.0)).ln_1p()).exp()
+    }
+
+    fn ln_pgf(&self, z: f64) -> f64 {
+        -self.r * (-self.beta * (z - 1.0)).ln_1p()
+    }
+
+    fn pgf_complex(&self, z: Complex64) -> Option<Complex64> {
+        Some((-self.r * (1.0 - self.beta * (z - 1.0)).ln()).exp())
+    }
+
+    fn third_central_moment(&self) -> f64 {
+        self.r * self.beta * (1.0 + self.beta) * (1.0 + 2.0 * self.beta)
     }
 
     fn panjer_class(&self) -> Option<PanjerClass> {

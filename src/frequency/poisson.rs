@@ -1,7 +1,7 @@
 //! Poisson claim counts.
 
 use super::table::InverseTable;
-use super::{Frequency, PanjerClass, PanjerKind, pgf_domain, positive_by_rejection};
+use super::{Complex64, Frequency, PanjerClass, PanjerKind, pgf_domain, positive_by_rejection};
 use crate::error::Result;
 use crate::numerics::special::{gamma_q, ln_gamma};
 use crate::numerics::validate;
@@ -95,6 +95,18 @@ impl Frequency for Poisson {
             return f64::NAN;
         }
         (self.lambda * (z - 1.0)).exp()
+    }
+
+    fn ln_pgf(&self, z: f64) -> f64 {
+        self.lambda * (z - 1.0)
+    }
+
+    fn pgf_complex(&self, z: Complex64) -> Option<Complex64> {
+        Some((self.lambda * (z - 1.0)).exp())
+    }
+
+    fn third_central_moment(&self) -> f64 {
+        self.lambda
     }
 
     fn panjer_class(&self) -> Option<PanjerClass> {

@@ -1,7 +1,7 @@
 //! Zero-truncated and zero-modified versions of the (a, b, 0) families: the (a, b, 1) class.
 
 use super::table::InverseTable;
-use super::{Frequency, FrequencyModel, PanjerClass, PanjerKind};
+use super::{Complex64, Frequency, FrequencyModel, PanjerClass, PanjerKind};
 use crate::error::{Error, Result};
 use crate::numerics::validate;
 use rand::{Rng, RngExt};
@@ -144,6 +144,11 @@ impl Frequency for ZeroModified {
 
     fn pgf(&self, z: f64) -> f64 {
         self.p0 + self.factor * (self.base.pgf(z) - self.base.pmf(0))
+    }
+
+    fn pgf_complex(&self, z: Complex64) -> Option<Complex64> {
+        let base = self.base.pgf_complex(z)?;
+        Some(self.p0 + self.factor * (base - self.base.pmf(0)))
     }
 
     fn panjer_class(&self) -> Option<PanjerClass> {

@@ -1,0 +1,363 @@
+//! Exact aggregate methods: Panjer = FFT on the same grid, agreement with Monte Carlo on heavy
+//! tails and (a, b, 1) counts, textbook closed forms, diagnostics and bad input.
+
+use kexian::Error;
+use kexian::aggregate::{Discretization, ExactMethod, Grid, LossModel};
+use kexian::coverage::{AggregateTerms, ClaimTerms};
+use kexian::frequency::*;
+use kexian::severity::*;
+use kexian::simulation::SimulationConfig;
+
+const FFT: ExactMethod = ExactMethod::Fft { padding: 2 };
+
+fn cases() -> Vec<(&'static str, LossModel<FrequencyModel, SeverityModel>)> {
+    let f = |x: FrequencyModel| x;
+    vec![
+        (
+            "poisson × lognormal σ=2, 10k xs, 1m cap",
+            LossModel::new(
+                f(Poisson::new(2.0).unwrap().into()),
+                LogNormal::new(10.0, 2.0).unwrap().into(),
+            )
+            .with_claim_terms(ClaimTerms::new(10_000.0, 1_000_000.0).unwrap()),
+        ),
+        (
+            "negative binomial × Pareto α=1.5, 5m cap",
+            LossModel::new(
+                NegativeBinomial::from_mean_mixing_cv(0.8, 0.7)
+                    .unwrap()
+                    .into(),
+                Pareto::new(1.5, 1e5).unwrap().into(),
+            )
+            .with_claim_terms(ClaimTerms::new(0.0, 5e6).unwrap()),
+        ),
+        (
+            "poisson × GPD ξ=0.7, 20m cap, 80% share",
+            LossModel::new(
+                Poisson::new(0.5).unwrap().into(),
+                GeneralizedPareto::new(0.7, 2e5, 0.0).unwrap().into(),
+            )
+            .with_claim_terms(
+                ClaimTerms::new(50_000.0, 2e7)
+                    .unwrap()
+                    .with_share(0.8)
+                    .unwrap(),
+            ),
+        ),
+        (
+            "zero-modified poisson (a,b,1) × gamma",
+            LossModel::new(
+                ZeroModified::new(Poisson::new(1.5).unwrap().into(), 0.6)
+                    .unwrap()
+                    .into(),
+                Gamma::from_mean_cv(2e5, 1.2).unwrap().into(),
+            )
+            .with_claim_terms(ClaimTerms::new(0.0, 2e6).unwrap()),
+        ),
+        (
+            "logarithmic (a,b,1) × lognormal, franchise",
+            LossModel::new(
+                Logarithmic::new(2.0, 0.5).unwrap().into(),
+                LogNormal::from_mean_cv(1e5, 2.0).unwrap().into(),
+            )
+            .with_claim_terms(
+                ClaimTerms::new(20_000.0, 1e6)
+                    .unwrap()
+                    .with_kind(kexian::coverage::DeductibleKind::Franchise),
+            ),
+        ),
+    ]
+}
+
+#[test]
+fn panjer_equals_fft_on_the_same_grid() {
+    for (name, m) in cases() {
+        let grid = m.recommended_grid(1 << 12, 1.0 - 1e-9).unwrap();
+        let p = m
+            .exact_distribution(ExactMethod::Panjer, &grid, Discretization::MeanPreserving)
+            .unwrap();
+        let q = m
+            .exact_distribution(FFT, &grid, Discretization::MeanPreserving)
+            .unwrap();
+        let (pp, qp) = (p.distribution.probs(), q.distribution.probs());
+        assert_eq!(pp.len(), qp.len());
+        let mut cum = (0.0, 0.0);
+        for (a, b) in pp.iter().zip(qp) {
+            assert!((a - b).abs() <= 1e-10, "{name}: pmf {a} vs {b}");
+            cum.0 += a;
+            cum.1 += b;
+            assert!((cum.0 - cum.1).abs() <= 1e-10, "{name}: cdf");
+        }
+    }
+}
+
+#[test]
+fn exact_means_match_the_analytic_mean_and_monte_carlo() {
+    for (name, m) in cases() {
+        let grid = m.recommended_grid(1 << 15, 1.0 - 1e-9).unwrap();
+        let d = m
+            .exact_distribution(FFT, &grid, Discretization::MeanPreserving)
+            .unwrap();
+        let diag = &d.diagnostics;
+        let am = diag.analytic_mean.unwrap();
+        assert!(
+            (diag.numeric_mean / am - 1.0).abs() < 1e-4,
+            "{name}: {} vs {am}",
+            diag.numeric_mean
+        );
+        assert!(
+            (diag.numeric_cv / diag.analytic_cv.unwrap() - 1.0).abs() < 1e-3,
+            "{name} cv"
+        );
+        let sk = diag.analytic_skewness.unwrap();
+        assert!(
+            (diag.numeric_skewness / sk - 1.0).abs() < 1e-2,
+            "{name} skew {} vs {sk}",
+            diag.numeric_skewness
+        );
+        assert!(diag.warnings.is_empty(), "{name}: {:?}", diag.warnings);
+        let sim = m
+            .simulate(&SimulationConfig::new(3, 400_000).unwrap())
+            .unwrap()
+            .losses;
+        for level in [0.99, 0.995] {
+            let v = sim.var(level).unwrap();
+            let exact = d.var(level).unwrap();
+            // Discretisation moves the quantile by at most one bucket.
+            assert!(
+                (v.value - exact).abs() < 4.0 * v.std_error + d.step,
+                "{name} VaR {level}: {} vs {exact}",
+                v.value
+            );
+            let t = sim.tvar(level).unwrap();
+            let exact = d.tvar(level).unwrap();
+            assert!(
+                (t.value - exact).abs() < 4.0 * t.std_error + d.step,
+                "{name} TVaR {level}: {} vs {exact}",
+                t.value
+            );
+        }
+    }
+}
+
+#[test]
+fn compound_geometric_exponential_closed_form() {
+    // Loss Models: a compound geometric(β) with exponential(θ) claims has P(S = 0) = 1/(1+β)
+    // and S | S > 0 exponential with mean θ(1+β), so P(S > x) = β/(1+β)·exp(−x/(θ(1+β))).
+    let (beta, theta) = (3.0, 1000.0);
+    let m = LossModel::new(
+        Geometric::new(beta).unwrap(),
+        Exponential::new(theta).unwrap(),
+    );
+    let grid = Grid::new(1.0, 1 << 16).unwrap();
+    let d = m
+        .exact_distribution(ExactMethod::Panjer, &grid, Discretization::MeanPreserving)
+        .unwrap();
+    for x in [0.0, 2000.0, 8000.0, 30000.0] {
+        let exact = beta / (1.0 + beta) * (-x / (theta * (1.0 + beta))).exp();
+        let got = 1.0 - d.cdf(x);
+        // One bucket of width 1 changes S(x) by at most f(x)·h ≈ 2e-4 relative.
+        assert!(
+            (got - exact).abs() < 2e-4 * exact.max(1e-12),
+            "S({x}) = {got} vs {exact}"
+        );
+    }
+}
+
+#[test]
+fn panjer_matches_brute_force_convolution() {
+    // Poisson(1.2) claims of size 1, 2 or 3 (probabilities 0.5, 0.3, 0.2): Panjer against the
+    // direct sum Σₙ P(N = n) f*ⁿ.
+    let sev = Empirical::new(vec![1.0, 1.0, 1.0, 1.0, 1.0, 2.0, 2.0, 2.0, 3.0, 3.0]).unwrap();
+    let n = Poisson::new(1.2).unwrap();
+    let m = LossModel::new(n.clone(), sev);
+    let grid = Grid::new(1.0, 64).unwrap();
+    let d = m
+        .exact_distribution(ExactMethod::Panjer, &grid, Discretization::Rounding)
+        .unwrap();
+    let f = [0.0, 0.5, 0.3, 0.2];
+    let mut conv = vec![0.0; 64];
+    conv[0] = 1.0;
+    let mut brute = vec![0.0; 64];
+    for k in 0..40u64 {
+        for (b, c) in brute.iter_mut().zip(&conv) {
+            *b += n.pmf(k) * c;
+        }
+        let mut next = vec![0.0; 64];
+        for (i, ci) in conv.iter().enumerate() {
+            for (j, fj) in f.iter().enumerate() {
+                if i + j < 64 {
+                    next[i + j] += ci * fj;
+                }
+            }
+        }
+        conv = next;
+    }
+    for (x, &want) in brute.iter().enumerate() {
+        let got = d.cdf(x as f64) - if x > 0 { d.cdf(x as f64 - 1.0) } else { 0.0 };
+        assert!((got - want).abs() < 1e-14, "P(S = {x}) = {got} vs {want}");
+    }
+}
+
+#[test]
+fn large_expected_counts_do_not_underflow() {
+    // λ = 2000: P(S = 0) = e^(−2000) underflows, the rescaled recursion must not.
+    let m = LossModel::new(
+        Poisson::new(2000.0).unwrap(),
+        Exponential::new(10.0).unwrap(),
+    );
+    let grid = Grid::new(1.0, 1 << 15).unwrap();
+    for method in [ExactMethod::Panjer, FFT] {
+        let d = m
+            .exact_distribution(method, &grid, Discretization::MeanPreserving)
+            .unwrap();
+        assert!(
+            d.diagnostics.lost_mass < 1e-9,
+            "{method:?} lost {}",
+            d.diagnostics.lost_mass
+        );
+        assert!(
+            (d.diagnostics.numeric_mean / 20_000.0 - 1.0).abs() < 1e-6,
+            "{method:?} mean {} lost {}",
+            d.diagnostics.numeric_mean,
+            d.diagnostics.lost_mass
+        );
+    }
+}
+
+#[test]
+fn diagnostics_flag_short_and_coarse_grids() {
+    let m = LossModel::new(
+        Poisson::new(2.0).unwrap(),
+        LogNormal::new(10.0, 2.0).unwrap(),
+    );
+    // Too short: no cap, heavy tail, grid ends at 2m.
+    let short = Grid::new(500.0, 4000).unwrap();
+    let d = m
+        .exact_distribution(FFT, &short, Discretization::MeanPreserving)
+        .unwrap();
+    assert!(d.diagnostics.lost_mass > 1e-3);
+    assert!(
+        d.diagnostics
+            .warnings
+            .iter()
+            .any(|w| w.contains("beyond the grid"))
+    );
+    assert!(matches!(d.var(0.999), Err(Error::NotRetained { .. })));
+    // Too coarse: bucket bigger than the mean claim.
+    let coarse = Grid::new(1e5, 4096).unwrap();
+    let d = m
+        .exact_distribution(FFT, &coarse, Discretization::Rounding)
+        .unwrap();
+    assert!(
+        d.diagnostics.warnings.iter().any(|w| w.contains("coarse")),
+        "{:?}",
+        d.diagnostics.warnings
+    );
+}
+
+#[test]
+fn discretisations_bracket_the_truth() {
+    let m = LossModel::new(
+        Poisson::new(1.0).unwrap(),
+        Gamma::from_shape_scale(2.0, 1e4).unwrap(),
+    );
+    let grid = Grid::new(500.0, 1 << 12).unwrap();
+    let get = |d| {
+        m.exact_distribution(FFT, &grid, d)
+            .unwrap()
+            .var(0.99)
+            .unwrap()
+    };
+    let (lo, hi, mid) = (
+        get(Discretization::Lower),
+        get(Discretization::Upper),
+        get(Discretization::Rounding),
+    );
+    assert!(lo <= mid && mid <= hi, "{lo} {mid} {hi}");
+}
+
+#[test]
+fn annual_terms_apply_to_the_result() {
+    let m = LossModel::new(Poisson::new(2.0).unwrap(), Exponential::new(1e4).unwrap())
+        .with_aggregate_terms(AggregateTerms::new(5e3, 3e4).unwrap());
+    let grid = Grid::new(10.0, 1 << 14).unwrap();
+    let d = m
+        .exact_distribution(FFT, &grid, Discretization::MeanPreserving)
+        .unwrap();
+    assert!(d.distribution.values().iter().all(|&v| v <= 3e4));
+    let sim = m
+        .simulate(&SimulationConfig::new(1, 200_000).unwrap())
+        .unwrap()
+        .losses;
+    let mean = sim.mean().unwrap();
+    let exact = d.diagnostics.numeric_mean;
+    assert!(
+        (mean.value - exact).abs() < 4.0 * mean.std_error + 10.0,
+        "{} vs {exact}",
+        mean.value
+    );
+}
+
+/// A claim-count law outside the Panjer class and without a complex pgf.
+struct Custom;
+impl Frequency for Custom {
+    fn pmf(&self, k: u64) -> f64 {
+        if k == 1 { 1.0 } else { 0.0 }
+    }
+    fn cdf(&self, k: u64) -> f64 {
+        if k >= 1 { 1.0 } else { 0.0 }
+    }
+    fn mean(&self) -> f64 {
+        1.0
+    }
+    fn variance(&self) -> f64 {
+        0.0
+    }
+    fn pgf(&self, z: f64) -> f64 {
+        z
+    }
+    fn panjer_class(&self) -> Option<PanjerClass> {
+        None
+    }
+    fn thinned(&self, _p: f64) -> kexian::Result<Self> {
+        Ok(Custom)
+    }
+    fn sample<R: rand::Rng + ?Sized>(&self, _rng: &mut R) -> u64 {
+        1
+    }
+}
+
+#[test]
+fn bad_input_is_rejected() {
+    assert!(Grid::new(0.0, 100).is_err());
+    assert!(Grid::new(-1.0, 100).is_err());
+    assert!(Grid::new(f64::NAN, 100).is_err());
+    assert!(Grid::new(1.0, 8).is_err());
+    let m = LossModel::new(Custom, Exponential::new(1.0).unwrap());
+    let grid = Grid::new(0.1, 64).unwrap();
+    assert!(
+        m.exact_distribution(ExactMethod::Panjer, &grid, Discretization::Rounding)
+            .is_err()
+    );
+    assert!(
+        m.exact_distribution(FFT, &grid, Discretization::Rounding)
+            .is_err()
+    );
+    let ok = LossModel::new(Poisson::new(1.0).unwrap(), Exponential::new(1.0).unwrap());
+    assert!(
+        ok.exact_distribution(
+            ExactMethod::Fft { padding: 0 },
+            &grid,
+            Discretization::Rounding
+        )
+        .is_err()
+    );
+    let d = ok
+        .exact_distribution(FFT, &grid, Discretization::Rounding)
+        .unwrap();
+    for bad in [0.0, 1.0, -1.0, 2.0, f64::NAN] {
+        assert!(d.var(bad).is_err() && d.tvar(bad).is_err());
+    }
+    assert!(ok.recommended_grid(100, 1.5).is_err());
+}
