@@ -50,6 +50,7 @@ pub mod coverage;
 pub mod error;
 pub mod frequency;
 pub mod numerics;
+pub mod pricing;
 pub mod severity;
 pub mod simulation;
 

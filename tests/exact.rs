@@ -361,3 +361,59 @@ fn bad_input_is_rejected() {
     }
     assert!(ok.recommended_grid(100, 1.5).is_err());
 }
+
+#[test]
+fn approximations_behave() {
+    use kexian::aggregate::ApproximationKind::*;
+    // Many claims: all three approximations close to the exact 99% VaR and TVaR.
+    let m = LossModel::new(
+        Poisson::new(500.0).unwrap(),
+        Gamma::from_shape_scale(2.0, 1e3).unwrap(),
+    );
+    let grid = Grid::new(100.0, 1 << 15).unwrap();
+    let d = m
+        .exact_distribution(FFT, &grid, Discretization::MeanPreserving)
+        .unwrap();
+    for kind in [Normal, NormalPower, ShiftedGamma] {
+        let a = m.approximate(kind).unwrap();
+        let (v, t) = (a.var(0.99).unwrap(), a.tvar(0.99).unwrap());
+        assert!(
+            (v / d.var(0.99).unwrap() - 1.0).abs() < 0.01,
+            "{kind:?} VaR {v}"
+        );
+        assert!(
+            (t / d.tvar(0.99).unwrap() - 1.0).abs() < 0.01,
+            "{kind:?} TVaR {t}"
+        );
+        // cdf and quantile are inverse to each other.
+        assert!(
+            (a.cdf(v) - 0.99).abs() < 1e-9,
+            "{kind:?} cdf(VaR) = {}",
+            a.cdf(v)
+        );
+        // TVaR equals the average of VaR above the level (checked by quadrature).
+        let avg =
+            kexian::numerics::integrate(|u| a.var(u).unwrap(), 0.99, 1.0 - 1e-12, 1e-10) / 0.01;
+        assert!(
+            (avg / t - 1.0).abs() < 1e-6,
+            "{kind:?} TVaR {t} vs ∫VaR {avg}"
+        );
+    }
+    // Skewed risks: normal-power and shifted gamma beat the normal.
+    let m = LossModel::new(Poisson::new(5.0).unwrap(), Pareto::new(4.0, 3e4).unwrap());
+    let exact = m
+        .exact_distribution(
+            FFT,
+            &m.recommended_grid(1 << 15, 1.0 - 1e-10).unwrap(),
+            Discretization::MeanPreserving,
+        )
+        .unwrap()
+        .var(0.995)
+        .unwrap();
+    let err = |k| (m.approximate(k).unwrap().var(0.995).unwrap() / exact - 1.0).abs();
+    assert!(err(NormalPower) < err(Normal) && err(ShiftedGamma) < err(Normal));
+    // Heavy tail without a limit: no moments, no approximation.
+    let heavy = LossModel::new(Poisson::new(1.0).unwrap(), Pareto::new(2.5, 1e4).unwrap());
+    assert!(heavy.approximate(NormalPower).is_err());
+    assert!(kexian::aggregate::Approximation::new(ShiftedGamma, 1.0, 1.0, -0.5).is_err());
+}

@@ -151,7 +151,7 @@ pub fn discretize<S: Severity + ?Sized>(
             covered = prev;
         }
         Discretization::MeanPreserving => {
-            let lev = |y: f64| terms.payment_lev(severity, y);
+            let lev = terms.payment_lev_fn(severity);
             let levs: Vec<f64> = (0..=m).map(|j| lev(j as f64 * h)).collect();
             f[0] = 1.0 - levs[1] / h;
             for j in 1..m {

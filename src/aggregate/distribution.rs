@@ -61,6 +61,13 @@ impl Discrete {
 
     /// Sorts by value and merges equal values (inputs already checked).
     pub(crate) fn from_parts(values: Vec<f64>, probs: Vec<f64>, lost: f64) -> Self {
+        if values.windows(2).all(|w| w[0] < w[1]) {
+            return Self {
+                values,
+                probs,
+                lost,
+            };
+        }
         let mut pairs: Vec<(f64, f64)> = values.into_iter().zip(probs).collect();
         pairs.sort_by(|a, b| a.0.total_cmp(&b.0));
         let mut values: Vec<f64> = Vec::with_capacity(pairs.len());
@@ -191,18 +198,20 @@ impl Discrete {
     }
 
     /// ∫₀^∞ g(S(x)) dx for a distortion g, exact for a step survival function:
-    /// Σⱼ g(S(xⱼ))·(xⱼ₊₁ − xⱼ) + g(S(0))·x₀. Infinite if lost mass remains (g(s) > 0).
+    /// Σⱼ g(S(xⱼ₋₁))·(xⱼ − xⱼ₋₁) with x₋₁ = 0. Infinite if more than 1e-12 of the mass lies
+    /// beyond the grid (and g does not vanish there).
     pub fn distorted_expectation(&self, g: impl Fn(f64) -> f64) -> f64 {
-        let mut s: f64 = 1.0;
-        let mut prev = 0.0;
-        let mut total = 0.0;
-        for (x, p) in self.values.iter().zip(&self.probs) {
-            total += g(s.clamp(0.0, 1.0)) * (x - prev);
-            s -= p;
-            prev = *x;
-        }
-        if self.lost > 0.0 && g(self.lost) > 0.0 {
+        if self.lost > 1e-12 && g(self.lost) > 0.0 {
             return f64::INFINITY;
+        }
+        // S on [xⱼ₋₁, xⱼ) is the mass at xⱼ and above, summed from the top so that the identity
+        // distortion returns Σ pⱼxⱼ exactly, whatever the rounding in Σ pⱼ.
+        let mut above = self.lost;
+        let mut total = 0.0;
+        for j in (0..self.values.len()).rev() {
+            above += self.probs[j];
+            let prev = if j == 0 { 0.0 } else { self.values[j - 1] };
+            total += g(above.min(1.0)) * (self.values[j] - prev);
         }
         total
     }

@@ -69,12 +69,14 @@ pub(crate) fn fft<F: Frequency + ?Sized>(
     let m = f.len();
     let n = (m * padding.max(1)).next_power_of_two();
     let theta = 10.0 / n as f64;
-    let mut planner = RealFftPlanner::<f64>::new();
-    let forward = planner.plan_fft_forward(n);
-    let inverse = planner.plan_fft_inverse(n);
+    let (forward, inverse) = PLANNER.with(|p| {
+        let mut p = p.borrow_mut();
+        (p.plan_fft_forward(n), p.plan_fft_inverse(n))
+    });
+    let tilt = powers(-theta, m);
     let mut input = vec![0.0; n];
-    for (j, (x, &p)) in input.iter_mut().zip(f).enumerate() {
-        *x = p * (-theta * j as f64).exp();
+    for ((x, &p), t) in input.iter_mut().zip(f).zip(&tilt) {
+        *x = p * t;
     }
     let mut spectrum = forward.make_output_vec();
     forward
@@ -96,11 +98,34 @@ pub(crate) fn fft<F: Frequency + ?Sized>(
     inverse
         .process(&mut spectrum, &mut output)
         .map_err(|e| fft_error(e.to_string()))?;
+    let untilt = powers(theta, m);
     Ok(output[..m]
         .iter()
-        .enumerate()
-        .map(|(k, &v)| (v / n as f64 * (theta * k as f64).exp()).max(0.0))
+        .zip(&untilt)
+        .map(|(&v, t)| (v / n as f64 * t).max(0.0))
         .collect())
+}
+
+thread_local! {
+    /// FFT plans (twiddle factors) are cached per thread and reused across calls.
+    static PLANNER: std::cell::RefCell<RealFftPlanner<f64>> =
+        std::cell::RefCell::new(RealFftPlanner::new());
+}
+
+/// e^(cj) for j = 0, …, m − 1 by running products, re-anchored with `exp` every 256 terms so
+/// the rounding error stays below ~256 ulp.
+fn powers(c: f64, m: usize) -> Vec<f64> {
+    let r = c.exp();
+    let mut out = Vec::with_capacity(m);
+    let mut v = 1.0;
+    for j in 0..m {
+        if j % 256 == 0 {
+            v = (c * j as f64).exp();
+        }
+        out.push(v);
+        v *= r;
+    }
+    out
 }
 
 fn fft_error(message: String) -> Error {

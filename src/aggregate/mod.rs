@@ -8,11 +8,13 @@
 //! E[S] = E[N]·E[Y],   Var[S] = E[N]·Var[Y] + Var[N]·E[Y]²   (no annual terms)
 //! ```
 
+mod approximation;
 mod discretize;
 mod distribution;
 mod exact;
 mod tower;
 
+pub use approximation::{Approximation, ApproximationKind};
 pub use discretize::{Discretization, Grid, GridParams, MIN_POINTS, discretize};
 pub use distribution::{AggregateDistribution, Diagnostics, Discrete, ExactMethod};
 pub use tower::{LayerResult, TowerResult};
@@ -150,22 +152,39 @@ impl<F: Frequency, S: Severity> LossModel<F, S> {
         (var > 0.0).then(|| k3 / var.powf(1.5))
     }
 
-    /// A grid of `points` whose end is twice the normal-power approximation of the
-    /// `tail_level` quantile of S (at least the per-claim cap), with the cap on a grid point.
-    /// Check [`Diagnostics`] of the result: heavy tails may need a longer grid.
+    /// A grid of `points` whose end is twice a guess of the `tail_level` quantile of S: the
+    /// larger of the normal-power approximation and the single-big-claim approximation
+    /// S_Y⁻¹((1 − level)/E[N]) (right for heavy tails), and at least the per-claim cap, which
+    /// falls on a grid point. Check the result's [`Diagnostics`].
     pub fn recommended_grid(&self, points: usize, tail_level: f64) -> Result<Grid> {
         crate::numerics::validate::open_probability("LossModel", "tail_level", tail_level)?;
         let cap = self.claim_terms.max_payment();
-        let guess = match (self.analytic_mean(), self.analytic_variance()) {
+        let normal_power = match (self.analytic_mean(), self.analytic_variance()) {
             (Some(m), Some(v)) => {
                 let z = crate::numerics::normal_quantile(tail_level);
                 let g = self.analytic_skewness().unwrap_or(0.0);
                 m + v.sqrt() * (z + g / 6.0 * (z * z - 1.0))
             }
-            _ => self.severity.quantile(tail_level) * self.frequency.mean().max(1.0),
+            _ => 0.0,
         };
-        let end = (2.0 * guess).max(if cap.is_finite() { cap } else { 0.0 });
+        let n = self.frequency.mean().max(f64::MIN_POSITIVE);
+        let big_claim = self.claim_terms.apply(
+            self.severity
+                .inverse_survival(((1.0 - tail_level) / n).min(1.0)),
+        );
+        let end = 2.0
+            * normal_power
+                .max(big_claim)
+                .max(if cap.is_finite() { cap } else { 0.0 });
         Grid::for_tail(end, points, 1.0, cap)
+    }
+
+    /// Normal, normal-power or shifted-gamma approximation of S from its analytic moments.
+    pub fn approximate(&self, kind: ApproximationKind) -> Result<Approximation> {
+        let mean = approximation::require(self.analytic_mean(), "mean")?;
+        let var = approximation::require(self.analytic_variance(), "variance")?;
+        let skew = approximation::require(self.analytic_skewness(), "skewness")?;
+        Approximation::new(kind, mean, var.sqrt(), skew)
     }
 
     /// The distribution of S on `grid` by Panjer recursion or FFT, after per-claim terms

@@ -239,23 +239,47 @@ impl ClaimTerms {
 
     /// Limited expected value E[min(Y, y)] of the payment per loss (元).
     pub fn payment_lev<S: Severity + ?Sized>(&self, severity: &S, y: f64) -> f64 {
-        if y.is_nan() || y < 0.0 {
-            return f64::NAN;
-        }
+        self.payment_lev_fn(severity)(y)
+    }
+
+    /// y ↦ E[min(Y, y)], with the severity's quantities at the deductible computed once (for
+    /// evaluating many points, e.g. a discretisation grid).
+    pub fn payment_lev_fn<'a, S: Severity + ?Sized>(
+        &'a self,
+        severity: &'a S,
+    ) -> impl Fn(f64) -> f64 + 'a {
         let (a, c, d) = (self.share, self.inflation, self.deductible);
-        if c == 0.0 || a == 0.0 {
-            return 0.0;
-        }
-        let y = y.min(self.max_payment());
-        let lev = |x: f64| severity.limited_expected_value(x);
-        match self.kind {
-            DeductibleKind::Ordinary => a * c * (lev((d + y / a) / c) - lev(d / c)),
-            DeductibleKind::Franchise => {
-                let flat = severity.survival(d / c) * y.min(a * d);
-                if y <= a * d {
-                    flat
-                } else {
-                    flat + a * c * (lev(y / (a * c)) - lev(d / c))
+        let active = c != 0.0 && a != 0.0;
+        let lev_d = if active {
+            severity.limited_expected_value(d / c)
+        } else {
+            0.0
+        };
+        let s_d = if active {
+            severity.survival(d / c)
+        } else {
+            0.0
+        };
+        let cap = self.max_payment();
+        let kind = self.kind;
+        move |y: f64| {
+            if y.is_nan() || y < 0.0 {
+                return f64::NAN;
+            }
+            if !active {
+                return 0.0;
+            }
+            let y = y.min(cap);
+            let lev = |x: f64| severity.limited_expected_value(x);
+            match kind {
+                DeductibleKind::Ordinary => a * c * (lev((d + y / a) / c) - lev_d),
+                DeductibleKind::Franchise => {
+                    let flat = s_d * y.min(a * d);
+                    if y <= a * d {
+                        flat
+                    } else {
+                        flat + a * c * (lev(y / (a * c)) - lev_d)
+                    }
                 }
             }
         }

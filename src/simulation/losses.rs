@@ -1,6 +1,7 @@
 //! Statistics of simulated annual losses, each with its Monte Carlo standard error.
 
 use super::Moments;
+use crate::aggregate::Discrete;
 use crate::error::{Error, Result};
 use crate::numerics::validate;
 use serde::{Deserialize, Serialize};
@@ -444,6 +445,23 @@ impl SimulatedLosses {
             value: q * e1,
             std_error: q * ((e2 - e1 * e1).max(0.0) / n).sqrt(),
         })
+    }
+
+    /// The simulated distribution as a [`Discrete`] one (each trial weight q/n, claim-free
+    /// years of a conditioned run as an atom at 0), for premium principles. Needs
+    /// [`super::Retention::All`].
+    pub fn to_discrete(&self) -> Result<Discrete> {
+        if self.below > 0 {
+            return Err(self.not_retained("the full distribution", 0.0));
+        }
+        let n = self.n();
+        let mut values = self.tail.clone();
+        let mut probs = vec![self.weight / n; values.len()];
+        if self.weight < 1.0 {
+            values.push(0.0);
+            probs.push(1.0 - self.weight);
+        }
+        Ok(Discrete::from_parts(values, probs, 0.0))
     }
 
     /// Exceedance (return-period) curve: (T years, VaR at level 1 − 1/T) for each of
