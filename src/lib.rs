@@ -13,8 +13,8 @@
 //! actuarial parameterisations (Klugman–Panjer–Willmot, *Loss Models*), accurate tails, limited
 //! expected values, validated serde and fast seeded samplers; policy terms and reinsurance
 //! layers ([`coverage`]); the deterministic parallel Monte Carlo engine ([`simulation`]) and the
-//! collective risk model that drives it ([`aggregate`]); numerical building blocks
-//! ([`numerics`]).
+//! collective risk model that drives it and computes it exactly ([`aggregate`]); premium
+//! principles ([`pricing`]); numerical building blocks ([`numerics`]).
 //!
 //! ## Quick start
 //! ```

@@ -34,8 +34,8 @@ pub struct Estimate {
 pub struct SimulatedLosses {
     trials: u64,
     weight: f64,
-    moments: MomentsRecord,
-    batch_moments: Vec<MomentsRecord>,
+    moments: Moments,
+    batch_moments: Vec<Moments>,
     zeros: u64,
     /// The largest simulated values, ascending; all of them when `below == 0`.
     tail: Vec<f64>,
@@ -45,40 +45,6 @@ pub struct SimulatedLosses {
     min_level: f64,
     /// Which raw moments E[S^k], k = 1, 2, 3, are finite for the model simulated.
     finite_moments: [bool; 3],
-}
-
-/// Serializable form of [`Moments`].
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-struct MomentsRecord {
-    n: f64,
-    mean: f64,
-    m2: f64,
-    m3: f64,
-    m4: f64,
-}
-
-impl From<Moments> for MomentsRecord {
-    fn from(m: Moments) -> Self {
-        Self {
-            n: m.n,
-            mean: m.mean,
-            m2: m.m2,
-            m3: m.m3,
-            m4: m.m4,
-        }
-    }
-}
-
-impl From<MomentsRecord> for Moments {
-    fn from(m: MomentsRecord) -> Self {
-        Self {
-            n: m.n,
-            mean: m.mean,
-            m2: m.m2,
-            m3: m.m3,
-            m4: m.m4,
-        }
-    }
 }
 
 /// What one batch contributes: its moments, its zero count and the values that may belong to
@@ -114,7 +80,7 @@ pub(crate) struct LossesBuilder {
     weight: f64,
     keep: Option<u64>,
     moments: Moments,
-    batch_moments: Vec<MomentsRecord>,
+    batch_moments: Vec<Moments>,
     zeros: u64,
     buffer: Vec<f64>,
     /// Values below this cannot be in the top `keep` (the smallest kept after a truncation).
@@ -148,7 +114,7 @@ impl LossesBuilder {
     /// Adds one batch, in batch order.
     pub fn push_batch(&mut self, batch: BatchSummary) {
         self.moments = self.moments.merge(&batch.moments);
-        self.batch_moments.push(batch.moments.into());
+        self.batch_moments.push(batch.moments);
         self.zeros += batch.zeros;
         self.buffer.extend(
             batch
@@ -175,7 +141,7 @@ impl LossesBuilder {
         SimulatedLosses {
             trials: self.trials,
             weight: self.weight,
-            moments: self.moments.into(),
+            moments: self.moments,
             batch_moments: self.batch_moments,
             zeros: self.zeros,
             tail: self.buffer,
@@ -240,7 +206,7 @@ impl SimulatedLosses {
 
     /// Raw moment E[S^k] = q·E_sim[S^k].
     fn raw(&self, k: u32) -> f64 {
-        self.weight * Moments::from(self.moments).raw(k)
+        self.weight * self.moments.raw(k)
     }
 
     fn mean_sd_skew(m: &Moments, q: f64) -> (f64, f64, f64) {
@@ -261,7 +227,7 @@ impl SimulatedLosses {
         if b < 2 {
             return f64::NAN;
         }
-        let parts: Vec<Moments> = self.batch_moments.iter().map(|&m| m.into()).collect();
+        let parts = &self.batch_moments;
         let mut prefix = vec![Moments::default(); b + 1];
         for i in 0..b {
             prefix[i + 1] = prefix[i].merge(&parts[i]);
@@ -281,7 +247,7 @@ impl SimulatedLosses {
     /// E[S] (元) with standard error sd/√n. Error if E[S] is infinite for the model.
     pub fn mean(&self) -> Result<Estimate> {
         self.check_moment(1, "mean")?;
-        let m = Moments::from(self.moments);
+        let m = self.moments;
         let sd_sim = (m.m2 / m.n).sqrt();
         Ok(Estimate {
             value: self.raw(1),
@@ -300,7 +266,7 @@ impl SimulatedLosses {
         self.check_moment(2, "standard deviation")?;
         let q = self.weight;
         Ok(Estimate {
-            value: Self::mean_sd_skew(&self.moments.into(), q).1,
+            value: Self::mean_sd_skew(&self.moments, q).1,
             std_error: self.jackknife(|m| Self::mean_sd_skew(m, q).1),
         })
     }
@@ -310,7 +276,7 @@ impl SimulatedLosses {
         self.check_moment(3, "skewness")?;
         let q = self.weight;
         Ok(Estimate {
-            value: Self::mean_sd_skew(&self.moments.into(), q).2,
+            value: Self::mean_sd_skew(&self.moments, q).2,
             std_error: self.jackknife(|m| Self::mean_sd_skew(m, q).2),
         })
     }
@@ -433,7 +399,7 @@ impl SimulatedLosses {
         if self.below > 0 && self.tail.first().is_none_or(|&t| limit < t) {
             return Err(self.not_retained("limited expected value", limit));
         }
-        let m = Moments::from(self.moments);
+        let m = self.moments;
         let n = self.n();
         let above = &self.tail[self.tail.partition_point(|&v| v <= limit)..];
         let excess: f64 = above.iter().map(|x| x - limit).sum();

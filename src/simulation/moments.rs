@@ -3,7 +3,7 @@
 //! statistical moments", Sandia SAND2008-6212, 2008).
 
 /// n, mean and M_k = Σ (x − mean)^k for k = 2, 3, 4.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Moments {
     pub n: f64,
     pub mean: f64,
