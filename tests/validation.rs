@@ -231,3 +231,42 @@ proptest! {
         if let Ok(m) = Mixture::new(vec![(w, body), (1.0 - w, tail)]) { exercise_severity(&m, x) }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// Pricing-pipeline entry points with arbitrary terms, levels and grids: errors, never
+    /// panics, and never a NaN statistic.
+    #[test]
+    fn pipeline_never_panics(d in any_f64(), u in any_f64(), share in any_f64(), level in any_f64(),
+                             step in any_f64(), agg in any_f64(), param in any_f64()) {
+        use kexian::aggregate::{Discretization, ExactMethod, Grid, LossModel};
+        use kexian::coverage::{AggregateTerms, ClaimTerms};
+        use kexian::pricing::{PremiumPrinciple, RiskMeasure};
+        use kexian::simulation::SimulationConfig;
+        let terms = ClaimTerms::new(d, u).and_then(|t| t.with_share(share));
+        let annual = AggregateTerms::new(agg.abs(), agg.abs() + 1.0);
+        if let (Ok(terms), Ok(annual)) = (terms, annual) {
+            let model = LossModel::new(Poisson::new(1.0).unwrap(), LogNormal::new(8.0, 1.5).unwrap())
+                .with_claim_terms(terms)
+                .with_aggregate_terms(annual);
+            let sim = model.simulate(&SimulationConfig::new(1, 500).unwrap()).unwrap().losses;
+            for r in [sim.var(level), sim.tvar(level), sim.mean(), sim.exceedance_probability(level)] {
+                if let Ok(e) = r { prop_assert!(!e.value.is_nan()); }
+            }
+            if let Ok(grid) = Grid::new(step, 64) {
+                let exact = model.exact_distribution(ExactMethod::Fft { padding: 2 }, &grid, Discretization::MeanPreserving);
+                if let Ok(exact) = exact {
+                    if let Ok(v) = exact.var(level) { prop_assert!(!v.is_nan()); }
+                    for p in [
+                        PremiumPrinciple::Wang { lambda: param },
+                        PremiumPrinciple::ProportionalHazard { rho: param },
+                        PremiumPrinciple::CostOfCapital { rate: param, level, measure: RiskMeasure::Tvar },
+                    ] {
+                        if let Ok(v) = p.premium(&exact) { prop_assert!(!v.is_nan()); }
+                    }
+                }
+            }
+        }
+    }
+}
