@@ -16,7 +16,7 @@ pub enum Discretization {
     Lower,
     /// Mass of ((j − 1)h, jh] to jh: an upper bound (stochastically larger).
     Upper,
-    /// Local moment matching of order 1: preserves E[min(Y, jh)] at every grid point, so the
+    /// Local moment matching of order 1: preserves E\[min(Y, jh)\] at every grid point, so the
     /// mean is exact up to the grid's end (default).
     #[default]
     MeanPreserving,

@@ -103,7 +103,7 @@ impl Discrete {
         self.lost
     }
 
-    /// E[X^k] over the located mass.
+    /// E\[X^k\] over the located mass.
     pub fn raw_moment(&self, k: u32) -> f64 {
         self.values
             .iter()
@@ -166,7 +166,7 @@ impl Discrete {
         })
     }
 
-    /// TVaR_α = VaR_α + E[(X − VaR_α)₊]/(1 − α); error unless the lost mass is below
+    /// TVaR_α = VaR_α + E\[(X − VaR_α)₊\]/(1 − α); error unless the lost mass is below
     /// 1e-6·(1 − α).
     pub fn tvar(&self, level: f64) -> Result<f64> {
         let var = self.var(level)?;
@@ -187,7 +187,7 @@ impl Discrete {
         Ok(var + excess / (1.0 - level))
     }
 
-    /// E[min(X, u)] (the lost mass counts as u).
+    /// E\[min(X, u)\] (the lost mass counts as u).
     pub fn limited_expected_value(&self, limit: f64) -> f64 {
         self.values
             .iter()
@@ -216,7 +216,7 @@ impl Discrete {
         total
     }
 
-    /// E[e^(aX)] (∞ with lost mass and a > 0).
+    /// E\[e^(aX)\] (∞ with lost mass and a > 0).
     pub fn exponential_moment(&self, a: f64) -> f64 {
         if self.lost > 0.0 && a > 0.0 {
             return f64::INFINITY;
@@ -263,7 +263,7 @@ pub enum ExactMethod {
 /// Numerical against analytic moments, and what was lost off the grid.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Diagnostics {
-    /// E[S] from E[N]·E[Y] (None with annual terms or infinite).
+    /// E\[S\] from E\[N\]·E\[Y\] (None with annual terms or infinite).
     pub analytic_mean: Option<f64>,
     /// Mean of the computed distribution.
     pub numeric_mean: f64,
@@ -312,7 +312,7 @@ impl AggregateDistribution {
         self.distribution.cdf(x)
     }
 
-    /// E[min(S, u)].
+    /// E\[min(S, u)\].
     pub fn limited_expected_value(&self, limit: f64) -> f64 {
         self.distribution.limited_expected_value(limit)
     }

@@ -110,12 +110,12 @@ impl<F: Frequency, S: Severity> LossModel<F, S> {
         &self.severity
     }
 
-    /// E[Y] of the payment per loss (元), `None` if infinite.
+    /// E\[Y\] of the payment per loss (元), `None` if infinite.
     pub fn expected_payment(&self) -> Option<f64> {
         self.claim_terms.payment_moment(&self.severity, 1)
     }
 
-    /// E[S] = E[N]·E[Y] (元) when there are no annual terms; `None` if infinite or if annual
+    /// E\[S\] = E\[N\]·E\[Y\] (元) when there are no annual terms; `None` if infinite or if annual
     /// terms apply (then only simulation or exact methods give it).
     pub fn analytic_mean(&self) -> Option<f64> {
         self.aggregate_terms
@@ -123,7 +123,7 @@ impl<F: Frequency, S: Severity> LossModel<F, S> {
             .then(|| self.expected_payment().map(|m| self.frequency.mean() * m))?
     }
 
-    /// Var[S] = E[N]·Var[Y] + Var[N]·E[Y]² (元²) when there are no annual terms.
+    /// Var\[S\] = E\[N\]·Var\[Y\] + Var\[N\]·E\[Y\]² (元²) when there are no annual terms.
     pub fn analytic_variance(&self) -> Option<f64> {
         if !self.aggregate_terms.is_none() {
             return None;
@@ -134,7 +134,7 @@ impl<F: Frequency, S: Severity> LossModel<F, S> {
         Some(n.mean() * (m2 - m1 * m1) + n.variance() * m1 * m1)
     }
 
-    /// Skewness of S from the cumulants κ₃(S) = κ₃(N)E[Y]³ + 3Var[N]E[Y]Var[Y] + E[N]κ₃(Y),
+    /// Skewness of S from the cumulants κ₃(S) = κ₃(N)E\[Y\]³ + 3Var\[N\]E\[Y\]Var\[Y\] + E\[N\]κ₃(Y),
     /// when there are no annual terms and the moments exist.
     pub fn analytic_skewness(&self) -> Option<f64> {
         if !self.aggregate_terms.is_none() {
@@ -154,7 +154,7 @@ impl<F: Frequency, S: Severity> LossModel<F, S> {
 
     /// A grid of `points` whose end is twice a guess of the `tail_level` quantile of S: the
     /// larger of the normal-power approximation and the single-big-claim approximation
-    /// S_Y⁻¹((1 − level)/E[N]) (right for heavy tails), and at least the per-claim cap, which
+    /// S_Y⁻¹((1 − level)/E\[N\]) (right for heavy tails), and at least the per-claim cap, which
     /// falls on a grid point. Check the result's [`Diagnostics`].
     pub fn recommended_grid(&self, points: usize, tail_level: f64) -> Result<Grid> {
         crate::numerics::validate::open_probability("LossModel", "tail_level", tail_level)?;
@@ -275,7 +275,7 @@ impl<F: Frequency, S: Severity> LossModel<F, S> {
         })
     }
 
-    /// Which of E[S], E[S²], E[S³] are finite: all when a limit caps the claims or the year,
+    /// Which of E\[S\], E\[S²\], E\[S³\] are finite: all when a limit caps the claims or the year,
     /// otherwise those of the severity.
     fn finite_moments(&self) -> [bool; 3] {
         let capped = self.claim_terms.limit().is_finite()

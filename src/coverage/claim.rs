@@ -44,7 +44,7 @@ pub struct ClaimTermsParams {
     pub deductible: f64,
     /// Maximum covered loss u ≥ d (元), measured from ground up; ∞ for none.
     pub limit: f64,
-    /// Insurer's coinsurance share α in [0, 1].
+    /// Insurer's coinsurance share α in \[0, 1\].
     pub share: f64,
     /// Inflation factor c ≥ 0 applied to every claim before the terms.
     pub inflation: f64,
@@ -114,7 +114,7 @@ impl ClaimTerms {
         })
     }
 
-    /// Sets the insurer's coinsurance share in [0, 1].
+    /// Sets the insurer's coinsurance share in \[0, 1\].
     pub fn with_share(mut self, share: f64) -> Result<Self> {
         self.share = validate::probability(MODEL, "share", share)?;
         Ok(self)
@@ -169,7 +169,7 @@ impl ClaimTerms {
         self.share * paid
     }
 
-    /// E[Y^k] of the payment per loss, from the severity's limited moments LM(j, ·) at
+    /// E\[Y^k\] of the payment per loss, from the severity's limited moments LM(j, ·) at
     /// d′ = d/c and u′ = u/c (*Loss Models* Theorem 8.7 generalised):
     ///
     /// ```text
@@ -237,12 +237,12 @@ impl ClaimTerms {
         }
     }
 
-    /// Limited expected value E[min(Y, y)] of the payment per loss (元).
+    /// Limited expected value E\[min(Y, y)\] of the payment per loss (元).
     pub fn payment_lev<S: Severity + ?Sized>(&self, severity: &S, y: f64) -> f64 {
         self.payment_lev_fn(severity)(y)
     }
 
-    /// y ↦ E[min(Y, y)], with the severity's quantities at the deductible computed once (for
+    /// y ↦ E\[min(Y, y)\], with the severity's quantities at the deductible computed once (for
     /// evaluating many points, e.g. a discretisation grid).
     pub fn payment_lev_fn<'a, S: Severity + ?Sized>(
         &'a self,

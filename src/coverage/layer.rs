@@ -31,7 +31,7 @@ pub struct LayerParams {
     pub attachment: f64,
     /// Layer limit l > 0 (元), finite.
     pub limit: f64,
-    /// Participation share in [0, 1].
+    /// Participation share in \[0, 1\].
     #[serde(default = "one")]
     pub share: f64,
     /// Number of reinstatements k (0 if omitted).
@@ -84,7 +84,7 @@ impl Layer {
         })
     }
 
-    /// Sets the participation share in [0, 1].
+    /// Sets the participation share in \[0, 1\].
     pub fn with_share(mut self, share: f64) -> Result<Self> {
         self.share = validate::probability(MODEL, "share", share)?;
         Ok(self)

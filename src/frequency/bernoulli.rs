@@ -22,13 +22,13 @@ pub struct Bernoulli {
 family_params! {
     /// JSON parameters of [`Bernoulli`].
     BernoulliParams for Bernoulli via Bernoulli::new {
-        /// Claim probability q in [0, 1].
+        /// Claim probability q in \[0, 1\].
         q: f64,
     }
 }
 
 impl Bernoulli {
-    /// Bernoulli with claim probability `q` in [0, 1].
+    /// Bernoulli with claim probability `q` in \[0, 1\].
     pub fn new(q: f64) -> Result<Self> {
         validate::probability(MODEL, "q", q)?;
         Ok(Self { q })

@@ -36,13 +36,13 @@ family_params! {
     BinomialParams for Binomial via Binomial::new {
         /// Number of independent exposures m.
         m: u64,
-        /// Claim probability of each, q in [0, 1].
+        /// Claim probability of each, q in \[0, 1\].
         q: f64,
     }
 }
 
 impl Binomial {
-    /// Binomial with `m` trials and success probability `q` in [0, 1].
+    /// Binomial with `m` trials and success probability `q` in \[0, 1\].
     pub fn new(m: u64, q: f64) -> Result<Self> {
         validate::probability(MODEL, "q", q)?;
         let mean = m as f64 * q;

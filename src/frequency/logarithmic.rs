@@ -34,14 +34,14 @@ family_params! {
     LogarithmicParams for Logarithmic via Logarithmic::new {
         /// β > 0.
         beta: f64,
-        /// P(N = 0) in [0, 1] (0 for the plain logarithmic).
+        /// P(N = 0) in \[0, 1\] (0 for the plain logarithmic).
         #[serde(default)]
         p0: f64,
     }
 }
 
 impl Logarithmic {
-    /// Logarithmic with `beta` > 0 and zero probability `p0` in [0, 1].
+    /// Logarithmic with `beta` > 0 and zero probability `p0` in \[0, 1\].
     pub fn new(beta: f64, p0: f64) -> Result<Self> {
         validate::positive(MODEL, "beta", beta)?;
         validate::probability(MODEL, "p0", p0)?;

@@ -65,16 +65,16 @@ pub trait Frequency: Send + Sync {
     /// P(N ≤ k).
     fn cdf(&self, k: u64) -> f64;
 
-    /// E[N] (claims per exposure-year).
+    /// E\[N\] (claims per exposure-year).
     fn mean(&self) -> f64;
 
-    /// Var[N].
+    /// Var\[N\].
     fn variance(&self) -> f64;
 
-    /// Probability generating function P(z) = E[z^N] for z in [0, 1] (NaN outside).
+    /// Probability generating function P(z) = E\[z^N\] for z in \[0, 1\] (NaN outside).
     fn pgf(&self, z: f64) -> f64;
 
-    /// ln P(z) for z in [0, 1], accurate where P(z) itself underflows (e.g. Poisson with large
+    /// ln P(z) for z in \[0, 1\], accurate where P(z) itself underflows (e.g. Poisson with large
     /// λ at z near 0). The default takes the log of [`Frequency::pgf`].
     fn ln_pgf(&self, z: f64) -> f64 {
         self.pgf(z).ln()
@@ -85,7 +85,7 @@ pub trait Frequency: Send + Sync {
         None
     }
 
-    /// Third central moment E[(N − E[N])³]. The default sums the pmf until the tail mass is
+    /// Third central moment E\[(N − E[N\])³]. The default sums the pmf until the tail mass is
     /// below 1e-15 (at most 10⁶ terms).
     fn third_central_moment(&self) -> f64 {
         let m = self.mean();
@@ -105,7 +105,7 @@ pub trait Frequency: Send + Sync {
     fn panjer_class(&self) -> Option<PanjerClass>;
 
     /// The count of claims that survive independent thinning with probability `p` (e.g. claims
-    /// above a deductible, p = S(d)); the family is closed under thinning. `p` in [0, 1].
+    /// above a deductible, p = S(d)); the family is closed under thinning. `p` in \[0, 1\].
     fn thinned(&self, p: f64) -> Result<Self>
     where
         Self: Sized;

@@ -42,7 +42,7 @@ pub struct ZeroModified {
 pub struct ZeroModifiedParams {
     /// An (a, b, 0) distribution: poisson, negative_binomial, binomial, bernoulli, geometric.
     pub base: FrequencyModel,
-    /// The new P(N = 0) in [0, 1]; 0 truncates.
+    /// The new P(N = 0) in \[0, 1\]; 0 truncates.
     pub p0: f64,
 }
 
@@ -63,7 +63,7 @@ impl From<ZeroModified> for ZeroModifiedParams {
 }
 
 impl ZeroModified {
-    /// Zero-modifies the (a, b, 0) `base` to have P(N = 0) = `p0` in [0, 1]. The base must put
+    /// Zero-modifies the (a, b, 0) `base` to have P(N = 0) = `p0` in \[0, 1\]. The base must put
     /// some probability on positive counts unless `p0` = 1.
     pub fn new(base: FrequencyModel, p0: f64) -> Result<Self> {
         validate::probability(MODEL, "p0", p0)?;

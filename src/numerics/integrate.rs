@@ -30,7 +30,7 @@ const WG: [f64; 4] = [
     0.417_959_183_673_469_4,
 ];
 
-/// One K15 panel on [a, b]: (Kronrod estimate, |Kronrod − Gauss|).
+/// One K15 panel on \[a, b\]: (Kronrod estimate, |Kronrod − Gauss|).
 fn panel<F: Fn(f64) -> f64>(f: &F, a: f64, b: f64) -> (f64, f64) {
     let c = 0.5 * (a + b);
     let h = 0.5 * (b - a);

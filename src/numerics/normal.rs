@@ -17,7 +17,7 @@ pub fn normal_survival(z: f64) -> f64 {
     0.5 * erfc(z / std::f64::consts::SQRT_2)
 }
 
-/// Φ⁻¹(level): the z with Φ(z) = level. Returns −∞ at 0, +∞ at 1 and NaN outside [0, 1].
+/// Φ⁻¹(level): the z with Φ(z) = level. Returns −∞ at 0, +∞ at 1 and NaN outside \[0, 1\].
 pub fn normal_quantile(level: f64) -> f64 {
     quantile_from_tails(level, 0.5 - level + 0.5)
 }
@@ -53,7 +53,7 @@ pub(crate) fn quantile_from_tails(lower: f64, upper: f64) -> f64 {
     sign * z
 }
 
-/// Horner evaluation of c[0] + c[1] x + … .
+/// Horner evaluation of c\[0\] + c\[1\] x + … .
 fn poly(c: &[f64; 8], x: f64) -> f64 {
     c.iter().rev().fold(0.0, |acc, &ci| acc * x + ci)
 }

@@ -46,7 +46,7 @@ pub(crate) fn gamma_q(a: f64, x: f64) -> f64 {
     }
 }
 
-/// Regularized incomplete beta I_x(a, b) for a, b > 0, clamping x to [0, 1].
+/// Regularized incomplete beta I_x(a, b) for a, b > 0, clamping x to \[0, 1\].
 pub(crate) fn beta_reg(a: f64, b: f64, x: f64) -> f64 {
     if x.is_nan() || !a.is_finite() || !b.is_finite() || a <= 0.0 || b <= 0.0 {
         f64::NAN

@@ -50,7 +50,7 @@ pub(crate) fn finite(model: &'static str, parameter: &'static str, v: f64) -> Re
     rule(model, parameter, v, v.is_finite(), "finite")
 }
 
-/// A probability in [0, 1].
+/// A probability in \[0, 1\].
 pub(crate) fn probability(model: &'static str, parameter: &'static str, v: f64) -> Result<f64> {
     rule(
         model,

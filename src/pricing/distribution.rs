@@ -7,17 +7,17 @@ use crate::severity::Severity;
 
 /// A non-negative loss distribution that premium principles can price.
 pub trait LossDistribution {
-    /// E[X] (error if infinite).
+    /// E\[X\] (error if infinite).
     fn mean(&self) -> Result<f64>;
-    /// Var[X] (error if infinite).
+    /// Var\[X\] (error if infinite).
     fn variance(&self) -> Result<f64>;
     /// VaR at `level` in (0, 1).
     fn var(&self, level: f64) -> Result<f64>;
     /// TVaR at `level` in (0, 1).
     fn tvar(&self, level: f64) -> Result<f64>;
-    /// ∫₀^∞ g(S(x)) dx for a distortion g: [0, 1] → [0, 1] (∞ if it diverges).
+    /// ∫₀^∞ g(S(x)) dx for a distortion g: \[0, 1\] → \[0, 1\] (∞ if it diverges).
     fn distorted_expectation(&self, g: &dyn Fn(f64) -> f64) -> Result<f64>;
-    /// E[e^(aX)] (∞ if it diverges).
+    /// E\[e^(aX)\] (∞ if it diverges).
     fn exponential_moment(&self, a: f64) -> Result<f64>;
 }
 

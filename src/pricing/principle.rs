@@ -16,8 +16,8 @@ pub enum RiskMeasure {
     Tvar,
 }
 
-/// A premium principle π[X] (*Loss Models* and Wang 1996/2000 for distortions). All parameters
-/// are non-negative loadings, so every principle gives π[X] ≥ E[X].
+/// A premium principle π\[X\] (*Loss Models* and Wang 1996/2000 for distortions). All parameters
+/// are non-negative loadings, so every principle gives π\[X\] ≥ E\[X\].
 ///
 /// ```text
 /// expected value      (1 + θ)·E[X]
@@ -42,22 +42,22 @@ pub enum RiskMeasure {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "principle", rename_all = "snake_case", deny_unknown_fields)]
 pub enum PremiumPrinciple {
-    /// (1 + loading)·E[X].
+    /// (1 + loading)·E\[X\].
     ExpectedValue {
         /// Safety loading θ ≥ 0.
         loading: f64,
     },
-    /// E[X] + k·σ.
+    /// E\[X\] + k·σ.
     StandardDeviation {
         /// Multiplier k ≥ 0.
         k: f64,
     },
-    /// E[X] + k·σ² (k per 元).
+    /// E\[X\] + k·σ² (k per 元).
     Variance {
         /// Multiplier k ≥ 0.
         k: f64,
     },
-    /// ln E[e^(aX)]/a.
+    /// ln E\[e^(aX)\]/a.
     Exponential {
         /// Risk aversion a > 0 (per 元).
         risk_aversion: f64,
@@ -82,7 +82,7 @@ pub enum PremiumPrinciple {
         /// Level α in (0, 1).
         level: f64,
     },
-    /// E[X] + rate·(ρ_α[X] − E[X]).
+    /// E\[X\] + rate·(ρ_α\[X\] − E\[X\]).
     CostOfCapital {
         /// Cost-of-capital rate ≥ 0 (e.g. 0.1).
         rate: f64,
@@ -130,7 +130,7 @@ impl PremiumPrinciple {
         .map(|_| ())
     }
 
-    /// The premium π[X] (元). Errors when the parameters are invalid or the premium is
+    /// The premium π\[X\] (元). Errors when the parameters are invalid or the premium is
     /// infinite for this distribution (e.g. the exponential principle on a lognormal).
     pub fn premium<D: LossDistribution + ?Sized>(&self, dist: &D) -> Result<f64> {
         self.validate()?;

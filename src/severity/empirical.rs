@@ -26,7 +26,7 @@ const MODEL: &str = "Empirical";
 #[serde(try_from = "EmpiricalParams", into = "EmpiricalParams")]
 pub struct Empirical {
     sorted: Vec<f64>,
-    /// prefix[i] = Σ_{j<i} sorted[j].
+    /// prefix\[i\] = Σ_{j<i} sorted\[j\].
     prefix: Vec<f64>,
 }
 

@@ -102,7 +102,7 @@ impl GeneralizedPareto {
         (self.location + excess).min(self.upper_end())
     }
 
-    /// E[(X − μ)^j].
+    /// E\[(X − μ)^j\].
     fn excess_moment(&self, j: u32) -> f64 {
         (1..=j)
             .map(|i| self.sigma * f64::from(i) / (1.0 - f64::from(i) * self.xi))

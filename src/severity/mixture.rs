@@ -36,7 +36,7 @@ pub struct Mixture {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MixtureComponent {
-    /// Mixing weight in [0, 1].
+    /// Mixing weight in \[0, 1\].
     pub weight: f64,
     /// The component distribution.
     pub model: SeverityModel,
@@ -75,7 +75,7 @@ impl From<Mixture> for MixtureParams {
 }
 
 impl Mixture {
-    /// Mixture of `(weight, model)` pairs; weights in [0, 1] summing to 1 within 1e-9 (they are
+    /// Mixture of `(weight, model)` pairs; weights in \[0, 1\] summing to 1 within 1e-9 (they are
     /// then renormalised exactly).
     pub fn new(components: Vec<(f64, SeverityModel)>) -> Result<Self> {
         if components.is_empty() {

@@ -7,7 +7,7 @@
 //! scipy.stats and R actuar equivalents.
 //!
 //! Heavy tails are honest: moments that do not exist are `None`, and limited moments
-//! E[min(X, u)^k] are always finite for finite `u`.
+//! E\[min(X, u)^k\] are always finite for finite `u`.
 
 mod burr;
 mod empirical;
@@ -55,7 +55,7 @@ pub trait Severity: Send + Sync {
     /// Probability density f(x) (per 元). NaN for distributions without a density.
     fn density(&self, x: f64) -> f64;
 
-    /// F⁻¹(level) = inf{x : F(x) ≥ level}. `level` in [0, 1], NaN otherwise;
+    /// F⁻¹(level) = inf{x : F(x) ≥ level}. `level` in \[0, 1\], NaN otherwise;
     /// `quantile(1.0)` is the upper end of the support (∞ when unbounded).
     fn quantile(&self, level: f64) -> f64;
 
@@ -65,22 +65,22 @@ pub trait Severity: Send + Sync {
         self.quantile(0.5 - prob + 0.5)
     }
 
-    /// E[X^k], or `None` when the moment is infinite. `k = 0` gives `Some(1.0)`.
+    /// E\[X^k\], or `None` when the moment is infinite. `k = 0` gives `Some(1.0)`.
     fn raw_moment(&self, k: u32) -> Option<f64>;
 
-    /// E[X], or `None` when infinite.
+    /// E\[X\], or `None` when infinite.
     fn mean(&self) -> Option<f64> {
         self.raw_moment(1)
     }
 
-    /// Var[X], or `None` when infinite.
+    /// Var\[X\], or `None` when infinite.
     fn variance(&self) -> Option<f64> {
         let m1 = self.raw_moment(1)?;
         let m2 = self.raw_moment(2)?;
         Some((m2 - m1 * m1).max(0.0))
     }
 
-    /// Limited moment E[min(X, u)^k] for `limit` u ≥ 0 (NaN for u < 0 or NaN).
+    /// Limited moment E\[min(X, u)^k\] for `limit` u ≥ 0 (NaN for u < 0 or NaN).
     ///
     /// Default: ∫₀ᵘ k·x^(k−1)·S(x) dx by adaptive Gauss–Kronrod between quantile break points.
     /// `u = ∞` gives the raw moment (∞ when it does not exist).
@@ -88,13 +88,13 @@ pub trait Severity: Send + Sync {
         numerical_limited_moment(self, k, limit)
     }
 
-    /// Limited expected value LEV(u) = E[min(X, u)] (元).
+    /// Limited expected value LEV(u) = E\[min(X, u)\] (元).
     fn limited_expected_value(&self, limit: f64) -> f64 {
         self.limited_moment(1, limit)
     }
 
     /// Expected loss to the layer `limit` xs `attachment`:
-    /// E[min((X − a)₊, l)] = LEV(a + l) − LEV(a) (元). NaN for negative arguments.
+    /// E\[min((X − a)₊, l)\] = LEV(a + l) − LEV(a) (元). NaN for negative arguments.
     fn layer_expected_loss(&self, attachment: f64, limit: f64) -> f64 {
         if !(attachment >= 0.0 && limit >= 0.0) {
             return f64::NAN;

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 const MODEL: &str = "Spliced";
 
-/// Two-piece spliced severity: the body distribution truncated to [0, t] with weight w, and
+/// Two-piece spliced severity: the body distribution truncated to \[0, t\] with weight w, and
 /// the tail distribution conditioned on exceeding t with weight 1 − w (*Loss Models* §5.2.6).
 ///
 /// ```text
@@ -141,7 +141,7 @@ impl Spliced {
         self.threshold
     }
 
-    /// E[X^k; X ≤ t] under the body, E[X^k; X > t] under the tail (unnormalised).
+    /// E\[X^k; X ≤ t\] under the body, E\[X^k; X > t\] under the tail (unnormalised).
     fn partial_moments(&self, k: u32) -> (f64, Option<f64>) {
         let t = self.threshold;
         let tk = t.powi(k as i32);

@@ -29,7 +29,7 @@ pub struct Estimate {
 /// Standard errors: the mean's is sd/√n; the standard deviation's and skewness's are
 /// delete-one-batch jackknife estimates; VaR's uses the order-statistic density estimate
 /// √(α(1−α)/n)/f̂; TVaR's is the influence-function formula
-/// √((Var[S | S > VaR] + α(TVaR − VaR)²)/(n(1−α))) (Manistre & Hancock, NAAJ 9(2), 2005).
+/// √((Var\[S | S > VaR\] + α(TVaR − VaR)²)/(n(1−α))) (Manistre & Hancock, NAAJ 9(2), 2005).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SimulatedLosses {
     trials: u64,
@@ -39,11 +39,11 @@ pub struct SimulatedLosses {
     zeros: u64,
     /// The largest simulated values, ascending; all of them when `below == 0`.
     tail: Vec<f64>,
-    /// Number of simulated values not kept (all ≤ tail[0]).
+    /// Number of simulated values not kept (all ≤ tail\[0\]).
     below: u64,
     /// Lowest quantile level available (0 when everything is kept).
     min_level: f64,
-    /// Which raw moments E[S^k], k = 1, 2, 3, are finite for the model simulated.
+    /// Which raw moments E\[S^k\], k = 1, 2, 3, are finite for the model simulated.
     finite_moments: [bool; 3],
 }
 
@@ -204,7 +204,7 @@ impl SimulatedLosses {
         }
     }
 
-    /// Raw moment E[S^k] = q·E_sim[S^k].
+    /// Raw moment E\[S^k\] = q·E_sim\[S^k\].
     fn raw(&self, k: u32) -> f64 {
         self.weight * self.moments.raw(k)
     }
@@ -244,7 +244,7 @@ impl SimulatedLosses {
         ((b as f64 - 1.0) / b as f64 * ss).sqrt()
     }
 
-    /// E[S] (元) with standard error sd/√n. Error if E[S] is infinite for the model.
+    /// E\[S\] (元) with standard error sd/√n. Error if E\[S\] is infinite for the model.
     pub fn mean(&self) -> Result<Estimate> {
         self.check_moment(1, "mean")?;
         let m = self.moments;
@@ -261,7 +261,7 @@ impl SimulatedLosses {
         Ok(self.std_dev()?.value / self.n().sqrt())
     }
 
-    /// Standard deviation of S (元), jackknife standard error. Error if Var[S] is infinite.
+    /// Standard deviation of S (元), jackknife standard error. Error if Var\[S\] is infinite.
     pub fn std_dev(&self) -> Result<Estimate> {
         self.check_moment(2, "standard deviation")?;
         let q = self.weight;
@@ -271,7 +271,7 @@ impl SimulatedLosses {
         })
     }
 
-    /// Skewness E[(S − μ)³]/σ³, jackknife standard error. Error if E[S³] is infinite.
+    /// Skewness E\[(S − μ)³\]/σ³, jackknife standard error. Error if E\[S³\] is infinite.
     pub fn skewness(&self) -> Result<Estimate> {
         self.check_moment(3, "skewness")?;
         let q = self.weight;
@@ -342,7 +342,7 @@ impl SimulatedLosses {
         })
     }
 
-    /// Tail value at risk TVaR_α = VaR_α + E[(S − VaR_α)₊]/(1 − α) (元), `level` α in (0, 1).
+    /// Tail value at risk TVaR_α = VaR_α + E\[(S − VaR_α)₊\]/(1 − α) (元), `level` α in (0, 1).
     #[doc(alias = "CTE")]
     #[doc(alias = "expected_shortfall")]
     #[doc(alias = "TailVaR")]
@@ -393,7 +393,7 @@ impl SimulatedLosses {
         })
     }
 
-    /// Limited expected value E[min(S, u)] (元), `limit` u ≥ 0.
+    /// Limited expected value E\[min(S, u)\] (元), `limit` u ≥ 0.
     pub fn limited_expected_value(&self, limit: f64) -> Result<Estimate> {
         validate::non_negative(MODEL, "limit", limit)?;
         if self.below > 0 && self.tail.first().is_none_or(|&t| limit < t) {

@@ -69,7 +69,7 @@ impl Moments {
         }
     }
 
-    /// Raw moment E[X^k] of the sample for k = 1..=4.
+    /// Raw moment E\[X^k\] of the sample for k = 1..=4.
     pub fn raw(&self, k: u32) -> f64 {
         let (m, v, c3, c4) = (
             self.mean,
