@@ -51,6 +51,7 @@ pub mod error;
 pub mod frequency;
 pub mod numerics;
 pub mod pricing;
+pub mod rating;
 pub mod severity;
 pub mod simulation;
 
