@@ -1,0 +1,63 @@
+"""Synthetic tech-insurance rating data and statsmodels GLM fits, for kexian's GLM tests.
+
+Writes data/glm_synthetic.csv (seeded) and tests/data/glm_reference.json (statsmodels 0.14+
+Poisson with log exposure offset, Gamma with log link and claim-count weights).
+Run: python3 scripts/make_glm_reference.py
+"""
+import json
+import os
+
+import numpy as np
+import statsmodels.api as sm
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+rng = np.random.default_rng(20250612)
+n = 2000
+score = rng.uniform(0, 1000, n)                       # 沪科积分
+tier = np.minimum((score // 200).astype(int), 4)      # five tiers 0..4
+sector = rng.integers(0, 3, n)                        # 0 IC, 1 biomedicine, 2 AI
+log_revenue = rng.normal(17.0, 1.2, n)                # ln(revenue in 元)
+exposure = rng.uniform(0.2, 1.0, n)                   # policy-years
+eta = -2.0 - 0.15 * tier + np.array([0.0, 0.3, -0.2])[sector] + 0.25 * (log_revenue - 17.0)
+counts = rng.poisson(exposure * np.exp(eta))
+sev_mean = np.exp(11.5 + 0.1 * tier + np.array([0.0, 0.4, 0.1])[sector])
+avg_sev = np.where(counts > 0, rng.gamma(2.0 * np.maximum(counts, 1), sev_mean / (2.0 * np.maximum(counts, 1))), 0.0)
+
+os.makedirs(os.path.join(HERE, "..", "data"), exist_ok=True)
+with open(os.path.join(HERE, "..", "data", "glm_synthetic.csv"), "w") as fh:
+    fh.write("firm,score,tier,sector,log_revenue,exposure,claims,avg_severity\n")
+    for i in range(n):
+        fh.write(f"{i},{score[i]:.3f},{tier[i]},{sector[i]},{log_revenue[i]:.6f},{exposure[i]:.6f},{counts[i]},{avg_sev[i]:.4f}\n")
+
+# Read back exactly what was written, so both sides see the same rounded numbers.
+data = np.genfromtxt(os.path.join(HERE, "..", "data", "glm_synthetic.csv"), delimiter=",", skip_header=1)
+tier, sector, lrev, expo, cnt, sev = data[:, 2].astype(int), data[:, 3].astype(int), data[:, 4], data[:, 5], data[:, 6], data[:, 7]
+
+
+def design(rows):
+    cols = [np.ones(rows.sum())]
+    for t in range(1, 5):
+        cols.append((tier[rows] == t).astype(float))
+    for s in range(1, 3):
+        cols.append((sector[rows] == s).astype(float))
+    cols.append(lrev[rows] - 17.0)
+    return np.column_stack(cols)
+
+
+names = ["intercept", "tier_1", "tier_2", "tier_3", "tier_4", "sector_1", "sector_2", "log_revenue_c"]
+allrows = np.ones(len(cnt), dtype=bool)
+pois = sm.GLM(cnt, design(allrows), family=sm.families.Poisson(), offset=np.log(expo)).fit(tol=1e-12)
+pos = cnt > 0
+gam = sm.GLM(sev[pos], design(pos), family=sm.families.Gamma(sm.families.links.Log()),
+             var_weights=cnt[pos]).fit(tol=1e-12)
+ref = {
+    "generator": "scripts/make_glm_reference.py",
+    "columns": names,
+    "poisson": {"coefficients": pois.params.tolist(), "std_errors": pois.bse.tolist(),
+                "deviance": float(pois.deviance), "aic": float(pois.aic), "iterations": int(pois.fit_history["iteration"])},
+    "gamma": {"coefficients": gam.params.tolist(), "std_errors": gam.bse.tolist(),
+              "deviance": float(gam.deviance), "dispersion": float(gam.scale)},
+}
+with open(os.path.join(HERE, "..", "tests", "data", "glm_reference.json"), "w") as fh:
+    json.dump(ref, fh, indent=1)
+print(json.dumps(ref, indent=1)[:800])
