@@ -1,7 +1,8 @@
 """Synthetic tech-insurance rating data and statsmodels GLM fits, for kexian's GLM tests.
 
 Writes data/glm_synthetic.csv (seeded) and tests/data/glm_reference.json (statsmodels 0.14+
-Poisson with log exposure offset, Gamma with log link and claim-count weights).
+Poisson with log exposure offset, Gamma with log link and claim-count weights, Tweedie p = 1.5
+with log link on loss per policy-year weighted by exposure).
 Run: python3 scripts/make_glm_reference.py
 """
 import json
@@ -50,6 +51,9 @@ pois = sm.GLM(cnt, design(allrows), family=sm.families.Poisson(), offset=np.log(
 pos = cnt > 0
 gam = sm.GLM(sev[pos], design(pos), family=sm.families.Gamma(sm.families.links.Log()),
              var_weights=cnt[pos]).fit(tol=1e-12)
+pure = cnt * sev / expo                                # loss per policy-year
+tw = sm.GLM(pure, design(allrows), family=sm.families.Tweedie(sm.families.links.Log(), var_power=1.5),
+            var_weights=expo).fit(tol=1e-12, maxiter=1000)
 ref = {
     "generator": "scripts/make_glm_reference.py",
     "columns": names,
@@ -57,6 +61,8 @@ ref = {
                 "deviance": float(pois.deviance), "aic": float(pois.aic), "iterations": int(pois.fit_history["iteration"])},
     "gamma": {"coefficients": gam.params.tolist(), "std_errors": gam.bse.tolist(),
               "deviance": float(gam.deviance), "dispersion": float(gam.scale)},
+    "tweedie_1.5": {"coefficients": tw.params.tolist(), "std_errors": tw.bse.tolist(),
+                    "deviance": float(tw.deviance), "dispersion": float(tw.scale)},
 }
 with open(os.path.join(HERE, "..", "tests", "data", "glm_reference.json"), "w") as fh:
     json.dump(ref, fh, indent=1)

@@ -19,6 +19,8 @@ struct Fit {
 struct Reference {
     poisson: Fit,
     gamma: Fit,
+    #[serde(rename = "tweedie_1.5")]
+    tweedie: Fit,
 }
 
 struct Data {
@@ -123,6 +125,30 @@ fn poisson_and_gamma_match_statsmodels() {
         &[r.gamma.dispersion.unwrap()],
         1e-8,
     );
+
+    // Tweedie (p = 1.5) pure premium: loss per policy-year weighted by exposure, zeros included.
+    let pure: Vec<f64> = all
+        .iter()
+        .map(|&i| d.claims[i] * d.severity[i] / d.exposure[i])
+        .collect();
+    let tweedie = GlmFamily::Tweedie { power: 1.5 };
+    let t = fit_glm(tweedie, x.view(), &pure, None, Some(&d.exposure)).unwrap();
+    close("tweedie β", &t.coefficients, &r.tweedie.coefficients, 1e-6);
+    close("tweedie se", &t.std_errors, &r.tweedie.std_errors, 1e-6);
+    close(
+        "tweedie deviance",
+        &[t.deviance],
+        &[r.tweedie.deviance],
+        1e-8,
+    );
+    close(
+        "tweedie dispersion",
+        &[t.dispersion],
+        &[r.tweedie.dispersion.unwrap()],
+        1e-8,
+    );
+    let bad_power = GlmFamily::Tweedie { power: 2.0 };
+    assert!(fit_glm(bad_power, x.view(), &pure, None, None).is_err());
 }
 
 #[test]

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 const MODEL: &str = "Glm";
 
 /// Response distribution (all with the log link, so exp(β) are multiplicative relativities).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum GlmFamily {
     /// Claim counts: V(μ) = μ, dispersion 1. Use an offset of ln(exposure).
@@ -16,6 +16,36 @@ pub enum GlmFamily {
     /// Claim severities: V(μ) = μ², dispersion estimated by Pearson χ²/(n − p). Use the claim
     /// counts as prior weights for average severities.
     Gamma,
+    /// Pure premium (compound Poisson–gamma): V(μ) = μ^power with 1 < power < 2; zeros
+    /// allowed; dispersion by Pearson χ²/(n − p). Use exposures as prior weights for loss
+    /// per exposure.
+    Tweedie {
+        /// Variance power in (1, 2).
+        power: f64,
+    },
+}
+
+impl GlmFamily {
+    /// V(μ).
+    fn variance(&self, mu: f64) -> f64 {
+        match *self {
+            Self::Poisson => mu,
+            Self::Gamma => mu * mu,
+            Self::Tweedie { power } => mu.powf(power),
+        }
+    }
+
+    /// Unit deviance d(y, μ) (the deviance is Σ wᵢ d(yᵢ, μᵢ)).
+    fn unit_deviance(&self, y: f64, m: f64) -> f64 {
+        match *self {
+            Self::Poisson => 2.0 * ((if y > 0.0 { y * (y / m).ln() } else { 0.0 }) - (y - m)),
+            Self::Gamma => 2.0 * (-(y / m).ln() + (y - m) / m),
+            Self::Tweedie { power: p } => {
+                2.0 * (y.powf(2.0 - p) / ((1.0 - p) * (2.0 - p)) - y * m.powf(1.0 - p) / (1.0 - p)
+                    + m.powf(2.0 - p) / (2.0 - p))
+            }
+        }
+    }
 }
 
 /// A fitted GLM.
@@ -78,6 +108,15 @@ pub fn fit_glm(
     weights: Option<&[f64]>,
 ) -> Result<GlmFit> {
     let (n, p) = x.dim();
+    if let GlmFamily::Tweedie { power } = family {
+        crate::numerics::validate::rule(
+            MODEL,
+            "power",
+            power,
+            power > 1.0 && power < 2.0,
+            "in the open interval (1, 2)",
+        )?;
+    }
     check_shape(x, y.len(), offset, weights)?;
     for (i, &v) in y.iter().enumerate() {
         let ok = v.is_finite()
@@ -133,10 +172,7 @@ pub fn fit_glm(
     for iteration in 1..=100 {
         // Working weights and response for the log link: W = w·μ²/V(μ), z = η − o + (y − μ)/μ.
         let ww: Vec<f64> = (0..n)
-            .map(|i| match family {
-                GlmFamily::Poisson => w(i) * mu[i],
-                GlmFamily::Gamma => w(i),
-            })
+            .map(|i| w(i) * mu[i] * mu[i] / family.variance(mu[i]))
             .collect();
         let z: Vec<f64> = (0..n)
             .map(|i| eta[i] - off(i) + (y[i] - mu[i]) / mu[i])
@@ -174,9 +210,9 @@ pub fn fit_glm(
         if converged {
             let dispersion = match family {
                 GlmFamily::Poisson => 1.0,
-                GlmFamily::Gamma => {
+                _ => {
                     (0..n)
-                        .map(|i| w(i) * ((y[i] - mu[i]) / mu[i]).powi(2))
+                        .map(|i| w(i) * (y[i] - mu[i]).powi(2) / family.variance(mu[i]))
                         .sum::<f64>()
                         / (n - p) as f64
                 }
@@ -184,10 +220,7 @@ pub fn fit_glm(
             // Covariance from the information matrix at the final μ.
             xtwx.fill(0.0);
             for (i, row) in x.rows().into_iter().enumerate() {
-                let wi = match family {
-                    GlmFamily::Poisson => w(i) * mu[i],
-                    GlmFamily::Gamma => w(i),
-                };
+                let wi = w(i) * mu[i] * mu[i] / family.variance(mu[i]);
                 for a in 0..p {
                     for b in 0..=a {
                         xtwx[[a, b]] += row[a] * wi * row[b];
@@ -229,13 +262,7 @@ fn deviance_of(family: GlmFamily, y: &[f64], mu: &[f64], w: &impl Fn(usize) -> f
     y.iter()
         .zip(mu)
         .enumerate()
-        .map(|(i, (&y, &m))| {
-            2.0 * w(i)
-                * match family {
-                    GlmFamily::Poisson => (if y > 0.0 { y * (y / m).ln() } else { 0.0 }) - (y - m),
-                    GlmFamily::Gamma => -(y / m).ln() + (y - m) / m,
-                }
-        })
+        .map(|(i, (&y, &m))| w(i) * family.unit_deviance(y, m))
         .sum()
 }
 
