@@ -73,12 +73,13 @@ impl Discrete {
         let mut values: Vec<f64> = Vec::with_capacity(pairs.len());
         let mut probs: Vec<f64> = Vec::with_capacity(pairs.len());
         for (x, p) in pairs {
-            match values.last() {
-                Some(&last) if last == x => *probs.last_mut().unwrap_or(&mut 0.0) += p,
-                _ => {
-                    values.push(x);
-                    probs.push(p);
-                }
+            if values.last() == Some(&x)
+                && let Some(last) = probs.last_mut()
+            {
+                *last += p;
+            } else {
+                values.push(x);
+                probs.push(p);
             }
         }
         Self {
