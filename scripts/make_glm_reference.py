@@ -2,7 +2,8 @@
 
 Writes data/glm_synthetic.csv (seeded) and tests/data/glm_reference.json (statsmodels 0.14+
 Poisson with log exposure offset, Gamma with log link and claim-count weights, Tweedie p = 1.5
-with log link on loss per policy-year weighted by exposure).
+with log link on loss per policy-year weighted by exposure, NB2 by maximum likelihood on the
+over-dispersed counts).
 Run: python3 scripts/make_glm_reference.py
 """
 import json
@@ -23,16 +24,20 @@ eta = -2.0 - 0.15 * tier + np.array([0.0, 0.3, -0.2])[sector] + 0.25 * (log_reve
 counts = rng.poisson(exposure * np.exp(eta))
 sev_mean = np.exp(11.5 + 0.1 * tier + np.array([0.0, 0.4, 0.1])[sector])
 avg_sev = np.where(counts > 0, rng.gamma(2.0 * np.maximum(counts, 1), sev_mean / (2.0 * np.maximum(counts, 1))), 0.0)
+# Over-dispersed counts for the NB2 fit: Poisson with a gamma(1/α, α) firm effect, α = 0.8
+# (drawn last so the columns above are unchanged).
+claims_od = rng.poisson(4.0 * exposure * np.exp(eta) * rng.gamma(1.25, 0.8, n))
 
 os.makedirs(os.path.join(HERE, "..", "data"), exist_ok=True)
 with open(os.path.join(HERE, "..", "data", "glm_synthetic.csv"), "w") as fh:
-    fh.write("firm,score,tier,sector,log_revenue,exposure,claims,avg_severity\n")
+    fh.write("firm,score,tier,sector,log_revenue,exposure,claims,avg_severity,claims_od\n")
     for i in range(n):
-        fh.write(f"{i},{score[i]:.3f},{tier[i]},{sector[i]},{log_revenue[i]:.6f},{exposure[i]:.6f},{counts[i]},{avg_sev[i]:.4f}\n")
+        fh.write(f"{i},{score[i]:.3f},{tier[i]},{sector[i]},{log_revenue[i]:.6f},{exposure[i]:.6f},{counts[i]},{avg_sev[i]:.4f},{claims_od[i]}\n")
 
 # Read back exactly what was written, so both sides see the same rounded numbers.
 data = np.genfromtxt(os.path.join(HERE, "..", "data", "glm_synthetic.csv"), delimiter=",", skip_header=1)
 tier, sector, lrev, expo, cnt, sev = data[:, 2].astype(int), data[:, 3].astype(int), data[:, 4], data[:, 5], data[:, 6], data[:, 7]
+cnt_od = data[:, 8]
 
 
 def design(rows):
@@ -54,6 +59,10 @@ gam = sm.GLM(sev[pos], design(pos), family=sm.families.Gamma(sm.families.links.L
 pure = cnt * sev / expo                                # loss per policy-year
 tw = sm.GLM(pure, design(allrows), family=sm.families.Tweedie(sm.families.links.Log(), var_power=1.5),
             var_weights=expo).fit(tol=1e-12, maxiter=1000)
+# NB2 by maximum likelihood (β and α jointly, Newton on the exact Hessian); standard errors from
+# the inverse observed information of (β, α); AIC = −2ℓ + 2(p + 1).
+nb = sm.NegativeBinomial(cnt_od, design(allrows), loglike_method="nb2", offset=np.log(expo)).fit(
+    method="newton", tol=1e-14, maxiter=200, disp=0)
 ref = {
     "generator": "scripts/make_glm_reference.py",
     "columns": names,
@@ -63,6 +72,9 @@ ref = {
               "deviance": float(gam.deviance), "dispersion": float(gam.scale)},
     "tweedie_1.5": {"coefficients": tw.params.tolist(), "std_errors": tw.bse.tolist(),
                     "deviance": float(tw.deviance), "dispersion": float(tw.scale)},
+    "negative_binomial": {"coefficients": nb.params[:-1].tolist(), "std_errors": nb.bse[:-1].tolist(),
+                          "dispersion": float(nb.params[-1]), "dispersion_std_error": float(nb.bse[-1]),
+                          "log_likelihood": float(nb.llf), "aic": float(nb.aic)},
 }
 with open(os.path.join(HERE, "..", "tests", "data", "glm_reference.json"), "w") as fh:
     json.dump(ref, fh, indent=1)

@@ -10,9 +10,11 @@ use serde::Deserialize;
 struct Fit {
     coefficients: Vec<f64>,
     std_errors: Vec<f64>,
+    #[serde(default)]
     deviance: f64,
     aic: Option<f64>,
     dispersion: Option<f64>,
+    dispersion_std_error: Option<f64>,
 }
 
 #[derive(Deserialize)]
@@ -21,6 +23,7 @@ struct Reference {
     gamma: Fit,
     #[serde(rename = "tweedie_1.5")]
     tweedie: Fit,
+    negative_binomial: Fit,
 }
 
 struct Data {
@@ -30,6 +33,7 @@ struct Data {
     exposure: Vec<f64>,
     claims: Vec<f64>,
     severity: Vec<f64>,
+    claims_od: Vec<f64>,
 }
 
 fn data() -> Data {
@@ -41,6 +45,7 @@ fn data() -> Data {
         exposure: vec![],
         claims: vec![],
         severity: vec![],
+        claims_od: vec![],
     };
     for line in text.lines().skip(1) {
         let f: Vec<&str> = line.split(',').collect();
@@ -50,6 +55,7 @@ fn data() -> Data {
         d.exposure.push(f[5].parse().unwrap());
         d.claims.push(f[6].parse().unwrap());
         d.severity.push(f[7].parse().unwrap());
+        d.claims_od.push(f[8].parse().unwrap());
     }
     d
 }
@@ -149,6 +155,54 @@ fn poisson_and_gamma_match_statsmodels() {
     );
     let bad_power = GlmFamily::Tweedie { power: 2.0 };
     assert!(fit_glm(bad_power, x.view(), &pure, None, None).is_err());
+}
+
+#[test]
+fn negative_binomial_matches_statsmodels() {
+    let r: Reference = serde_json::from_str(include_str!("data/glm_reference.json")).unwrap();
+    let r = r.negative_binomial;
+    let d = data();
+    let all: Vec<usize> = (0..d.claims.len()).collect();
+    let offset: Vec<f64> = d.exposure.iter().map(|e| e.ln()).collect();
+    let x = design(&d, &all);
+    let nb = GlmFamily::NegativeBinomial { alpha: None };
+    let f = fit_glm(nb, x.view(), &d.claims_od, Some(&offset), None).unwrap();
+    // statsmodels 0.15 discrete NegativeBinomial (nb2, Newton, tol 1e-14; score < 1e-13):
+    // coefficients and α to 1e-6 relative (acceptance), standard errors from the observed
+    // information of (β, α) and the AIC to 1e-6.
+    close("nb β", &f.coefficients, &r.coefficients, 1e-6);
+    close("nb se", &f.std_errors, &r.std_errors, 1e-6);
+    close("nb α", &[f.dispersion], &[r.dispersion.unwrap()], 1e-6);
+    close(
+        "nb α se",
+        &[f.dispersion_std_error.unwrap()],
+        &[r.dispersion_std_error.unwrap()],
+        1e-6,
+    );
+    close("nb aic", &[f.aic.unwrap()], &[r.aic.unwrap()], 1e-8);
+    assert_eq!(
+        f.family,
+        GlmFamily::NegativeBinomial {
+            alpha: Some(f.dispersion)
+        }
+    );
+    // Held at the estimated α, the GLM gives the same β (expected-information SEs differ).
+    let fixed = GlmFamily::NegativeBinomial {
+        alpha: Some(f.dispersion),
+    };
+    let g = fit_glm(fixed, x.view(), &d.claims_od, Some(&offset), None).unwrap();
+    close("nb fixed β", &g.coefficients, &f.coefficients, 1e-8);
+    assert!(g.dispersion_std_error.is_none());
+    // Non-whole counts, α ≤ 0, and Poisson-like data are rejected with a reason.
+    let mut half = d.claims_od.clone();
+    half[3] = 0.5;
+    let e = fit_glm(nb, x.view(), &half, Some(&offset), None).unwrap_err();
+    assert!(e.to_string().contains("[3]"), "{e}");
+    let bad = GlmFamily::NegativeBinomial { alpha: Some(0.0) };
+    assert!(fit_glm(bad, x.view(), &d.claims_od, Some(&offset), None).is_err());
+    let under: Vec<f64> = (0..all.len()).map(|i| (i % 2) as f64).collect();
+    let e = fit_glm(nb, x.view(), &under, None, None).unwrap_err();
+    assert!(e.to_string().contains("over-dispersed"), "{e}");
 }
 
 #[test]
