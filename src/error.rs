@@ -59,6 +59,18 @@ pub enum Error {
         /// Why it is infinite.
         reason: String,
     },
+    /// A bad cell, row or header in tabular input (CSV), located by line and column.
+    #[error("{source_name}, line {line}, column `{column}`: {message}")]
+    Data {
+        /// Where the table came from (file name or a description).
+        source_name: String,
+        /// One-based line number in the file (1 is the header).
+        line: u64,
+        /// Column name (empty when the whole row is at fault).
+        column: String,
+        /// What is wrong, with the offending text.
+        message: String,
+    },
     /// A statistic that needs simulated losses the run did not keep.
     #[error(
         "{quantity} at {at} needs losses below the retained tail (kept: levels >= {min_level}); \

@@ -54,6 +54,7 @@ pub mod pricing;
 pub mod rating;
 pub mod severity;
 pub mod simulation;
+pub mod table;
 
 pub use error::{Error, Result};
 

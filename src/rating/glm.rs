@@ -169,12 +169,25 @@ pub fn fit_glm(
     offset: Option<&[f64]>,
     weights: Option<&[f64]>,
 ) -> Result<GlmFit> {
-    check_inputs(family, x, y, offset, weights)?;
+    fit_glm_labelled(family, x, y, offset, weights, &|j| format!("column {j}"))
+}
+
+/// [`fit_glm`] with design columns named by `label` in error messages.
+pub(crate) fn fit_glm_labelled(
+    family: GlmFamily,
+    x: ArrayView2<f64>,
+    y: &[f64],
+    offset: Option<&[f64]>,
+    weights: Option<&[f64]>,
+    label: &dyn Fn(usize) -> String,
+) -> Result<GlmFit> {
+    check_inputs(family, x, y, offset, weights, label)?;
     let data = Data {
         x,
         y,
         offset,
         weights,
+        label,
     };
     match family {
         GlmFamily::NegativeBinomial { alpha: None } => fit_nb2(&data),
@@ -191,6 +204,7 @@ struct Data<'a> {
     y: &'a [f64],
     offset: Option<&'a [f64]>,
     weights: Option<&'a [f64]>,
+    label: &'a dyn Fn(usize) -> String,
 }
 
 impl Data<'_> {
@@ -248,7 +262,7 @@ fn irls(family: GlmFamily, d: &Data) -> Result<Irls> {
             let zi = eta[i] - d.offset(i) + (d.y[i] - mu[i]) / mu[i];
             xtwz.scaled_add(wi * zi, &row);
         }
-        let beta = cholesky_solve(&cholesky(&d.information(family, &mu))?, &xtwz);
+        let beta = cholesky_solve(&cholesky(&d.information(family, &mu), d.label)?, &xtwz);
         let lin = d.x.dot(&beta);
         for i in 0..n {
             eta[i] = lin[i] + d.offset(i);
@@ -340,7 +354,7 @@ fn finish(family: GlmFamily, d: &Data, state: Irls, estimated: Option<(Vec<f64>,
 /// NaN entries if A has become singular.
 fn inverse_diagonal(a: &Array2<f64>, scale: f64) -> Vec<f64> {
     let p = a.nrows();
-    match cholesky(a) {
+    match cholesky(a, &|_| String::new()) {
         Ok(chol) => (0..p)
             .map(|j| {
                 let mut e = Array1::<f64>::zeros(p);
@@ -447,6 +461,7 @@ fn check_inputs(
     y: &[f64],
     offset: Option<&[f64]>,
     weights: Option<&[f64]>,
+    label: &dyn Fn(usize) -> String,
 ) -> Result<()> {
     let (n, p) = x.dim();
     match family {
@@ -498,8 +513,9 @@ fn check_inputs(
             return Err(Error::Inconsistent {
                 model: MODEL,
                 message: format!(
-                    "column {j} is a level with no claims in any of its rows: its relativity is \
-                     not estimable (merge it with another level)"
+                    "{} is a level with no claims in any of its rows: its relativity is \
+                     not estimable (merge it with another level)",
+                    label(j)
                 ),
             });
         }
@@ -561,7 +577,7 @@ fn check_shape(
 
 /// Lower Cholesky factor of the symmetric matrix whose lower triangle is in `a`; errors on a
 /// (numerically) singular matrix, naming the first aliased column.
-fn cholesky(a: &Array2<f64>) -> Result<Array2<f64>> {
+fn cholesky(a: &Array2<f64>, label: &dyn Fn(usize) -> String) -> Result<Array2<f64>> {
     let p = a.nrows();
     let mut l = Array2::<f64>::zeros((p, p));
     for j in 0..p {
@@ -573,8 +589,9 @@ fn cholesky(a: &Array2<f64>) -> Result<Array2<f64>> {
             return Err(Error::Inconsistent {
                 model: MODEL,
                 message: format!(
-                    "design column {j} is aliased (a linear combination of earlier columns, or \
-                     all zero): drop it or merge levels"
+                    "design {} is aliased (a linear combination of earlier columns, or \
+                     all zero): drop it or merge levels",
+                    label(j)
                 ),
             });
         }

@@ -1,11 +1,21 @@
-//! Rating: how a firm's own experience and covariates move its expected loss.
+//! Rating: how a firm's covariates and own experience move its expected loss.
 //!
-//! Pipeline position: `rating → pricing`. So far: log-link GLMs for claim frequency (Poisson, NB2),
-//! severity (Gamma) and pure premium (Tweedie) fitted by IRLS ([`fit_glm`]), and Bühlmann / Bühlmann–Straub
-//! credibility ([`BuhlmannStraub`]) blending each entity's experience with the collective.
+//! Pipeline position: `rating → pricing`. The 沪科积分 and its tiers ([`ScoreScale`],
+//! [`InnovationScore`]); rating factors and the design matrix they make from a CSV table
+//! ([`RatingSpec`], [`Factor`]); log-link GLMs for claim frequency (Poisson, NB2), severity
+//! (Gamma) and pure premium (Tweedie) fitted by IRLS ([`fit_glm`]); rating plans read as base ×
+//! relativities, optionally monotone in the score ([`RatingPlan`]); and Bühlmann,
+//! Bühlmann–Straub and hierarchical credibility ([`BuhlmannStraub`]) to blend each firm's
+//! experience with the collective or with its GLM prediction.
 
 mod credibility;
+mod design;
 mod glm;
+mod plan;
+mod score;
 
 pub use credibility::BuhlmannStraub;
+pub use design::{Factor, RatingSpec};
 pub use glm::{GlmFamily, GlmFit, fit_glm};
+pub use plan::{RatingPlan, Relativity};
+pub use score::{InnovationScore, ScoreScale, Stage, SubIndicators};

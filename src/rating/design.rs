@@ -1,0 +1,421 @@
+//! Rating factors and the design matrix they make from a table of firms.
+
+use super::score::ScoreScale;
+use crate::error::{Error, Result};
+use crate::table::Table;
+use ndarray::{Array2, ArrayView1};
+use serde::{Deserialize, Serialize};
+
+const MODEL: &str = "RatingSpec";
+
+/// How one input column enters the linear predictor. The factor's name is its column name.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Factor {
+    /// One 0/1 column per level other than the base. Levels are those seen in the training
+    /// data; the base defaults to the most frequent level (ties: first in sorted order).
+    Categorical {
+        /// Column name.
+        column: String,
+        /// Base level (relativity 1).
+        #[serde(default)]
+        base: Option<String>,
+    },
+    /// A numeric column cut into bands `<c₁`, `[c₁, c₂)`, …, `>=c_k`, then treated as
+    /// categorical (bands seen in training only; base defaults to the most frequent band).
+    Banded {
+        /// Column name.
+        column: String,
+        /// Strictly increasing cut-points.
+        cuts: Vec<f64>,
+        /// Base band label, e.g. `"[100, 500)"`.
+        #[serde(default)]
+        base: Option<String>,
+    },
+    /// A numeric covariate entering as `x − center` (or `ln x − center` with `log`); its
+    /// relativity exp(β) is per unit.
+    Numeric {
+        /// Column name.
+        column: String,
+        /// Use ln x (x must be > 0).
+        #[serde(default)]
+        log: bool,
+        /// Value subtracted so that the intercept refers to a typical firm.
+        #[serde(default)]
+        center: f64,
+    },
+    /// The 沪科积分 in tiers `T1`…`Tk` of `scale` (tiers seen in training; base = the lowest).
+    /// With `monotone`, adjacent tiers are merged until relativities do not increase with
+    /// the score (阶梯式).
+    ScoreTier {
+        /// Column name.
+        column: String,
+        /// Scale and cut-points (default 0–1000 in five tiers).
+        #[serde(default)]
+        scale: ScoreScale,
+        /// Force relativities to be non-increasing in the score.
+        #[serde(default)]
+        monotone: bool,
+    },
+}
+
+impl Factor {
+    /// The column (and factor) name.
+    pub fn column(&self) -> &str {
+        match self {
+            Self::Categorical { column, .. }
+            | Self::Banded { column, .. }
+            | Self::Numeric { column, .. }
+            | Self::ScoreTier { column, .. } => column,
+        }
+    }
+}
+
+/// Which columns of a table make the response, offset, weights and rating factors.
+///
+/// ```
+/// use kexian::rating::RatingSpec;
+/// let spec: RatingSpec = serde_json::from_str(r#"{
+///     "response": "claims", "exposure": "exposure",
+///     "factors": [
+///         {"kind": "score_tier", "column": "score", "monotone": true},
+///         {"kind": "categorical", "column": "sector", "base": "ic"},
+///         {"kind": "numeric", "column": "revenue", "log": true, "center": 17.0}
+///     ],
+///     "interactions": [["sector", "revenue"]]
+/// }"#)?;
+/// assert_eq!(spec.factors.len(), 3);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RatingSpec {
+    /// Rating factors (names must be unique).
+    pub factors: Vec<Factor>,
+    /// Pairs of factor names whose product columns are added.
+    #[serde(default)]
+    pub interactions: Vec<[String; 2]>,
+    /// Response column (claim counts, average severity or loss).
+    pub response: String,
+    /// Exposure column (> 0); its log is the offset.
+    #[serde(default)]
+    pub exposure: Option<String>,
+    /// Prior-weight column (> 0).
+    #[serde(default)]
+    pub weight: Option<String>,
+}
+
+/// A factor with the levels learned from training data, and how levels are grouped (groups
+/// are runs of adjacent levels sharing one coefficient; the base group has none).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct Encoded {
+    pub(crate) factor: Factor,
+    pub(crate) levels: Vec<String>,
+    pub(crate) group: Vec<usize>,
+    pub(crate) base: usize,
+}
+
+impl Encoded {
+    fn groups(&self) -> usize {
+        self.group.last().map_or(0, |g| g + 1)
+    }
+
+    /// Number of design columns.
+    fn width(&self) -> usize {
+        match self.factor {
+            Factor::Numeric { .. } => 1,
+            _ => self.groups() - 1,
+        }
+    }
+
+    /// Design column index (within the factor) of a group; `None` for the base group.
+    pub(crate) fn slot(&self, group: usize) -> Option<usize> {
+        (group != self.base).then(|| group - usize::from(group > self.base))
+    }
+
+    pub(crate) fn names(&self) -> Vec<String> {
+        let column = self.factor.column();
+        match self.factor {
+            Factor::Numeric { log, .. } if log => vec![format!("ln({column})")],
+            Factor::Numeric { .. } => vec![column.to_owned()],
+            _ => (0..self.groups())
+                .filter(|&g| g != self.base)
+                .map(|g| {
+                    let members: Vec<&str> = self
+                        .levels
+                        .iter()
+                        .zip(&self.group)
+                        .filter(|(_, gg)| **gg == g)
+                        .map(|(l, _)| l.as_str())
+                        .collect();
+                    format!("{column}={}", members.join("+"))
+                })
+                .collect(),
+        }
+    }
+
+    /// The level label of a row (`None` for numeric factors) or its numeric value.
+    fn read(&self, table: &Table, row: usize, col: usize) -> Result<Cell> {
+        match &self.factor {
+            Factor::Categorical { .. } => Ok(Cell::Level(table.text(row, col).to_owned())),
+            Factor::Banded { cuts, .. } => {
+                let v = table.number(row, col)?;
+                Ok(Cell::Level(band_label(
+                    cuts,
+                    cuts.iter().take_while(|&&c| v >= c).count(),
+                )))
+            }
+            Factor::ScoreTier { scale, .. } => {
+                let v = table.number(row, col)?;
+                let tier = scale
+                    .tier(v)
+                    .map_err(|e| table.error(row, col, &e.to_string()))?;
+                Ok(Cell::Level(format!("T{tier}")))
+            }
+            Factor::Numeric { log, center, .. } => {
+                let v = if *log {
+                    table
+                        .number_where(row, col, |v| v > 0.0, "> 0 (log scale)")?
+                        .ln()
+                } else {
+                    table.number(row, col)?
+                };
+                Ok(Cell::Value(v - center))
+            }
+        }
+    }
+
+    /// Writes this factor's design columns for a row; unknown levels are errors.
+    fn encode(&self, cell: &Cell, out: &mut [f64]) -> std::result::Result<(), String> {
+        out.fill(0.0);
+        match cell {
+            Cell::Value(v) => out[0] = *v,
+            Cell::Level(level) => {
+                let i = self.levels.iter().position(|l| l == level).ok_or_else(|| {
+                    format!(
+                        "level `{level}` was not in the training data (known: {})",
+                        self.levels.join(", ")
+                    )
+                })?;
+                if let Some(s) = self.slot(self.group[i]) {
+                    out[s] = 1.0;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+enum Cell {
+    Level(String),
+    Value(f64),
+}
+
+fn band_label(cuts: &[f64], band: usize) -> String {
+    match band {
+        0 => format!("<{}", cuts[0]),
+        b if b == cuts.len() => format!(">={}", cuts[b - 1]),
+        b => format!("[{}, {})", cuts[b - 1], cuts[b]),
+    }
+}
+
+/// The learned encoding of a [`RatingSpec`]: intercept, factor columns, interaction columns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct Encoder {
+    pub(crate) factors: Vec<Encoded>,
+    interactions: Vec<[usize; 2]>,
+}
+
+impl Encoder {
+    /// Learns levels and bases from the training table.
+    pub(crate) fn learn(spec: &RatingSpec, table: &Table) -> Result<Self> {
+        if table.is_empty() {
+            return Err(Error::Empty {
+                model: MODEL,
+                parameter: "table rows",
+            });
+        }
+        let mut factors: Vec<Encoded> = Vec::with_capacity(spec.factors.len());
+        for factor in &spec.factors {
+            let column = factor.column();
+            if factors.iter().any(|f| f.factor.column() == column) {
+                return Err(inconsistent(format!("factor `{column}` is listed twice")));
+            }
+            if let Factor::Banded { cuts, .. } = factor {
+                let increasing = cuts.windows(2).all(|w| w[0] < w[1]);
+                if cuts.is_empty() || !increasing || cuts.iter().any(|c| !c.is_finite()) {
+                    return Err(inconsistent(format!(
+                        "bands of `{column}` need finite, strictly increasing cuts"
+                    )));
+                }
+            }
+            let mut encoded = Encoded {
+                factor: factor.clone(),
+                levels: vec![],
+                group: vec![],
+                base: 0,
+            };
+            let col = table.column(column)?;
+            if let Factor::Numeric { center, .. } = factor {
+                crate::numerics::validate::finite(MODEL, "center", *center)?;
+                for row in 0..table.len() {
+                    encoded.read(table, row, col)?;
+                }
+            } else {
+                let mut counts: Vec<(String, usize)> = vec![];
+                for row in 0..table.len() {
+                    if let Cell::Level(l) = encoded.read(table, row, col)? {
+                        match counts.iter_mut().find(|(k, _)| *k == l) {
+                            Some((_, n)) => *n += 1,
+                            None => counts.push((l, 1)),
+                        }
+                    }
+                }
+                sort_levels(factor, &mut counts);
+                encoded.levels = counts.iter().map(|(l, _)| l.clone()).collect();
+                encoded.group = (0..counts.len()).collect();
+                encoded.base = match factor {
+                    Factor::Categorical { base: Some(b), .. }
+                    | Factor::Banded { base: Some(b), .. } => {
+                        encoded.levels.iter().position(|l| l == b).ok_or_else(|| {
+                            inconsistent(format!(
+                                "base level `{b}` of `{column}` does not occur in the data"
+                            ))
+                        })?
+                    }
+                    Factor::ScoreTier { .. } => 0,
+                    _ => {
+                        let most = counts.iter().map(|(_, n)| *n).max().unwrap_or(0);
+                        counts.iter().position(|(_, n)| *n == most).unwrap_or(0)
+                    }
+                };
+            }
+            factors.push(encoded);
+        }
+        let find = |name: &str| {
+            factors
+                .iter()
+                .position(|f| f.factor.column() == name)
+                .ok_or_else(|| inconsistent(format!("interaction names unknown factor `{name}`")))
+        };
+        let interactions = spec
+            .interactions
+            .iter()
+            .map(|[a, b]| {
+                let pair = [find(a)?, find(b)?];
+                if pair[0] == pair[1] {
+                    return Err(inconsistent(format!("`{a}` cannot interact with itself")));
+                }
+                Ok(pair)
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Self {
+            factors,
+            interactions,
+        })
+    }
+
+    /// Column names: `intercept`, factor columns, then interaction columns `a:b`.
+    pub(crate) fn names(&self) -> Vec<String> {
+        let mut names = vec!["intercept".to_owned()];
+        for f in &self.factors {
+            names.extend(f.names());
+        }
+        for &[a, b] in &self.interactions {
+            for na in self.factors[a].names() {
+                for nb in self.factors[b].names() {
+                    names.push(format!("{na}:{nb}"));
+                }
+            }
+        }
+        names
+    }
+
+    /// The design matrix of a table; unknown levels and bad cells are errors naming the line.
+    pub(crate) fn design(&self, table: &Table) -> Result<Array2<f64>> {
+        let widths: Vec<usize> = self.factors.iter().map(Encoded::width).collect();
+        let starts: Vec<usize> = widths
+            .iter()
+            .scan(1, |s, w| {
+                let start = *s;
+                *s += w;
+                Some(start)
+            })
+            .collect();
+        let columns: Vec<usize> = self
+            .factors
+            .iter()
+            .map(|f| table.column(f.factor.column()))
+            .collect::<Result<_>>()?;
+        let total = self.names().len();
+        let mut x = Array2::<f64>::zeros((table.len(), total));
+        let mut out = vec![0.0; total];
+        for row in 0..table.len() {
+            out[0] = 1.0;
+            for (k, f) in self.factors.iter().enumerate() {
+                let cell = f.read(table, row, columns[k])?;
+                let slice = &mut out[starts[k]..starts[k] + widths[k]];
+                f.encode(&cell, slice)
+                    .map_err(|m| table.error(row, columns[k], &m))?;
+            }
+            let mut next = starts.last().map_or(1, |s| s + widths[widths.len() - 1]);
+            for &[a, b] in &self.interactions {
+                for i in 0..widths[a] {
+                    for j in 0..widths[b] {
+                        out[next] = out[starts[a] + i] * out[starts[b] + j];
+                        next += 1;
+                    }
+                }
+            }
+            x.row_mut(row).assign(&ArrayView1::from(&out));
+        }
+        Ok(x)
+    }
+
+    /// Merges group `g` of factor `k` with group `g + 1`.
+    pub(crate) fn merge(&mut self, k: usize, g: usize) {
+        let f = &mut self.factors[k];
+        for grp in &mut f.group {
+            if *grp > g {
+                *grp -= 1;
+            }
+        }
+        if f.base > g {
+            f.base -= 1;
+        }
+    }
+}
+
+/// Sorts levels: bands and tiers in their natural order, categories alphabetically.
+fn sort_levels(factor: &Factor, counts: &mut [(String, usize)]) {
+    match factor {
+        Factor::Banded { cuts, .. } => {
+            let order = |l: &str| (0..=cuts.len()).position(|b| band_label(cuts, b) == l);
+            counts.sort_by_key(|(l, _)| order(l));
+        }
+        Factor::ScoreTier { .. } => {
+            counts.sort_by_key(|(l, _)| l[1..].parse::<usize>().unwrap_or(usize::MAX));
+        }
+        _ => counts.sort(),
+    }
+}
+
+fn inconsistent(message: String) -> Error {
+    Error::Inconsistent {
+        model: MODEL,
+        message,
+    }
+}
+
+/// A numeric column of `table` as a vector, each cell checked by `ok` (rule text for errors).
+pub(crate) fn numeric_column(
+    table: &Table,
+    name: &str,
+    ok: impl Fn(f64) -> bool,
+    rule: &str,
+) -> Result<Vec<f64>> {
+    let col = table.column(name)?;
+    (0..table.len())
+        .map(|row| table.number_where(row, col, &ok, rule))
+        .collect()
+}

@@ -1,0 +1,237 @@
+//! Rating plans: a GLM fitted on a [`RatingSpec`], read as a base rate times relativities.
+
+use super::design::{Encoder, Factor, RatingSpec, numeric_column};
+use super::glm::{GlmFamily, GlmFit, fit_glm_labelled};
+use crate::error::{Error, Result};
+use crate::table::Table;
+use serde::{Deserialize, Serialize};
+
+/// A fitted rating plan: expected response = base × Π relativities (× exposure).
+///
+/// ```
+/// use kexian::rating::{GlmFamily, RatingPlan, RatingSpec};
+/// use kexian::table::Table;
+/// let csv = "claims,exposure,sector\n1,1,ic\n3,1,ic\n4,2,ai\n8,2,ai\n";
+/// let table = Table::from_reader("firms.csv", csv.as_bytes())?;
+/// let spec: RatingSpec = serde_json::from_str(
+///     r#"{"response": "claims", "exposure": "exposure",
+///         "factors": [{"kind": "categorical", "column": "sector", "base": "ic"}]}"#,
+/// ).unwrap();
+/// let plan = RatingPlan::fit(GlmFamily::Poisson, &spec, &table)?;
+/// assert!((plan.base() - 2.0).abs() < 1e-9); // 4 claims in 2 years
+/// assert!((plan.relativity("sector", "ai")? - 1.5).abs() < 1e-9);
+/// assert!(plan.relativity("sector", "biomed").is_err());
+/// # Ok::<(), kexian::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "Unchecked")]
+pub struct RatingPlan {
+    spec: RatingSpec,
+    encoder: Encoder,
+    columns: Vec<String>,
+    glm: GlmFit,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Unchecked {
+    spec: RatingSpec,
+    encoder: Encoder,
+    columns: Vec<String>,
+    glm: GlmFit,
+}
+
+impl TryFrom<Unchecked> for RatingPlan {
+    type Error = Error;
+    fn try_from(u: Unchecked) -> Result<Self> {
+        let names = u.encoder.names();
+        let ok = names == u.columns
+            && u.glm.coefficients.len() == names.len()
+            && u.glm.coefficients.iter().all(|b| b.is_finite());
+        if !ok {
+            return Err(Error::Inconsistent {
+                model: "RatingPlan",
+                message: "the coefficients do not match the plan's columns".into(),
+            });
+        }
+        Ok(Self {
+            spec: u.spec,
+            encoder: u.encoder,
+            columns: u.columns,
+            glm: u.glm,
+        })
+    }
+}
+
+/// One line of a plan's relativity table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Relativity {
+    /// Factor (column) name, or `a:b` for an interaction.
+    pub factor: String,
+    /// Level label; `per unit` for numeric factors; the column for interactions.
+    pub level: String,
+    /// exp(β): 1 for the base level.
+    pub relativity: f64,
+    /// Standard error of β (0 for the base level).
+    pub std_error: f64,
+}
+
+impl RatingPlan {
+    /// Fits `family` to the table's response with the spec's factors, offset ln(exposure)
+    /// and weights. Score-tier factors marked `monotone` have adjacent tiers merged (first
+    /// violation first, then refit) until their relativities do not increase with the score;
+    /// every refit is a full GLM fit, so the plan reproduces its fitted means exactly.
+    pub fn fit(family: GlmFamily, spec: &RatingSpec, table: &Table) -> Result<Self> {
+        let mut encoder = Encoder::learn(spec, table)?;
+        let y = numeric_column(table, &spec.response, |v| v >= 0.0, ">= 0")?;
+        let offset = match &spec.exposure {
+            Some(e) => Some(
+                numeric_column(table, e, |v| v > 0.0, "> 0")?
+                    .into_iter()
+                    .map(f64::ln)
+                    .collect::<Vec<_>>(),
+            ),
+            None => None,
+        };
+        let weights = match &spec.weight {
+            Some(w) => Some(numeric_column(table, w, |v| v > 0.0, "> 0")?),
+            None => None,
+        };
+        loop {
+            let x = encoder.design(table)?;
+            let columns = encoder.names();
+            let label = |j: usize| format!("column `{}`", columns[j]);
+            let glm = fit_glm_labelled(
+                family,
+                x.view(),
+                &y,
+                offset.as_deref(),
+                weights.as_deref(),
+                &label,
+            )?;
+            let plan = Self {
+                spec: spec.clone(),
+                encoder: encoder.clone(),
+                columns,
+                glm,
+            };
+            match plan.first_monotone_violation() {
+                Some((k, g)) => encoder.merge(k, g),
+                None => return Ok(plan),
+            }
+        }
+    }
+
+    /// The first adjacent pair of groups (factor, group) of a monotone score factor whose
+    /// relativity rises with the score.
+    fn first_monotone_violation(&self) -> Option<(usize, usize)> {
+        let mut start = 1;
+        for (k, f) in self.encoder.factors.iter().enumerate() {
+            let names = f.names().len();
+            if let Factor::ScoreTier { monotone: true, .. } = f.factor {
+                let coef = |g: usize| f.slot(g).map_or(0.0, |s| self.glm.coefficients[start + s]);
+                let groups = f.group.last().map_or(0, |g| g + 1);
+                if let Some(g) = (0..groups.saturating_sub(1)).find(|&g| coef(g + 1) > coef(g)) {
+                    return Some((k, g));
+                }
+            }
+            start += names;
+        }
+        None
+    }
+
+    /// The fitted GLM (coefficients in [`columns`](Self::columns) order).
+    pub fn glm(&self) -> &GlmFit {
+        &self.glm
+    }
+
+    /// Design column names.
+    pub fn columns(&self) -> &[String] {
+        &self.columns
+    }
+
+    /// The spec the plan was fitted on.
+    pub fn spec(&self) -> &RatingSpec {
+        &self.spec
+    }
+
+    /// Expected response of a firm at every base level with centred numeric factors at 0,
+    /// per unit of exposure: exp(intercept).
+    pub fn base(&self) -> f64 {
+        self.glm.coefficients[0].exp()
+    }
+
+    /// Relativity of a level of a factor (merged levels share theirs); for a numeric factor
+    /// pass `"per unit"`. Errors name unknown factors and levels.
+    pub fn relativity(&self, factor: &str, level: &str) -> Result<f64> {
+        self.relativities()
+            .into_iter()
+            .find(|r| r.factor == factor && r.level == level)
+            .map(|r| r.relativity)
+            .ok_or_else(|| Error::Inconsistent {
+                model: "RatingPlan",
+                message: format!("no level `{level}` of factor `{factor}` in the plan"),
+            })
+    }
+
+    /// The full relativity table: every level of every factor (base levels with 1), then
+    /// numeric and interaction terms per unit.
+    pub fn relativities(&self) -> Vec<Relativity> {
+        let beta = &self.glm.coefficients;
+        let se = &self.glm.std_errors;
+        let mut out = Vec::new();
+        let mut start = 1;
+        for f in &self.encoder.factors {
+            let column = f.factor.column().to_owned();
+            if let Factor::Numeric { .. } = f.factor {
+                out.push(Relativity {
+                    factor: column,
+                    level: "per unit".into(),
+                    relativity: beta[start].exp(),
+                    std_error: se[start],
+                });
+                start += 1;
+                continue;
+            }
+            for (level, &g) in f.levels.iter().zip(&f.group) {
+                let (b, s) = f
+                    .slot(g)
+                    .map_or((0.0, 0.0), |k| (beta[start + k], se[start + k]));
+                out.push(Relativity {
+                    factor: column.clone(),
+                    level: level.clone(),
+                    relativity: b.exp(),
+                    std_error: s,
+                });
+            }
+            start += f.names().len();
+        }
+        for j in start..self.columns.len() {
+            let name = &self.columns[j];
+            out.push(Relativity {
+                factor: name.clone(),
+                level: "per unit".into(),
+                relativity: beta[j].exp(),
+                std_error: se[j],
+            });
+        }
+        out
+    }
+
+    /// Expected response for each row of `table` (new firms or the training data): base ×
+    /// relativities, times exposure when the spec's exposure column is in the table. Unknown
+    /// levels, bad numbers and off-scale scores are errors naming the line.
+    pub fn predict(&self, table: &Table) -> Result<Vec<f64>> {
+        let x = self.encoder.design(table)?;
+        let offset = match &self.spec.exposure {
+            Some(e) if table.column(e).is_ok() => Some(
+                numeric_column(table, e, |v| v > 0.0, "> 0")?
+                    .into_iter()
+                    .map(f64::ln)
+                    .collect::<Vec<_>>(),
+            ),
+            _ => None,
+        };
+        self.glm.predict(x.view(), offset.as_deref())
+    }
+}

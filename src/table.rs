@@ -1,0 +1,151 @@
+//! Tabular input: a CSV file read whole, with typed cell access whose errors carry the line
+//! number and column name.
+
+use crate::error::{Error, Result};
+use std::io::Read;
+
+/// A CSV table with a header row. Cells are trimmed; every row must have as many fields as
+/// the header.
+///
+/// ```
+/// use kexian::table::Table;
+/// let t = Table::from_reader("firms.csv", "id,score\na,512\nb,oops\n".as_bytes())?;
+/// let score = t.column("score")?;
+/// assert_eq!(t.number(0, score)?, 512.0);
+/// let e = t.number(1, score).unwrap_err();
+/// assert!(e.to_string().contains("line 3, column `score`"));
+/// # Ok::<(), kexian::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Table {
+    source: String,
+    headers: Vec<String>,
+    rows: Vec<csv::StringRecord>,
+    lines: Vec<u64>,
+}
+
+impl Table {
+    /// Reads a whole CSV table; `source` names it in error messages.
+    pub fn from_reader(source: &str, reader: impl Read) -> Result<Self> {
+        let mut csv = csv::ReaderBuilder::new()
+            .trim(csv::Trim::All)
+            .from_reader(reader);
+        let location = |e: &csv::Error| e.position().map_or(0, csv::Position::line);
+        let headers: Vec<String> = csv
+            .headers()
+            .map_err(|e| data_error(source, location(&e), "", &e.to_string()))?
+            .iter()
+            .map(str::to_owned)
+            .collect();
+        for (j, h) in headers.iter().enumerate() {
+            if h.is_empty() || headers[..j].contains(h) {
+                return Err(data_error(
+                    source,
+                    1,
+                    h,
+                    "header names must be unique and non-empty",
+                ));
+            }
+        }
+        let mut rows = Vec::new();
+        let mut lines = Vec::new();
+        for record in csv.records() {
+            let record =
+                record.map_err(|e| data_error(source, location(&e), "", &e.to_string()))?;
+            lines.push(record.position().map_or(0, csv::Position::line));
+            rows.push(record);
+        }
+        Ok(Self {
+            source: source.to_owned(),
+            headers,
+            rows,
+            lines,
+        })
+    }
+
+    /// Reads a CSV file.
+    pub fn from_path(path: impl AsRef<std::path::Path>) -> Result<Self> {
+        let path = path.as_ref();
+        let name = path.display().to_string();
+        let file =
+            std::fs::File::open(path).map_err(|e| data_error(&name, 0, "", &e.to_string()))?;
+        Self::from_reader(&name, std::io::BufReader::new(file))
+    }
+
+    /// Number of data rows.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Whether there are no data rows.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// Column names in file order.
+    pub fn headers(&self) -> &[String] {
+        &self.headers
+    }
+
+    /// Index of a column, or an error naming the missing column.
+    pub fn column(&self, name: &str) -> Result<usize> {
+        self.headers
+            .iter()
+            .position(|h| h == name)
+            .ok_or_else(|| data_error(&self.source, 1, name, "no such column in the header"))
+    }
+
+    /// One-based file line of data row `row`.
+    pub fn line(&self, row: usize) -> u64 {
+        self.lines[row]
+    }
+
+    /// The trimmed text of a cell.
+    pub fn text(&self, row: usize, column: usize) -> &str {
+        self.rows[row].get(column).unwrap_or("")
+    }
+
+    /// A cell parsed as a finite number.
+    pub fn number(&self, row: usize, column: usize) -> Result<f64> {
+        let text = self.text(row, column);
+        match text.parse::<f64>() {
+            Ok(v) if v.is_finite() => Ok(v),
+            _ => Err(self.error(row, column, &format!("`{text}` is not a finite number"))),
+        }
+    }
+
+    /// A cell parsed as a finite number that obeys `ok`, else an error stating `rule`.
+    pub fn number_where(
+        &self,
+        row: usize,
+        column: usize,
+        ok: impl Fn(f64) -> bool,
+        rule: &str,
+    ) -> Result<f64> {
+        let v = self.number(row, column)?;
+        if ok(v) {
+            Ok(v)
+        } else {
+            Err(self.error(row, column, &format!("{v} must be {rule}")))
+        }
+    }
+
+    /// An error located at a cell.
+    pub fn error(&self, row: usize, column: usize, message: &str) -> Error {
+        data_error(
+            &self.source,
+            self.lines[row],
+            &self.headers[column],
+            message,
+        )
+    }
+}
+
+pub(crate) fn data_error(source: &str, line: u64, column: &str, message: &str) -> Error {
+    Error::Data {
+        source_name: source.to_owned(),
+        line,
+        column: column.to_owned(),
+        message: message.to_owned(),
+    }
+}
