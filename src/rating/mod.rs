@@ -14,7 +14,7 @@ mod glm;
 mod plan;
 mod score;
 
-pub use credibility::BuhlmannStraub;
+pub use credibility::{BuhlmannStraub, HierarchicalCredibility, experience_factor};
 pub use design::{Factor, RatingSpec};
 pub use glm::{GlmFamily, GlmFit, fit_glm};
 pub use plan::{RatingPlan, Relativity};
