@@ -239,3 +239,20 @@ fn non_estimable_levels_and_bad_input_are_reported() {
     let zeros = vec![0.0; 200];
     assert!(fit_glm(GlmFamily::Gamma, x.view(), &zeros, None, None).is_err());
 }
+
+#[test]
+fn separation_is_reported_as_non_convergence() {
+    // x ≤ 0 on every claim-free row and = 0 on every row with claims: the likelihood keeps
+    // rising as β_x → +∞ (no MLE), which must be an error, not a huge coefficient.
+    let x = ndarray::array![
+        [1.0, -1.0],
+        [1.0, -2.0],
+        [1.0, -0.5],
+        [1.0, 0.0],
+        [1.0, 0.0],
+        [1.0, 0.0]
+    ];
+    let y = [0.0, 0.0, 0.0, 1.0, 2.0, 4.0];
+    let e = fit_glm(GlmFamily::Poisson, x.view(), &y, None, None).unwrap_err();
+    assert!(e.to_string().contains("did not converge"), "{e}");
+}

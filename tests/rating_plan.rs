@@ -269,3 +269,50 @@ fn banded_factors_and_interactions_build_the_expected_columns() {
     let fitted = plan.predict(&table()).unwrap();
     assert!(fitted.iter().all(|f| f.is_finite() && *f > 0.0));
 }
+
+#[test]
+fn score_scales_validate_and_tier_scores() {
+    use kexian::rating::{InnovationScore, ScoreScale, Stage, SubIndicators};
+    let s: ScoreScale =
+        serde_json::from_str(r#"{"min": 0, "max": 100, "cuts": [60, 85]}"#).unwrap();
+    assert_eq!(
+        (s.tiers(), s.tier(59.99).unwrap(), s.tier(85.0).unwrap()),
+        (3, 1, 3)
+    );
+    assert_eq!(s.tier_bounds(2), Some((60.0, 85.0)));
+    assert_eq!(s.tier_bounds(4), None);
+    for bad in [
+        r#"{"min": 0, "max": 100, "cuts": [60, 50]}"#,
+        r#"{"min": 0, "max": 100, "cuts": [100]}"#,
+        r#"{"min": 10, "max": 0, "cuts": []}"#,
+        r#"{"min": 0, "max": 100, "cuts": [], "tiers": 5}"#,
+    ] {
+        assert!(serde_json::from_str::<ScoreScale>(bad).is_err(), "{bad}");
+    }
+    assert!(s.tier(f64::NAN).is_err() && s.tier(-1.0).is_err());
+    let firm = InnovationScore::new(72.0, &s)
+        .unwrap()
+        .with_stage(Stage::StartUp)
+        .with_indicators(SubIndicators {
+            rd_intensity: 0.12,
+            patents: 8.0,
+            rd_staff_share: 0.4,
+            revenue_growth: 0.3,
+        })
+        .unwrap();
+    assert_eq!(
+        (firm.tier(), firm.stage().unwrap().label_zh()),
+        (2, "初创期")
+    );
+    let bad = SubIndicators {
+        rd_intensity: 0.1,
+        patents: 1.0,
+        rd_staff_share: 1.5,
+        revenue_growth: 0.0,
+    };
+    let e = InnovationScore::new(72.0, &s)
+        .unwrap()
+        .with_indicators(bad)
+        .unwrap_err();
+    assert!(e.to_string().contains("rd_staff_share"), "{e}");
+}
