@@ -46,6 +46,7 @@
 #![deny(missing_docs)]
 
 pub mod aggregate;
+pub mod backtest;
 pub mod coverage;
 pub mod error;
 pub mod frequency;

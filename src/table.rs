@@ -130,6 +130,16 @@ impl Table {
         }
     }
 
+    /// A new table with the given rows (in the given order), keeping their line numbers.
+    pub fn select(&self, rows: &[usize]) -> Self {
+        Self {
+            source: self.source.clone(),
+            headers: self.headers.clone(),
+            rows: rows.iter().map(|&r| self.rows[r].clone()).collect(),
+            lines: rows.iter().map(|&r| self.lines[r]).collect(),
+        }
+    }
+
     /// An error located at a cell.
     pub fn error(&self, row: usize, column: usize, message: &str) -> Error {
         data_error(

@@ -316,3 +316,23 @@ fn score_scales_validate_and_tier_scores() {
         .unwrap_err();
     assert!(e.to_string().contains("rd_staff_share"), "{e}");
 }
+
+#[test]
+fn monotone_plans_merge_a_claim_free_tier_downwards() {
+    let csv = "claims,exposure,score\n3,1,100\n2,1,150\n1,1,300\n2,1,350\n0,1,700\n0,1,750\n";
+    let t = small(csv);
+    let spec = |monotone: bool| -> RatingSpec {
+        serde_json::from_value(serde_json::json!({
+            "response": "claims", "exposure": "exposure",
+            "factors": [{"kind": "score_tier", "column": "score", "monotone": monotone}]
+        }))
+        .unwrap()
+    };
+    let e = RatingPlan::fit(GlmFamily::Poisson, &spec(false), &t).unwrap_err();
+    assert!(e.to_string().contains("score=T4"), "{e}");
+    let plan = RatingPlan::fit(GlmFamily::Poisson, &spec(true), &t).unwrap();
+    assert_eq!(plan.columns(), ["intercept", "score=T2+T4"]);
+    // T2+T4: 3 claims in 4 years against T1's 5 in 2.
+    let r = plan.relativity("score", "T4").unwrap();
+    assert!((r - 0.75 / 2.5).abs() < 1e-9, "{r}");
+}

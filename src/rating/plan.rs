@@ -4,6 +4,7 @@ use super::design::{Encoder, Factor, RatingSpec, numeric_column};
 use super::glm::{GlmFamily, GlmFit, fit_glm_labelled};
 use crate::error::{Error, Result};
 use crate::table::Table;
+use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 
 /// A fitted rating plan: expected response = base × Π relativities (× exposure).
@@ -80,7 +81,9 @@ impl RatingPlan {
     /// Fits `family` to the table's response with the spec's factors, offset ln(exposure)
     /// and weights. Score-tier factors marked `monotone` have adjacent tiers merged (first
     /// violation first, then refit) until their relativities do not increase with the score;
-    /// every refit is a full GLM fit, so the plan reproduces its fitted means exactly.
+    /// a tier without any claims is merged into the tier below (the lowest into the one
+    /// above) before fitting. Every refit is a full GLM fit, so the plan reproduces its fitted
+    /// means exactly.
     pub fn fit(family: GlmFamily, spec: &RatingSpec, table: &Table) -> Result<Self> {
         let mut encoder = Encoder::learn(spec, table)?;
         let y = numeric_column(table, &spec.response, |v| v >= 0.0, ">= 0")?;
@@ -99,6 +102,10 @@ impl RatingPlan {
         };
         loop {
             let x = encoder.design(table)?;
+            if let Some((k, g)) = empty_monotone_tier(&encoder, &x, &y) {
+                encoder.merge(k, g);
+                continue;
+            }
             let columns = encoder.names();
             let label = |j: usize| format!("column `{}`", columns[j]);
             let glm = fit_glm_labelled(
@@ -234,4 +241,28 @@ impl RatingPlan {
         };
         self.glm.predict(x.view(), offset.as_deref())
     }
+}
+
+/// A tier group of a monotone score factor without any response (its relativity would be
+/// 0): returns the adjacent pair (factor, group) to merge it into, the tier below if any.
+fn empty_monotone_tier(encoder: &Encoder, x: &Array2<f64>, y: &[f64]) -> Option<(usize, usize)> {
+    let mut start = 1;
+    for (k, f) in encoder.factors.iter().enumerate() {
+        let width = f.names().len();
+        let groups = f.group.last().map_or(0, |g| g + 1);
+        if matches!(f.factor, Factor::ScoreTier { monotone: true, .. }) && groups > 1 {
+            let in_group = |r: usize, g: usize| match f.slot(g) {
+                Some(j) => x[[r, start + j]] == 1.0,
+                None => (start..start + width).all(|c| x[[r, c]] == 0.0),
+            };
+            for g in 0..groups {
+                let total: f64 = (0..y.len()).filter(|&r| in_group(r, g)).map(|r| y[r]).sum();
+                if total == 0.0 {
+                    return Some((k, g.saturating_sub(1)));
+                }
+            }
+        }
+        start += width;
+    }
+    None
 }
