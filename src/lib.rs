@@ -48,9 +48,12 @@
 pub mod aggregate;
 pub mod backtest;
 pub mod coverage;
+pub mod dependence;
 pub mod error;
 pub mod frequency;
 pub mod numerics;
+pub mod perils;
+pub mod portfolio;
 pub mod pricing;
 pub mod rating;
 pub mod severity;

@@ -147,6 +147,16 @@ impl ClaimTerms {
         self.share
     }
 
+    /// Inflation factor c applied before the terms.
+    pub fn inflation(&self) -> f64 {
+        self.inflation
+    }
+
+    /// Ordinary or franchise deductible.
+    pub fn kind(&self) -> DeductibleKind {
+        self.kind
+    }
+
     /// Whether these are the default full-cover terms.
     pub fn is_full_cover(&self) -> bool {
         *self == Self::default()

@@ -41,18 +41,7 @@ where
     let total = config.batches();
     let run_one = |b: u64| simulate(b, batch_rng(config.seed, b), config.batch_trials(b));
     #[cfg(feature = "parallel")]
-    let pool = match config.threads {
-        Some(n) => Some(
-            rayon::ThreadPoolBuilder::new()
-                .num_threads(n)
-                .build()
-                .map_err(|e| Error::Inconsistent {
-                    model: "SimulationConfig",
-                    message: format!("cannot start {n} worker threads: {e}"),
-                })?,
-        ),
-        None => None,
-    };
+    let pool = build_pool(config.threads)?;
     #[cfg(feature = "parallel")]
     let (chunk, map_chunk) = {
         let threads = pool
@@ -80,6 +69,89 @@ where
         start = end;
     }
     Ok(())
+}
+
+/// A pool of `threads` workers, or `None` for rayon's global pool.
+#[cfg(feature = "parallel")]
+pub(crate) fn build_pool(threads: Option<usize>) -> Result<Option<rayon::ThreadPool>> {
+    threads
+        .map(|n| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(n)
+                .build()
+                .map_err(|e| Error::Inconsistent {
+                    model: "SimulationConfig",
+                    message: format!("cannot start {n} worker threads: {e}"),
+                })
+        })
+        .transpose()
+}
+
+/// `f(i)` for i in 0..n, in parallel on `threads` workers (rayon's global pool when `None`;
+/// serially without the `parallel` feature), results in index order.
+pub(crate) fn map_indices<R: Send>(
+    n: usize,
+    threads: Option<usize>,
+    f: &(impl Fn(usize) -> R + Sync),
+) -> Result<Vec<R>> {
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        let run = || (0..n).into_par_iter().map(f).collect();
+        Ok(match build_pool(threads)? {
+            Some(p) => p.install(run),
+            None => run(),
+        })
+    }
+    #[cfg(not(feature = "parallel"))]
+    {
+        let _ = threads;
+        Ok((0..n).map(f).collect())
+    }
+}
+
+/// Σᵢ vᵢ over i in 0..n, where `f(i, acc)` adds vᵢ (a vector of `len` integers) into `acc`:
+/// in parallel on `threads` workers with one accumulator per work split. Integer addition
+/// is exact and order-free, so the sum does not depend on the thread count.
+pub(crate) fn sum_indices(
+    n: usize,
+    len: usize,
+    threads: Option<usize>,
+    f: &(impl Fn(usize, &mut [i64]) + Sync),
+) -> Result<Vec<i64>> {
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        let run = || {
+            (0..n)
+                .into_par_iter()
+                .fold(
+                    || vec![0i64; len],
+                    |mut acc, i| {
+                        f(i, &mut acc);
+                        acc
+                    },
+                )
+                .reduce(
+                    || vec![0i64; len],
+                    |mut a, b| {
+                        a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+                        a
+                    },
+                )
+        };
+        Ok(match build_pool(threads)? {
+            Some(p) => p.install(run),
+            None => run(),
+        })
+    }
+    #[cfg(not(feature = "parallel"))]
+    {
+        let _ = threads;
+        let mut acc = vec![0i64; len];
+        (0..n).for_each(|i| f(i, &mut acc));
+        Ok(acc)
+    }
 }
 
 #[cfg(feature = "parallel")]

@@ -176,6 +176,16 @@ fn sort(v: &mut [f64]) {
 const MODEL: &str = "SimulatedLosses";
 
 impl SimulatedLosses {
+    /// All losses of a run given trial by trial (each of weight 1), with batch moments over
+    /// consecutive blocks of `batch` trials for the jackknife standard errors.
+    pub(crate) fn from_values(values: &[f64], batch: usize) -> Self {
+        let mut b = LossesBuilder::new(values.len() as u64, 1.0, None, 0.0);
+        for chunk in values.chunks(batch.max(1)) {
+            b.push_batch(BatchSummary::new(chunk.to_vec(), f64::NEG_INFINITY));
+        }
+        b.finish([true; 3])
+    }
+
     /// Number of simulated years.
     pub fn trials(&self) -> u64 {
         self.trials

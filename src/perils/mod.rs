@@ -1,0 +1,143 @@
+//! Technology perils: R&D failure (研发费用损失), intellectual property (patent litigation,
+//! IP-pledge financing) and cyber, plus the generic compound peril.
+//!
+//! Pipeline position: `frequency, severity, coverage → perils → portfolio`. Each peril is an
+//! annual loss model with its policy terms, exposing what both the portfolio engine and a
+//! checker need: the probability that the year has an event, a sampler of the year's payment
+//! given an event (so simulation cost follows the number of events, not of policy-years), and
+//! the expected payment and payment probability by closed form or independent numerical
+//! integration. Default parameter sets with their sources live in `data/presets/` and load
+//! through [`presets`].
+
+mod compound;
+mod cyber;
+mod ip;
+pub mod presets;
+mod rnd;
+
+pub use compound::CompoundPeril;
+pub use cyber::{CyberRisk, CyberSections, IncidentType};
+pub use ip::{IpPledge, LitigationKind, PatentLitigation, ValidityChallenge};
+pub use rnd::{RndProject, RndStage};
+
+use crate::coverage::ClaimTerms;
+use crate::error::Result;
+use crate::numerics::integrate;
+use crate::severity::{Severity, SeverityModel};
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+
+/// An annual loss model with its cover.
+pub trait Peril {
+    /// P(the year has at least one event). An event may still pay 0 (e.g. under the
+    /// deductible).
+    fn event_probability(&self) -> f64;
+    /// The year's payment (元) given at least one event.
+    fn sample_given_event<R: Rng + ?Sized>(&self, rng: &mut R) -> f64;
+    /// Expected annual payment, exactly or by numerical integration.
+    fn expected_payment(&self) -> Result<f64>;
+    /// P(annual payment > 0), exactly or by numerical integration.
+    fn payment_probability(&self) -> Result<f64>;
+}
+
+/// Any peril, for configuration files and portfolios (JSON tag `peril`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "peril", rename_all = "snake_case")]
+pub enum PerilModel {
+    /// [`RndProject`].
+    RndFailure(RndProject),
+    /// [`PatentLitigation`].
+    PatentLitigation(PatentLitigation),
+    /// [`IpPledge`].
+    IpPledge(IpPledge),
+    /// [`CyberRisk`].
+    Cyber(CyberRisk),
+    /// [`CompoundPeril`].
+    Compound(CompoundPeril),
+}
+
+impl PerilModel {
+    /// Short line name: `rnd`, `ip`, `cyber` or `other`.
+    pub fn line(&self) -> &'static str {
+        match self {
+            Self::RndFailure(_) => "rnd",
+            Self::PatentLitigation(_) | Self::IpPledge(_) => "ip",
+            Self::Cyber(_) => "cyber",
+            Self::Compound(_) => "other",
+        }
+    }
+}
+
+macro_rules! dispatch {
+    ($self:ident, $p:ident => $call:expr) => {
+        match $self {
+            PerilModel::RndFailure($p) => $call,
+            PerilModel::PatentLitigation($p) => $call,
+            PerilModel::IpPledge($p) => $call,
+            PerilModel::Cyber($p) => $call,
+            PerilModel::Compound($p) => $call,
+        }
+    };
+}
+
+impl Peril for PerilModel {
+    fn event_probability(&self) -> f64 {
+        dispatch!(self, p => p.event_probability())
+    }
+    #[inline]
+    fn sample_given_event<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        dispatch!(self, p => p.sample_given_event(rng))
+    }
+    fn expected_payment(&self) -> Result<f64> {
+        dispatch!(self, p => p.expected_payment())
+    }
+    fn payment_probability(&self) -> Result<f64> {
+        dispatch!(self, p => p.payment_probability())
+    }
+}
+
+/// E\[h(X)\] = ∫₀¹ h(Q(u)) du for a bounded h, by adaptive quadrature (relative 1e-10).
+pub(crate) fn expectation(severity: &SeverityModel, h: impl Fn(f64) -> f64) -> f64 {
+    integrate(|u| h(severity.quantile(u)), 0.0, 1.0, 1e-10)
+}
+
+/// E\[terms.apply(X + y)\] for a loss X ≥ 0 shifted by y ≥ 0, from X's limited expected
+/// value: with m′ = m/c − y, E\[min(c(X + y), m)\] = c(y + LEV(m′)) when m′ > 0, else m.
+pub(crate) fn expected_shifted_payment(terms: &ClaimTerms, x: &SeverityModel, y: f64) -> f64 {
+    let c = terms.inflation();
+    let capped = |m: f64| {
+        if m.is_infinite() {
+            return c * (y + x.mean().unwrap_or(f64::INFINITY));
+        }
+        let t = m / c - y;
+        if t > 0.0 {
+            c * (y + x.limited_expected_value(t))
+        } else {
+            m
+        }
+    };
+    let (d, l) = (terms.deductible(), terms.limit());
+    let paid = match terms.kind() {
+        crate::coverage::DeductibleKind::Ordinary => capped(l) - capped(d),
+        crate::coverage::DeductibleKind::Franchise => {
+            // E[1{c(X+y) > d} min(c(X+y), l)] = E[min(c(X+y), l)] − E[c(X+y) 1{c(X+y) ≤ d}].
+            let t = d / c - y;
+            let below = if t > 0.0 {
+                c * (x.limited_expected_value(t) - t * x.survival(t) + y * x.cdf(t))
+            } else {
+                0.0
+            };
+            capped(l) - below
+        }
+    };
+    terms.share() * paid
+}
+
+/// P(terms.apply(X + y) > 0) = P(c(X + y) > d) when anything can be paid.
+pub(crate) fn shifted_payment_probability(terms: &ClaimTerms, x: &SeverityModel, y: f64) -> f64 {
+    if terms.share() == 0.0 || terms.limit() <= terms.deductible() {
+        return 0.0;
+    }
+    let t = terms.deductible() / terms.inflation() - y;
+    if t < 0.0 { 1.0 } else { x.survival(t) }
+}

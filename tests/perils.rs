@@ -1,0 +1,206 @@
+//! Peril models: simulated mean and payment probability against each model's closed form or
+//! independent numerical integration (4 standard errors), presets against their cited
+//! figures, and bad input.
+
+use kexian::perils::{
+    CompoundPeril, CyberRisk, IpPledge, LitigationKind, PatentLitigation, Peril, PerilModel,
+    RndProject, presets,
+};
+use rand::{RngExt, SeedableRng};
+use rand_xoshiro::Xoshiro256PlusPlus;
+
+/// Simulates `trials` years the way the portfolio engine does (an event year with
+/// probability q, then the payment given an event) and checks mean and P(payment > 0)
+/// against the peril's own closed form / integral within 4 standard errors.
+fn check<P: Peril>(name: &str, p: &P, trials: usize, seed: u64) {
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
+    let q = p.event_probability();
+    let (mut sum, mut sum2, mut paid) = (0.0, 0.0, 0usize);
+    for _ in 0..trials {
+        let x = if rng.random::<f64>() < q {
+            p.sample_given_event(&mut rng)
+        } else {
+            0.0
+        };
+        sum += x;
+        sum2 += x * x;
+        paid += usize::from(x > 0.0);
+    }
+    let n = trials as f64;
+    let mean = sum / n;
+    let se = ((sum2 / n - mean * mean) / n).sqrt();
+    let want = p.expected_payment().unwrap();
+    assert!(
+        (mean - want).abs() <= 4.0 * se,
+        "{name}: mean {mean} vs {want} (s.e. {se})"
+    );
+    let prob = paid as f64 / n;
+    let want_p = p.payment_probability().unwrap();
+    let se_p = (want_p * (1.0 - want_p) / n).sqrt();
+    assert!(
+        (prob - want_p).abs() <= 4.0 * se_p.max(1.0 / n),
+        "{name}: P(pay) {prob} vs {want_p} (s.e. {se_p})"
+    );
+}
+
+#[test]
+fn rnd_presets_reproduce_their_figures_and_simulation_matches_the_formulas() {
+    let drug = presets::rnd("biomedicine_drug").unwrap();
+    // BIO/Biomedtracker 2016: 63.2%, 30.7%, 58.1%, 85.3% → probability of approval.
+    let rates: Vec<f64> = drug
+        .spec()
+        .stages
+        .iter()
+        .map(|s| s.success_probability)
+        .collect();
+    assert_eq!(rates, [0.632, 0.307, 0.581, 0.853]);
+    assert!((drug.success_probability() - 0.632 * 0.307 * 0.581 * 0.853).abs() < 1e-15);
+    assert!((drug.failure_probability() + drug.success_probability() - 1.0).abs() < 1e-15);
+    let onc = presets::rnd("biomedicine_oncology").unwrap();
+    assert!((onc.success_probability() - 0.628 * 0.246 * 0.401 * 0.824).abs() < 1e-15);
+    let ic = presets::rnd("ic_tapeout").unwrap();
+    assert_eq!(ic.spec().stages[1].success_probability, 0.14); // Wilson/Siemens 2024
+    for (k, preset) in presets::rnd_presets().unwrap().iter().enumerate() {
+        assert!(!preset.source.is_empty());
+        check(
+            &preset.name,
+            &preset.project().unwrap(),
+            200_000,
+            10 + k as u64,
+        );
+    }
+    assert!(
+        presets::rnd("quantum")
+            .unwrap_err()
+            .to_string()
+            .contains("biomedicine_drug")
+    );
+}
+
+#[test]
+fn rnd_exact_formula_by_hand_and_overrun_integral() {
+    // Lab 2m (p 0.6), pilot 5m (p 0.5); budget 6m; deductible 1m, share 0.5.
+    // Fail in lab w.p. 0.4: loss 2m → pays 0.5m; in pilot w.p. 0.3: loss min(6m, 7m) → 2.5m.
+    let p: RndProject = serde_json::from_str(
+        r#"{"stages": [{"name": "lab", "success_probability": 0.6, "cost": 2e6},
+                       {"name": "pilot", "success_probability": 0.5, "cost": 5e6}],
+            "budget": 6e6, "terms": {"deductible": 1e6, "share": 0.5}}"#,
+    )
+    .unwrap();
+    assert!((p.expected_payment().unwrap() - (0.4 * 0.5e6 + 0.3 * 2.5e6)).abs() < 1e-6);
+    assert!((p.payment_probability().unwrap() - 0.7).abs() < 1e-15);
+    check("hand", &p, 100_000, 3);
+    // With a heavy-tailed overrun and a deductible above the lab cost, the lab failure pays
+    // only when the overrun exceeds 50%: P = 0.4·S_X(0.5) + 0.3.
+    let q: RndProject = serde_json::from_str(
+        r#"{"stages": [{"name": "lab", "success_probability": 0.6, "cost": 2e6},
+                       {"name": "pilot", "success_probability": 0.5, "cost": 5e6}],
+            "budget": 6e6, "terms": {"deductible": 3e6},
+            "overrun": {"type": "pareto", "alpha": 1.8, "theta": 0.3}}"#,
+    )
+    .unwrap();
+    let s = (0.3f64 / (0.3 + 0.5)).powf(1.8);
+    assert!((q.payment_probability().unwrap() - (0.4 * s + 0.3)).abs() < 1e-12);
+    check("overrun", &q, 200_000, 4);
+}
+
+#[test]
+fn ip_models_match_integration_and_closed_forms() {
+    for (k, kind) in [LitigationKind::Defence, LitigationKind::Enforcement]
+        .into_iter()
+        .enumerate()
+    {
+        // 2,000 patents → λ ≈ 1.07 suits a year, so the test sees many suits.
+        let mut cover = presets::patent_litigation(kind, 2000.0, 3.0e7, false).unwrap();
+        check(&format!("{kind:?}"), &cover, 200_000, 20 + k as u64);
+        cover.terms =
+            serde_json::from_str(r#"{"deductible": 2e5, "limit": 2e6, "share": 0.9}"#).unwrap();
+        check(
+            &format!("{kind:?} with terms"),
+            &cover,
+            200_000,
+            30 + k as u64,
+        );
+    }
+    // Drug patents are sued about twice as often (20.1 vs 10.7 per 1,000 over life).
+    let drug = presets::patent_litigation(LitigationKind::Defence, 100.0, 1e6, true).unwrap();
+    assert!((drug.suits_per_year - 100.0 * 20.1 / 1000.0 / 20.0).abs() < 1e-15);
+    let pledge = presets::ip_pledge(5e6, 0.03).unwrap();
+    check("pledge", &pledge, 400_000, 40);
+    // Closed form: PD·(loan − E[min(V, loan)]) with V lognormal(median 6m, σ 0.9).
+    let v = kexian::severity::LogNormal::new((6e6f64).ln(), 0.9).unwrap();
+    use kexian::severity::Severity;
+    let want = 0.03 * (5e6 - v.limited_expected_value(5e6));
+    assert!((pledge.expected_payment().unwrap() - want).abs() < 1e-6 * want);
+}
+
+#[test]
+fn cyber_presets_match_integration_for_every_size() {
+    for (k, size) in ["micro", "small", "medium", "large"].iter().enumerate() {
+        let mut risk = presets::cyber(size, "ai").unwrap();
+        // Raise the frequency so that 2·10⁵ years see plenty of incidents.
+        risk.incidents =
+            serde_json::from_str(r#"{"type": "negative_binomial", "r": 1.0, "beta": 0.8}"#)
+                .unwrap();
+        check(size, &risk, 200_000, 50 + k as u64);
+    }
+    // Larger firms are breached more often (UK CSBS 2024: 48% → 74%).
+    let p = |s: &str| presets::cyber(s, "ic").unwrap().event_probability();
+    assert!(p("micro") < p("small") && p("small") < p("medium") && p("medium") < p("large"));
+    assert!(presets::cyber("small", "shipping").is_err());
+}
+
+#[test]
+fn compound_peril_matches_its_formulas() {
+    let c: CompoundPeril = serde_json::from_str(
+        r#"{"frequency": {"type": "negative_binomial", "r": 2.0, "beta": 0.3},
+            "severity": {"type": "lognormal", "mu": 11.0, "sigma": 1.2},
+            "terms": {"deductible": 5e4, "limit": 1e6, "share": 0.8}}"#,
+    )
+    .unwrap();
+    check("compound", &c, 200_000, 60);
+    let m = PerilModel::Compound(c);
+    assert_eq!(m.line(), "other");
+}
+
+#[test]
+fn bad_input_is_rejected_with_the_parameter_named() {
+    let err = |json: &str| {
+        serde_json::from_str::<RndProject>(json)
+            .unwrap_err()
+            .to_string()
+    };
+    assert!(err(r#"{"stages": [], "budget": 1e6}"#).contains("stages"));
+    let e =
+        err(r#"{"stages": [{"name": "a", "success_probability": 1.2, "cost": 1}], "budget": 1e6}"#);
+    assert!(e.contains("success_probability"), "{e}");
+    let e = err(
+        r#"{"stages": [{"name": "a", "success_probability": 0.5, "cost": -1}], "budget": 1e6}"#,
+    );
+    assert!(e.contains("cost"), "{e}");
+    assert!(
+        err(r#"{"stages": [{"name": "a", "success_probability": 0.5, "cost": 1}], "budget": 0}"#)
+            .contains("budget")
+    );
+    assert!(err(r#"{"stages": [{"name": "a", "success_probability": 0.5, "cost": 1, "colour": 2}], "budget": 1}"#).contains("colour"));
+    let pledge = IpPledge {
+        default_probability: 1.5,
+        ..presets::ip_pledge(1e6, 0.1).unwrap()
+    };
+    assert!(
+        pledge
+            .expected_payment()
+            .unwrap_err()
+            .to_string()
+            .contains("default_probability")
+    );
+    let lit = PatentLitigation {
+        lose: -0.1,
+        ..presets::patent_litigation(LitigationKind::Defence, 10.0, 1e6, false).unwrap()
+    };
+    assert!(lit.validate().unwrap_err().to_string().contains("lose"));
+    let mut cyber: CyberRisk = presets::cyber("small", "ai").unwrap();
+    cyber.types.clear();
+    assert!(cyber.validate().is_err());
+    assert!(presets::ip_pledge(-1.0, 0.1).is_err());
+}

@@ -1,0 +1,250 @@
+//! Portfolio simulation: determinism across thread counts, stable per-policy streams, the
+//! common-shock effect on TVaR against a hand calculation, co-TVaR allocations that add up,
+//! per-policy results aligned with the portfolio, and bad input.
+
+use kexian::portfolio::{Portfolio, PortfolioConfig, PortfolioRun};
+use serde_json::{Value, json};
+
+fn compound(lambda: f64, size: f64) -> Value {
+    json!({"peril": "compound", "frequency": {"type": "poisson", "lambda": lambda},
+           "severity": {"type": "empirical", "data": [size]}})
+}
+
+fn mixed(n: usize) -> Value {
+    let sectors = ["ic", "biomedicine", "ai"];
+    let policies: Vec<Value> = (0..n)
+        .map(|i| {
+            let peril = match i % 4 {
+                0 => json!({"peril": "ip_pledge", "loan": 2e6, "default_probability": 0.05,
+                            "pledge_value": {"type": "lognormal", "mu": 14.5, "sigma": 0.9}}),
+                1 => json!({"peril": "compound", "frequency": {"type": "poisson", "lambda": 0.3},
+                            "severity": {"type": "lognormal", "mu": 11.0, "sigma": 1.5},
+                            "terms": {"deductible": 1e4, "limit": 2e6}}),
+                2 => json!({"peril": "rnd_failure", "budget": 1e7,
+                            "stages": [{"name": "lab", "success_probability": 0.7, "cost": 2e6},
+                                       {"name": "pilot", "success_probability": 0.6, "cost": 6e6}]}),
+                _ => compound(0.1, 5e5),
+            };
+            json!({"id": format!("P{i:03}"), "sector": sectors[i % 3], "perils": [peril]})
+        })
+        .collect();
+    json!({
+        "policies": policies,
+        "shocks": [{"name": "cloud_outage", "annual_rate": 0.05,
+                    "hit_probability": {"ai": 0.4, "ic": 0.2}, "default_hit_probability": 0.05,
+                    "intensity_cv": 0.5,
+                    "loss": {"type": "lognormal", "mu": 12.0, "sigma": 1.0},
+                    "terms": {"limit": 1e6}}],
+        "dependence": {"groups": ["ai", "biomedicine", "ic"],
+                       "copula": {"type": "gumbel", "theta": 2.0, "dimension": 3}}
+    })
+}
+
+fn run(p: &Portfolio, trials: usize, threads: Option<usize>) -> PortfolioRun {
+    let mut c = PortfolioConfig::new(42, trials).unwrap();
+    c.threads = threads;
+    p.simulate(&c).unwrap()
+}
+
+#[test]
+fn runs_are_bit_identical_for_any_thread_count() {
+    let p: Portfolio = serde_json::from_value(mixed(150)).unwrap();
+    let one = run(&p, 20_000, Some(1));
+    for threads in [Some(2), Some(8), None] {
+        let other = run(&p, 20_000, threads);
+        assert_eq!(one.totals, other.totals);
+        assert_eq!(one.groups, other.groups);
+        assert_eq!(one.policies, other.policies);
+        assert_eq!(one.tvar.to_bits(), other.tvar.to_bits());
+    }
+    assert_eq!(one, run(&p, 20_000, Some(1)));
+}
+
+#[test]
+fn allocations_add_up_and_policy_losses_align_with_the_portfolio() {
+    let p: Portfolio = serde_json::from_value(mixed(60)).unwrap();
+    let config = PortfolioConfig::new(42, 20_000).unwrap();
+    let r = p.simulate(&config).unwrap();
+    let allocated: f64 = r.policies.iter().map(|x| x.allocated_tvar).sum();
+    assert!(
+        (allocated - r.tvar).abs() <= 1e-9 * r.tvar,
+        "{allocated} vs {}",
+        r.tvar
+    );
+    assert!(r.tvar > r.losses.mean().unwrap().value);
+    // Per-policy trial vectors (replayed) add up to the portfolio's, trial by trial.
+    let mut sum = vec![0.0; 20_000];
+    for policy in p.policies() {
+        let x = p.policy_losses(&policy.id, &config, &r).unwrap();
+        for (s, v) in sum.iter_mut().zip(x) {
+            *s += v;
+        }
+    }
+    for (t, (a, b)) in sum.iter().zip(&r.totals).enumerate() {
+        assert!((a - b).abs() <= 1e-6 * b.max(1.0), "trial {t}: {a} vs {b}");
+    }
+    // Policy means agree with their vectors.
+    let x = p.policy_losses("P001", &config, &r).unwrap();
+    let m = x.iter().sum::<f64>() / x.len() as f64;
+    assert!((m - r.policies[1].mean).abs() <= 1e-9 * m.max(1.0));
+}
+
+#[test]
+fn adding_a_policy_leaves_the_others_draws_unchanged() {
+    let mut spec = mixed(20);
+    spec["dependence"] = Value::Null;
+    let small: Portfolio = serde_json::from_value(spec.clone()).unwrap();
+    spec["policies"].as_array_mut().unwrap().insert(
+        5,
+        json!({"id": "NEW", "sector": "ai", "perils": [compound(0.5, 1e6)]}),
+    );
+    let big: Portfolio = serde_json::from_value(spec).unwrap();
+    let config = PortfolioConfig::new(9, 5_000).unwrap();
+    let (rs, rb) = (
+        small.simulate(&config).unwrap(),
+        big.simulate(&config).unwrap(),
+    );
+    for id in ["P000", "P007", "P019"] {
+        assert_eq!(
+            small.policy_losses(id, &config, &rs).unwrap(),
+            big.policy_losses(id, &config, &rb).unwrap(),
+            "{id}"
+        );
+    }
+}
+
+/// P(N ≥ j) for N ~ Poisson(λ).
+fn poisson_tail(lambda: f64, j: u32) -> f64 {
+    let mut p = (-lambda).exp();
+    let mut cdf = 0.0;
+    for k in 0..j {
+        cdf += p;
+        p *= lambda / f64::from(k + 1);
+    }
+    1.0 - cdf
+}
+
+/// TVaR at level α of c·N, N ~ Poisson(λ), when P(N ≥ 1) > 1 − α: the top (1 − α) of years
+/// all have N ≥ 1, so TVaR = c·(1 + Σ_{j≥2} P(N ≥ j)/(1 − α)).
+fn tvar_scaled_poisson(c: f64, lambda: f64, alpha: f64) -> f64 {
+    let extra: f64 = (2..30).map(|j| poisson_tail(lambda, j)).sum();
+    c * (1.0 + extra / (1.0 - alpha))
+}
+
+#[test]
+fn a_common_shock_raises_tvar_by_the_hand_calculated_amount() {
+    // Four policies, each losing 1,000 per event at rate 0.01 a year. Independently the
+    // portfolio is 1,000·Poisson(0.04); when all four are hit by the same systemic event it
+    // is 4,000·Poisson(0.01). Same marginals, different TVaR 99.5%.
+    let trials = 400_000;
+    let independent: Portfolio = serde_json::from_value(json!({"policies":
+        (0..4).map(|i| json!({"id": format!("F{i}"), "sector": "ai", "perils": [compound(0.01, 1000.0)]}))
+            .collect::<Vec<_>>()})).unwrap();
+    let shocked: Portfolio = serde_json::from_value(json!({
+        "policies": (0..4).map(|i| json!({"id": format!("F{i}"), "sector": "ai", "perils": []}))
+            .collect::<Vec<_>>(),
+        "shocks": [{"name": "cloud_outage", "annual_rate": 0.01, "default_hit_probability": 1.0,
+                    "loss": {"type": "empirical", "data": [1000.0]}}]}))
+    .unwrap();
+    let config = PortfolioConfig::new(5, trials).unwrap();
+    let a = independent.simulate(&config).unwrap();
+    let b = shocked.simulate(&config).unwrap();
+    let want_a = tvar_scaled_poisson(1000.0, 0.04, 0.995); // 1,158.1
+    let want_b = tvar_scaled_poisson(4000.0, 0.01, 0.995); // 4,039.9
+    // Sampling s.e.: the tail holds k = 2,000 years; the count of years with N ≥ 2 is
+    // Poisson(trials·P(N ≥ 2)), so s.e.(TVaR) ≈ c·√(trials·P(N ≥ 2))/k.
+    let k = 2000.0;
+    let se_a = 1000.0 * (trials as f64 * poisson_tail(0.04, 2)).sqrt() / k;
+    let se_b = 4000.0 * (trials as f64 * poisson_tail(0.01, 2)).sqrt() / k;
+    assert!(
+        (a.tvar - want_a).abs() < 4.0 * se_a,
+        "independent {} vs {want_a}",
+        a.tvar
+    );
+    assert!(
+        (b.tvar - want_b).abs() < 4.0 * se_b,
+        "shocked {} vs {want_b}",
+        b.tvar
+    );
+    let increase = b.tvar - a.tvar;
+    let want = want_b - want_a;
+    assert!(
+        (increase - want).abs() < 4.0 * (se_a * se_a + se_b * se_b).sqrt(),
+        "increase {increase} vs hand {want}"
+    );
+    // Same marginal: each policy's mean is 10 a year either way (s.e. ≈ 0.5).
+    for (x, y) in a.policies.iter().zip(&b.policies) {
+        assert!((x.mean - 10.0).abs() < 2.5 && (y.mean - 10.0).abs() < 2.5);
+    }
+}
+
+#[test]
+fn a_tail_dependent_copula_raises_tvar() {
+    let mut spec = mixed(90);
+    spec["shocks"] = json!([]);
+    let dependent: Portfolio = serde_json::from_value(spec.clone()).unwrap();
+    spec["dependence"]["copula"] = json!({"type": "independent", "dimension": 3});
+    let independent: Portfolio = serde_json::from_value(spec).unwrap();
+    let (d, i) = (
+        run(&dependent, 50_000, None),
+        run(&independent, 50_000, None),
+    );
+    // Reordering keeps every group's marginal: identical means, higher tail.
+    let (md, mi) = (
+        d.losses.mean().unwrap().value,
+        i.losses.mean().unwrap().value,
+    );
+    assert!((md - mi).abs() <= 1e-9 * mi);
+    assert!(d.tvar > 1.05 * i.tvar, "{} vs {}", d.tvar, i.tvar);
+}
+
+#[test]
+fn bad_portfolios_are_refused() {
+    let err = |v: Value| {
+        serde_json::from_value::<Portfolio>(v)
+            .unwrap_err()
+            .to_string()
+    };
+    let mut dup = mixed(3);
+    dup["policies"][2]["id"] = json!("P000");
+    assert!(err(dup).contains("duplicate policy id `P000`"));
+    assert!(err(json!({"policies": []})).contains("policies"));
+    let mut missing = mixed(3);
+    missing["dependence"]["groups"] = json!(["ai", "biomedicine", "quantum"]);
+    assert!(err(missing).contains("`ic`"));
+    let mut pd = mixed(3);
+    pd["policies"][0]["perils"][0]["default_probability"] = json!(1.5);
+    let e = err(pd);
+    assert!(
+        e.contains("P000") && e.contains("default_probability"),
+        "{e}"
+    );
+    let mut shock = mixed(3);
+    shock["shocks"][0]["default_hit_probability"] = json!(-0.1);
+    assert!(err(shock).contains("default_hit_probability"));
+    let mut stages = mixed(3);
+    stages["policies"][2]["perils"][0]["stages"] = json!([]);
+    assert!(err(stages).contains("stages"));
+    let p: Portfolio = serde_json::from_value(mixed(3)).unwrap();
+    assert!(PortfolioConfig::new(1, 0).is_err());
+    let mut c = PortfolioConfig::new(1, 100).unwrap();
+    c.tvar_level = 1.0;
+    assert!(p.simulate(&c).is_err());
+    c.tvar_level = 0.99;
+    c.threads = Some(0);
+    assert!(p.simulate(&c).is_err());
+}
+
+#[test]
+fn results_are_pinned_for_value_stability_and_the_serial_build() {
+    // Pinned from the parallel build; .ci/run also runs this file without the `parallel`
+    // feature, which must reproduce the same bits.
+    let p: Portfolio = serde_json::from_value(mixed(150)).unwrap();
+    let r = run(&p, 20_000, None);
+    let total: f64 = r.totals.iter().sum();
+    assert_eq!(r.tvar.to_bits(), PIN_TVAR, "tvar {}", r.tvar);
+    assert_eq!(total.to_bits(), PIN_TOTAL, "total {total}");
+}
+
+const PIN_TVAR: u64 = 0x41a9_a736_907d_0f4f;
+const PIN_TOTAL: u64 = 0x4280_0bc1_1778_12c3;
