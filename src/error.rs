@@ -71,6 +71,15 @@ pub enum Error {
         /// What is wrong, with the offending text.
         message: String,
     },
+    /// Several bad rows of one table, each located by line (nothing was skipped: the whole
+    /// input is refused).
+    #[error("{source_name}: {} bad row(s):\n{}", errors.len(), errors.join("\n"))]
+    Rows {
+        /// Where the table came from.
+        source_name: String,
+        /// One message per problem, each starting with its line.
+        errors: Vec<String>,
+    },
     /// A statistic that needs simulated losses the run did not keep.
     #[error(
         "{quantity} at {at} needs losses below the retained tail (kept: levels >= {min_level}); \

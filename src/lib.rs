@@ -55,6 +55,7 @@ pub mod numerics;
 pub mod perils;
 pub mod portfolio;
 pub mod pricing;
+pub mod quote;
 pub mod rating;
 pub mod severity;
 pub mod simulation;

@@ -72,6 +72,11 @@ impl Table {
         Self::from_reader(&name, std::io::BufReader::new(file))
     }
 
+    /// The name errors use for this table (file name or description).
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
     /// Number of data rows.
     pub fn len(&self) -> usize {
         self.rows.len()

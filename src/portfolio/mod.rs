@@ -263,25 +263,57 @@ impl Portfolio {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn simulate(&self, config: &PortfolioConfig) -> Result<PortfolioRun> {
+        self.simulate_with_progress(config, None)
+    }
+
+    /// [`simulate`](Self::simulate), calling `progress(done, total)` (from worker threads)
+    /// as policies are simulated and then allocated.
+    pub fn simulate_with_progress(
+        &self,
+        config: &PortfolioConfig,
+        progress: Option<&(dyn Fn(usize, usize) + Sync)>,
+    ) -> Result<PortfolioRun> {
         config.validate()?;
         let trials = config.trials;
         let n = self.spec.policies.len();
         let g = self.groups.len();
+        let done = std::sync::atomic::AtomicUsize::new(0);
+        let tick = |k: usize| {
+            if let Some(p) = progress {
+                let d = done.fetch_add(k, std::sync::atomic::Ordering::Relaxed) + k;
+                p(d, 2 * n);
+            }
+        };
         // 1. Independent per-policy streams, summed per group in integer 分.
         let chunk = 64;
         let chunks = n.div_ceil(chunk);
-        // Layout: g·trials group sums, then one total per policy (for its mean).
-        let mut cents = sum_indices(chunks, g * trials + n, config.threads, &|c, acc| {
-            for i in c * chunk..((c + 1) * chunk).min(n) {
+        // Layout: g·trials group sums, then one total per peril of each policy.
+        let offsets: Vec<usize> = self
+            .spec
+            .policies
+            .iter()
+            .scan(g * trials, |o, p| {
+                let start = *o;
+                *o += p.perils.len();
+                Some(start)
+            })
+            .collect();
+        let slots = offsets
+            .last()
+            .map_or(g * trials, |o| o + self.spec.policies[n - 1].perils.len());
+        let mut cents = sum_indices(chunks, slots, config.threads, &|c, acc| {
+            let end = ((c + 1) * chunk).min(n);
+            for i in c * chunk..end {
                 let base = self.group_of[i] * trials;
                 self.event_years(config.seed, i, trials, |t, j| {
                     let x = self.payment(config.seed, i, j, t);
                     acc[base + t] += x;
-                    acc[g * trials + i] += x;
+                    acc[offsets[i] + j] += x;
                 });
             }
+            tick(end - c * chunk);
         })?;
-        let policy_totals = cents.split_off(g * trials);
+        let peril_totals = cents.split_off(g * trials);
         let mut by_group: Vec<Vec<f64>> = cents
             .chunks(trials)
             .map(|c| c.iter().map(|&x| x as f64 / 100.0).collect())
@@ -324,7 +356,9 @@ impl Portfolio {
         // Only the event years are revisited, and a payment is regenerated only when its
         // year is in the tail.
         let policies = map_indices(n, config.threads, &|i| {
-            let (mut sum, mut in_tail) = (i128::from(policy_totals[i]), 0i128);
+            let own =
+                &peril_totals[offsets[i] - g * trials..][..self.spec.policies[i].perils.len()];
+            let (mut shock_sum, mut in_tail) = (0i128, 0i128);
             let perm = perms.as_ref().map(|p| &p[self.group_of[i]]);
             self.event_years(config.seed, i, trials, |t, j| {
                 if tail[perm.map_or(t, |p| p[t] as usize)] {
@@ -332,14 +366,19 @@ impl Portfolio {
                 }
             });
             self.replay_shocks(config.seed, i, &events, |t, x| {
-                sum += i128::from(x);
+                shock_sum += i128::from(x);
                 if tail[t] {
                     in_tail += i128::from(x);
                 }
             });
+            tick(1);
+            let per_year = |c: i128| c as f64 / 100.0 / trials as f64;
+            let sum = own.iter().map(|&c| i128::from(c)).sum::<i128>() + shock_sum;
             PolicyResult {
                 id: self.spec.policies[i].id.clone(),
-                mean: sum as f64 / 100.0 / trials as f64,
+                mean: per_year(sum),
+                peril_means: own.iter().map(|&c| per_year(i128::from(c))).collect(),
+                shock_mean: per_year(shock_sum),
                 allocated_tvar: in_tail as f64 / 100.0 / k as f64,
             }
         })?;
@@ -554,7 +593,8 @@ impl PortfolioConfig {
         Ok(c)
     }
 
-    fn validate(&self) -> Result<()> {
+    /// Checks trials, level and threads.
+    pub fn validate(&self) -> Result<()> {
         if self.trials == 0 || self.trials > u32::MAX as usize {
             return Err(Error::InvalidParameter {
                 model: MODEL,
@@ -581,8 +621,12 @@ impl PortfolioConfig {
 pub struct PolicyResult {
     /// Policy id.
     pub id: String,
-    /// Mean simulated payment (元).
+    /// Mean simulated payment (元), all perils and systemic events.
     pub mean: f64,
+    /// Mean payment of each peril, in the policy's peril order.
+    pub peril_means: Vec<f64>,
+    /// Mean payment from systemic events.
+    pub shock_mean: f64,
     /// Its mean payment over the portfolio's tail years: its co-TVaR (元).
     pub allocated_tvar: f64,
 }

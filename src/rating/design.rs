@@ -372,6 +372,39 @@ impl Encoder {
         Ok(x)
     }
 
+    /// For one row: (factor, level or value, relativity) per factor, then one line per
+    /// interaction term, with relativities exp(β·x) from `beta` (intercept excluded).
+    pub(crate) fn explain_row(
+        &self,
+        table: &Table,
+        row: usize,
+        beta: &[f64],
+    ) -> Result<Vec<(String, String, f64)>> {
+        let x = self.design(&table.select(&[row]))?;
+        let mut out = Vec::new();
+        let mut start = 1;
+        for f in &self.factors {
+            let width = f.names().len();
+            let col = table.column(f.factor.column())?;
+            let label = match f.read(table, row, col)? {
+                Cell::Level(l) => l,
+                Cell::Value(v) => format!("{v}"),
+            };
+            let eta: f64 = (start..start + width).map(|j| beta[j] * x[[0, j]]).sum();
+            out.push((f.factor.column().to_owned(), label, eta.exp()));
+            start += width;
+        }
+        let names = self.names();
+        for (j, name) in names.iter().enumerate().skip(start) {
+            out.push((
+                name.clone(),
+                format!("{}", x[[0, j]]),
+                (beta[j] * x[[0, j]]).exp(),
+            ));
+        }
+        Ok(out)
+    }
+
     /// Merges group `g` of factor `k` with group `g + 1`.
     pub(crate) fn merge(&mut self, k: usize, g: usize) {
         let f = &mut self.factors[k];

@@ -225,6 +225,15 @@ impl RatingPlan {
         out
     }
 
+    /// Why each row of `table` is rated as it is: for every factor, the row's level (or
+    /// value) and its relativity, then interaction terms; the product of the relativities
+    /// times [`base`](Self::base) is the row's prediction per unit of exposure.
+    pub fn explain(&self, table: &Table) -> Result<Vec<Vec<(String, String, f64)>>> {
+        (0..table.len())
+            .map(|row| self.encoder.explain_row(table, row, &self.glm.coefficients))
+            .collect()
+    }
+
     /// Expected response for each row of `table` (new firms or the training data): base ×
     /// relativities, times exposure when the spec's exposure column is in the table. Unknown
     /// levels, bad numbers and off-scale scores are errors naming the line.

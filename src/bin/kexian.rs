@@ -1,0 +1,339 @@
+//! `kexian`: price, simulate and backtest a technology-insurance portfolio from files.
+//!
+//! ```text
+//! kexian quote    --portfolio data/portfolio.csv --config data/pricing.json [--out kexian-out]
+//! kexian simulate --portfolio data/portfolio.csv --config data/pricing.json
+//! kexian backtest --experience data/experience.csv --config data/pricing.json
+//! ```
+
+use clap::{Parser, Subcommand, ValueEnum};
+use kexian::Error;
+use kexian::backtest::rolling_backtest;
+use kexian::quote::{QuoteConfig, QuoteRun, Summary, price_portfolio};
+use kexian::table::Table;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+#[derive(Parser)]
+#[command(
+    name = "kexian",
+    version,
+    about = "Technology insurance pricing (科技保险定价)"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Lang {
+    En,
+    Zh,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Quote every firm of a portfolio: writes quotes.csv, quotes.json and summary.json.
+    Quote {
+        /// Portfolio CSV (one row per firm; see data/README.md).
+        #[arg(long)]
+        portfolio: PathBuf,
+        /// Pricing configuration (JSON).
+        #[arg(long)]
+        config: PathBuf,
+        /// Output directory.
+        #[arg(long, default_value = "kexian-out")]
+        out: PathBuf,
+        /// Override the configured number of simulated years.
+        #[arg(long)]
+        trials: Option<usize>,
+        /// Override the configured seed.
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Language of labels in the CSV and the summary.
+        #[arg(long, value_enum, default_value = "en")]
+        lang: Lang,
+    },
+    /// Simulate the portfolio and print its loss statistics and exceedance curve.
+    Simulate {
+        /// Portfolio CSV.
+        #[arg(long)]
+        portfolio: PathBuf,
+        /// Pricing configuration (JSON).
+        #[arg(long)]
+        config: PathBuf,
+        /// Override the configured number of simulated years.
+        #[arg(long)]
+        trials: Option<usize>,
+    },
+    /// Rolling backtest of the configured rating plan on multi-year experience.
+    Backtest {
+        /// Experience CSV (firm-years).
+        #[arg(long)]
+        experience: PathBuf,
+        /// Pricing configuration (JSON) holding the rating plan.
+        #[arg(long)]
+        config: PathBuf,
+        /// Years used before the first test year.
+        #[arg(long, default_value_t = 2)]
+        min_train_years: usize,
+        /// Year column.
+        #[arg(long, default_value = "year")]
+        year_column: String,
+    },
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
+    match cli.command {
+        Command::Quote {
+            portfolio,
+            config,
+            out,
+            trials,
+            seed,
+            lang,
+        } => {
+            let (mut cfg, dir) = load_config(&config)?;
+            cfg.trials = trials.unwrap_or(cfg.trials);
+            cfg.seed = seed.unwrap_or(cfg.seed);
+            let priced = price(&portfolio, &cfg, &dir)?;
+            std::fs::create_dir_all(&out)?;
+            write_quotes_csv(&out.join("quotes.csv"), &priced, lang)?;
+            std::fs::write(
+                out.join("quotes.json"),
+                serde_json::to_string_pretty(&priced.quotes)?,
+            )?;
+            std::fs::write(
+                out.join("summary.json"),
+                serde_json::to_string_pretty(&priced.summary)?,
+            )?;
+            print!("{}", summary_text(&priced.summary, lang));
+            println!(
+                "{} {} → {}",
+                priced.quotes.len(),
+                label("quotes written", lang),
+                out.display()
+            );
+        }
+        Command::Simulate {
+            portfolio,
+            config,
+            trials,
+        } => {
+            let (mut cfg, dir) = load_config(&config)?;
+            cfg.trials = trials.unwrap_or(cfg.trials);
+            let priced = price(&portfolio, &cfg, &dir)?;
+            print!("{}", summary_text(&priced.summary, Lang::En));
+        }
+        Command::Backtest {
+            experience,
+            config,
+            min_train_years,
+            year_column,
+        } => {
+            let (cfg, _) = load_config(&config)?;
+            let rating = cfg.rating.ok_or("the configuration has no rating plan")?;
+            let table = Table::from_path(&experience)?;
+            let bt = rolling_backtest(
+                &table,
+                &rating.spec,
+                rating.family,
+                &year_column,
+                min_train_years,
+            )?;
+            print!("{}", bt.to_text());
+        }
+    }
+    Ok(())
+}
+
+fn load_config(path: &Path) -> Result<(QuoteConfig, PathBuf), Box<dyn std::error::Error>> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let cfg: QuoteConfig =
+        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    cfg.validate()?;
+    let dir = path.parent().map_or_else(PathBuf::new, Path::to_path_buf);
+    Ok((cfg, dir))
+}
+
+fn price(portfolio: &Path, cfg: &QuoteConfig, dir: &Path) -> Result<QuoteRun, Error> {
+    let firms = Table::from_path(portfolio)?;
+    let experience = match &cfg.rating {
+        Some(r) => Some(Table::from_path(dir.join(&r.experience))?),
+        None => None,
+    };
+    let last = AtomicUsize::new(usize::MAX);
+    let bar = |done: usize, total: usize| {
+        let pct = done * 100 / total.max(1);
+        if last.swap(pct, Ordering::Relaxed) != pct {
+            let filled = pct / 4;
+            eprint!(
+                "\r[{}{}] {pct:3}%",
+                "#".repeat(filled),
+                ".".repeat(25 - filled)
+            );
+            if pct == 100 {
+                eprintln!();
+            }
+            let _ = std::io::stderr().flush();
+        }
+    };
+    price_portfolio(&firms, experience.as_ref(), cfg, Some(&bar))
+}
+
+fn label(key: &str, lang: Lang) -> &str {
+    if let Lang::En = lang {
+        return key;
+    }
+    match key {
+        "firm" => "企业",
+        "sector" => "行业",
+        "score_tier" => "沪科积分档",
+        "model_expected_loss" => "模型期望损失",
+        "rating_factor" => "费率因子",
+        "experience_factor" => "经验因子",
+        "expected_loss" => "期望损失",
+        "risk_load" => "风险附加",
+        "reinsurance_cost" => "再保成本",
+        "expense" => "费用",
+        "commission" => "佣金",
+        "profit" => "利润",
+        "minimum_premium_adjustment" => "最低保费调整",
+        "rounding_adjustment" => "取整调整",
+        "premium" => "保费",
+        "subsidy" => "财政补贴",
+        "firm_pays" => "企业自付",
+        "quotes written" => "份报价已写入",
+        "Portfolio" => "组合",
+        "firms" => "企业数",
+        "expected annual loss" => "年度期望损失",
+        "standard deviation" => "标准差",
+        "capital (TVaR − mean)" => "资本 (TVaR − 均值)",
+        "total premium" => "总保费",
+        "government subsidy" => "政府补贴",
+        "paid by firms" => "企业自付",
+        "expected ceded to aggregate XoL" => "超赔分出期望",
+        "reinsurance cost" => "再保成本",
+        "return period" => "重现期",
+        "annual loss" => "年度损失",
+        "shares" => "份额",
+        other => other,
+    }
+}
+
+const CSV_FIELDS: [&str; 17] = [
+    "firm",
+    "sector",
+    "score_tier",
+    "model_expected_loss",
+    "rating_factor",
+    "experience_factor",
+    "expected_loss",
+    "risk_load",
+    "reinsurance_cost",
+    "expense",
+    "commission",
+    "profit",
+    "minimum_premium_adjustment",
+    "rounding_adjustment",
+    "premium",
+    "subsidy",
+    "firm_pays",
+];
+
+fn write_quotes_csv(
+    path: &Path,
+    run: &QuoteRun,
+    lang: Lang,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let mut w = csv::Writer::from_path(path)?;
+    w.write_record(CSV_FIELDS.iter().map(|f| label(f, lang)))?;
+    for q in &run.quotes {
+        let money = |x: f64| format!("{x:.2}");
+        w.write_record([
+            q.firm.clone(),
+            q.sector.clone(),
+            q.score_tier.to_string(),
+            money(q.model_expected_loss),
+            format!("{:.6}", q.rating_factor),
+            format!("{:.6}", q.experience_factor),
+            money(q.expected_loss),
+            money(q.risk_load),
+            money(q.reinsurance_cost),
+            money(q.expense),
+            money(q.commission),
+            money(q.profit),
+            money(q.minimum_premium_adjustment),
+            money(q.rounding_adjustment),
+            money(q.premium),
+            money(q.subsidy),
+            money(q.firm_pays),
+        ])?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+fn summary_text(s: &Summary, lang: Lang) -> String {
+    let l = |k| label(k, lang);
+    let wan = |x: f64| format!("{:>14.1} 万元", x / 1e4);
+    let mut out = format!(
+        "{} ({} {}, seed {}, {} years, TVaR {:.1}%)\n",
+        l("Portfolio"),
+        s.firms,
+        l("firms"),
+        s.provenance.seed,
+        s.provenance.trials,
+        s.provenance.tvar_level * 100.0
+    );
+    for (k, v) in [
+        ("expected annual loss", s.expected_loss),
+        ("standard deviation", s.std_dev),
+        ("VaR", s.var),
+        ("TVaR", s.tvar),
+        ("capital (TVaR − mean)", s.capital),
+        ("total premium", s.premium),
+        ("government subsidy", s.subsidy),
+        ("paid by firms", s.firm_pays),
+        (
+            "expected ceded to aggregate XoL",
+            s.reinsurance_expected_ceded,
+        ),
+        ("reinsurance cost", s.reinsurance_cost),
+    ] {
+        out += &format!("  {:<34}{}\n", l(k), wan(v));
+    }
+    out += &format!("  {:<14}{:>18}\n", l("return period"), l("annual loss"));
+    for (rp, x) in &s.exceedance_curve {
+        out += &format!("  {:<14}{}\n", format!("{rp:.0}"), wan(*x));
+    }
+    if !s.shares.is_empty() {
+        out += &format!("  {}\n", l("shares"));
+        for sh in &s.shares {
+            out += &format!(
+                "    {:<24} {:>5.1}%  {} {}\n",
+                sh.name,
+                sh.share * 100.0,
+                wan(sh.premium),
+                wan(sh.expected_loss)
+            );
+        }
+    }
+    out += &format!(
+        "  kexian {} · {} · parameters {}\n",
+        s.provenance.crate_version, s.provenance.method, s.provenance.parameter_hash
+    );
+    out
+}

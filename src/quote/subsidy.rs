@@ -1,0 +1,148 @@
+//! Premium subsidy rules (保费补贴) as configuration.
+
+use crate::error::{Error, Result};
+use crate::numerics::validate;
+use crate::rating::ScoreScale;
+use serde::{Deserialize, Serialize};
+
+const MODEL: &str = "SubsidyRule";
+
+/// One subsidy rule. Each gives an amount for a quote; the quote's total subsidy is the sum,
+/// capped by the premium and by any per-firm-year cap.
+///
+/// Figures seen in practice (DOMAIN.md): Shanghai 50% for tech-SME loan-guarantee insurance
+/// and clinical-trial liability (cap 50万元 per policy); national 首台套 80% of the premium
+/// computed at a rate of at most 3% of insured value; Suzhou ≤ 50% capped at 30万元 per
+/// firm-year. Tier shares keyed to the 沪科积分 are illustrative configuration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "rule", rename_all = "snake_case", deny_unknown_fields)]
+pub enum SubsidyRule {
+    /// 阶梯式: a share of the premium by 沪科积分 tier, capped per policy and per firm-year.
+    ScoreTiered {
+        /// Tier scale (default 0–1000 in five tiers).
+        #[serde(default)]
+        scale: ScoreScale,
+        /// Share of premium for tiers 1…k (each in \[0, 1\]).
+        shares: Vec<f64>,
+        /// Cap per policy (元).
+        per_policy_cap: f64,
+        /// Cap per firm and year across rules of this kind (元).
+        per_firm_year_cap: f64,
+    },
+    /// 首台套: `share` of the premium computed at no more than `max_rate` of the insured
+    /// value: share · min(premium, max_rate · value).
+    FirstSet {
+        /// Share (national rule: 0.8).
+        share: f64,
+        /// Rate ceiling (national rule: 0.03).
+        max_rate: f64,
+    },
+    /// A flat share of one line's premium (e.g. `ip` loan-guarantee insurance at 50%).
+    FlatShare {
+        /// Line: `rnd`, `ip`, `cyber` or `systemic`.
+        line: String,
+        /// Share in \[0, 1\].
+        share: f64,
+        /// Cap per policy (元).
+        per_policy_cap: f64,
+    },
+}
+
+/// What a rule needs to know about a quote.
+pub(crate) struct SubsidyBasis<'a> {
+    pub premium: f64,
+    pub score: f64,
+    pub first_set_value: f64,
+    /// Premium attributed to each line.
+    pub line_premiums: &'a [(String, f64)],
+}
+
+impl SubsidyRule {
+    /// Checks shares, rates and caps.
+    pub fn validate(&self) -> Result<()> {
+        match self {
+            Self::ScoreTiered {
+                scale,
+                shares,
+                per_policy_cap,
+                per_firm_year_cap,
+            } => {
+                if shares.len() != scale.tiers() {
+                    return Err(Error::Inconsistent {
+                        model: MODEL,
+                        message: format!(
+                            "{} tier shares for a scale of {} tiers",
+                            shares.len(),
+                            scale.tiers()
+                        ),
+                    });
+                }
+                for s in shares {
+                    validate::probability(MODEL, "shares", *s)?;
+                }
+                validate::non_negative(MODEL, "per_policy_cap", *per_policy_cap)?;
+                validate::non_negative(MODEL, "per_firm_year_cap", *per_firm_year_cap)?;
+            }
+            Self::FirstSet { share, max_rate } => {
+                validate::probability(MODEL, "share", *share)?;
+                validate::probability(MODEL, "max_rate", *max_rate)?;
+            }
+            Self::FlatShare {
+                share,
+                per_policy_cap,
+                ..
+            } => {
+                validate::probability(MODEL, "share", *share)?;
+                validate::non_negative(MODEL, "per_policy_cap", *per_policy_cap)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Short name for quotes.
+    pub fn name(&self) -> String {
+        match self {
+            Self::ScoreTiered { .. } => "score_tiered".into(),
+            Self::FirstSet { .. } => "first_set".into(),
+            Self::FlatShare { line, .. } => format!("flat_share_{line}"),
+        }
+    }
+
+    /// The rule's amount for one quote, before the premium and per-firm caps.
+    pub(crate) fn amount(&self, b: &SubsidyBasis) -> Result<f64> {
+        Ok(match self {
+            Self::ScoreTiered {
+                scale,
+                shares,
+                per_policy_cap,
+                ..
+            } => (shares[scale.tier(b.score)? - 1] * b.premium).min(*per_policy_cap),
+            Self::FirstSet { share, max_rate } => {
+                share * b.premium.min(max_rate * b.first_set_value)
+            }
+            Self::FlatShare {
+                line,
+                share,
+                per_policy_cap,
+            } => {
+                let p: f64 = b
+                    .line_premiums
+                    .iter()
+                    .filter(|(l, _)| l == line)
+                    .map(|(_, p)| p)
+                    .sum();
+                (share * p).min(*per_policy_cap)
+            }
+        })
+    }
+
+    /// Per-firm-year cap of this rule, if any.
+    pub(crate) fn firm_cap(&self) -> Option<f64> {
+        match self {
+            Self::ScoreTiered {
+                per_firm_year_cap, ..
+            } => Some(*per_firm_year_cap),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,260 @@
+//! Quotes: the bundled portfolio priced end to end (components add up, subsidies within caps,
+//! totals pinned), monotonicity properties, malformed input reports, and the `kexian` CLI.
+
+use kexian::Error;
+use kexian::quote::{QuoteConfig, QuoteRun, price_portfolio};
+use kexian::table::Table;
+use proptest::prelude::*;
+use std::process::Command;
+
+const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data");
+
+fn config() -> QuoteConfig {
+    let text = std::fs::read_to_string(format!("{DATA}/pricing.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+fn experience() -> Table {
+    Table::from_path(format!("{DATA}/experience.csv")).unwrap()
+}
+
+fn price(portfolio: &Table, config: &QuoteConfig) -> kexian::Result<QuoteRun> {
+    price_portfolio(portfolio, Some(&experience()), config, None)
+}
+
+#[test]
+fn bundled_portfolio_quotes_add_up_and_are_pinned() {
+    let portfolio = Table::from_path(format!("{DATA}/portfolio.csv")).unwrap();
+    let config = config();
+    let run = price(&portfolio, &config).unwrap();
+    assert_eq!(run.quotes.len(), 300);
+    let caps = 300_000.0; // score-tiered per-policy and per-firm-year caps in pricing.json
+    for q in &run.quotes {
+        assert!(
+            (q.components_total() - q.premium).abs() <= 1e-9 * q.premium,
+            "{}: {} vs {}",
+            q.firm,
+            q.components_total(),
+            q.premium
+        );
+        assert!(q.premium >= config.loadings.minimum_premium);
+        assert_eq!(q.premium % 10.0, 0.0, "{}: rounded to 10 元", q.firm);
+        assert!(q.subsidy <= q.premium && q.subsidy >= 0.0);
+        let tiered = q
+            .subsidies
+            .iter()
+            .find(|(n, _)| n == "score_tiered")
+            .unwrap()
+            .1;
+        assert!(tiered <= caps + 1e-9);
+        assert!((q.firm_pays + q.subsidy - q.premium).abs() < 1e-6);
+        let lines: f64 = q.lines.iter().map(|l| l.expected_loss).sum();
+        assert!((lines - q.expected_loss).abs() <= 1e-9 * q.expected_loss.max(1.0));
+        let product: f64 = q
+            .relativities
+            .iter()
+            .filter(|r| r.factor != "experience")
+            .map(|r| r.relativity)
+            .product();
+        assert!((product / q.rating_factor - 1.0).abs() < 1e-9, "{}", q.firm);
+    }
+    // 首台套: 80% of the premium at a rate of at most 3% of the insured value.
+    let firms = Table::from_path(format!("{DATA}/portfolio.csv")).unwrap();
+    let value = firms.column("first_set_value").unwrap();
+    for (r, q) in run.quotes.iter().enumerate() {
+        let first_set = q
+            .subsidies
+            .iter()
+            .find(|(n, _)| n == "first_set")
+            .unwrap()
+            .1;
+        let v = firms.number(r, value).unwrap();
+        assert!((first_set - 0.8 * q.premium.min(0.03 * v)).abs() < 1e-6);
+    }
+    let s = &run.summary;
+    let premium: f64 = run.quotes.iter().map(|q| q.premium).sum();
+    assert_eq!(premium, s.premium);
+    assert!(s.tvar > s.var && s.var > s.expected_loss && s.capital > 0.0);
+    assert_eq!(
+        s.shares
+            .iter()
+            .filter(|x| x.name != "quota share reinsurer")
+            .map(|x| x.share)
+            .sum::<f64>(),
+        1.0
+    );
+    // Pinned totals for the bundled data and seed 2025 (100,000 years): any change to the
+    // models, the data or the engine that moves a quote shows here.
+    assert_eq!(format!("{:.2}", s.premium), PIN_PREMIUM, "total premium");
+    assert_eq!(format!("{:.2}", s.subsidy), PIN_SUBSIDY, "total subsidy");
+    assert_eq!(format!("{:.2}", s.tvar), PIN_TVAR, "portfolio TVaR");
+}
+
+const PIN_PREMIUM: &str = "559585180.00";
+const PIN_SUBSIDY: &str = "43285647.00";
+const PIN_TVAR: &str = "487915437.21";
+
+fn one_firm(score: f64, deductible: f64, limit: f64) -> Table {
+    let csv = format!(
+        "firm,sector,stage,size,score,log_revenue,patents,rnd_project,ip_cover,amount_at_risk,\
+         pledge_loan,pledge_pd,cyber,deductible,limit,share,first_set_value\n\
+         X1,ai,growth,medium,{score},17.5,30,ai_software,defence,5000000,3000000,0.03,1,\
+         {deductible},{limit},0.8,0\n"
+    );
+    Table::from_reader("one.csv", csv.as_bytes()).unwrap()
+}
+
+fn premium(score: f64, deductible: f64, limit: f64) -> f64 {
+    let mut c = config();
+    c.trials = 4000;
+    c.shocks.clear();
+    c.dependence = None;
+    c.reinsurance = None;
+    c.rating.as_mut().unwrap().credibility_alpha = 0.0;
+    price(&one_firm(score, deductible, limit), &c)
+        .unwrap()
+        .quotes[0]
+        .premium
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+    #[test]
+    fn premium_rises_with_limit_and_falls_with_deductible(
+        d in 0.0f64..200_000.0, l in 1.0e6f64..8.0e6, extra in 1.0e5f64..5.0e6
+    ) {
+        // Same seed, so every simulated event is the same: only the terms change.
+        prop_assert!(premium(500.0, d, l + extra) >= premium(500.0, d, l));
+        prop_assert!(premium(500.0, d + 50_000.0, l) <= premium(500.0, d, l));
+    }
+
+    #[test]
+    fn a_better_score_tier_never_costs_more_under_a_monotone_plan(score in 0.0f64..800.0) {
+        let better = (score + 200.0).min(1000.0);
+        prop_assert!(premium(better, 50_000.0, 5.0e6) <= premium(score, 50_000.0, 5.0e6));
+    }
+}
+
+#[test]
+fn malformed_rows_are_all_reported_with_line_numbers() {
+    let good = std::fs::read_to_string(format!("{DATA}/portfolio.csv")).unwrap();
+    let mut lines: Vec<String> = good.lines().take(6).map(str::to_owned).collect();
+    lines[2] = lines[2]
+        .replacen(",biomedicine,", ",shipping,", 1)
+        .replacen(",ai,", ",shipping,", 1);
+    let mut cells: Vec<String> = lines[3].split(',').map(str::to_owned).collect();
+    cells[4] = "abc".into(); // score
+    lines[3] = cells.join(",");
+    let first_id = lines[1].split(',').next().unwrap().to_owned();
+    let mut dup: Vec<String> = lines[5].split(',').map(str::to_owned).collect();
+    dup[0] = first_id;
+    lines[5] = dup.join(",");
+    let table = Table::from_reader("bad.csv", lines.join("\n").as_bytes()).unwrap();
+    let e = price(&table, &config()).unwrap_err();
+    let Error::Rows { errors, .. } = &e else {
+        panic!("expected a row report, got {e}")
+    };
+    let text = e.to_string();
+    assert!(
+        text.contains("line 3") && text.contains("shipping"),
+        "{text}"
+    );
+    assert!(
+        text.contains("line 4") && text.contains("`score`"),
+        "{text}"
+    );
+    assert!(
+        text.contains("line 6") && text.contains("duplicate firm id"),
+        "{text}"
+    );
+    assert_eq!(errors.len(), 3, "{text}");
+    // A missing column is reported once, up front.
+    let table = Table::from_reader("bad.csv", "firm,sector\nA,ai\n".as_bytes()).unwrap();
+    let e = price(&table, &config()).unwrap_err().to_string();
+    assert!(e.contains("missing column") && e.contains("score"), "{e}");
+    // Bad configuration values are refused.
+    let mut c = config();
+    c.loadings.expense_ratio = 0.9;
+    assert!(c.validate().is_err());
+    let mut c = config();
+    c.pool[0].share = 0.9;
+    assert!(
+        c.validate()
+            .unwrap_err()
+            .to_string()
+            .contains("pool shares")
+    );
+}
+
+#[test]
+fn cli_quotes_the_bundled_portfolio_and_fails_on_bad_rows() {
+    let out = std::env::temp_dir().join(format!("kexian-cli-{}", std::process::id()));
+    let status = Command::new(env!("CARGO_BIN_EXE_kexian"))
+        .args(["quote", "--portfolio", &format!("{DATA}/portfolio.csv")])
+        .args([
+            "--config",
+            &format!("{DATA}/pricing.json"),
+            "--trials",
+            "20000",
+            "--lang",
+            "zh",
+        ])
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&status.stdout);
+    assert!(
+        stdout.contains("总保费") && stdout.contains("300"),
+        "{stdout}"
+    );
+    let quotes = std::fs::read_to_string(out.join("quotes.csv")).unwrap();
+    assert_eq!(quotes.lines().count(), 301);
+    assert!(quotes.starts_with("企业,行业,沪科积分档"));
+    assert!(out.join("summary.json").exists() && out.join("quotes.json").exists());
+
+    let bad = out.join("bad.csv");
+    let good = std::fs::read_to_string(format!("{DATA}/portfolio.csv")).unwrap();
+    let broken: String = good
+        .lines()
+        .take(4)
+        .enumerate()
+        .map(|(i, l)| {
+            if i == 2 {
+                format!("{}\n", l.replacen(",0.", ",x", 1))
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect();
+    std::fs::write(&bad, broken).unwrap();
+    let status = Command::new(env!("CARGO_BIN_EXE_kexian"))
+        .args(["quote", "--config", &format!("{DATA}/pricing.json")])
+        .arg("--portfolio")
+        .arg(&bad)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(!status.status.success());
+    let stderr = String::from_utf8_lossy(&status.stderr);
+    assert!(stderr.contains("line 3"), "{stderr}");
+    let status = Command::new(env!("CARGO_BIN_EXE_kexian"))
+        .args([
+            "backtest",
+            "--experience",
+            &format!("{DATA}/experience.csv"),
+        ])
+        .args(["--config", &format!("{DATA}/pricing.json")])
+        .output()
+        .unwrap();
+    assert!(status.status.success());
+    assert!(String::from_utf8_lossy(&status.stdout).contains("all"));
+    std::fs::remove_dir_all(&out).ok();
+}
