@@ -35,12 +35,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         policies: policies.clone(),
         shocks: vec![],
         dependence: None,
+        per_risk_xol: vec![],
     })?
     .simulate(&config)?;
     let shocked = Portfolio::new(PortfolioSpec {
         policies,
         shocks: vec![outage],
         dependence: None,
+        per_risk_xol: vec![],
     })?
     .simulate(&config)?;
     let mean = |r: &kexian::portfolio::PortfolioRun| r.losses.mean().map(|e| e.value);

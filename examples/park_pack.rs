@@ -33,6 +33,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         policies,
         shocks: vec![],
         dependence: None,
+        per_risk_xol: vec![],
     })?;
     let run = members.simulate(&PortfolioConfig::new(88, 200_000)?)?;
     let loadings = Loadings {

@@ -9,12 +9,18 @@
 //!          ← rating (沪科积分) ← pricing ← backtest (产品回溯)
 //! ```
 //!
-//! Modules so far: claim-count ([`frequency`]) and claim-size ([`severity`]) distributions with
+//! Modules: claim-count ([`frequency`]) and claim-size ([`severity`]) distributions with
 //! actuarial parameterisations (Klugman–Panjer–Willmot, *Loss Models*), accurate tails, limited
 //! expected values, validated serde and fast seeded samplers; policy terms and reinsurance
 //! layers ([`coverage`]); the deterministic parallel Monte Carlo engine ([`simulation`]) and the
-//! collective risk model that drives it and computes it exactly ([`aggregate`]); premium
-//! principles ([`pricing`]); numerical building blocks ([`numerics`]).
+//! collective risk model that drives it and computes it exactly ([`aggregate`]); copulas
+//! ([`dependence`]); the technology perils — R&D failure, patent litigation, IP pledge, cyber —
+//! with sourced presets ([`perils`]); joint simulation of portfolios with systemic shocks and
+//! capital allocation ([`portfolio`]); premium principles ([`pricing`]); the 沪科积分, rating
+//! factors, GLMs and credibility ([`rating`]); differentiated quotes with subsidies, pools and
+//! reinsurance ([`quote`]); backtesting ([`backtest`]); CSV input ([`table`]); numerical
+//! building blocks ([`numerics`]). The `kexian` binary runs quotes, simulations and backtests
+//! from files.
 //!
 //! ## Quick start
 //! ```

@@ -193,7 +193,21 @@ fn lift_and_calibration_match_the_reference() {
         c["p_value"].as_f64().unwrap(),
         1e-10,
     );
-    // Double lift of a model against itself: every group has mean_a = mean_b.
+    // Double lift against a second rating (numpy: stable sort by A/B, array_split into 5).
+    let d = &reference()["double_lift"];
+    let b = floats(&d["model_b"]);
+    let dl = double_lift(&act, &pred, &b, 5).unwrap();
+    for (k, g) in dl.iter().enumerate() {
+        close("double lift a", g.mean_a, floats(&d["mean_a"])[k], 1e-12);
+        close("double lift b", g.mean_b, floats(&d["mean_b"])[k], 1e-12);
+        close(
+            "double lift actual",
+            g.mean_actual,
+            floats(&d["mean_actual"])[k],
+            1e-12,
+        );
+    }
+    // Double lift of a model against a shifted copy: every group has mean_b = mean_a + 0.1.
     let dl = double_lift(
         &act,
         &pred,

@@ -111,7 +111,7 @@ fn ip_models_match_integration_and_closed_forms() {
         .enumerate()
     {
         // 2,000 patents → λ ≈ 1.07 suits a year, so the test sees many suits.
-        let mut cover = presets::patent_litigation(kind, 2000.0, 3.0e7, false).unwrap();
+        let mut cover = presets::patent_litigation(kind, 2000.0, 3.0e7, false, "medium").unwrap();
         check(&format!("{kind:?}"), &cover, 200_000, 20 + k as u64);
         cover.terms =
             serde_json::from_str(r#"{"deductible": 2e5, "limit": 2e6, "share": 0.9}"#).unwrap();
@@ -123,8 +123,23 @@ fn ip_models_match_integration_and_closed_forms() {
         );
     }
     // Drug patents are sued about twice as often (20.1 vs 10.7 per 1,000 over life).
-    let drug = presets::patent_litigation(LitigationKind::Defence, 100.0, 1e6, true).unwrap();
+    let drug =
+        presets::patent_litigation(LitigationKind::Defence, 100.0, 1e6, true, "medium").unwrap();
     assert!((drug.suits_per_year - 100.0 * 20.1 / 1000.0 / 20.0).abs() < 1e-15);
+    // Smaller owners are sued more per patent (size multipliers 1.5 … 0.7).
+    let rate = |size: &str| {
+        presets::patent_litigation(LitigationKind::Defence, 100.0, 1e6, false, size)
+            .unwrap()
+            .suits_per_year
+    };
+    assert!(
+        rate("micro") > rate("small")
+            && rate("small") > rate("medium")
+            && rate("medium") > rate("large")
+    );
+    assert!(
+        presets::patent_litigation(LitigationKind::Defence, 100.0, 1e6, false, "huge").is_err()
+    );
     let pledge = presets::ip_pledge(5e6, 0.03).unwrap();
     check("pledge", &pledge, 400_000, 40);
     // Closed form: PD·(loan − E[min(V, loan)]) with V lognormal(median 6m, σ 0.9).
@@ -196,7 +211,7 @@ fn bad_input_is_rejected_with_the_parameter_named() {
     );
     let lit = PatentLitigation {
         lose: -0.1,
-        ..presets::patent_litigation(LitigationKind::Defence, 10.0, 1e6, false).unwrap()
+        ..presets::patent_litigation(LitigationKind::Defence, 10.0, 1e6, false, "small").unwrap()
     };
     assert!(lit.validate().unwrap_err().to_string().contains("lose"));
     let mut cyber: CyberRisk = presets::cyber("small", "ai").unwrap();

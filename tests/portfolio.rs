@@ -248,3 +248,21 @@ fn results_are_pinned_for_value_stability_and_the_serial_build() {
 
 const PIN_TVAR: u64 = 0x41a9_a736_907d_0f4f;
 const PIN_TOTAL: u64 = 0x4280_0bc1_1778_12c3;
+
+#[test]
+fn per_risk_recoveries_match_the_layer_by_hand() {
+    // One policy losing 5m in a year with probability 0.1 (Bernoulli count, one claim);
+    // a 3m xs 2m per-risk layer recovers 3m in each such year: 0.1 × 3m = 300,000 a year.
+    let p: Portfolio = serde_json::from_value(json!({
+        "policies": [{"id": "R", "sector": "ai", "perils": [{"peril": "compound",
+            "frequency": {"type": "bernoulli", "q": 0.1},
+            "severity": {"type": "empirical", "data": [5e6]}}]}],
+        "per_risk_xol": [{"attachment": 2e6, "limit": 3e6}]
+    }))
+    .unwrap();
+    let r = run(&p, 200_000, None);
+    let got = r.policies[0].per_risk_ceded;
+    // Binomial s.e. of the event count: 3m·√(0.1·0.9/200,000) ≈ 2,012.
+    assert!((got - 300_000.0).abs() < 4.0 * 2012.5, "{got}");
+    assert_eq!(got / 3e6, r.policies[0].mean / 5e6);
+}

@@ -91,6 +91,7 @@ struct Suits {
     lifetime_suits_per_1000_patents: f64,
     lifetime_suits_per_1000_drug_patents: f64,
     patent_life_years: f64,
+    size_multiplier: BTreeMap<String, f64>,
 }
 
 #[derive(Deserialize)]
@@ -129,13 +130,14 @@ fn lognormal_median(median: f64, sigma: f64) -> Result<SeverityModel> {
 }
 
 /// A patent-litigation cover from the IP presets: suits per year = patents × lifetime rate
-/// (10.7 per 1,000 patents, 20.1 for drugs) / 20-year life; legal cost lognormal with the
+/// (10.7 per 1,000 patents, 20.1 for drugs) / 20-year life × a firm-size multiplier (`micro`,
+/// `small`, `medium`, `large`; smaller owners are sued more per patent); legal cost lognormal with the
 /// AIPLA 2015 median for `amount_at_risk` (元) scaled to Chinese cost levels; for a defence,
 /// damages within the statutory range and the PTAB validity-challenge branch.
 ///
 /// ```
 /// use kexian::perils::{presets, LitigationKind, Peril};
-/// let cover = presets::patent_litigation(LitigationKind::Defence, 50.0, 5.0e6, false)?;
+/// let cover = presets::patent_litigation(LitigationKind::Defence, 50.0, 5.0e6, false, "medium")?;
 /// assert!((cover.suits_per_year - 50.0 * 10.7 / 1000.0 / 20.0).abs() < 1e-15);
 /// assert!(cover.expected_payment()? > 0.0);
 /// # Ok::<(), kexian::Error>(())
@@ -145,6 +147,7 @@ pub fn patent_litigation(
     patents: f64,
     amount_at_risk: f64,
     drug: bool,
+    size: &str,
 ) -> Result<PatentLitigation> {
     crate::numerics::validate::non_negative("presets", "patents", patents)?;
     crate::numerics::validate::non_negative("presets", "amount_at_risk", amount_at_risk)?;
@@ -154,6 +157,10 @@ pub fn patent_litigation(
     } else {
         f.suits.lifetime_suits_per_1000_patents
     };
+    let multiplier = *f.suits.size_multiplier.get(size).ok_or_else(|| {
+        let known: Vec<String> = f.suits.size_multiplier.keys().cloned().collect();
+        unknown("firm size", size, &known)
+    })?;
     let at_risk_usd = amount_at_risk / f.usd_to_cny;
     let median_usd = f
         .legal_cost
@@ -165,7 +172,7 @@ pub fn patent_litigation(
     let defence = kind == LitigationKind::Defence;
     let cover = PatentLitigation {
         kind,
-        suits_per_year: patents * rate / 1000.0 / f.suits.patent_life_years,
+        suits_per_year: patents * rate / 1000.0 / f.suits.patent_life_years * multiplier,
         legal_cost: lognormal_median(median, f.legal_cost.sigma)?,
         damages: if defence {
             Some(lognormal_median(f.damages.median, f.damages.sigma)?)

@@ -16,7 +16,7 @@
 //! event years and regenerates only the payments that fall in the portfolio's tail years
 //! (co-TVaR, the Euler allocation of TVaR), so the allocations add up to the portfolio TVaR.
 
-use crate::coverage::ClaimTerms;
+use crate::coverage::{ClaimTerms, Layer};
 use crate::dependence::{Copula, reorder};
 use crate::error::{Error, Result};
 use crate::frequency::{Frequency, Poisson};
@@ -103,6 +103,31 @@ impl CommonShock {
     }
 }
 
+/// The systemic-event presets of `data/presets/systemic.json` (cloud outage, mass
+/// vulnerability, ransomware wave; illustrative parameters, sources in the file).
+///
+/// ```
+/// let events = kexian::portfolio::systemic_presets()?;
+/// assert_eq!(events.len(), 3);
+/// assert_eq!(events[0].name, "cloud_outage");
+/// # Ok::<(), kexian::Error>(())
+/// ```
+pub fn systemic_presets() -> Result<Vec<CommonShock>> {
+    #[derive(Deserialize)]
+    struct File {
+        events: Vec<CommonShock>,
+    }
+    let file: File = serde_json::from_str(include_str!("../../data/presets/systemic.json"))
+        .map_err(|e| Error::Inconsistent {
+            model: "presets",
+            message: format!("data/presets/systemic.json: {e}"),
+        })?;
+    for e in &file.events {
+        e.validate()?;
+    }
+    Ok(file.events)
+}
+
 /// A copula across named groups.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -136,6 +161,10 @@ pub struct PortfolioSpec {
     /// Dependence across groups (independent if absent).
     #[serde(default)]
     pub dependence: Option<Dependence>,
+    /// Per-risk excess-of-loss treaty: each layer applies to every policy's payment for a
+    /// peril in a year (the risk loss); recoveries are reported per policy.
+    #[serde(default)]
+    pub per_risk_xol: Vec<Layer>,
 }
 
 impl TryFrom<PortfolioSpec> for Portfolio {
@@ -298,10 +327,11 @@ impl Portfolio {
                 Some(start)
             })
             .collect();
-        let slots = offsets
+        let ceded_base = offsets
             .last()
             .map_or(g * trials, |o| o + self.spec.policies[n - 1].perils.len());
-        let mut cents = sum_indices(chunks, slots, config.threads, &|c, acc| {
+        let layers = &self.spec.per_risk_xol;
+        let mut cents = sum_indices(chunks, ceded_base + n, config.threads, &|c, acc| {
             let end = ((c + 1) * chunk).min(n);
             for i in c * chunk..end {
                 let base = self.group_of[i] * trials;
@@ -309,10 +339,16 @@ impl Portfolio {
                     let x = self.payment(config.seed, i, j, t);
                     acc[base + t] += x;
                     acc[offsets[i] + j] += x;
+                    if !layers.is_empty() {
+                        let y = x as f64 / 100.0;
+                        let ceded: f64 = layers.iter().map(|l| l.annual_cap(l.ceded(y))).sum();
+                        acc[ceded_base + i] += to_cents(ceded);
+                    }
                 });
             }
             tick(end - c * chunk);
         })?;
+        let ceded_totals = cents.split_off(ceded_base);
         let peril_totals = cents.split_off(g * trials);
         let mut by_group: Vec<Vec<f64>> = cents
             .chunks(trials)
@@ -379,6 +415,7 @@ impl Portfolio {
                 mean: per_year(sum),
                 peril_means: own.iter().map(|&c| per_year(i128::from(c))).collect(),
                 shock_mean: per_year(shock_sum),
+                per_risk_ceded: per_year(i128::from(ceded_totals[i])),
                 allocated_tvar: in_tail as f64 / 100.0 / k as f64,
             }
         })?;
@@ -627,6 +664,8 @@ pub struct PolicyResult {
     pub peril_means: Vec<f64>,
     /// Mean payment from systemic events.
     pub shock_mean: f64,
+    /// Mean recovery from the per-risk excess-of-loss treaty.
+    pub per_risk_ceded: f64,
     /// Its mean payment over the portfolio's tail years: its co-TVaR (元).
     pub allocated_tvar: f64,
 }

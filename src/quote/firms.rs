@@ -200,7 +200,7 @@ fn firm(
         }
         if let Some(kind) = kind {
             let mut cover =
-                presets::patent_litigation(kind, patents, at_risk, sector == "biomedicine")?;
+                presets::patent_litigation(kind, patents, at_risk, sector == "biomedicine", &size)?;
             cover.terms = terms;
             perils.push(PerilModel::PatentLitigation(cover));
             lines.push("ip");

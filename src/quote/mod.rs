@@ -122,15 +122,20 @@ fn poisson() -> GlmFamily {
     GlmFamily::Poisson
 }
 
-/// Reinsurance: an aggregate excess-of-loss tower on the portfolio's annual total, priced
-/// at (1 + loading)·E\[ceded\], and an optional quota share (reported, not loaded).
+/// Reinsurance: per-risk and aggregate excess-of-loss treaties priced at
+/// (1 + loading)·E\[ceded\] (the margin is loaded into the quotes: per-risk by each firm's
+/// own recoveries, aggregate by co-TVaR share), and an optional quota share (a split of the
+/// book, reported in the summary).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Reinsurance {
     /// Layers of the aggregate tower.
     #[serde(default)]
     pub aggregate_xol: Vec<Layer>,
-    /// Reinsurer's margin over expected ceded loss.
+    /// Per-risk layers, applied to each policy's payment per peril and year.
+    #[serde(default)]
+    pub per_risk_xol: Vec<Layer>,
+    /// Reinsurer's margin over expected ceded loss (both treaties).
     #[serde(default)]
     pub loading: f64,
     /// Share of premium and losses ceded proportionally, in \[0, 1\].
@@ -364,6 +369,8 @@ pub struct Summary {
     pub firm_pays: f64,
     /// Expected loss ceded to the aggregate tower.
     pub reinsurance_expected_ceded: f64,
+    /// Expected recoveries under the per-risk treaty.
+    pub per_risk_expected_ceded: f64,
     /// Reinsurance margin loaded into the quotes.
     pub reinsurance_cost: f64,
     /// Quota-share reinsurer's and pool members' shares of the net book.
@@ -397,6 +404,11 @@ pub fn price_portfolio(
         policies,
         shocks: config.shocks.clone(),
         dependence: config.dependence.clone(),
+        per_risk_xol: config
+            .reinsurance
+            .as_ref()
+            .map(|r| r.per_risk_xol.clone())
+            .unwrap_or_default(),
     })?;
     let pconfig = PortfolioConfig {
         seed: config.seed,
@@ -432,11 +444,13 @@ pub fn price_portfolio(
         let expected_loss: f64 = lines.iter().map(|l| l.expected_loss).sum();
         let capital = f * (result.allocated_tvar - result.mean).max(0.0);
         let risk_load = config.loadings.cost_of_capital * capital;
-        let reinsurance_cost = if tail_total > 0.0 {
+        let aggregate_share = if tail_total > 0.0 {
             ri_margin * result.allocated_tvar / tail_total
         } else {
             0.0
         };
+        let loading = config.reinsurance.as_ref().map_or(0.0, |r| r.loading);
+        let reinsurance_cost = aggregate_share + loading * result.per_risk_ceded;
         let (technical, expense, commission, profit, min_adj, round_adj) = config
             .loadings
             .gross(expected_loss + risk_load + reinsurance_cost);
@@ -493,7 +507,16 @@ pub fn price_portfolio(
             firm_pays: premium - subsidy,
         });
     }
-    let summary = summarize(&run, &quotes, config, expected_ceded, ri_margin, hash)?;
+    let per_risk: f64 = run.policies.iter().map(|p| p.per_risk_ceded).sum();
+    let loading = config.reinsurance.as_ref().map_or(0.0, |r| r.loading);
+    let summary = summarize(
+        &run,
+        &quotes,
+        config,
+        (expected_ceded, per_risk),
+        ri_margin + loading * per_risk,
+        hash,
+    )?;
     Ok(QuoteRun { quotes, summary })
 }
 
@@ -611,7 +634,7 @@ fn summarize(
     run: &PortfolioRun,
     quotes: &[Quote],
     config: &QuoteConfig,
-    expected_ceded: f64,
+    (expected_ceded, per_risk_ceded): (f64, f64),
     ri_margin: f64,
     hash: u64,
 ) -> Result<Summary> {
@@ -661,6 +684,7 @@ fn summarize(
         subsidy: quotes.iter().map(|q| q.subsidy).sum(),
         firm_pays: quotes.iter().map(|q| q.firm_pays).sum(),
         reinsurance_expected_ceded: expected_ceded,
+        per_risk_expected_ceded: per_risk_ceded,
         reinsurance_cost: ri_margin,
         shares,
         provenance: Provenance {
