@@ -258,3 +258,29 @@ fn cli_quotes_the_bundled_portfolio_and_fails_on_bad_rows() {
     assert!(String::from_utf8_lossy(&status.stdout).contains("all"));
     std::fs::remove_dir_all(&out).ok();
 }
+
+#[test]
+fn standalone_risk_load_prices_the_firms_own_distribution() {
+    let mut c = config();
+    c.trials = 5000;
+    // Expected-value principle with loading 0.2: the load is 0.2 × the rated expected loss.
+    c.risk_load = serde_json::from_str(
+        r#"{"method": "standalone", "principle": {"principle": "expected_value", "loading": 0.2}}"#,
+    )
+    .unwrap();
+    let q = &price(&one_firm(500.0, 50_000.0, 5.0e6), &c).unwrap().quotes[0];
+    assert!(
+        (q.risk_load - 0.2 * q.expected_loss).abs() <= 1e-6 * q.expected_loss,
+        "{} vs {}",
+        q.risk_load,
+        q.expected_loss
+    );
+    assert!((q.components_total() - q.premium).abs() <= 1e-9 * q.premium);
+    // A distortion principle gives a positive load.
+    c.risk_load = serde_json::from_str(
+        r#"{"method": "standalone", "principle": {"principle": "wang", "lambda": 0.3}}"#,
+    )
+    .unwrap();
+    let w = &price(&one_firm(500.0, 50_000.0, 5.0e6), &c).unwrap().quotes[0];
+    assert!(w.risk_load > 0.0);
+}

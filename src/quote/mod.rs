@@ -8,7 +8,7 @@
 //! ```text
 //! f          = rating factor (plan prediction / training average) × experience factor
 //! EL         = f · Σ_lines simulated mean payment
-//! risk load  = cost of capital · f · (co-TVaR − mean)
+//! risk load  = cost of capital · f · (co-TVaR − mean)   (or f · (principle − mean) standalone)
 //! RI cost    = reinsurance loading · E[ceded to the aggregate tower] · (co-TVaR share)
 //! technical  = (EL + risk load + RI cost) / (1 − expense − commission − profit)
 //! premium    = ⌈max(technical, minimum) / rounding⌉ · rounding
@@ -156,6 +156,21 @@ pub struct PoolMember {
     pub share: f64,
 }
 
+/// How a quote's risk load is set.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[serde(tag = "method", rename_all = "snake_case", deny_unknown_fields)]
+pub enum RiskLoad {
+    /// Cost of capital × the firm's allocated capital, co-TVaR − mean (the default).
+    #[default]
+    AllocatedCapital,
+    /// The firm's own loss distribution priced by a premium principle, minus its mean
+    /// (ignores diversification in the portfolio).
+    Standalone {
+        /// The principle, e.g. `{"principle": "wang", "lambda": 0.25}`.
+        principle: crate::pricing::PremiumPrinciple,
+    },
+}
+
 /// Everything the quote run needs besides the portfolio (JSON, `data/pricing.json`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -170,6 +185,9 @@ pub struct QuoteConfig {
     /// Loadings.
     #[serde(flatten)]
     pub loadings: Loadings,
+    /// Risk-load method (default: allocated capital × cost of capital).
+    #[serde(default)]
+    pub risk_load: RiskLoad,
     /// Rating plan and experience rating (none: no differentiation beyond the perils).
     #[serde(default)]
     pub rating: Option<RatingConfig>,
@@ -443,7 +461,14 @@ pub fn price_portfolio(
         }
         let expected_loss: f64 = lines.iter().map(|l| l.expected_loss).sum();
         let capital = f * (result.allocated_tvar - result.mean).max(0.0);
-        let risk_load = config.loadings.cost_of_capital * capital;
+        let risk_load = match config.risk_load {
+            RiskLoad::AllocatedCapital => config.loadings.cost_of_capital * capital,
+            RiskLoad::Standalone { principle } => {
+                let own = book.policy_losses(&firm.id, &pconfig, &run)?;
+                let dist = crate::simulation::SimulatedLosses::from_values(&own, 16_384);
+                f * (principle.premium(&dist.to_discrete()?)? - result.mean).max(0.0)
+            }
+        };
         let aggregate_share = if tail_total > 0.0 {
             ri_margin * result.allocated_tvar / tail_total
         } else {
