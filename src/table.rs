@@ -100,14 +100,14 @@ impl Table {
             .ok_or_else(|| data_error(&self.source, 1, name, "no such column in the header"))
     }
 
-    /// One-based file line of data row `row`.
+    /// One-based file line of data row `row` (0 for a row that does not exist).
     pub fn line(&self, row: usize) -> u64 {
-        self.lines[row]
+        self.lines.get(row).copied().unwrap_or(0)
     }
 
-    /// The trimmed text of a cell.
+    /// The trimmed text of a cell ("" for a cell that does not exist).
     pub fn text(&self, row: usize, column: usize) -> &str {
-        self.rows[row].get(column).unwrap_or("")
+        self.rows.get(row).and_then(|r| r.get(column)).unwrap_or("")
     }
 
     /// A cell parsed as a finite number.
@@ -136,6 +136,9 @@ impl Table {
     }
 
     /// A new table with the given rows (in the given order), keeping their line numbers.
+    ///
+    /// # Panics
+    /// If a row index is out of range, like slice indexing.
     pub fn select(&self, rows: &[usize]) -> Self {
         Self {
             source: self.source.clone(),

@@ -160,3 +160,17 @@ fn invalid_copulas_are_refused() {
     assert!(err(r#"{"type": "gumbel", "theta": 2, "dimension": 1}"#).contains("dimension"));
     assert!(err(r#"{"type": "clayton", "theta": 1, "dimension": 2, "rho": 1}"#).contains("rho"));
 }
+
+#[test]
+fn sampling_into_a_wrong_sized_buffer_does_not_panic() {
+    let c = copula(r#"{"type": "gaussian", "correlation": [[1, 0.2], [0.2, 1]]}"#);
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(1);
+    let mut long = [0.0; 4];
+    c.sample(&mut rng, &mut long);
+    assert!(
+        long[..2].iter().all(|u| (0.0..=1.0).contains(u)) && long[2..].iter().all(|u| u.is_nan())
+    );
+    let mut short = [0.0; 1];
+    c.sample(&mut rng, &mut short);
+    assert!((0.0..=1.0).contains(&short[0]));
+}

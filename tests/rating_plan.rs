@@ -197,6 +197,9 @@ fn bad_rows_and_unknown_levels_are_reported_by_line() {
         e.contains("`sector`") && e.contains("no such column"),
         "{e}"
     );
+    // Cells and lines outside the table are empty, not a panic.
+    let t = small("a,b\n1,2\n");
+    assert_eq!((t.text(5, 0), t.text(0, 9), t.line(7)), ("", "", 0));
     // Ragged rows are refused when the table is read.
     let e = Table::from_reader("firms.csv", "a,b\n1,2\n3\n".as_bytes()).unwrap_err();
     assert!(e.to_string().contains("line 3"), "{e}");

@@ -4,6 +4,7 @@
 use super::check_lengths;
 use crate::error::{Error, Result};
 use crate::numerics::{normal_quantile, validate};
+use crate::rating::GlmFamily;
 use crate::severity::{Gamma, Severity};
 use serde::{Deserialize, Serialize};
 
@@ -123,15 +124,14 @@ pub enum DevianceFamily {
 }
 
 impl DevianceFamily {
+    /// The same unit deviance as the GLM family's.
     fn unit(self, y: f64, m: f64) -> f64 {
-        match self {
-            Self::Poisson => 2.0 * ((if y > 0.0 { y * (y / m).ln() } else { 0.0 }) - (y - m)),
-            Self::Gamma => 2.0 * (-(y / m).ln() + (y - m) / m),
-            Self::Tweedie { power: p } => {
-                2.0 * (y.powf(2.0 - p) / ((1.0 - p) * (2.0 - p)) - y * m.powf(1.0 - p) / (1.0 - p)
-                    + m.powf(2.0 - p) / (2.0 - p))
-            }
-        }
+        let family = match self {
+            Self::Poisson => GlmFamily::Poisson,
+            Self::Gamma => GlmFamily::Gamma,
+            Self::Tweedie { power } => GlmFamily::Tweedie { power },
+        };
+        family.unit_deviance(y, m)
     }
 }
 

@@ -156,9 +156,15 @@ impl Copula {
         }
     }
 
-    /// Fills `u` (length d) with one draw.
+    /// Fills `u` with one draw: its first d entries (NaN beyond the copula's dimension d).
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R, u: &mut [f64]) {
-        let d = u.len();
+        let dim = self.dimension();
+        if u.len() > dim {
+            u[dim..].fill(f64::NAN);
+        }
+        let len = u.len().min(dim);
+        let u = &mut u[..len];
+        let d = len;
         match &self.spec {
             CopulaSpec::Independent { .. } => u.iter_mut().for_each(|x| *x = rng.random()),
             CopulaSpec::Gaussian { .. } => {

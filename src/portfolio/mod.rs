@@ -23,7 +23,7 @@ use crate::frequency::{Frequency, Poisson};
 use crate::numerics::validate;
 use crate::perils::{Peril, PerilModel};
 use crate::severity::{Severity, SeverityModel};
-use crate::simulation::{SimulatedLosses, batch_rng, map_indices, sum_indices};
+use crate::simulation::{SimulatedLosses, batch_rng, fnv1a, map_indices, splitmix64, sum_indices};
 use rand::{RngExt, SeedableRng};
 use rand_xoshiro::SplitMix64;
 use serde::{Deserialize, Serialize};
@@ -586,21 +586,6 @@ const STREAM_PAYMENTS: u64 = 0x9E37_79B9_7F4A_7C15;
 #[inline]
 fn to_cents(x: f64) -> i64 {
     (x * 100.0 + 0.5) as i64
-}
-
-/// SplitMix64 finaliser (Steele, Lea & Flood 2014).
-fn splitmix64(mut z: u64) -> u64 {
-    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
-
-/// FNV-1a 64-bit hash (stable across platforms and releases).
-fn fnv1a(s: &str) -> u64 {
-    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
-    })
 }
 
 /// Settings of a portfolio run.

@@ -724,8 +724,5 @@ fn summarize(
 }
 
 fn parameter_hash(config: &QuoteConfig, policies: &[crate::portfolio::Policy]) -> u64 {
-    let text = serde_json::to_string(&(config, policies)).unwrap_or_default();
-    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
-    })
+    crate::simulation::fnv1a(&serde_json::to_string(&(config, policies)).unwrap_or_default())
 }

@@ -45,7 +45,7 @@ impl GlmFamily {
     }
 
     /// Unit deviance d(y, μ) (the deviance is Σ wᵢ d(yᵢ, μᵢ)).
-    fn unit_deviance(&self, y: f64, m: f64) -> f64 {
+    pub(crate) fn unit_deviance(&self, y: f64, m: f64) -> f64 {
         match *self {
             Self::Poisson => 2.0 * ((if y > 0.0 { y * (y / m).ln() } else { 0.0 }) - (y - m)),
             Self::Gamma => 2.0 * (-(y / m).ln() + (y - m) / m),

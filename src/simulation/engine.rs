@@ -8,7 +8,7 @@ use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
 
 /// SplitMix64 finaliser (Steele, Lea & Flood 2014): a bijective 64-bit mix.
-fn splitmix64(mut z: u64) -> u64 {
+pub(crate) fn splitmix64(mut z: u64) -> u64 {
     z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
@@ -20,6 +20,14 @@ fn splitmix64(mut z: u64) -> u64 {
 /// function, so any batch — and any trial within it — can be regenerated on its own.
 pub fn batch_rng(seed: u64, batch: u64) -> Xoshiro256PlusPlus {
     Xoshiro256PlusPlus::seed_from_u64(splitmix64(seed) ^ splitmix64(splitmix64(batch)))
+}
+
+/// FNV-1a 64-bit hash of a string (stable across platforms and releases): keys streams and
+/// fingerprints parameters.
+pub(crate) fn fnv1a(s: &str) -> u64 {
+    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
 }
 
 /// Runs `simulate(batch, rng, trials)` (the generator is handed over by value, so the batch's
