@@ -9,7 +9,7 @@
 //! f          = rating factor (plan prediction / training average) × experience factor
 //! EL         = f · Σ_lines simulated mean payment
 //! risk load  = cost of capital · f · (co-TVaR − mean)   (or f · (principle − mean) standalone)
-//! RI cost    = reinsurance loading · E[ceded to the aggregate tower] · (co-TVaR share)
+//! RI cost    = loading · (E[own per-risk recoveries] + E[aggregate-tower cession] · co-TVaR share)
 //! technical  = (EL + risk load + RI cost) / (1 − expense − commission − profit)
 //! premium    = ⌈max(technical, minimum) / rounding⌉ · rounding
 //! ```
