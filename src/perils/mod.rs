@@ -57,6 +57,17 @@ pub enum PerilModel {
 }
 
 impl PerilModel {
+    /// Checks the parameters that deserialization does not (probabilities, rates, mixes);
+    /// R&D projects and compound perils are validated when built.
+    pub fn validate(&self) -> Result<()> {
+        match self {
+            Self::PatentLitigation(x) => x.validate(),
+            Self::IpPledge(x) => x.validate(),
+            Self::Cyber(x) => x.validate(),
+            Self::RndFailure(_) | Self::Compound(_) => Ok(()),
+        }
+    }
+
     /// Short line name: `rnd`, `ip`, `cyber` or `other`.
     pub fn line(&self) -> &'static str {
         match self {

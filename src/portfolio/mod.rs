@@ -180,15 +180,6 @@ impl From<Portfolio> for PortfolioSpec {
     }
 }
 
-fn validate_peril(p: &PerilModel) -> Result<()> {
-    match p {
-        PerilModel::PatentLitigation(x) => x.validate(),
-        PerilModel::IpPledge(x) => x.validate(),
-        PerilModel::Cyber(x) => x.validate(),
-        PerilModel::RndFailure(_) | PerilModel::Compound(_) => Ok(()),
-    }
-}
-
 impl Portfolio {
     /// Validates: at least one policy, unique ids, valid perils and shocks, every policy's
     /// group among the copula's groups (when there is a copula).
@@ -208,7 +199,7 @@ impl Portfolio {
                 });
             }
             for peril in &p.perils {
-                validate_peril(peril).map_err(|e| Error::Inconsistent {
+                peril.validate().map_err(|e| Error::Inconsistent {
                     model: MODEL,
                     message: format!("policy `{}`: {e}", p.id),
                 })?;
@@ -437,6 +428,7 @@ impl Portfolio {
             tvar: tail_cents as f64 / 100.0 / k as f64,
             policies,
             permutations: perms,
+            events,
         })
     }
 
@@ -470,8 +462,7 @@ impl Portfolio {
         self.event_years(config.seed, i, trials, |t, j| {
             out[perm.map_or(t, |p| p[t] as usize)] += self.payment(config.seed, i, j, t);
         });
-        let events = self.shock_events(config.seed, trials);
-        self.replay_shocks(config.seed, i, &events, |t, x| out[t] += x);
+        self.replay_shocks(config.seed, i, &run.events, |t, x| out[t] += x);
         Ok(out.iter().map(|&c| c as f64 / 100.0).collect())
     }
 
@@ -678,4 +669,7 @@ pub struct PortfolioRun {
     /// Per group, where the copula moved each independent trial (`None`: independent).
     #[serde(skip)]
     pub permutations: Option<Vec<Vec<u32>>>,
+    /// The run's systemic events (trial, shock, intensity), kept for replays.
+    #[serde(skip)]
+    events: Vec<(usize, usize, f64)>,
 }
