@@ -16,6 +16,6 @@ mod score;
 
 pub use credibility::{BuhlmannStraub, HierarchicalCredibility, experience_factor};
 pub use design::{Factor, RatingSpec};
-pub use glm::{GlmFamily, GlmFit, fit_glm};
+pub use glm::{GlmFamily, GlmFit, GlmOptions, Information, fit_glm, fit_glm_with};
 pub use plan::{RatingPlan, Relativity};
 pub use score::{InnovationScore, ScoreScale, Stage, SubIndicators};

@@ -1,7 +1,7 @@
 //! Rating plans: a GLM fitted on a [`RatingSpec`], read as a base rate times relativities.
 
 use super::design::{Encoder, Factor, RatingSpec, numeric_column};
-use super::glm::{GlmFamily, GlmFit, fit_glm_labelled};
+use super::glm::{GlmFamily, GlmFit, GlmOptions, fit_glm_labelled};
 use crate::error::{Error, Result};
 use crate::table::Table;
 use ndarray::Array2;
@@ -114,6 +114,7 @@ impl RatingPlan {
                 &y,
                 offset.as_deref(),
                 weights.as_deref(),
+                &GlmOptions::default(),
                 &label,
             )?;
             let plan = Self {
