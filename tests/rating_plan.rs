@@ -3,7 +3,7 @@
 //! Data: data/glm_synthetic.csv; references: tests/data/glm_reference.json (both from
 //! scripts/make_glm_reference.py).
 
-use kexian::rating::{GlmFamily, RatingPlan, RatingSpec};
+use kexian::rating::{GlmFamily, PlanWarning, RatingPlan, RatingSpec};
 use kexian::table::Table;
 use serde_json::Value;
 
@@ -227,7 +227,10 @@ fn training_data_errors_name_the_level_or_row() {
     // A sector with no claims at all: not estimable, reported by name.
     let csv = "claims,exposure,sector\n1,1,ic\n2,1,ic\n0,1,ai\n0,2,ai\n3,1,ic\n";
     let e = fit(csv, &spec);
-    assert!(e.contains("sector=ai") && e.contains("no claims"), "{e}");
+    assert!(
+        e.contains("level `ai` of `sector`") && e.contains("no claims"),
+        "{e}"
+    );
     let e = fit("claims,exposure,sector\n1,1,ic\n2,-1,ai\n", &spec);
     assert!(e.contains("line 3") && e.contains("exposure"), "{e}");
     let e = fit("claims,exposure,sector\n1,1,ic\n-2,1,ai\n", &spec);
@@ -332,10 +335,128 @@ fn monotone_plans_merge_a_claim_free_tier_downwards() {
         .unwrap()
     };
     let e = RatingPlan::fit(GlmFamily::Poisson, &spec(false), &t).unwrap_err();
-    assert!(e.to_string().contains("score=T4"), "{e}");
+    assert!(e.to_string().contains("level `T4` of `score`"), "{e}");
+    assert!(e.to_string().contains("monotone"), "{e}");
     let plan = RatingPlan::fit(GlmFamily::Poisson, &spec(true), &t).unwrap();
     assert_eq!(plan.columns(), ["intercept", "score=T2+T4"]);
     // T2+T4: 3 claims in 4 years against T1's 5 in 2.
     let r = plan.relativity("score", "T4").unwrap();
     assert!((r - 0.75 / 2.5).abs() < 1e-9, "{r}");
+}
+
+#[test]
+fn a_claim_free_base_level_is_named_with_remedies() {
+    // Level B is the base (most exposure) and has no claims.
+    let t = small("claims,exposure,sector\n0,3,B\n0,3,B\n2,1,A\n1,1,A\n3,1,C\n1,1,C\n");
+    let spec: RatingSpec = serde_json::from_str(
+        r#"{"response": "claims", "exposure": "exposure",
+            "factors": [{"kind": "categorical", "column": "sector"}]}"#,
+    )
+    .unwrap();
+    for family in [
+        GlmFamily::Poisson,
+        GlmFamily::Tweedie { power: 1.5 },
+        GlmFamily::NegativeBinomial { alpha: None },
+    ] {
+        let e = RatingPlan::fit(family, &spec, &t).unwrap_err().to_string();
+        assert!(
+            e.contains("level `B` of `sector` (the base level) has no claims"),
+            "{e}"
+        );
+        assert!(
+            e.contains(r#""merge": {"B": "A"}"#) && !e.contains("aliased"),
+            "{e}"
+        );
+    }
+    // The remedy named in the message works: B rated as A.
+    let merged: RatingSpec = serde_json::from_str(
+        r#"{"response": "claims", "exposure": "exposure",
+            "factors": [{"kind": "categorical", "column": "sector", "merge": {"B": "A"}}]}"#,
+    )
+    .unwrap();
+    let plan = RatingPlan::fit(GlmFamily::Poisson, &merged, &t).unwrap();
+    // A (with B's rows): 3 claims in 8 years is the base; C: 4 claims in 2 years.
+    assert!((plan.base() - 3.0 / 8.0).abs() < 1e-9, "{}", plan.base());
+    assert!((plan.relativity("sector", "C").unwrap() - (2.0 / (3.0 / 8.0))).abs() < 1e-8);
+    let bad: RatingSpec = serde_json::from_str(
+        r#"{"response": "claims", "factors": [{"kind": "categorical", "column": "sector",
+            "merge": {"B": "Z"}}]}"#,
+    )
+    .unwrap();
+    let e = RatingPlan::fit(GlmFamily::Poisson, &bad, &t)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("`Z` does not occur"), "{e}");
+}
+
+#[test]
+fn bases_transforms_and_single_level_warnings() {
+    let t = small(
+        "claims,exposure,sector,patents,score\n\
+         1,1,ai,0,850\n2,1,ai,3,420\n1,5,ic,1,430\n4,5,ic,0,610\n3,1,bio,7,820\n0,1,bio,2,450\n",
+    );
+    // Default base: the level with the most exposure (ic: 10 years), not the first name (ai).
+    let spec: RatingSpec = serde_json::from_str(
+        r#"{"response": "claims", "exposure": "exposure",
+            "factors": [{"kind": "categorical", "column": "sector"},
+                        {"kind": "numeric", "column": "patents", "transform": "ln1p"}]}"#,
+    )
+    .unwrap();
+    let plan = RatingPlan::fit(GlmFamily::Poisson, &spec, &t).unwrap();
+    assert_eq!(plan.relativity("sector", "ic").unwrap(), 1.0);
+    assert!(plan.columns().contains(&"ln(1+patents)".to_owned()));
+    assert!(plan.warnings().is_empty());
+    // ln(1 + x) enters the design: the fitted means solve the score equations with it.
+    let fitted = plan.predict(&t).unwrap();
+    let claims = [1.0, 2.0, 1.0, 4.0, 3.0, 0.0];
+    let patents = [0.0_f64, 3.0, 1.0, 0.0, 7.0, 2.0];
+    let score: f64 = (0..6)
+        .map(|i| patents[i].ln_1p() * (claims[i] - fitted[i]))
+        .sum();
+    assert!(score.abs() < 1e-8, "{score}");
+    // ln of a zero count is refused with the line and the rule.
+    let ln: RatingSpec = serde_json::from_str(
+        r#"{"response": "claims", "factors": [{"kind": "numeric", "column": "patents",
+            "transform": "ln"}]}"#,
+    )
+    .unwrap();
+    let e = RatingPlan::fit(GlmFamily::Poisson, &ln, &t)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("line 2") && e.contains("transform ln"), "{e}");
+    // A chosen score-tier base: T3 (400–600) has relativity 1, T5 is measured against it.
+    let tiers: RatingSpec = serde_json::from_str(
+        r#"{"response": "claims", "exposure": "exposure",
+            "factors": [{"kind": "score_tier", "column": "score", "base": "T3"}]}"#,
+    )
+    .unwrap();
+    let plan = RatingPlan::fit(GlmFamily::Poisson, &tiers, &t).unwrap();
+    assert_eq!(plan.relativity("score", "T3").unwrap(), 1.0);
+    // T3: 3 claims in 7 years; T5: 4 claims in 2 years.
+    let want = (4.0 / 2.0) / (3.0 / 7.0);
+    assert!((plan.relativity("score", "T5").unwrap() - want).abs() < 1e-8);
+    let unknown: RatingSpec = serde_json::from_str(
+        r#"{"response": "claims", "factors": [{"kind": "score_tier", "column": "score",
+            "base": "T2"}]}"#,
+    )
+    .unwrap();
+    let e = RatingPlan::fit(GlmFamily::Poisson, &unknown, &t)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("`T2`") && e.contains("T3, T4, T5"), "{e}");
+    // Scores of 0–100 on the default 0–1000 scale all fall in T1: the factor drops out with
+    // a warning instead of silently.
+    let low = small("claims,score\n1,10\n2,50\n0,99\n3,70\n");
+    let spec: RatingSpec = serde_json::from_str(
+        r#"{"response": "claims", "factors": [{"kind": "score_tier", "column": "score"}]}"#,
+    )
+    .unwrap();
+    let plan = RatingPlan::fit(GlmFamily::Poisson, &spec, &low).unwrap();
+    assert_eq!(
+        plan.warnings(),
+        &[PlanWarning::SingleLevel {
+            factor: "score".into(),
+            level: "T1".into()
+        }]
+    );
 }

@@ -5,6 +5,7 @@ use crate::error::{Error, Result};
 use crate::table::Table;
 use ndarray::{Array2, ArrayView1};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 const MODEL: &str = "RatingSpec";
 
@@ -13,16 +14,24 @@ const MODEL: &str = "RatingSpec";
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Factor {
     /// One 0/1 column per level other than the base. Levels are those seen in the training
-    /// data; the base defaults to the most frequent level (ties: first in sorted order).
+    /// data; the base defaults to the level with the most exposure (the spec's exposure
+    /// column; rows when there is none), ties going to the first in sorted order, as rating
+    /// practice does, so that the other relativities are measured against the best-known
+    /// level.
     Categorical {
         /// Column name.
         column: String,
         /// Base level (relativity 1).
         #[serde(default)]
         base: Option<String>,
+        /// Levels read as another level (`{"B": "A"}`: rows of B are rated as A), e.g. to
+        /// merge a level without claims into a neighbour. Targets must occur in the data and
+        /// not be merged themselves.
+        #[serde(default)]
+        merge: BTreeMap<String, String>,
     },
     /// A numeric column cut into bands `<c₁`, `[c₁, c₂)`, …, `>=c_k`, then treated as
-    /// categorical (bands seen in training only; base defaults to the most frequent band).
+    /// categorical (bands seen in training only; base as for categorical factors).
     Banded {
         /// Column name.
         column: String,
@@ -32,21 +41,21 @@ pub enum Factor {
         #[serde(default)]
         base: Option<String>,
     },
-    /// A numeric covariate entering as `x − center` (or `ln x − center` with `log`); its
-    /// relativity exp(β) is per unit.
+    /// A numeric covariate entering as `t(x) − center` with `t` its [`Transform`]; its
+    /// relativity exp(β) is per unit of t(x).
     Numeric {
         /// Column name.
         column: String,
-        /// Use ln x (x must be > 0).
+        /// identity (default), `ln` (x > 0) or `ln1p` (ln(1 + x), x ≥ 0: counts with zeros,
+        /// such as patents).
         #[serde(default)]
-        log: bool,
+        transform: Transform,
         /// Value subtracted so that the intercept refers to a typical firm.
         #[serde(default)]
         center: f64,
     },
-    /// The 沪科积分 in tiers `T1`…`Tk` of `scale` (tiers seen in training; base = the lowest).
-    /// With `monotone`, adjacent tiers are merged until relativities do not increase with
-    /// the score (阶梯式).
+    /// The 沪科积分 in tiers `T1`…`Tk` of `scale` (tiers seen in training). With `monotone`,
+    /// adjacent tiers are merged until relativities do not increase with the score (阶梯式).
     ScoreTier {
         /// Column name.
         column: String,
@@ -56,7 +65,24 @@ pub enum Factor {
         /// Force relativities to be non-increasing in the score.
         #[serde(default)]
         monotone: bool,
+        /// Base tier (relativity 1), e.g. `"T3"` for the tier most firms are in; default the
+        /// lowest tier seen.
+        #[serde(default)]
+        base: Option<String>,
     },
+}
+
+/// How a numeric factor's values enter the linear predictor.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Transform {
+    /// x.
+    #[default]
+    Identity,
+    /// ln x, x > 0.
+    Ln,
+    /// ln(1 + x), x ≥ 0.
+    Ln1p,
 }
 
 impl Factor {
@@ -80,11 +106,12 @@ impl Factor {
 ///     "factors": [
 ///         {"kind": "score_tier", "column": "score", "monotone": true},
 ///         {"kind": "categorical", "column": "sector", "base": "ic"},
-///         {"kind": "numeric", "column": "revenue", "log": true, "center": 17.0}
+///         {"kind": "numeric", "column": "revenue", "transform": "ln", "center": 17.0},
+///         {"kind": "numeric", "column": "patents", "transform": "ln1p"}
 ///     ],
 ///     "interactions": [["sector", "revenue"]]
 /// }"#)?;
-/// assert_eq!(spec.factors.len(), 3);
+/// assert_eq!(spec.factors.len(), 4);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -136,8 +163,11 @@ impl Encoded {
     pub(crate) fn names(&self) -> Vec<String> {
         let column = self.factor.column();
         match self.factor {
-            Factor::Numeric { log, .. } if log => vec![format!("ln({column})")],
-            Factor::Numeric { .. } => vec![column.to_owned()],
+            Factor::Numeric { transform, .. } => vec![match transform {
+                Transform::Identity => column.to_owned(),
+                Transform::Ln => format!("ln({column})"),
+                Transform::Ln1p => format!("ln(1+{column})"),
+            }],
             _ => (0..self.groups())
                 .filter(|&g| g != self.base)
                 .map(|g| {
@@ -157,7 +187,12 @@ impl Encoded {
     /// The level label of a row (`None` for numeric factors) or its numeric value.
     fn read(&self, table: &Table, row: usize, col: usize) -> Result<Cell> {
         match &self.factor {
-            Factor::Categorical { .. } => Ok(Cell::Level(table.text(row, col).to_owned())),
+            Factor::Categorical { merge, .. } => {
+                let level = table.text(row, col);
+                Ok(Cell::Level(
+                    merge.get(level).map_or(level, String::as_str).to_owned(),
+                ))
+            }
             Factor::Banded { cuts, .. } => {
                 let v = table.number(row, col)?;
                 Ok(Cell::Level(band_label(
@@ -172,13 +207,17 @@ impl Encoded {
                     .map_err(|e| table.error(row, col, &e.to_string()))?;
                 Ok(Cell::Level(format!("T{tier}")))
             }
-            Factor::Numeric { log, center, .. } => {
-                let v = if *log {
-                    table
-                        .number_where(row, col, |v| v > 0.0, "> 0 (log scale)")?
-                        .ln()
-                } else {
-                    table.number(row, col)?
+            Factor::Numeric {
+                transform, center, ..
+            } => {
+                let v = match transform {
+                    Transform::Identity => table.number(row, col)?,
+                    Transform::Ln => table
+                        .number_where(row, col, |v| v > 0.0, "> 0 (transform ln)")?
+                        .ln(),
+                    Transform::Ln1p => table
+                        .number_where(row, col, |v| v >= 0.0, ">= 0 (transform ln1p)")?
+                        .ln_1p(),
                 };
                 Ok(Cell::Value(v - center))
             }
@@ -235,6 +274,10 @@ impl Encoder {
                 parameter: "table rows",
             });
         }
+        let exposure = match &spec.exposure {
+            Some(e) => numeric_column(table, e, |v| v > 0.0, "> 0")?,
+            None => vec![1.0; table.len()],
+        };
         let mut factors: Vec<Encoded> = Vec::with_capacity(spec.factors.len());
         for factor in &spec.factors {
             let column = factor.column();
@@ -262,12 +305,16 @@ impl Encoder {
                     encoded.read(table, row, col)?;
                 }
             } else {
-                let mut counts: Vec<(String, usize)> = vec![];
-                for row in 0..table.len() {
+                if let Factor::Categorical { merge, .. } = factor {
+                    check_merge(table, col, column, merge)?;
+                }
+                // (level, exposure) in first-seen order, then sorted.
+                let mut counts: Vec<(String, f64)> = vec![];
+                for (row, e) in exposure.iter().enumerate() {
                     if let Cell::Level(l) = encoded.read(table, row, col)? {
                         match counts.iter_mut().find(|(k, _)| *k == l) {
-                            Some((_, n)) => *n += 1,
-                            None => counts.push((l, 1)),
+                            Some((_, n)) => *n += e,
+                            None => counts.push((l, *e)),
                         }
                     }
                 }
@@ -276,16 +323,19 @@ impl Encoder {
                 encoded.group = (0..counts.len()).collect();
                 encoded.base = match factor {
                     Factor::Categorical { base: Some(b), .. }
-                    | Factor::Banded { base: Some(b), .. } => {
+                    | Factor::Banded { base: Some(b), .. }
+                    | Factor::ScoreTier { base: Some(b), .. } => {
                         encoded.levels.iter().position(|l| l == b).ok_or_else(|| {
                             inconsistent(format!(
-                                "base level `{b}` of `{column}` does not occur in the data"
+                                "base level `{b}` of `{column}` does not occur in the data \
+                                 (levels: {})",
+                                encoded.levels.join(", ")
                             ))
                         })?
                     }
                     Factor::ScoreTier { .. } => 0,
                     _ => {
-                        let most = counts.iter().map(|(_, n)| *n).max().unwrap_or(0);
+                        let most = counts.iter().map(|(_, n)| *n).fold(0.0, f64::max);
                         counts.iter().position(|(_, n)| *n == most).unwrap_or(0)
                     }
                 };
@@ -419,8 +469,31 @@ impl Encoder {
     }
 }
 
+/// A merge map's targets must occur in the column and not be merged themselves.
+fn check_merge(
+    table: &Table,
+    col: usize,
+    column: &str,
+    merge: &BTreeMap<String, String>,
+) -> Result<()> {
+    for (from, to) in merge {
+        if merge.contains_key(to) || from == to {
+            return Err(inconsistent(format!(
+                "merge of `{column}`: `{from}` → `{to}` is a chain or a loop (merge into a level \
+                 that is not merged itself)"
+            )));
+        }
+        if !(0..table.len()).any(|row| table.text(row, col) == to) {
+            return Err(inconsistent(format!(
+                "merge of `{column}`: target level `{to}` does not occur in the data"
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Sorts levels: bands and tiers in their natural order, categories alphabetically.
-fn sort_levels(factor: &Factor, counts: &mut [(String, usize)]) {
+fn sort_levels(factor: &Factor, counts: &mut [(String, f64)]) {
     match factor {
         Factor::Banded { cuts, .. } => {
             let order = |l: &str| (0..=cuts.len()).position(|b| band_label(cuts, b) == l);
@@ -429,7 +502,7 @@ fn sort_levels(factor: &Factor, counts: &mut [(String, usize)]) {
         Factor::ScoreTier { .. } => {
             counts.sort_by_key(|(l, _)| l[1..].parse::<usize>().unwrap_or(usize::MAX));
         }
-        _ => counts.sort(),
+        _ => counts.sort_by(|a, b| a.0.cmp(&b.0)),
     }
 }
 

@@ -4,9 +4,10 @@
 //! [`InnovationScore`]); rating factors and the design matrix they make from a CSV table
 //! ([`RatingSpec`], [`Factor`]); log-link GLMs for claim frequency (Poisson, NB2), severity
 //! (Gamma) and pure premium (Tweedie) fitted by IRLS ([`fit_glm`]); rating plans read as base ×
-//! relativities, optionally monotone in the score ([`RatingPlan`]); and Bühlmann,
-//! Bühlmann–Straub and hierarchical credibility ([`BuhlmannStraub`]) to blend each firm's
-//! experience with the collective or with its GLM prediction.
+//! relativities, optionally monotone in the score ([`RatingPlan`]); and credibility from
+//! long-format experience ([`Panel`]): Bühlmann–Straub ([`BuhlmannStraub`]), hierarchical
+//! ([`Hierarchical`]) and Hachemeister regression ([`Hachemeister`]) models, and the
+//! Poisson–gamma [`experience_factor`] on a GLM prediction.
 
 mod credibility;
 mod design;
@@ -14,8 +15,11 @@ mod glm;
 mod plan;
 mod score;
 
-pub use credibility::{BuhlmannStraub, HierarchicalCredibility, experience_factor};
-pub use design::{Factor, RatingSpec};
+pub use credibility::{
+    BuhlmannStraub, CredibilityRecord, Hachemeister, Hierarchical, HierarchicalEstimator, Panel,
+    StraubEstimator, experience_factor,
+};
+pub use design::{Factor, RatingSpec, Transform};
 pub use glm::{GlmFamily, GlmFit, GlmOptions, Information, fit_glm, fit_glm_with};
-pub use plan::{RatingPlan, Relativity};
+pub use plan::{PlanWarning, RatingPlan, Relativity};
 pub use score::{InnovationScore, ScoreScale, Stage, SubIndicators};

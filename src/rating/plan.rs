@@ -31,6 +31,7 @@ pub struct RatingPlan {
     encoder: Encoder,
     columns: Vec<String>,
     glm: GlmFit,
+    warnings: Vec<PlanWarning>,
 }
 
 #[derive(Deserialize)]
@@ -40,6 +41,22 @@ struct Unchecked {
     encoder: Encoder,
     columns: Vec<String>,
     glm: GlmFit,
+    #[serde(default)]
+    warnings: Vec<PlanWarning>,
+}
+
+/// Something about a fitted plan that does not stop it but that its user should know.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum PlanWarning {
+    /// Every training row falls in one level, so the factor has no column and rates nothing
+    /// (e.g. scores of 0–100 on the default 0–1000 scale: all in T1).
+    SingleLevel {
+        /// Factor (column) name.
+        factor: String,
+        /// The one level seen.
+        level: String,
+    },
 }
 
 impl TryFrom<Unchecked> for RatingPlan {
@@ -60,6 +77,7 @@ impl TryFrom<Unchecked> for RatingPlan {
             encoder: u.encoder,
             columns: u.columns,
             glm: u.glm,
+            warnings: u.warnings,
         })
     }
 }
@@ -83,7 +101,9 @@ impl RatingPlan {
     /// violation first, then refit) until their relativities do not increase with the score;
     /// a tier without any claims is merged into the tier below (the lowest into the one
     /// above) before fitting. Every refit is a full GLM fit, so the plan reproduces its fitted
-    /// means exactly.
+    /// means exactly. Any other level without claims, the base included, is an error naming
+    /// it, with the remedies (a `merge` on the factor, or dropping its rows); a factor with
+    /// one level is a [`PlanWarning`].
     pub fn fit(family: GlmFamily, spec: &RatingSpec, table: &Table) -> Result<Self> {
         let mut encoder = Encoder::learn(spec, table)?;
         let y = numeric_column(table, &spec.response, |v| v >= 0.0, ">= 0")?;
@@ -100,11 +120,29 @@ impl RatingPlan {
             Some(w) => Some(numeric_column(table, w, |v| v > 0.0, "> 0")?),
             None => None,
         };
+        let warnings: Vec<PlanWarning> = encoder
+            .factors
+            .iter()
+            .filter(|f| !matches!(f.factor, Factor::Numeric { .. }) && f.levels.len() == 1)
+            .map(|f| PlanWarning::SingleLevel {
+                factor: f.factor.column().to_owned(),
+                level: f.levels[0].clone(),
+            })
+            .collect();
         loop {
             let x = encoder.design(table)?;
-            if let Some((k, g)) = empty_monotone_tier(&encoder, &x, &y) {
-                encoder.merge(k, g);
+            let empty = empty_groups(&encoder, &x, &y);
+            if let Some(&(k, g, _)) = empty.iter().find(|(k, _, _)| {
+                matches!(
+                    encoder.factors[*k].factor,
+                    Factor::ScoreTier { monotone: true, .. }
+                )
+            }) {
+                encoder.merge(k, g.saturating_sub(1));
                 continue;
+            }
+            if let Some(&(k, g, rows)) = empty.first() {
+                return Err(claim_free(&encoder, k, g, rows));
             }
             let columns = encoder.names();
             let label = |j: usize| format!("column `{}`", columns[j]);
@@ -122,6 +160,7 @@ impl RatingPlan {
                 encoder: encoder.clone(),
                 columns,
                 glm,
+                warnings: warnings.clone(),
             };
             match plan.first_monotone_violation() {
                 Some((k, g)) => encoder.merge(k, g),
@@ -146,6 +185,11 @@ impl RatingPlan {
             start += names;
         }
         None
+    }
+
+    /// Warnings raised while fitting.
+    pub fn warnings(&self) -> &[PlanWarning] {
+        &self.warnings
     }
 
     /// The fitted GLM (coefficients in [`columns`](Self::columns) order).
@@ -253,26 +297,73 @@ impl RatingPlan {
     }
 }
 
-/// A tier group of a monotone score factor without any response (its relativity would be
-/// 0): returns the adjacent pair (factor, group) to merge it into, the tier below if any.
-fn empty_monotone_tier(encoder: &Encoder, x: &Array2<f64>, y: &[f64]) -> Option<(usize, usize)> {
+/// Every group of a level factor (with more than one group) whose rows carry no response:
+/// (factor, group, rows).
+fn empty_groups(encoder: &Encoder, x: &Array2<f64>, y: &[f64]) -> Vec<(usize, usize, usize)> {
+    let mut out = Vec::new();
     let mut start = 1;
     for (k, f) in encoder.factors.iter().enumerate() {
         let width = f.names().len();
         let groups = f.group.last().map_or(0, |g| g + 1);
-        if matches!(f.factor, Factor::ScoreTier { monotone: true, .. }) && groups > 1 {
-            let in_group = |r: usize, g: usize| match f.slot(g) {
-                Some(j) => x[[r, start + j]] == 1.0,
-                None => (start..start + width).all(|c| x[[r, c]] == 0.0),
-            };
-            for g in 0..groups {
-                let total: f64 = (0..y.len()).filter(|&r| in_group(r, g)).map(|r| y[r]).sum();
-                if total == 0.0 {
-                    return Some((k, g.saturating_sub(1)));
-                }
+        if !matches!(f.factor, Factor::Numeric { .. }) && groups > 1 {
+            let mut rows = vec![0usize; groups];
+            let mut total = vec![0.0; groups];
+            for (r, yr) in y.iter().enumerate() {
+                let g = (0..groups)
+                    .find(|&g| f.slot(g).is_some_and(|j| x[[r, start + j]] == 1.0))
+                    .unwrap_or(f.base);
+                rows[g] += 1;
+                total[g] += yr;
             }
+            out.extend(
+                (0..groups)
+                    .filter(|&g| rows[g] > 0 && total[g] == 0.0)
+                    .map(|g| (k, g, rows[g])),
+            );
         }
         start += width;
     }
-    None
+    out
+}
+
+/// The error for a level group without claims, naming it and the remedies.
+fn claim_free(encoder: &Encoder, k: usize, g: usize, rows: usize) -> Error {
+    let f = &encoder.factors[k];
+    let members: Vec<&str> = f
+        .levels
+        .iter()
+        .zip(&f.group)
+        .filter(|(_, gg)| **gg == g)
+        .map(|(l, _)| l.as_str())
+        .collect();
+    let neighbour = f
+        .levels
+        .iter()
+        .zip(&f.group)
+        .find(|(_, gg)| **gg != g)
+        .map_or("another level", |(l, _)| l.as_str());
+    let role = if g == f.base { " (the base level)" } else { "" };
+    let merge = match f.factor {
+        Factor::Categorical { .. } => format!(
+            "merge it with a level that has claims, e.g. \"merge\": {{\"{}\": \"{neighbour}\"}} \
+             on the factor",
+            members[0]
+        ),
+        Factor::ScoreTier { .. } => {
+            "merge tiers: `\"monotone\": true` merges a claim-free tier into its neighbour, or \
+             use a scale with fewer tiers"
+                .to_owned()
+        }
+        _ => "merge bands: use fewer cuts".to_owned(),
+    };
+    Error::Inconsistent {
+        model: "RatingPlan",
+        message: format!(
+            "level `{}` of `{}`{role} has no claims in any of its {rows} row(s): its relativity \
+             is not estimable (the maximum-likelihood fit does not exist). Remedies: {merge}; \
+             or drop its rows (the limiting fit gives it relativity 0)",
+            members.join("+"),
+            f.factor.column(),
+        ),
+    }
 }
