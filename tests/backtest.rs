@@ -230,7 +230,7 @@ fn var_tests_match_scipy_including_edge_cases() {
             .map(|v| v.as_i64().unwrap() == 1)
             .collect();
         let name = c["name"].as_str().unwrap();
-        let bt = var_backtest(&hits, c["level"].as_f64().unwrap()).unwrap();
+        let bt = var_backtest(&hits, VarLevel::Confidence(c["level"].as_f64().unwrap())).unwrap();
         // scipy.stats.chi2.sf; our regularised gamma Q is accurate to ~1e-12 relative.
         for (what, got, key) in [
             ("kupiec", bt.kupiec.statistic, "kupiec"),
@@ -257,9 +257,9 @@ fn var_tests_match_scipy_including_edge_cases() {
         }
     }
     // Zero and all exceedances: defined results, no NaN.
-    let none = var_backtest(&[false; 250], 0.99).unwrap();
+    let none = var_backtest(&[false; 250], VarLevel::Confidence(0.99)).unwrap();
     assert_eq!((none.independence.statistic, none.zone), (0.0, Zone::Green));
-    let all = var_backtest(&[true; 250], 0.99).unwrap();
+    let all = var_backtest(&[true; 250], VarLevel::Confidence(0.99)).unwrap();
     assert_eq!((all.independence.statistic, all.zone), (0.0, Zone::Red));
     assert!(all.kupiec.p_value < 1e-100);
 }
@@ -267,13 +267,16 @@ fn var_tests_match_scipy_including_edge_cases() {
 #[test]
 fn basel_traffic_light_matches_the_binomial_table() {
     // Basel Committee (1996), Table 2: 250 observations at 99%: green 0–4, yellow 5–9, red 10+.
-    assert_eq!(traffic_light_table(250, 0.99).unwrap(), (4, 9));
+    assert_eq!(
+        traffic_light_table(250, VarLevel::Confidence(0.99)).unwrap(),
+        (4, 9)
+    );
     for c in reference()["traffic_light"].as_array().unwrap() {
         let n = c["observations"].as_u64().unwrap() as usize;
         let level = c["level"].as_f64().unwrap();
         let cumulative = floats(&c["cumulative"]);
         for (x, z) in c["zones"].as_array().unwrap().iter().enumerate() {
-            let (zone, cum) = traffic_light(n, x, level).unwrap();
+            let (zone, cum) = traffic_light(n, x, VarLevel::Confidence(level)).unwrap();
             let want = match z.as_str().unwrap() {
                 "green" => Zone::Green,
                 "yellow" => Zone::Yellow,
@@ -283,7 +286,7 @@ fn basel_traffic_light_matches_the_binomial_table() {
             close("cumulative", cum, cumulative[x], 1e-10);
         }
     }
-    assert!(traffic_light(250, 251, 0.99).is_err());
+    assert!(traffic_light(250, 251, VarLevel::Confidence(0.99)).is_err());
 }
 
 #[test]
@@ -351,8 +354,8 @@ fn bad_input_is_rejected() {
     let empty: [&str; 0] = [];
     assert!(actual_vs_expected(&empty, &[], &[], c, 0.9, lf).is_err());
     assert!(garwood_interval(1.0, 0.0, 0.95).is_err());
-    assert!(var_backtest(&[true, false], 1.0).is_err());
-    assert!(var_backtest(&[true], 0.99).is_err());
+    assert!(var_backtest(&[true, false], VarLevel::Confidence(1.0)).is_err());
+    assert!(var_backtest(&[true], VarLevel::Confidence(0.99)).is_err());
     assert!(exceedances(&[1.0, 2.0], &[1.5]).is_err());
     assert_eq!(
         exceedances(&[1.0, 2.0], &[1.5, 1.5]).unwrap(),
@@ -418,4 +421,161 @@ fn rolling_backtest_runs_on_the_committed_experience() {
     assert!(rolling_backtest(&table, &experience_spec(), GlmFamily::Poisson, "year", 5).is_err());
     assert!(rolling_backtest(&table, &experience_spec(), GlmFamily::Gamma, "year", 2).is_err());
     assert!(rolling_backtest(&table, &experience_spec(), GlmFamily::Poisson, "yr", 2).is_err());
+}
+
+fn statistics() -> Value {
+    serde_json::from_str(include_str!("data/backtest_statistics_reference.json")).unwrap()
+}
+
+#[test]
+fn critical_values_kupiec_regions_and_poisson_tests_match_scipy() {
+    let r = statistics();
+    // scipy.stats.chi2.ppf; the gamma quantile is accurate to ~1e-10 relative.
+    for c in r["chi2_critical"].as_array().unwrap() {
+        let (df, conf) = (c["df"].as_f64().unwrap(), c["confidence"].as_f64().unwrap());
+        let got = chi_square_critical(df, conf).unwrap();
+        close("chi2 critical", got, c["value"].as_f64().unwrap(), 1e-9);
+    }
+    // Regions by brute force over every count in scipy's script.
+    for c in r["kupiec_region"].as_array().unwrap() {
+        let n = c["observations"].as_u64().unwrap() as usize;
+        let p = c["exceedance"].as_f64().unwrap();
+        let conf = c["confidence"].as_f64().unwrap();
+        let want = floats(&c["region"]);
+        let got = kupiec_region(n, VarLevel::Exceedance(p), conf).unwrap();
+        assert_eq!(
+            (got.0 as f64, got.1 as f64),
+            (want[0], want[1]),
+            "n {n} p {p} {conf}"
+        );
+    }
+    // Exact central Poisson test: 2·min(P(X ≤ a), P(X ≥ a)) from scipy.stats.poisson.
+    for c in r["poisson_test"].as_array().unwrap() {
+        let (a, e) = (
+            c["actual"].as_f64().unwrap(),
+            c["expected"].as_f64().unwrap(),
+        );
+        close(
+            "poisson test",
+            poisson_test(a, e).unwrap(),
+            c["p_value"].as_f64().unwrap(),
+            1e-9,
+        );
+    }
+    assert!(poisson_test(1.5, 1.0).is_err() && poisson_test(1.0, 0.0).is_err());
+    // The A/E rows carry the test and the deviance goodness of fit (scipy.stats.chi2.sf).
+    let lf = LimitedFluctuation::default();
+    let ae = actual_vs_expected(
+        &["a", "a", "b"],
+        &[3.0, 7.0, 0.0],
+        &[2.0, 3.0, 1.0],
+        Measure::Counts,
+        0.95,
+        lf,
+    )
+    .unwrap();
+    let seg = &ae.segments[0];
+    close(
+        "segment p",
+        seg.p_value.unwrap(),
+        poisson_test(10.0, 5.0).unwrap(),
+        1e-15,
+    );
+    let d = seg.deviance.unwrap();
+    // P(χ²₂ ≥ d) = e^{−d/2} in closed form.
+    close(
+        "deviance p",
+        seg.deviance_p_value.unwrap(),
+        (-d / 2.0).exp(),
+        1e-12,
+    );
+    let amounts = actual_vs_expected(
+        &["a"],
+        &[3.0],
+        &[2.0],
+        Measure::Amounts { power: 1.5 },
+        0.95,
+        lf,
+    )
+    .unwrap();
+    assert_eq!(
+        (amounts.total.p_value, amounts.total.deviance_p_value),
+        (None, None)
+    );
+}
+
+#[test]
+fn var_backtests_report_transitions_levels_and_basel_penalties() {
+    // Exceedances at 3, 4 and 9 in 12 periods: transitions 00 ×6, 01 ×2, 11 ×1, 10 ×2.
+    let mut hits = vec![false; 12];
+    for i in [3, 4, 9] {
+        hits[i] = true;
+    }
+    let bt = var_backtest(&hits, VarLevel::Exceedance(0.25)).unwrap();
+    let t = bt.transitions;
+    assert_eq!((t.n00, t.n01, t.n10, t.n11), (6, 2, 2, 1));
+    assert_eq!((t.pi01, t.pi11, t.pi), (0.25, 1.0 / 3.0, 3.0 / 11.0));
+    assert_eq!(bt.expected_exceedances, 3.0);
+    // The level is taken as given: 250 × 0.04 is exactly 10, 250 × (1 − 0.96) is not.
+    let none = vec![false; 250];
+    let exact = var_backtest(&none, VarLevel::Exceedance(0.04)).unwrap();
+    assert_eq!(exact.expected_exceedances, 10.0);
+    let rounded = var_backtest(&none, VarLevel::Confidence(0.96)).unwrap();
+    assert_ne!(rounded.expected_exceedances, 10.0);
+    // Basel Committee (1996) Table 2 at 250 days, 99%; multiplier 3 + plus.
+    let table = [
+        0.0, 0.0, 0.0, 0.0, 0.0, 0.40, 0.50, 0.65, 0.75, 0.85, 1.0, 1.0,
+    ];
+    for (x, plus) in table.iter().enumerate() {
+        let p = basel_penalty(250, x, VarLevel::Confidence(0.99)).unwrap();
+        assert_eq!((p.plus_factor, p.multiplier), (*plus, 3.0 + plus), "x {x}");
+    }
+    // Another sample size maps through the cumulative probabilities of the Basel table
+    // (scipy.stats.binom.cdf(k, 250, 0.01)): 500 days at 99%.
+    let cum = floats(&statistics()["basel_cumulative_250"]);
+    for x in 0..=20usize {
+        let p = basel_penalty(500, x, VarLevel::Confidence(0.99)).unwrap();
+        let (zone, c) = traffic_light(500, x, VarLevel::Confidence(0.99)).unwrap();
+        let want = match zone {
+            Zone::Green => 0.0,
+            Zone::Red => 1.0,
+            Zone::Yellow => (5..=9)
+                .rev()
+                .find(|&k| cum[k] <= c)
+                .map_or(0.40, |k| table[k]),
+        };
+        assert_eq!(p.plus_factor, want, "500 days, x {x}");
+    }
+    assert_eq!(
+        bt.kupiec_region_95,
+        kupiec_region(12, VarLevel::Exceedance(0.25), 0.95).unwrap()
+    );
+    assert!(var_backtest(&hits, VarLevel::Exceedance(0.0)).is_err());
+    assert!(kupiec_region(0, VarLevel::Exceedance(0.1), 0.95).is_err());
+}
+
+#[test]
+fn premium_lift_sums_against_the_base_premium() {
+    let premium = [10.0, 10.0, 20.0, 20.0, 5.0, 5.0];
+    let predicted = [8.0, 12.0, 30.0, 10.0, 5.0, 2.0];
+    let actual = [6.0, 14.0, 33.0, 12.0, 4.0, 1.0];
+    let t = premium_lift(&actual, &predicted, &premium, 3).unwrap();
+    // Sorted by predicted/premium: 0.4 (row 5), 0.5 (row 3) | 0.8, 1.0 | 1.2, 1.5.
+    assert_eq!(t[0].rows, 2);
+    assert_eq!(
+        (t[0].premium, t[0].predicted, t[0].actual),
+        (25.0, 12.0, 13.0)
+    );
+    assert_eq!(
+        (t[2].premium, t[2].predicted, t[2].actual),
+        (30.0, 42.0, 47.0)
+    );
+    assert_eq!(t[2].loss_ratio, 47.0 / 30.0);
+    assert_eq!(t[2].indicated, 42.0 / 30.0);
+    let total: f64 = t.iter().map(|g| g.actual).sum();
+    assert_eq!(total, actual.iter().sum::<f64>());
+    let lt = lift(&actual, &predicted, 3).unwrap();
+    assert_eq!(lt.iter().map(|g| g.sum_actual).sum::<f64>(), total);
+    let e = premium_lift(&actual, &predicted, &[1.0, 1.0, 0.0, 1.0, 1.0, 1.0], 2).unwrap_err();
+    assert!(e.to_string().contains("premium[2]"), "{e}");
 }

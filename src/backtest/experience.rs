@@ -155,6 +155,37 @@ pub struct AeRow {
     /// Deviance Σ d(y, μ) over rows with μ > 0; `None` if a row with μ = 0 has y > 0
     /// (infinite deviance).
     pub deviance: Option<f64>,
+    /// Exact two-sided Poisson test of A = E ([`poisson_test`]; counts only, `None` when
+    /// nothing was expected).
+    pub p_value: Option<f64>,
+    /// Deviance goodness of fit P(χ²_df ≥ deviance), df = rows with μ > 0 (counts only: the
+    /// predictions are taken as given, not fitted on these rows).
+    pub deviance_p_value: Option<f64>,
+}
+
+/// Exact two-sided p-value of observing `actual` claims (a whole number) when `expected`
+/// were predicted, X ~ Poisson(expected): min(1, 2·min(P(X ≤ A), P(X ≥ A))), the central
+/// test whose acceptance region is the [`garwood_interval`] (R's `poisson.test` uses the
+/// minimum-likelihood two-sided rule instead, which can differ slightly).
+///
+/// ```
+/// use kexian::backtest::poisson_test;
+/// // 10 claims where 5 were expected: P(X ≥ 10) = 0.0318 for Poisson(5), doubled.
+/// assert!((poisson_test(10.0, 5.0)? - 0.06365611461240962).abs() < 1e-12);
+/// # Ok::<(), kexian::Error>(())
+/// ```
+pub fn poisson_test(actual: f64, expected: f64) -> Result<f64> {
+    use crate::numerics::special::{gamma_p, gamma_q};
+    let whole = actual.is_finite() && actual >= 0.0 && actual.fract() == 0.0;
+    validate::rule(MODEL, "actual", actual, whole, "a whole number >= 0")?;
+    validate::positive(MODEL, "expected", expected)?;
+    let at_most = gamma_q(actual + 1.0, expected);
+    let at_least = if actual == 0.0 {
+        1.0
+    } else {
+        gamma_p(actual, expected)
+    };
+    Ok((2.0 * at_most.min(at_least)).min(1.0))
 }
 
 /// Actual versus expected by segment, plus the total.
@@ -250,6 +281,15 @@ pub fn actual_vs_expected<S: AsRef<str>>(
                 .map(|&i| family.unit(actual[i], expected[i]))
                 .sum()
         });
+        let p_value = if counts && e > 0.0 {
+            Some(poisson_test(a, e)?)
+        } else {
+            None
+        };
+        let fitted = members.iter().filter(|&&i| expected[i] > 0.0).count();
+        let deviance_p_value = deviance
+            .filter(|_| counts && fitted > 0)
+            .map(|d| super::chi_square_survival(d, fitted as f64));
         Ok(AeRow {
             segment: label.to_owned(),
             rows: members.len(),
@@ -259,6 +299,8 @@ pub fn actual_vs_expected<S: AsRef<str>>(
             interval,
             credibility: if counts { credibility.factor(a)? } else { 0.0 },
             deviance,
+            p_value,
+            deviance_p_value,
         })
     };
     let rows = labels

@@ -99,6 +99,10 @@ pub fn gini(values: &[f64]) -> Result<f64> {
 pub struct LiftGroup {
     /// Rows in the group.
     pub rows: usize,
+    /// Σ prediction.
+    pub sum_predicted: f64,
+    /// Σ actual.
+    pub sum_actual: f64,
     /// Mean prediction.
     pub mean_predicted: f64,
     /// Mean actual.
@@ -156,6 +160,8 @@ fn summarize(rows: &[usize], actual: &[f64], predicted: &[f64]) -> LiftGroup {
     let n = rows.len() as f64;
     LiftGroup {
         rows: rows.len(),
+        sum_predicted: p,
+        sum_actual: a,
         mean_predicted: p / n,
         mean_actual: a / n,
         ratio: (p > 0.0).then(|| a / p),
@@ -170,6 +176,70 @@ pub fn lift(actual: &[f64], predicted: &[f64], groups: usize) -> Result<Vec<Lift
         .iter()
         .map(|g| summarize(g, actual, predicted))
         .collect())
+}
+
+/// One group of a premium lift table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PremiumLiftGroup {
+    /// Rows in the group.
+    pub rows: usize,
+    /// Σ base premium (the premium charged today).
+    pub premium: f64,
+    /// Σ the new rating's prediction.
+    pub predicted: f64,
+    /// Σ actual losses.
+    pub actual: f64,
+    /// Σ predicted / Σ premium: the rate change the new rating indicates.
+    pub indicated: f64,
+    /// Σ actual / Σ premium: the loss ratio at today's premium.
+    pub loss_ratio: f64,
+    /// Σ actual / Σ predicted (`None` if nothing was predicted).
+    pub actual_to_predicted: Option<f64>,
+}
+
+/// Lift against a base premium: rows sorted by the ratio of the new rating's prediction to
+/// the premium charged today (each > 0) into `groups` equal-count groups, with sums. If the
+/// new rating is better, the loss ratio at today's premium rises with the indicated change
+/// while actual / predicted stays flat.
+///
+/// ```
+/// use kexian::backtest::premium_lift;
+/// let premium = [10.0, 10.0, 10.0, 10.0];
+/// let predicted = [4.0, 6.0, 9.0, 15.0];
+/// let actual = [3.0, 7.0, 8.0, 16.0];
+/// let t = premium_lift(&actual, &predicted, &premium, 2)?;
+/// assert_eq!((t[0].premium, t[0].actual, t[1].loss_ratio), (20.0, 10.0, 1.2));
+/// # Ok::<(), kexian::Error>(())
+/// ```
+pub fn premium_lift(
+    actual: &[f64],
+    predicted: &[f64],
+    premium: &[f64],
+    groups: usize,
+) -> Result<Vec<PremiumLiftGroup>> {
+    check_predictions(actual, predicted)?;
+    check_lengths("lift", actual.len(), premium.len())?;
+    for (i, &b) in premium.iter().enumerate() {
+        element(i, "premium", b, b.is_finite() && b > 0.0, "finite and > 0")?;
+    }
+    Ok(
+        grouped(|i| predicted[i] / premium[i], actual.len(), groups)?
+            .iter()
+            .map(|g| {
+                let sum = |v: &[f64]| g.iter().map(|&i| v[i]).sum::<f64>();
+                let (b, p, a) = (sum(premium), sum(predicted), sum(actual));
+                PremiumLiftGroup {
+                    rows: g.len(),
+                    premium: b,
+                    predicted: p,
+                    actual: a,
+                    indicated: p / b,
+                    loss_ratio: a / b,
+                    actual_to_predicted: (p > 0.0).then(|| a / p),
+                }
+            })
+            .collect(),
+    )
 }
 
 /// One group of a double-lift table.

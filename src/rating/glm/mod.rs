@@ -318,11 +318,9 @@ fn irls(family: GlmFamily, d: &Data) -> Result<Irls> {
         let mut new_dev = d.deviance(family, &new_mu);
         // Step-halving towards the previous coefficients while the deviance rises or is
         // not finite.
+        let mut halvings = 0;
         if let Some(old) = &previous {
-            let mut halvings = 0;
-            while !(new_dev.is_finite() && new_dev <= deviance + 1e-12 * deviance.abs())
-                && halvings < 30
-            {
+            while !(new_dev.is_finite() && new_dev <= deviance) && halvings < 30 {
                 beta = (&beta + old) / 2.0;
                 new_mu = d.means(&beta);
                 new_dev = d.deviance(family, &new_mu);
@@ -338,7 +336,10 @@ fn irls(family: GlmFamily, d: &Data) -> Result<Irls> {
                 .zip(old)
                 .all(|(b, o)| (b - o).abs() <= 1e-10 * (1.0 + b.abs()))
         });
-        let converged = settled && (new_dev - deviance).abs() <= 1e-12 * new_dev.abs().max(1e-300);
+        // A halved step that leaves the deviance flat is also the end: Fisher scoring can
+        // overshoot back and forth around the optimum of a non-canonical family.
+        let flat = (new_dev - deviance).abs() <= 1e-12 * new_dev.abs().max(1e-300);
+        let converged = flat && (settled || halvings > 0);
         deviance = new_dev;
         mu = new_mu;
         if converged {
