@@ -368,6 +368,23 @@ fn a_claim_free_base_level_is_named_with_remedies() {
             "{e}"
         );
     }
+    // Every claim-free level is reported, not only the first.
+    let two = small(
+        "claims,exposure,sector,size\n0,3,B,s\n0,3,B,m\n2,1,A,m\n1,1,A,m\n3,1,C,m\n1,1,C,m\n",
+    );
+    let spec2: RatingSpec = serde_json::from_str(
+        r#"{"response": "claims", "exposure": "exposure",
+            "factors": [{"kind": "categorical", "column": "sector"},
+                        {"kind": "categorical", "column": "size"}]}"#,
+    )
+    .unwrap();
+    let e = RatingPlan::fit(GlmFamily::Poisson, &spec2, &two)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("level `B` of `sector`") && e.contains("level `s` of `size`"),
+        "{e}"
+    );
     // The remedy named in the message works: B rated as A.
     let merged: RatingSpec = serde_json::from_str(
         r#"{"response": "claims", "exposure": "exposure",

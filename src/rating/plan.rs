@@ -141,8 +141,15 @@ impl RatingPlan {
                 encoder.merge(k, g.saturating_sub(1));
                 continue;
             }
-            if let Some(&(k, g, rows)) = empty.first() {
-                return Err(claim_free(&encoder, k, g, rows));
+            if !empty.is_empty() {
+                let all: Vec<String> = empty
+                    .iter()
+                    .map(|&(k, g, rows)| claim_free(&encoder, k, g, rows))
+                    .collect();
+                return Err(Error::Inconsistent {
+                    model: "RatingPlan",
+                    message: all.join("\n"),
+                });
             }
             let columns = encoder.names();
             let label = |j: usize| format!("column `{}`", columns[j]);
@@ -326,8 +333,8 @@ fn empty_groups(encoder: &Encoder, x: &Array2<f64>, y: &[f64]) -> Vec<(usize, us
     out
 }
 
-/// The error for a level group without claims, naming it and the remedies.
-fn claim_free(encoder: &Encoder, k: usize, g: usize, rows: usize) -> Error {
+/// The message for a level group without claims, naming it and the remedies.
+fn claim_free(encoder: &Encoder, k: usize, g: usize, rows: usize) -> String {
     let f = &encoder.factors[k];
     let members: Vec<&str> = f
         .levels
@@ -356,14 +363,11 @@ fn claim_free(encoder: &Encoder, k: usize, g: usize, rows: usize) -> Error {
         }
         _ => "merge bands: use fewer cuts".to_owned(),
     };
-    Error::Inconsistent {
-        model: "RatingPlan",
-        message: format!(
-            "level `{}` of `{}`{role} has no claims in any of its {rows} row(s): its relativity \
-             is not estimable (the maximum-likelihood fit does not exist). Remedies: {merge}; \
-             or drop its rows (the limiting fit gives it relativity 0)",
-            members.join("+"),
-            f.factor.column(),
-        ),
-    }
+    format!(
+        "level `{}` of `{}`{role} has no claims in any of its {rows} row(s): its relativity \
+         is not estimable (the maximum-likelihood fit does not exist). Remedies: {merge}; or \
+         drop its rows (the limiting fit gives it relativity 0)",
+        members.join("+"),
+        f.factor.column(),
+    )
 }
