@@ -56,6 +56,7 @@ pub mod backtest;
 pub mod coverage;
 pub mod dependence;
 pub mod error;
+pub mod fitting;
 pub mod frequency;
 pub mod numerics;
 pub mod perils;

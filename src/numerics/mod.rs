@@ -3,11 +3,13 @@
 //! insurance.
 
 mod integrate;
+mod linalg;
 pub(crate) mod normal;
 mod roots;
 pub(crate) mod special;
 pub(crate) mod validate;
 
 pub use integrate::integrate;
+pub(crate) use linalg::invert;
 pub use normal::{normal_cdf, normal_quantile, normal_survival};
 pub(crate) use roots::invert_monotone;

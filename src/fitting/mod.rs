@@ -1,0 +1,22 @@
+//! Fitting loss models to an insurer's own claims.
+//!
+//! Pipeline position: `severity, frequency → fitting`; its results are ordinary
+//! [`SeverityModel`](crate::severity::SeverityModel) and
+//! [`FrequencyModel`](crate::frequency::FrequencyModel) values, ready for an assumption set.
+//! Claims arrive left-truncated at deductibles, right-censored at limits, individual or
+//! grouped and weighted ([`ClaimData`]); [`fit_severity`] maximises the likelihood with
+//! standard errors from the observed information; [`fit_frequency`] fits claim counts with
+//! exposure; [`goodness_of_fit`] gives Kolmogorov–Smirnov, Anderson–Darling and
+//! Cramér–von Mises statistics with seeded parametric-bootstrap p-values (χ² for grouped
+//! data); [`select_severity`] ranks candidate families by AIC; [`mean_excess`], [`hill`],
+//! [`fit_tail`] and [`threshold_stability`] look at the tail, and [`splice`] joins a fitted
+//! body and tail.
+
+mod claims;
+mod frequency;
+mod optimize;
+mod severity;
+
+pub use claims::{Claim, ClaimData, Observed};
+pub use frequency::{CountData, FrequencyFamily, FrequencyFit, fit_frequency};
+pub use severity::{SeverityFamily, SeverityFit, fit_severity, log_likelihood};
