@@ -4,11 +4,16 @@
 //! kexian quote    --portfolio data/portfolio.csv --config data/pricing.json [--out kexian-out]
 //! kexian simulate --portfolio data/portfolio.csv --config data/pricing.json
 //! kexian backtest --experience data/experience.csv --config data/pricing.json
+//! kexian fit      --claims data/claims_cyber.csv --deductible-column deductible --limit-column limit
 //! ```
 
 use clap::{Parser, Subcommand, ValueEnum};
 use kexian::Error;
 use kexian::backtest::rolling_backtest;
+use kexian::fitting::{
+    Bootstrap, ClaimData, SeverityFamily, mean_excess, mean_excess_plot, pp_plot, qq_plot,
+    select_severity,
+};
 use kexian::quote::{QuoteConfig, QuoteRun, Summary, price_portfolio};
 use kexian::table::Table;
 use std::io::Write;
@@ -83,6 +88,38 @@ enum Command {
         #[arg(long, default_value = "year")]
         year_column: String,
     },
+    /// Fit severity families to claims (ML with truncation and censoring), rank them by AIC
+    /// and write the best as model.json, with the selection table and diagnostic charts.
+    Fit {
+        /// Claims CSV: one ground-up amount per row.
+        #[arg(long)]
+        claims: PathBuf,
+        /// Amount column.
+        #[arg(long, default_value = "amount")]
+        amount_column: String,
+        /// Deductible column (left truncation).
+        #[arg(long)]
+        deductible_column: Option<String>,
+        /// Limit column (amounts at or above it are censored).
+        #[arg(long)]
+        limit_column: Option<String>,
+        /// Weight column.
+        #[arg(long)]
+        weight_column: Option<String>,
+        /// Families, comma-separated (default: lognormal, gamma, weibull, exponential,
+        /// pareto, burr, loglogistic).
+        #[arg(long, value_delimiter = ',')]
+        families: Vec<String>,
+        /// Bootstrap replicates for the goodness-of-fit p-values (0: none).
+        #[arg(long, default_value_t = 0)]
+        bootstrap: usize,
+        /// Seed of the bootstrap.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Output directory.
+        #[arg(long, default_value = "kexian-fit")]
+        out: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -155,7 +192,139 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             )?;
             print!("{}", bt.to_text());
         }
+        Command::Fit {
+            claims,
+            amount_column,
+            deductible_column,
+            limit_column,
+            weight_column,
+            families,
+            bootstrap,
+            seed,
+            out,
+        } => fit(
+            &claims,
+            [
+                Some(amount_column.as_str()),
+                deductible_column.as_deref(),
+                limit_column.as_deref(),
+                weight_column.as_deref(),
+            ],
+            &families,
+            (bootstrap > 0).then_some(Bootstrap {
+                replicates: bootstrap,
+                seed,
+                threads: None,
+            }),
+            &out,
+        )?,
     }
+    Ok(())
+}
+
+/// `kexian fit`: the selection table on stdout; model.json (the best family by AIC),
+/// selection.json and the P–P, Q–Q and mean-excess charts in `out`.
+fn fit(
+    claims: &Path,
+    [amount, deductible, limit, weight]: [Option<&str>; 4],
+    families: &[String],
+    bootstrap: Option<Bootstrap>,
+    out: &Path,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let table = Table::from_path(claims)?;
+    let data = ClaimData::from_table(
+        &table,
+        amount.unwrap_or("amount"),
+        deductible,
+        limit,
+        weight,
+    )?;
+    let families: Vec<SeverityFamily> = if families.is_empty() {
+        SeverityFamily::STANDARD.to_vec()
+    } else {
+        families
+            .iter()
+            .map(|f| {
+                serde_json::from_value(serde_json::json!({ "family": f.trim() }))
+                    .map_err(|_| format!("unknown or incomplete family `{f}` (known: lognormal, gamma, weibull, exponential, pareto, burr, loglogistic)"))
+            })
+            .collect::<Result<_, _>>()?
+    };
+    let rows = select_severity(&data, &families, bootstrap)?;
+    println!(
+        "{:<12} {:>12} {:>10} {:>10} {:>15} {:>15} {:>15}  parameters (± standard error)",
+        "family", "loglik", "AIC", "BIC", "KS", "AD", "CvM"
+    );
+    for row in &rows {
+        match (&row.fit, &row.goodness) {
+            (Some(f), Some(g)) => {
+                let stat =
+                    |get: fn(&kexian::fitting::EdfStatistics) -> f64,
+                     p: fn(&kexian::fitting::BootstrapPValues) -> f64| {
+                        let s = g
+                            .statistics
+                            .map_or("—".to_owned(), |s| format!("{:.3}", get(&s)));
+                        match g.p_values {
+                            Some(pv) => format!("{s} (p {:.2})", p(&pv)),
+                            None => s,
+                        }
+                    };
+                let params: Vec<String> = f
+                    .family
+                    .parameter_names()
+                    .iter()
+                    .zip(&f.parameters)
+                    .zip(&f.std_errors)
+                    .map(|((n, v), se)| format!("{n} {v:.6} ± {se:.3}"))
+                    .collect();
+                println!(
+                    "{:<12} {:>12.3} {:>10.2} {:>10.2} {:>15} {:>15} {:>15}  {}",
+                    f.family.name(),
+                    f.log_likelihood,
+                    f.aic,
+                    f.bic,
+                    stat(|s| s.kolmogorov_smirnov, |p| p.kolmogorov_smirnov),
+                    stat(|s| s.anderson_darling, |p| p.anderson_darling),
+                    stat(|s| s.cramer_von_mises, |p| p.cramer_von_mises),
+                    params.join(", ")
+                );
+            }
+            _ => println!(
+                "{:<12} failed: {}",
+                row.family.name(),
+                row.error.as_deref().unwrap_or("")
+            ),
+        }
+    }
+    let best = rows
+        .first()
+        .and_then(|r| r.fit.as_ref())
+        .ok_or("no family could be fitted")?;
+    std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
+    let write = |name: &str, text: String| {
+        let path = out.join(name);
+        std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))
+    };
+    write("model.json", serde_json::to_string_pretty(&best.model)?)?;
+    write("selection.json", serde_json::to_string_pretty(&rows)?)?;
+    write("pp.svg", pp_plot(best, &data))?;
+    write("qq.svg", qq_plot(best, &data))?;
+    let amounts: Vec<f64> = data
+        .claims()
+        .iter()
+        .filter_map(|c| match c.observed {
+            kexian::fitting::Observed::Exact { value } => Some(value),
+            _ => None,
+        })
+        .collect();
+    if let Ok(me) = mean_excess(&amounts, 10) {
+        write("mean_excess.svg", mean_excess_plot(&me))?;
+    }
+    println!(
+        "best by AIC: {} → {}",
+        best.family.name(),
+        out.join("model.json").display()
+    );
     Ok(())
 }
 

@@ -31,7 +31,9 @@ pub enum Observed {
 }
 
 /// One claim: what was observed, the left-truncation point (the deductible: losses at or
-/// below it are never reported; 0 for none) and a weight (a count of identical claims).
+/// below it are never reported; 0 for none), the censoring point that applied to it (the
+/// policy limit, also for claims that stayed below it: a bootstrap needs it) and a weight
+/// (a count of identical claims).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Claim {
@@ -40,6 +42,9 @@ pub struct Claim {
     /// Left-truncation point d ≥ 0 (元).
     #[serde(default)]
     pub truncation: f64,
+    /// Censoring point (元; `None`: unlimited, or the censored value itself).
+    #[serde(default)]
+    pub limit: Option<f64>,
     /// Weight > 0.
     #[serde(default = "one")]
     pub weight: f64,
@@ -50,12 +55,21 @@ fn one() -> f64 {
 }
 
 impl Claim {
-    /// An exact claim with no truncation and weight 1.
+    /// An exact claim with no truncation, no limit and weight 1.
     pub fn exact(value: f64) -> Self {
         Self {
             observed: Observed::Exact { value },
             truncation: 0.0,
+            limit: None,
             weight: 1.0,
+        }
+    }
+
+    /// The point at which this claim would have been censored (∞ if none).
+    pub(crate) fn censoring_point(&self) -> f64 {
+        match self.observed {
+            Observed::Censored { value } => value,
+            _ => self.limit.unwrap_or(f64::INFINITY),
         }
     }
 }
@@ -77,8 +91,8 @@ pub struct ClaimData {
 
 impl ClaimData {
     /// Validates the claims; errors name the claim's index and the rule: amounts finite and
-    /// > 0, truncation finite and ≥ 0 and below the observation, intervals with lower < upper,
-    /// weights finite and > 0, at least one claim.
+    /// positive, truncation finite, non-negative and below the observation, intervals with
+    /// lower < upper, weights finite and positive, at least one claim.
     pub fn new(claims: Vec<Claim>) -> Result<Self> {
         if claims.is_empty() {
             return Err(Error::Empty {
@@ -153,7 +167,8 @@ impl ClaimData {
                     ),
                 ));
             }
-            let observed = match l.map(positive).transpose()? {
+            let limit = l.map(positive).transpose()?;
+            let observed = match limit {
                 Some(u) if u <= truncation => {
                     return Err(table.error(
                         row,
@@ -168,6 +183,7 @@ impl ClaimData {
             claims.push(Claim {
                 observed,
                 truncation,
+                limit,
                 weight,
             });
         }
@@ -232,6 +248,19 @@ fn check(c: &Claim) -> Option<String> {
     if !(c.weight.is_finite() && c.weight > 0.0) {
         return Some(format!("weight {} must be finite and > 0", c.weight));
     }
+    if let Some(u) = c.limit {
+        let x = match c.observed {
+            Observed::Exact { value } | Observed::Censored { value } => value,
+            Observed::Interval { upper, .. } => upper,
+        };
+        if u.is_nan() || u <= d || x > u || (x == u && matches!(c.observed, Observed::Exact { .. }))
+        {
+            return Some(format!(
+                "limit {u} must be above the truncation point {d} and above an exact amount \
+                 ({x}), equal to a censored one"
+            ));
+        }
+    }
     match c.observed {
         Observed::Exact { value } | Observed::Censored { value } => {
             if !(value.is_finite() && value > 0.0) {
@@ -241,7 +270,9 @@ fn check(c: &Claim) -> Option<String> {
                     "amount {value} is not above its truncation point {d}"
                 ))
             } else if value < d {
-                Some(format!("censoring point {value} is below the truncation point {d}"))
+                Some(format!(
+                    "censoring point {value} is below the truncation point {d}"
+                ))
             } else {
                 None
             }
@@ -252,7 +283,9 @@ fn check(c: &Claim) -> Option<String> {
                     "interval ({lower}, {upper}] needs 0 <= lower < upper"
                 ))
             } else if lower < d {
-                Some(format!("interval ({lower}, {upper}] starts below the truncation point {d}"))
+                Some(format!(
+                    "interval ({lower}, {upper}] starts below the truncation point {d}"
+                ))
             } else {
                 None
             }

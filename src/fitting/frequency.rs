@@ -103,9 +103,7 @@ impl FrequencyFamily {
                     + (m - nf) * (-p[0]).ln_1p()
             }
             Self::ZeroTruncatedPoisson => positive(ln_poisson(p[0]), zero_poisson(p[0])),
-            Self::ZeroTruncatedNegativeBinomial => {
-                positive(ln_nb(p[0], p[1]), zero_nb(p[0], p[1]))
-            }
+            Self::ZeroTruncatedNegativeBinomial => positive(ln_nb(p[0], p[1]), zero_nb(p[0], p[1])),
             Self::ZeroModifiedPoisson if n == 0 => p[0].ln(),
             Self::ZeroModifiedPoisson => {
                 (-p[0]).ln_1p() + positive(ln_poisson(p[1]), zero_poisson(p[1]))
@@ -139,11 +137,7 @@ impl CountData {
         if exposures.len() != counts.len() {
             return Err(Error::Inconsistent {
                 model: MODEL,
-                message: format!(
-                    "{} counts but {} exposures",
-                    counts.len(),
-                    exposures.len()
-                ),
+                message: format!("{} counts but {} exposures", counts.len(), exposures.len()),
             });
         }
         if let Some((i, &e)) = exposures
@@ -231,7 +225,12 @@ pub fn fit_frequency(family: FrequencyFamily, data: &CountData) -> Result<Freque
         / data.counts.len() as f64;
     let zeros = data.counts.iter().filter(|&&n| n == 0).count() as f64 / data.counts.len() as f64;
     let positive_mean = {
-        let pos: Vec<f64> = data.counts.iter().filter(|&&n| n > 0).map(|&n| n as f64).collect();
+        let pos: Vec<f64> = data
+            .counts
+            .iter()
+            .filter(|&&n| n > 0)
+            .map(|&n| n as f64)
+            .collect();
         pos.iter().sum::<f64>() / pos.len().max(1) as f64
     };
     let truncated = matches!(
@@ -239,23 +238,31 @@ pub fn fit_frequency(family: FrequencyFamily, data: &CountData) -> Result<Freque
         FrequencyFamily::ZeroTruncatedPoisson | FrequencyFamily::ZeroTruncatedNegativeBinomial
     );
     if truncated && zeros > 0.0 {
-        return Err(fail("a zero-truncated family needs counts >= 1 only".into()));
+        return Err(fail(
+            "a zero-truncated family needs counts >= 1 only".into(),
+        ));
     }
     if total == 0.0 {
-        return Err(fail("every count is 0: the rate's maximum-likelihood estimate is 0, \
+        return Err(fail(
+            "every count is 0: the rate's maximum-likelihood estimate is 0, \
                          outside the parameter space"
-            .into()));
+                .into(),
+        ));
     }
-    if let FrequencyFamily::Binomial { trials } = family {
-        if let Some(&n) = data.counts.iter().find(|&&n| n > trials) {
-            return Err(fail(format!("count {n} exceeds the binomial's {trials} trials")));
-        }
+    if let FrequencyFamily::Binomial { trials } = family
+        && let Some(&n) = data.counts.iter().find(|&&n| n > trials)
+    {
+        return Err(fail(format!(
+            "count {n} exceeds the binomial's {trials} trials"
+        )));
     }
     let over = (var / mean - 1.0).max(0.05);
     let start: Vec<f64> = match family {
         FrequencyFamily::Poisson => vec![mean],
         FrequencyFamily::NegativeBinomial => vec![mean / over, over],
-        FrequencyFamily::Binomial { trials } => vec![(mean / trials as f64).clamp(1e-6, 1.0 - 1e-6)],
+        FrequencyFamily::Binomial { trials } => {
+            vec![(mean / trials as f64).clamp(1e-6, 1.0 - 1e-6)]
+        }
         FrequencyFamily::ZeroTruncatedPoisson => vec![positive_mean.max(1.0 + 1e-3) - 0.5],
         FrequencyFamily::ZeroTruncatedNegativeBinomial => {
             vec![1.0, (positive_mean - 1.0).max(0.1)]

@@ -21,8 +21,8 @@ pub(crate) enum Failure {
 }
 
 /// Minimises `f` from `start` (unconstrained coordinates; non-finite values count as +∞).
-/// Converged when the Newton decrement gᵀH⁻¹g/2 is below 1e-12 (log-likelihood units) at a
-/// positive definite Hessian.
+/// Converged when the Newton decrement gᵀH⁻¹g/2 is below max(1e-12, 1e-15·|f|)
+/// (log-likelihood units) at a positive definite Hessian.
 pub(crate) fn minimise(f: &dyn Fn(&[f64]) -> f64, start: &[f64]) -> Result<Minimum, Failure> {
     let g = |x: &[f64]| {
         let v = f(x);
@@ -51,21 +51,31 @@ pub(crate) fn minimise(f: &dyn Fn(&[f64]) -> f64, start: &[f64]) -> Result<Minim
         };
         let step = inv.dot(&grad);
         let decrement = grad.dot(&step) / 2.0;
-        if decrement < 1e-12 {
+        // The floor grows with |f|: rounding in a sum of many log-likelihood terms makes the
+        // numerical gradient's own decrement about 1e-17·|f|.
+        if decrement < 1e-12_f64.max(1e-15 * value.abs()) {
+            // One last full Newton step, kept if it does not make things worse: from here it
+            // brings the error down to rounding level.
+            let last: Vec<f64> = x.iter().zip(&step).map(|(a, s)| a - s).collect();
+            let v = g(&last);
+            evaluations += 1;
+            if v <= value {
+                (x, value) = (last, v);
+            }
             return Ok(Minimum {
                 x,
                 value,
                 evaluations,
             });
         }
-        // Backtracking line search on the Newton direction.
+        // Backtracking line search on the Newton direction (Armijo's condition).
         let mut t = 1.0;
         let mut moved = false;
         for _ in 0..40 {
             let trial: Vec<f64> = x.iter().zip(&step).map(|(a, s)| a - t * s).collect();
             let v = g(&trial);
             evaluations += 1;
-            if v <= value - 1e-4 * t * decrement * 2.0 || (v < value && t < 1e-3) {
+            if v <= value - 1e-4 * t * decrement * 2.0 {
                 x = trial;
                 value = v;
                 moved = true;
@@ -74,7 +84,8 @@ pub(crate) fn minimise(f: &dyn Fn(&[f64]) -> f64, start: &[f64]) -> Result<Minim
             t /= 2.0;
         }
         if !moved {
-            // Numerical noise below the line search's resolution: accept when tiny.
+            // No step improves on this point beyond the rounding of the objective: it is the
+            // minimum to within the derivatives' numerical noise.
             if decrement < 1e-6 {
                 return Ok(Minimum {
                     x,
@@ -97,7 +108,7 @@ fn positive_definite(h: &Array2<f64>) -> bool {
     let mut l = Array2::<f64>::zeros((p, p));
     for j in 0..p {
         let d = h[[j, j]] - (0..j).map(|k| l[[j, k]] * l[[j, k]]).sum::<f64>();
-        if !(d > 0.0) {
+        if d.is_nan() || d <= 0.0 {
             return false;
         }
         l[[j, j]] = d.sqrt();
@@ -109,24 +120,32 @@ fn positive_definite(h: &Array2<f64>) -> bool {
     true
 }
 
-/// The Hessian for standard errors: central differences at relative steps 2e-3 and 1e-3
+/// The Hessian for standard errors: central differences at relative steps 4e-3 and 2e-3
 /// combined by Richardson extrapolation, (4H(h/2) − H(h))/3, whose error is O(h⁴) while the
 /// steps stay large against rounding.
-pub(crate) fn hessian(f: &dyn Fn(&[f64]) -> f64, x: &[f64], evaluations: &mut usize) -> Array2<f64> {
-    let coarse = derivatives_at(f, x, 2e-3, evaluations).1;
-    let fine = derivatives_at(f, x, 1e-3, evaluations).1;
+pub(crate) fn hessian(
+    f: &dyn Fn(&[f64]) -> f64,
+    x: &[f64],
+    evaluations: &mut usize,
+) -> Array2<f64> {
+    let coarse = derivatives_at(f, x, 4e-3, evaluations).1;
+    let fine = derivatives_at(f, x, 2e-3, evaluations).1;
     (fine * 4.0 - coarse) / 3.0
 }
 
-/// Central-difference gradient and Hessian of `f` at `x` in the optimiser's unit-free
-/// coordinates (logarithms of positive parameters): step 1e-5·max(1, |x|).
+/// Gradient and Hessian of `f` at `x` in the optimiser's unit-free coordinates (logarithms
+/// of positive parameters): central differences at steps h = 2e-4·max(1, |x|) and h/2,
+/// Richardson-extrapolated, so that the gradient is accurate near the minimum.
 fn derivatives(
     f: &dyn Fn(&[f64]) -> f64,
     x: &[f64],
     evaluations: &mut usize,
 ) -> (Array1<f64>, Array2<f64>) {
-    let h: Vec<f64> = x.iter().map(|v| 1e-5 * v.abs().max(1.0)).collect();
-    differences(f, x, &h, evaluations)
+    let h: Vec<f64> = x.iter().map(|v| 2e-4 * v.abs().max(1.0)).collect();
+    let half: Vec<f64> = h.iter().map(|v| v / 2.0).collect();
+    let (g1, h1) = differences(f, x, &h, evaluations);
+    let (g2, h2) = differences(f, x, &half, evaluations);
+    ((g2 * 4.0 - g1) / 3.0, (h2 * 4.0 - h1) / 3.0)
 }
 
 fn derivatives_at(
@@ -162,7 +181,8 @@ fn differences(
         grad[i] = (up - down) / (2.0 * h[i]);
         hess[[i, i]] = (up - 2.0 * f0 + down) / (h[i] * h[i]);
         for j in 0..i {
-            let v = (at(&[(i, h[i]), (j, h[j])]) - at(&[(i, h[i]), (j, -h[j])])
+            let v = (at(&[(i, h[i]), (j, h[j])])
+                - at(&[(i, h[i]), (j, -h[j])])
                 - at(&[(i, -h[i]), (j, h[j])])
                 + at(&[(i, -h[i]), (j, -h[j])]))
                 / (4.0 * h[i] * h[j]);
@@ -176,13 +196,21 @@ fn differences(
 
 /// Nelder–Mead (standard coefficients 1, 2, ½, ½) from an initial simplex of relative size
 /// 10% around `start`, until the simplex values agree to 1e-10 or 400·p evaluations.
-fn nelder_mead(f: &dyn Fn(&[f64]) -> f64, start: &[f64], evaluations: &mut usize) -> (Vec<f64>, f64) {
+fn nelder_mead(
+    f: &dyn Fn(&[f64]) -> f64,
+    start: &[f64],
+    evaluations: &mut usize,
+) -> (Vec<f64>, f64) {
     let p = start.len();
     let mut simplex: Vec<(Vec<f64>, f64)> = Vec::with_capacity(p + 1);
     simplex.push((start.to_vec(), f(start)));
     for i in 0..p {
         let mut v = start.to_vec();
-        v[i] += if v[i] == 0.0 { 0.1 } else { 0.1 * v[i].abs().max(0.25) };
+        v[i] += if v[i] == 0.0 {
+            0.1
+        } else {
+            0.1 * v[i].abs().max(0.25)
+        };
         let fv = f(&v);
         simplex.push((v, fv));
     }
@@ -211,11 +239,19 @@ fn nelder_mead(f: &dyn Fn(&[f64]) -> f64, start: &[f64], evaluations: &mut usize
             let expanded = toward(-2.0);
             let fe = f(&expanded);
             *evaluations += 1;
-            simplex[p] = if fe < fr { (expanded, fe) } else { (reflected, fr) };
+            simplex[p] = if fe < fr {
+                (expanded, fe)
+            } else {
+                (reflected, fr)
+            };
         } else if fr < simplex[p - 1].1 {
             simplex[p] = (reflected, fr);
         } else {
-            let contracted = if fr < worst { toward(-0.5) } else { toward(0.5) };
+            let contracted = if fr < worst {
+                toward(-0.5)
+            } else {
+                toward(0.5)
+            };
             let fc = f(&contracted);
             *evaluations += 1;
             if fc < worst.min(fr) {
@@ -223,12 +259,11 @@ fn nelder_mead(f: &dyn Fn(&[f64]) -> f64, start: &[f64], evaluations: &mut usize
             } else {
                 let best_point = simplex[0].0.clone();
                 for s in simplex.iter_mut().skip(1) {
-                    s.0 = s
-                        .0
-                        .iter()
-                        .zip(&best_point)
-                        .map(|(v, b)| b + 0.5 * (v - b))
-                        .collect();
+                    s.0 =
+                        s.0.iter()
+                            .zip(&best_point)
+                            .map(|(v, b)| b + 0.5 * (v - b))
+                            .collect();
                     s.1 = f(&s.0);
                 }
                 *evaluations += p;

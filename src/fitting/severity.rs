@@ -114,14 +114,14 @@ impl SeverityFamily {
         )
     }
 
-    fn to_internal(&self, p: &[f64]) -> Vec<f64> {
+    fn to_internal(self, p: &[f64]) -> Vec<f64> {
         p.iter()
             .enumerate()
             .map(|(i, v)| if self.free(i) { *v } else { v.ln() })
             .collect()
     }
 
-    fn to_natural(&self, q: &[f64]) -> Vec<f64> {
+    fn to_natural(self, q: &[f64]) -> Vec<f64> {
         q.iter()
             .enumerate()
             .map(|(i, v)| if self.free(i) { *v } else { v.exp() })
@@ -136,7 +136,11 @@ impl SeverityFamily {
         let mean = v.iter().map(|(x, k)| x * k).sum::<f64>() / w;
         let var = v.iter().map(|(x, k)| k * (x - mean).powi(2)).sum::<f64>() / w;
         let lmean = v.iter().map(|(x, k)| k * x.ln()).sum::<f64>() / w;
-        let lsd = (v.iter().map(|(x, k)| k * (x.ln() - lmean).powi(2)).sum::<f64>() / w)
+        let lsd = (v
+            .iter()
+            .map(|(x, k)| k * (x.ln() - lmean).powi(2))
+            .sum::<f64>()
+            / w)
             .sqrt()
             .max(0.05);
         v.sort_by(|a, b| a.0.total_cmp(&b.0));
@@ -242,7 +246,11 @@ pub(crate) fn interval_probability(model: &SeverityModel, lower: f64, upper: f64
     if s_lower < 0.5 {
         s_lower - s_upper
     } else {
-        let f_upper = if upper.is_finite() { model.cdf(upper) } else { 1.0 };
+        let f_upper = if upper.is_finite() {
+            model.cdf(upper)
+        } else {
+            1.0
+        };
         f_upper - model.cdf(lower)
     }
 }
@@ -299,7 +307,10 @@ pub(crate) fn fit_from(
     let covariance = invert(&information)
         .filter(|c| (0..k).all(|i| c[[i, i]] > 0.0))
         .ok_or_else(|| {
-            not_converged(family, "the observed information is singular at the optimum")
+            not_converged(
+                family,
+                "the observed information is singular at the optimum",
+            )
         })?;
     let n = data.total_weight();
     let log_likelihood = -minimum.value;
@@ -339,10 +350,17 @@ fn check_identifiable(family: SeverityFamily, data: &ClaimData) -> Result<()> {
     distinct.sort_by(f64::total_cmp);
     distinct.dedup();
     let exact = data.exact_values();
-    if exact.is_empty() && data.claims().iter().all(|c| matches!(c.observed, Observed::Censored { .. })) {
-        return fail("every claim is censored: the likelihood grows without bound as the scale \
+    if exact.is_empty()
+        && data
+            .claims()
+            .iter()
+            .all(|c| matches!(c.observed, Observed::Censored { .. }))
+    {
+        return fail(
+            "every claim is censored: the likelihood grows without bound as the scale \
                      rises; at least one uncensored amount is needed"
-            .into());
+                .into(),
+        );
     }
     if distinct.len() < k.max(2) {
         return fail(format!(
@@ -351,21 +369,21 @@ fn check_identifiable(family: SeverityFamily, data: &ClaimData) -> Result<()> {
             distinct.len()
         ));
     }
-    if let SeverityFamily::SingleParameterPareto { theta } = family {
-        if distinct[0] < theta {
-            return fail(format!(
-                "amount {} is below the fixed θ = {theta}",
-                distinct[0]
-            ));
-        }
+    if let SeverityFamily::SingleParameterPareto { theta } = family
+        && distinct[0] < theta
+    {
+        return fail(format!(
+            "amount {} is below the fixed θ = {theta}",
+            distinct[0]
+        ));
     }
-    if let SeverityFamily::GeneralizedPareto { location } = family {
-        if distinct[0] <= location {
-            return fail(format!(
-                "amount {} is not above the fixed location {location}",
-                distinct[0]
-            ));
-        }
+    if let SeverityFamily::GeneralizedPareto { location } = family
+        && distinct[0] <= location
+    {
+        return fail(format!(
+            "amount {} is not above the fixed location {location}",
+            distinct[0]
+        ));
     }
     Ok(())
 }

@@ -33,4 +33,3 @@ pub(crate) fn invert(m: &Array2<f64>) -> Option<Array2<f64>> {
     }
     Some(inv)
 }
-
