@@ -22,6 +22,8 @@ import mpmath as mp
 import numpy as np
 from scipy import optimize, stats
 
+from mpmath_ml import refine
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.join(HERE, "..")
 mp.mp.dps = 40
@@ -140,27 +142,6 @@ def loglik_grouped(family, p):
         s_hi = mp.mpf(0) if hi == float("inf") else mp.exp(lsf(mp.mpf(hi)))
         total += c * mp.log(s_lo - s_hi)
     return total
-
-
-def refine(f, start):
-    """Newton on mpmath derivatives of f (the log-likelihood) from a float start."""
-    x = [mp.mpf(v) for v in start]
-    k = len(x)
-    for _ in range(60):
-        grad = [mp.diff(lambda *v: f(list(v)), x, tuple(1 if j == i else 0 for j in range(k))) for i in range(k)]
-        hess = mp.matrix(k, k)
-        for i in range(k):
-            for j in range(k):
-                order = [0] * k
-                order[i] += 1
-                order[j] += 1
-                hess[i, j] = mp.diff(lambda *v: f(list(v)), x, tuple(order))
-        step = mp.lu_solve(hess, mp.matrix(grad))
-        x = [x[i] - step[i] for i in range(k)]
-        if max(abs(step[i]) / (1 + abs(x[i])) for i in range(k)) < mp.mpf(10) ** -25:
-            break
-    cov = -hess ** -1
-    return x, cov, f(x)
 
 
 def fit(name, family, start, f):

@@ -15,6 +15,8 @@ import mpmath as mp
 import numpy as np
 from scipy import optimize
 
+from mpmath_ml import refine
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.join(HERE, "..")
 mp.mp.dps = 40
@@ -54,25 +56,6 @@ fams = {
 }
 starts = {"poisson": [0.4], "negative_binomial": [0.8, 0.5], "zero_truncated_poisson": [2.0],
           "zero_truncated_negative_binomial": [1.5, 1.2], "zero_modified_negative_binomial": [0.35, 1.5, 1.2]}
-
-
-def refine(f, start):
-    x = [mp.mpf(v) for v in start]
-    k = len(x)
-    for _ in range(60):
-        grad = [mp.diff(lambda *v: f(list(v)), x, tuple(1 if j == i else 0 for j in range(k))) for i in range(k)]
-        hess = mp.matrix(k, k)
-        for i in range(k):
-            for j in range(k):
-                order = [0] * k
-                order[i] += 1
-                order[j] += 1
-                hess[i, j] = mp.diff(lambda *v: f(list(v)), x, tuple(order))
-        step = mp.lu_solve(hess, mp.matrix(grad))
-        x = [x[i] - step[i] for i in range(k)]
-        if max(abs(step[i]) / (1 + abs(x[i])) for i in range(k)) < mp.mpf(10) ** -25:
-            break
-    return x, -hess ** -1, f(x)
 
 
 ref = {"generator": "scripts/reference_frequency_fitting.py", "fits": []}

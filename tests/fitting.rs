@@ -20,6 +20,27 @@ fn cyber() -> ClaimData {
     ClaimData::from_table(&t, "amount", Some("deductible"), Some("limit"), None).unwrap()
 }
 
+/// 500 losses in 8 classes (tests/data/grouped_claims.csv).
+fn grouped() -> ClaimData {
+    let t = Table::from_reader(
+        "grouped_claims.csv",
+        include_str!("data/grouped_claims.csv").as_bytes(),
+    )
+    .unwrap();
+    let claims: Vec<Claim> = (0..t.len())
+        .map(|row| Claim {
+            observed: Observed::Interval {
+                lower: t.number(row, 0).unwrap(),
+                upper: t.text(row, 1).parse().unwrap(),
+            },
+            truncation: 0.0,
+            limit: None,
+            weight: t.number(row, 2).unwrap(),
+        })
+        .collect();
+    ClaimData::new(claims).unwrap()
+}
+
 fn family(name: &str, threshold: f64) -> SeverityFamily {
     serde_json::from_value(match name {
         "single_parameter_pareto" => serde_json::json!({"family": name, "theta": threshold}),
@@ -100,23 +121,7 @@ fn large_claim_fits_above_a_threshold_match_the_reference() {
 #[test]
 fn grouped_fits_match_the_reference() {
     let r = reference();
-    let t = Table::from_reader(
-        "grouped_claims.csv",
-        include_str!("data/grouped_claims.csv").as_bytes(),
-    )
-    .unwrap();
-    let claims: Vec<Claim> = (0..t.len())
-        .map(|row| Claim {
-            observed: Observed::Interval {
-                lower: t.number(row, 0).unwrap(),
-                upper: t.text(row, 1).parse().unwrap(),
-            },
-            truncation: 0.0,
-            limit: None,
-            weight: t.number(row, 2).unwrap(),
-        })
-        .collect();
-    let data = ClaimData::new(claims).unwrap();
+    let data = grouped();
     for case in r["grouped"].as_array().unwrap() {
         check(&data, case, 0.0, 1e-6);
     }
@@ -259,23 +264,7 @@ fn edf_statistics_match_scipy_and_the_bootstrap_is_deterministic() {
 #[test]
 fn grouped_data_get_a_chi_square_test() {
     use kexian::fitting::goodness_of_fit;
-    let t = Table::from_reader(
-        "grouped_claims.csv",
-        include_str!("data/grouped_claims.csv").as_bytes(),
-    )
-    .unwrap();
-    let claims: Vec<Claim> = (0..t.len())
-        .map(|row| Claim {
-            observed: Observed::Interval {
-                lower: t.number(row, 0).unwrap(),
-                upper: t.text(row, 1).parse().unwrap(),
-            },
-            truncation: 0.0,
-            limit: None,
-            weight: t.number(row, 2).unwrap(),
-        })
-        .collect();
-    let data = ClaimData::new(claims).unwrap();
+    let data = grouped();
     let fit = fit_severity(SeverityFamily::LogNormal, &data).unwrap();
     let g = goodness_of_fit(&fit, &data, None).unwrap();
     let c = g.chi_square.unwrap();
@@ -610,4 +599,52 @@ fn the_cli_fits_claims_and_writes_the_chosen_model() {
             .contains("unknown or incomplete family `lognormale`")
     );
     std::fs::remove_dir_all(&out).unwrap();
+}
+
+#[test]
+fn zero_modified_poisson_splits_into_the_zero_share_and_the_truncated_fit() {
+    use kexian::fitting::{CountData, FrequencyFamily, fit_frequency};
+    // The zero-modified likelihood factorises: p̂₀ is the share of zeros and λ̂ is the
+    // zero-truncated fit to the positive counts.
+    let t = Table::from_reader("counts.csv", include_str!("data/counts.csv").as_bytes()).unwrap();
+    let counts: Vec<u64> = (0..t.len())
+        .map(|i| t.number(i, 2).unwrap() as u64)
+        .collect();
+    let zeros = counts.iter().filter(|&&n| n == 0).count() as f64 / counts.len() as f64;
+    let positive: Vec<u64> = counts.iter().copied().filter(|&n| n > 0).collect();
+    let zm = fit_frequency(
+        FrequencyFamily::ZeroModifiedPoisson,
+        &CountData::new(counts, None).unwrap(),
+    )
+    .unwrap();
+    let zt = fit_frequency(
+        FrequencyFamily::ZeroTruncatedPoisson,
+        &CountData::new(positive, None).unwrap(),
+    )
+    .unwrap();
+    assert!(
+        (zm.parameters[0] - zeros).abs() < 1e-8,
+        "{} vs {zeros}",
+        zm.parameters[0]
+    );
+    assert!((zm.parameters[1] - zt.parameters[0]).abs() < 1e-8 * zt.parameters[0]);
+    // Binomial standard error √(q(1 − q)/(n m)).
+    let q = zm.parameters[0];
+    let n = t.len() as f64;
+    assert!((zm.std_errors[0] - (q * (1.0 - q) / n).sqrt()).abs() < 1e-6 * zm.std_errors[0]);
+}
+
+#[test]
+fn a_likelihood_maximised_on_the_boundary_is_an_error_not_a_model() {
+    // Evenly spread amounts have a lighter tail than any Pareto: the Lomax likelihood rises
+    // towards α, θ → ∞ (its exponential limit), so there is no interior maximum.
+    let even: Vec<f64> = (1..=200).map(|i| f64::from(i) * 10.0).collect();
+    let data = ClaimData::exact(&even).unwrap();
+    let e = fit_severity(SeverityFamily::Pareto, &data)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("did not converge") && e.contains("no model"),
+        "{e}"
+    );
 }

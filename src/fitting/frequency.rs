@@ -1,9 +1,8 @@
 //! Maximum-likelihood fitting of claim-count distributions, with exposure.
 
-use super::optimize::{Failure, hessian, minimise};
+use super::optimize::{Failure, minimise, summarise};
 use crate::error::{Error, Result};
 use crate::frequency::{Binomial, FrequencyModel, NegativeBinomial, Poisson, ZeroModified};
-use crate::numerics::invert;
 use crate::numerics::special::ln_gamma;
 use serde::{Deserialize, Serialize};
 
@@ -315,22 +314,17 @@ pub fn fit_frequency(family: FrequencyFamily, data: &CountData) -> Result<Freque
         ))
     })?;
     let parameters = to_natural(&minimum.x);
-    let k = parameters.len();
-    let mut evaluations = 0;
-    let information = hessian(&negative, &parameters, &mut evaluations);
-    let covariance = invert(&information)
-        .filter(|c| (0..k).all(|i| c[[i, i]] > 0.0))
-        .ok_or_else(|| fail(format!("{family:?}: the observed information is singular")))?;
-    let log_likelihood = -minimum.value;
     let n = data.counts.len() as f64;
+    let s = summarise(&negative, &parameters, minimum.value, n, &mut 0)
+        .ok_or_else(|| fail(format!("{family:?}: the observed information is singular")))?;
     Ok(FrequencyFit {
         family,
         model: family.build(&parameters)?,
-        std_errors: (0..k).map(|i| covariance[[i, i]].sqrt()).collect(),
-        covariance: covariance.rows().into_iter().map(|r| r.to_vec()).collect(),
+        std_errors: s.std_errors,
+        covariance: s.covariance,
         parameters,
-        log_likelihood,
-        aic: -2.0 * log_likelihood + 2.0 * k as f64,
-        bic: -2.0 * log_likelihood + k as f64 * n.ln(),
+        log_likelihood: s.log_likelihood,
+        aic: s.aic,
+        bic: s.bic,
     })
 }

@@ -12,6 +12,39 @@ pub(crate) struct Minimum {
     pub(crate) evaluations: usize,
 }
 
+/// What a fit reports at the minimum of its negative log-likelihood.
+pub(crate) struct Summary {
+    pub(crate) std_errors: Vec<f64>,
+    pub(crate) covariance: Vec<Vec<f64>>,
+    pub(crate) log_likelihood: f64,
+    pub(crate) aic: f64,
+    pub(crate) bic: f64,
+}
+
+/// Standard errors and covariance from the inverse observed information (the [`hessian`] of
+/// the negative log-likelihood `negative` in natural parameters at `parameters`), and
+/// ℓ, AIC = −2ℓ + 2k, BIC = −2ℓ + k ln n for the minimum `value` and `n` observations;
+/// `None` when the information is singular.
+pub(crate) fn summarise(
+    negative: &dyn Fn(&[f64]) -> f64,
+    parameters: &[f64],
+    value: f64,
+    n: f64,
+    evaluations: &mut usize,
+) -> Option<Summary> {
+    let k = parameters.len();
+    let covariance = invert(&hessian(negative, parameters, evaluations))
+        .filter(|c| (0..k).all(|i| c[[i, i]] > 0.0))?;
+    let log_likelihood = -value;
+    Some(Summary {
+        std_errors: (0..k).map(|i| covariance[[i, i]].sqrt()).collect(),
+        covariance: covariance.rows().into_iter().map(|r| r.to_vec()).collect(),
+        log_likelihood,
+        aic: -2.0 * log_likelihood + 2.0 * k as f64,
+        bic: -2.0 * log_likelihood + k as f64 * n.ln(),
+    })
+}
+
 /// Why a minimisation failed.
 pub(crate) enum Failure {
     /// The objective is not finite at the start.

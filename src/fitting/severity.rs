@@ -1,9 +1,8 @@
 //! Maximum-likelihood fitting of the parametric severity families.
 
 use super::claims::{ClaimData, Observed};
-use super::optimize::{Failure, hessian, minimise};
+use super::optimize::{Failure, minimise, summarise};
 use crate::error::{Error, Result};
-use crate::numerics::invert;
 use crate::severity::{
     Burr, Exponential, Gamma, GeneralizedPareto, LogLogistic, LogNormal, Pareto, Severity,
     SeverityModel, SingleParameterPareto, Weibull,
@@ -282,7 +281,6 @@ pub(crate) fn fit_from(
     start: Option<&[f64]>,
 ) -> Result<SeverityFit> {
     check_identifiable(family, data)?;
-    let k = family.parameter_names().len();
     let objective = |q: &[f64]| -> f64 {
         match family.build(&family.to_natural(q)) {
             Ok(m) => -log_likelihood(&m, data),
@@ -303,26 +301,28 @@ pub(crate) fn fit_from(
         }
     };
     let mut evaluations = minimum.evaluations;
-    let information = hessian(&natural, &parameters, &mut evaluations);
-    let covariance = invert(&information)
-        .filter(|c| (0..k).all(|i| c[[i, i]] > 0.0))
-        .ok_or_else(|| {
-            not_converged(
-                family,
-                "the observed information is singular at the optimum",
-            )
-        })?;
-    let n = data.total_weight();
-    let log_likelihood = -minimum.value;
+    let s = summarise(
+        &natural,
+        &parameters,
+        minimum.value,
+        data.total_weight(),
+        &mut evaluations,
+    )
+    .ok_or_else(|| {
+        not_converged(
+            family,
+            "the observed information is singular at the optimum",
+        )
+    })?;
     Ok(SeverityFit {
         family,
         model,
-        std_errors: (0..k).map(|i| covariance[[i, i]].sqrt()).collect(),
-        covariance: covariance.rows().into_iter().map(|r| r.to_vec()).collect(),
+        std_errors: s.std_errors,
+        covariance: s.covariance,
         parameters,
-        log_likelihood,
-        aic: -2.0 * log_likelihood + 2.0 * k as f64,
-        bic: -2.0 * log_likelihood + k as f64 * n.ln(),
+        log_likelihood: s.log_likelihood,
+        aic: s.aic,
+        bic: s.bic,
         evaluations,
     })
 }

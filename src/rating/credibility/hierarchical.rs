@@ -1,6 +1,6 @@
 //! Jewell's two-level hierarchical credibility model (group → entity, e.g. sector → firm).
 
-use super::{MAX_ITERATIONS, Panel, TOLERANCE, not_converged};
+use super::{Panel, TOLERANCE, converge, relative_change};
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
 
@@ -95,7 +95,7 @@ fn aggregate(
     let mut weights = vec![0.0; parents];
     let mut sums = vec![0.0; parents];
     for j in 0..w.len() {
-        let v = if factors[j] != 0.0 { factors[j] } else { w[j] };
+        let v = node_weight(&factors, w, j);
         weights[parent[j]] += v;
         sums[parent[j]] += v * x[j];
     }
@@ -109,6 +109,12 @@ fn aggregate(
         weights,
         means,
     }
+}
+
+/// A child's weight one level up: its credibility factor, or its own weight when the factor
+/// is 0 (a level without between variance).
+fn node_weight(factors: &[f64], w: &[f64], j: usize) -> f64 {
+    if factors[j] != 0.0 { factors[j] } else { w[j] }
 }
 
 /// The non-iterative between variance of one level (children → parents).
@@ -197,27 +203,18 @@ impl Hierarchical {
         );
         if estimator == HierarchicalEstimator::Iterative && (b_entity > 0.0 || b_group > 0.0) {
             let denoms = [(entities - groups) as f64, (groups - 1) as f64];
-            let mut converged = false;
-            for _ in 0..MAX_ITERATIONS {
+            converge(MODEL, "hierarchical estimators", || {
                 let previous = [b_entity, b_group];
                 b_entity = iterate(&w, &x, &entity_group, groups, b_entity, within, denoms[0]);
                 let lower = aggregate(&w, &x, &entity_group, groups, b_entity, within);
                 let (lw, lx) = (&lower.weights, &lower.means);
                 b_group = iterate(lw, lx, &top, 1, b_group, below(b_entity), denoms[1]);
-                let change = [b_entity, b_group]
-                    .iter()
-                    .zip(previous)
-                    .filter(|(b, _)| **b > 0.0)
-                    .map(|(b, p)| ((b - p) / p).abs())
-                    .fold(0.0, f64::max);
-                if change < TOLERANCE {
-                    converged = true;
-                    break;
-                }
-            }
-            if !converged {
-                return Err(not_converged(MODEL, "hierarchical estimators"));
-            }
+                // Estimates set to 0 have left the iteration (as in actuar).
+                let current = [b_entity, b_group];
+                Ok(relative_change(
+                    current.iter().zip(&previous).filter(|(b, _)| **b > 0.0),
+                ))
+            })?;
         }
         let lower = aggregate(&w, &x, &entity_group, groups, b_entity, within);
         let upper = aggregate(

@@ -27,14 +27,30 @@ const TOLERANCE: f64 = 1.490_116_119_384_765_6e-8;
 /// Iterations allowed to the iterative estimators (actuar's `maxit`).
 const MAX_ITERATIONS: usize = 100;
 
-fn not_converged(model: &'static str, what: &str) -> Error {
-    Error::Inconsistent {
+/// Repeats `step`, which returns the largest relative change of the estimates it updates,
+/// until that change is below [`TOLERANCE`]; an error naming `what` after
+/// [`MAX_ITERATIONS`].
+fn converge(model: &'static str, what: &str, mut step: impl FnMut() -> Result<f64>) -> Result<()> {
+    for _ in 0..MAX_ITERATIONS {
+        if step()? < TOLERANCE {
+            return Ok(());
+        }
+    }
+    Err(Error::Inconsistent {
         model,
         message: format!(
             "the iterative {what} did not converge in {MAX_ITERATIONS} iterations (relative \
              tolerance {TOLERANCE:e}): use the unbiased estimator"
         ),
-    }
+    })
+}
+
+/// max |new − old| / |old| over the pairs.
+fn relative_change<'a>(pairs: impl IntoIterator<Item = (&'a f64, &'a f64)>) -> f64 {
+    pairs
+        .into_iter()
+        .map(|(n, o)| ((n - o) / o).abs())
+        .fold(0.0, f64::max)
 }
 
 /// Experience rating of one firm on top of its GLM prediction, for claim counts whose

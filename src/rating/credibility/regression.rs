@@ -1,7 +1,7 @@
 //! Hachemeister's regression credibility model: each entity's ratios follow its own linear
 //! trend in the period, and the trends are credibility-weighted towards a collective one.
 
-use super::{MAX_ITERATIONS, Panel, TOLERANCE, not_converged};
+use super::{Panel, converge, relative_change};
 use crate::error::{Error, Result};
 use crate::numerics::invert;
 use ndarray::{Array1, Array2, array};
@@ -97,8 +97,7 @@ impl Hachemeister {
                 .collect()
         };
         let singular = || inconsistent("the between covariance became singular".into());
-        let mut converged = false;
-        for _ in 0..MAX_ITERATIONS {
+        converge(MODEL, "between-covariance estimator", || {
             let previous = beta.clone();
             let a = between_at(&beta, &z);
             z = factors_at(&a).ok_or_else(singular)?;
@@ -108,19 +107,8 @@ impl Hachemeister {
                 .zip(&individual)
                 .fold(Array1::zeros(2), |s, (zi, b)| s + zi.dot(b));
             beta = invert(&total).ok_or_else(singular)?.dot(&weighted);
-            let change = beta
-                .iter()
-                .zip(&previous)
-                .map(|(b, p)| ((b - p) / p).abs())
-                .fold(0.0, f64::max);
-            if change < TOLERANCE {
-                converged = true;
-                break;
-            }
-        }
-        if !converged {
-            return Err(not_converged(MODEL, "between-covariance estimator"));
-        }
+            Ok(relative_change(beta.iter().zip(&previous)))
+        })?;
         let a = between_at(&beta, &z);
         let z = factors_at(&a).ok_or_else(singular)?;
         let adjusted = z

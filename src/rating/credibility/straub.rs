@@ -1,6 +1,6 @@
 //! Bühlmann–Straub credibility (Bühlmann & Gisler, *A Course in Credibility Theory*, 2005, §4).
 
-use super::{MAX_ITERATIONS, Panel, TOLERANCE, factors, not_converged, unbiased_between};
+use super::{Panel, TOLERANCE, converge, factors, unbiased_between};
 use crate::error::Result;
 use serde::{Deserialize, Serialize};
 
@@ -147,10 +147,14 @@ impl BuhlmannStraub {
     }
 }
 
-/// Bichsel–Straub fixed point of a = Σ Zᵢ(xᵢ − x̄_Z)²/(n − 1), Zᵢ = 1/(1 + σ²/(a wᵢ)).
+/// Bichsel–Straub fixed point of a = Σ Zᵢ(xᵢ − x̄_Z)²/(n − 1), Zᵢ = 1/(1 + σ²/(a wᵢ)); 0 if
+/// the iteration reaches 0.
 fn bichsel_straub(x: &[f64], w: &[f64], within: f64, start: f64) -> Result<f64> {
     let mut a = start;
-    for _ in 0..MAX_ITERATIONS {
+    converge(MODEL, "Bichsel–Straub estimator", || {
+        if a <= 0.0 {
+            return Ok(0.0);
+        }
         let z = factors(w, within, a);
         let mean = super::weighted_mean(&z, x);
         let next = z
@@ -159,14 +163,9 @@ fn bichsel_straub(x: &[f64], w: &[f64], within: f64, start: f64) -> Result<f64> 
             .map(|(z, x)| z * (x - mean).powi(2))
             .sum::<f64>()
             / (x.len() as f64 - 1.0);
-        if next <= 0.0 {
-            return Ok(0.0);
-        }
-        let done = ((next - a) / a).abs() < TOLERANCE;
-        a = next;
-        if done {
-            return Ok(a);
-        }
-    }
-    Err(not_converged(MODEL, "Bichsel–Straub estimator"))
+        let change = ((next - a) / a).abs();
+        a = next.max(0.0);
+        Ok(change)
+    })?;
+    Ok(a)
 }
