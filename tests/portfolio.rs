@@ -246,7 +246,8 @@ fn results_are_pinned_for_value_stability_and_the_serial_build() {
     assert_eq!(total.to_bits(), PIN_TOTAL, "total {total}");
 }
 
-const PIN_TVAR: u64 = 0x41a9_a736_907d_0f4f;
+// Re-pinned when the tail became exactly (1 − α)·n = 100 years (it was 101: ⌈100.00000000000009⌉).
+const PIN_TVAR: u64 = 0x41a9_aafa_d0c5_bc01;
 const PIN_TOTAL: u64 = 0x4280_0bc1_1778_12c3;
 
 #[test]
@@ -265,4 +266,26 @@ fn per_risk_recoveries_match_the_layer_by_hand() {
     // Binomial s.e. of the event count: 3m·√(0.1·0.9/200,000) ≈ 2,012.
     assert!((got - 300_000.0).abs() < 4.0 * 2012.5, "{got}");
     assert_eq!(got / 3e6, r.policies[0].mean / 5e6);
+}
+
+#[test]
+fn the_tail_holds_exactly_the_top_share_of_years() {
+    // (1 − 0.995)·10⁶ is 5000.000000000004 in floating point: the tail must still be 5,000
+    // years, so that the run's TVaR and allocations agree with its losses' TVaR (defect 4 of
+    // the exact-methods review).
+    let p: Portfolio = serde_json::from_value(json!({
+        "policies": [{"id": "A", "sector": "ic", "perils": [compound(2.0, 1000.0)]},
+                     {"id": "B", "sector": "ic", "perils": [compound(0.5, 3000.0)]}]
+    }))
+    .unwrap();
+    let r = run(&p, 1_000_000, None);
+    assert_eq!(r.tail_trials, 5_000);
+    let tvar = r.losses.tvar(0.995).unwrap().value;
+    assert!((r.tvar - tvar).abs() <= 1e-12 * tvar, "{} vs {tvar}", r.tvar);
+    let allocated: f64 = r.policies.iter().map(|p| p.allocated_tvar).sum();
+    assert!((allocated - tvar).abs() <= 1e-9 * tvar);
+    // And the 99% VaR is the 990,000th smallest year, not the next one.
+    let mut totals = r.totals.clone();
+    totals.sort_by(f64::total_cmp);
+    assert_eq!(r.losses.var(0.99).unwrap().value, totals[989_999]);
 }

@@ -23,7 +23,9 @@ use crate::frequency::{Frequency, Poisson};
 use crate::numerics::validate;
 use crate::perils::{Peril, PerilModel};
 use crate::severity::{Severity, SeverityModel};
-use crate::simulation::{SimulatedLosses, batch_rng, fnv1a, map_indices, splitmix64, sum_indices};
+use crate::simulation::{
+    SimulatedLosses, batch_rng, ceil_count, fnv1a, map_indices, splitmix64, sum_indices,
+};
 use rand::{RngExt, SeedableRng};
 use rand_xoshiro::SplitMix64;
 use serde::{Deserialize, Serialize};
@@ -371,7 +373,8 @@ impl Portfolio {
         let total_cents: Vec<i64> = (0..trials)
             .map(|t| shock_cents[t] + (0..g).map(|gi| cents[gi * trials + t]).sum::<i64>())
             .collect();
-        let k = (((1.0 - config.tvar_level) * trials as f64).ceil() as usize).clamp(1, trials);
+        // The (1 − α)·n largest years, counted as SimulatedLosses counts them (n − ⌈αn⌉).
+        let k = (trials - ceil_count(trials as u64, config.tvar_level) as usize).clamp(1, trials);
         let mut order: Vec<usize> = (0..trials).collect();
         order.sort_by(|&a, &b| total_cents[b].cmp(&total_cents[a]).then(a.cmp(&b)));
         let mut tail = vec![false; trials];

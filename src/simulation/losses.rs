@@ -332,7 +332,7 @@ impl SimulatedLosses {
             });
         }
         let n = self.n();
-        let k = (n * a).ceil() as u64;
+        let k = super::ceil_count(self.trials, a);
         let value = self
             .order_stat(k)
             .ok_or_else(|| self.not_retained("VaR", level))?;

@@ -16,6 +16,6 @@ mod moments;
 
 pub use config::{Retention, SimulationConfig, VarianceReduction};
 pub use engine::{batch_rng, run_batches};
-pub(crate) use engine::{fnv1a, map_indices, splitmix64, sum_indices};
+pub(crate) use engine::{ceil_count, fnv1a, map_indices, splitmix64, sum_indices};
 pub use losses::{Estimate, RETURN_PERIODS, SimulatedLosses};
 pub(crate) use moments::Moments;
