@@ -281,7 +281,11 @@ fn the_tail_holds_exactly_the_top_share_of_years() {
     let r = run(&p, 1_000_000, None);
     assert_eq!(r.tail_trials, 5_000);
     let tvar = r.losses.tvar(0.995).unwrap().value;
-    assert!((r.tvar - tvar).abs() <= 1e-12 * tvar, "{} vs {tvar}", r.tvar);
+    assert!(
+        (r.tvar - tvar).abs() <= 1e-12 * tvar,
+        "{} vs {tvar}",
+        r.tvar
+    );
     let allocated: f64 = r.policies.iter().map(|p| p.allocated_tvar).sum();
     assert!((allocated - tvar).abs() <= 1e-9 * tvar);
     // And the 99% VaR is the 990,000th smallest year, not the next one.

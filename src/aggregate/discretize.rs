@@ -158,7 +158,7 @@ pub fn discretize<S: Severity + ?Sized>(
                 f[j] = ((2.0 * levs[j] - levs[j - 1] - levs[j + 1]) / h).max(0.0);
             }
             // Mass beyond the grid: what the last cells leave of the total.
-            covered = f.iter().sum::<f64>();
+            covered = crate::numerics::compensated_sum(f.iter().copied());
         }
     }
     (f, (1.0 - covered).max(0.0))

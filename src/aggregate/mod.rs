@@ -218,7 +218,7 @@ impl<F: Frequency, S: Severity> LossModel<F, S> {
             }
         };
         let h = grid.step();
-        let lost = (1.0 - g.iter().sum::<f64>()).max(0.0);
+        let lost = (1.0 - crate::numerics::compensated_sum(g.iter().copied())).max(0.0);
         let values: Vec<f64> = (0..g.len())
             .map(|j| self.aggregate_terms.apply(j as f64 * h))
             .collect();

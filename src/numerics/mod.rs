@@ -7,9 +7,11 @@ mod linalg;
 pub(crate) mod normal;
 mod roots;
 pub(crate) mod special;
+mod summation;
 pub(crate) mod validate;
 
 pub use integrate::integrate;
 pub(crate) use linalg::invert;
 pub use normal::{normal_cdf, normal_quantile, normal_survival};
 pub(crate) use roots::invert_monotone;
+pub(crate) use summation::compensated_sum;

@@ -194,10 +194,23 @@ mod tests {
     /// whole numbers (0.99 × 10⁶ = 990000.0000000001, (1 − 0.995) × 10⁶ = 5000.000000000004).
     #[test]
     fn ceil_count_is_exact_for_decimal_levels() {
-        for (p, q) in [(99u64, 100u64), (995, 1000), (999, 1000), (9, 10), (9999, 10000), (1, 3)] {
-            for n in [1u64, 7, 1000, 99_999, 100_000, 999_999, 1_000_000, 10_000_000] {
+        for (p, q) in [
+            (99u64, 100u64),
+            (995, 1000),
+            (999, 1000),
+            (9, 10),
+            (9999, 10000),
+            (1, 3),
+        ] {
+            for n in [
+                1u64, 7, 1000, 99_999, 100_000, 999_999, 1_000_000, 10_000_000,
+            ] {
                 let exact = (n * p).div_ceil(q);
-                assert_eq!(ceil_count(n, p as f64 / q as f64), exact, "n {n} level {p}/{q}");
+                assert_eq!(
+                    ceil_count(n, p as f64 / q as f64),
+                    exact,
+                    "n {n} level {p}/{q}"
+                );
             }
         }
         assert_eq!(ceil_count(10, 0.0), 0);
