@@ -155,7 +155,9 @@ impl<F: Frequency, S: Severity> LossModel<F, S> {
     /// A grid of `points` whose end is twice a guess of the `tail_level` quantile of S: the
     /// larger of the normal-power approximation and the single-big-claim approximation
     /// S_Y⁻¹((1 − level)/E\[N\]) (right for heavy tails), and at least the per-claim cap, which
-    /// falls on a grid point. Check the result's [`Diagnostics`].
+    /// falls on a grid point. With an annual limit L after a deductible D, the grid ends at the
+    /// exhaustion point D + L instead (where all remaining mass sits on the atom at L), unless
+    /// that is more than 16 times the guess. Check the result's [`Diagnostics`].
     pub fn recommended_grid(&self, points: usize, tail_level: f64) -> Result<Grid> {
         crate::numerics::validate::open_probability("LossModel", "tail_level", tail_level)?;
         let cap = self.claim_terms.max_payment();
@@ -176,6 +178,17 @@ impl<F: Frequency, S: Severity> LossModel<F, S> {
             * normal_power
                 .max(big_claim)
                 .max(if cap.is_finite() { cap } else { 0.0 });
+        let top = self.aggregate_terms.exhaustion_point();
+        if top.is_finite() && top <= 16.0 * end {
+            // End at or just past D + L, the per-claim cap on a node when it spans a step.
+            let step = top / (points.max(2) - 1) as f64;
+            let step = if cap.is_finite() && cap >= step {
+                cap / (cap / step).floor()
+            } else {
+                step
+            };
+            return Grid::new(step, points);
+        }
         Grid::for_tail(end, points, 1.0, cap)
     }
 
@@ -218,10 +231,17 @@ impl<F: Frequency, S: Severity> LossModel<F, S> {
             }
         };
         let h = grid.step();
-        let lost = (1.0 - crate::numerics::compensated_sum(g.iter().copied())).max(0.0);
-        let values: Vec<f64> = (0..g.len())
+        let mut g = g;
+        let mut lost = (1.0 - crate::numerics::compensated_sum(g.iter().copied())).max(0.0);
+        let mut values: Vec<f64> = (0..g.len())
             .map(|j| self.aggregate_terms.apply(j as f64 * h))
             .collect();
+        if grid.end() >= self.aggregate_terms.exhaustion_point() && lost > 0.0 {
+            // Mass beyond the grid pays the annual limit: it is located, on that atom.
+            values.push(self.aggregate_terms.apply(f64::INFINITY));
+            g.push(lost);
+            lost = 0.0;
+        }
         let distribution = Discrete::from_parts(values, g, lost);
         let (mean, sd, skew) = distribution.moments();
         let analytic_mean = self.analytic_mean();

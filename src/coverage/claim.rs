@@ -370,4 +370,9 @@ impl AggregateTerms {
     pub fn apply(&self, s: f64) -> f64 {
         (s - self.deductible).clamp(0.0, self.limit)
     }
+
+    /// D + L: every annual loss at or above it pays the limit (∞ without a limit).
+    pub fn exhaustion_point(&self) -> f64 {
+        self.deductible + self.limit
+    }
 }
