@@ -489,3 +489,67 @@ fn mass_past_an_annual_limit_sits_on_its_atom() {
     );
     assert!(z.distribution.variance().is_ok());
 }
+
+#[test]
+fn zero_probability_comes_from_the_pgf_and_cte_sits_beside_tvar() {
+    use kexian::aggregate::Discrete;
+    // Poisson(5) × Exp(1000): P(S = 0) = e⁻⁵ (the first bucket held 0.0067446, small losses
+    // included); with a 500 deductible, P(S = 0) = exp(−5·S_X(500)) = exp(−5e^{−1/2}).
+    let model = |deductible: f64| {
+        LossModel::new(
+            FrequencyModel::from(Poisson::new(5.0).unwrap()),
+            SeverityModel::from(Exponential::new(1000.0).unwrap()),
+        )
+        .with_claim_terms(ClaimTerms::new(deductible, f64::INFINITY).unwrap())
+    };
+    for (deductible, want) in [
+        (0.0, (-5.0_f64).exp()),
+        (500.0, (-5.0 * (-0.5_f64).exp()).exp()),
+    ] {
+        let m = model(deductible);
+        let grid = m.recommended_grid(1 << 12, 1.0 - 1e-10).unwrap();
+        let d = m
+            .exact_distribution(FFT, &grid, Discretization::Rounding)
+            .unwrap();
+        let p0 = d.diagnostics.zero_probability;
+        assert!(
+            (p0 - want).abs() <= 1e-15 * want.max(1e-300) + 1e-17,
+            "{p0} vs {want}"
+        );
+        assert!(
+            (d.distribution.probs()[0] - want).abs() > 1e-7,
+            "the first bucket is not P(S = 0)"
+        );
+    }
+    // With an annual deductible D, P(Z = 0) = P(S ≤ D), read from the grid.
+    let annual =
+        model(0.0).with_aggregate_terms(AggregateTerms::new(2000.0, f64::INFINITY).unwrap());
+    let grid = annual.recommended_grid(1 << 12, 1.0 - 1e-10).unwrap();
+    let z = annual
+        .exact_distribution(FFT, &grid, Discretization::Rounding)
+        .unwrap();
+    assert!((z.diagnostics.zero_probability - z.cdf(0.0)).abs() < 1e-15);
+    // CTE against TVaR on a hand example: X ∈ {0, 1, 2, 3} w.p. 0.4, 0.3, 0.2, 0.1. At 60%
+    // VaR = 1 (an atom straddling 0.6): CTE = E[X | X > 1] = 0.7/0.3, TVaR = 1 + 0.4/0.4 = 2.
+    let x = Discrete::new(vec![0.0, 1.0, 2.0, 3.0], vec![0.4, 0.3, 0.2, 0.1], 0.0).unwrap();
+    assert!((x.cte(0.6).unwrap() - 0.7 / 0.3).abs() < 1e-15);
+    assert!((x.tvar(0.6).unwrap() - 2.0).abs() < 1e-15);
+    assert!((x.cte(0.7).unwrap() - x.tvar(0.7).unwrap()).abs() < 1e-12);
+    assert!(x.cte(0.95).is_err(), "nothing above the top atom");
+    // Simulated: the mean of the years above VaR, with its standard error.
+    let sim = model(0.0)
+        .simulate(&SimulationConfig::new(5, 200_000).unwrap())
+        .unwrap()
+        .losses;
+    let (c, t) = (sim.cte(0.99).unwrap(), sim.tvar(0.99).unwrap());
+    let exact = model(0.0);
+    let grid = exact.recommended_grid(1 << 14, 1.0 - 1e-10).unwrap();
+    let e = exact
+        .exact_distribution(FFT, &grid, Discretization::MeanPreserving)
+        .unwrap();
+    assert!(
+        (c.value - e.cte(0.99).unwrap()).abs() < 4.0 * c.std_error + 2.0 * e.step,
+        "{c:?}"
+    );
+    assert!(c.value >= t.value - 1e-9 && c.std_error > 0.0);
+}

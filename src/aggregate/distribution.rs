@@ -188,6 +188,35 @@ impl Discrete {
         Ok(var + excess / (1.0 - level))
     }
 
+    /// Conditional tail expectation CTE_α = E\[X | X > VaR_α\] (equal to TVaR_α when
+    /// P(X ≤ VaR_α) = α, larger when VaR_α is an atom that straddles α); error when the lost
+    /// mass is not negligible, or when nothing lies above VaR_α.
+    #[doc(alias = "CTE")]
+    pub fn cte(&self, level: f64) -> Result<f64> {
+        let var = self.var(level)?;
+        if self.lost > 1e-6 * (1.0 - level) {
+            return Err(Error::NotRetained {
+                quantity: "CTE",
+                at: level,
+                min_level: 1.0 - self.lost,
+            });
+        }
+        let (mass, sum) = self
+            .values
+            .iter()
+            .zip(&self.probs)
+            .filter(|(x, _)| **x > var)
+            .fold((0.0, 0.0), |(m, s), (x, p)| (m + p, s + p * x));
+        if mass > 0.0 {
+            Ok(sum / mass)
+        } else {
+            Err(Error::Inconsistent {
+                model: MODEL,
+                message: format!("no probability above VaR at level {level}: CTE is undefined"),
+            })
+        }
+    }
+
     /// E\[min(X, u)\] (the lost mass counts as u).
     pub fn limited_expected_value(&self, limit: f64) -> f64 {
         self.values
@@ -278,6 +307,10 @@ pub struct Diagnostics {
     pub numeric_skewness: f64,
     /// Aggregate probability beyond the grid.
     pub lost_mass: f64,
+    /// P(S = 0) exactly, from the probability generating function: P_N(P(Y = 0)) for the
+    /// per-claim payment Y (the grid's first bucket also holds the small losses rounded to 0);
+    /// with an annual deductible D, P(S ≤ D) from the grid.
+    pub zero_probability: f64,
     /// Per-claim payment probability beyond the grid.
     pub severity_lost_mass: f64,
     /// Human-readable warnings: lost tail mass, too coarse a grid, moment mismatch.
@@ -306,6 +339,11 @@ impl AggregateDistribution {
     /// TVaR at `level` (see [`Discrete::tvar`]).
     pub fn tvar(&self, level: f64) -> Result<f64> {
         self.distribution.tvar(level)
+    }
+
+    /// CTE at `level` (see [`Discrete::cte`]).
+    pub fn cte(&self, level: f64) -> Result<f64> {
+        self.distribution.cte(level)
     }
 
     /// P(S ≤ x).

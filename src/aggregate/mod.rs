@@ -242,6 +242,18 @@ impl<F: Frequency, S: Severity> LossModel<F, S> {
             g.push(lost);
             lost = 0.0;
         }
+        let zero_probability = if self.aggregate_terms.deductible() == 0.0 {
+            // No annual deductible: S = 0 exactly when every claim pays nothing.
+            self.frequency
+                .pgf(self.claim_terms.payment_cdf(&self.severity, 0.0))
+        } else {
+            values
+                .iter()
+                .zip(&g)
+                .filter(|(v, _)| **v == 0.0)
+                .map(|(_, p)| p)
+                .sum()
+        };
         let distribution = Discrete::from_parts(values, g, lost);
         let (mean, sd, skew) = distribution.moments();
         let analytic_mean = self.analytic_mean();
@@ -286,6 +298,7 @@ impl<F: Frequency, S: Severity> LossModel<F, S> {
                 analytic_skewness: self.analytic_skewness(),
                 numeric_skewness: skew,
                 lost_mass: lost,
+                zero_probability,
                 severity_lost_mass: severity_lost,
                 warnings,
             },

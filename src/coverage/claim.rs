@@ -371,6 +371,11 @@ impl AggregateTerms {
         (s - self.deductible).clamp(0.0, self.limit)
     }
 
+    /// The annual deductible D (元).
+    pub fn deductible(&self) -> f64 {
+        self.deductible
+    }
+
     /// D + L: every annual loss at or above it pays the limit (∞ without a limit).
     pub fn exhaustion_point(&self) -> f64 {
         self.deductible + self.limit

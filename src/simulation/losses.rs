@@ -382,6 +382,28 @@ impl SimulatedLosses {
         })
     }
 
+    /// Conditional tail expectation CTE_α = E\[S | S > VaR_α\] (元), `level` α in (0, 1): the
+    /// mean of the years above the VaR (TVaR_α when no atom straddles α), with standard error
+    /// √(Var\[S | S > VaR\]/count); an error when no year lies above the VaR.
+    #[doc(alias = "CTE")]
+    pub fn cte(&self, level: f64) -> Result<Estimate> {
+        validate::open_probability(MODEL, "level", level)?;
+        self.check_moment(1, "CTE")?;
+        let var = self.var(level)?.value;
+        let start = self.tail.partition_point(|&x| x <= var);
+        let above = Moments::of(&self.tail[start..]);
+        if above.n == 0.0 {
+            return Err(Error::Inconsistent {
+                model: MODEL,
+                message: format!("no simulated year lies above VaR at level {level}"),
+            });
+        }
+        Ok(Estimate {
+            value: above.mean,
+            std_error: (above.m2 / above.n / above.n).sqrt(),
+        })
+    }
+
     /// P(S > x), with binomial standard error.
     pub fn exceedance_probability(&self, x: f64) -> Result<Estimate> {
         validate::finite(MODEL, "x", x)?;
