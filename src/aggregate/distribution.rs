@@ -171,13 +171,7 @@ impl Discrete {
     /// 1e-6·(1 − α).
     pub fn tvar(&self, level: f64) -> Result<f64> {
         let var = self.var(level)?;
-        if self.lost > 1e-6 * (1.0 - level) {
-            return Err(Error::NotRetained {
-                quantity: "TVaR",
-                at: level,
-                min_level: 1.0 - self.lost,
-            });
-        }
+        self.tail_located("TVaR", level)?;
         let excess: f64 = self
             .values
             .iter()
@@ -194,13 +188,7 @@ impl Discrete {
     #[doc(alias = "CTE")]
     pub fn cte(&self, level: f64) -> Result<f64> {
         let var = self.var(level)?;
-        if self.lost > 1e-6 * (1.0 - level) {
-            return Err(Error::NotRetained {
-                quantity: "CTE",
-                at: level,
-                min_level: 1.0 - self.lost,
-            });
-        }
+        self.tail_located("CTE", level)?;
         let (mass, sum) = self
             .values
             .iter()
@@ -215,6 +203,18 @@ impl Discrete {
                 message: format!("no probability above VaR at level {level}: CTE is undefined"),
             })
         }
+    }
+
+    /// Tail statistics above `level` need the lost mass to be below 1e-6·(1 − level).
+    fn tail_located(&self, quantity: &'static str, level: f64) -> Result<()> {
+        if self.lost > 1e-6 * (1.0 - level) {
+            return Err(Error::NotRetained {
+                quantity,
+                at: level,
+                min_level: 1.0 - self.lost,
+            });
+        }
+        Ok(())
     }
 
     /// E\[min(X, u)\] (the lost mass counts as u).
