@@ -80,6 +80,20 @@ pub enum Error {
         /// One message per problem, each starting with its line.
         errors: Vec<String>,
     },
+    /// A statistic of an exact (grid) distribution that needs probability lying beyond the
+    /// grid's end.
+    #[error(
+        "{quantity} at {at} needs the probability beyond the grid end (located: {located}); \
+         lengthen the grid: more points, or a higher tail level in recommended_grid"
+    )]
+    BeyondGrid {
+        /// The statistic asked for.
+        quantity: &'static str,
+        /// The level asked for, or the mass beyond the grid.
+        at: f64,
+        /// Probability located on the grid.
+        located: f64,
+    },
     /// A statistic that needs simulated losses the run did not keep.
     #[error(
         "{quantity} at {at} needs losses below the retained tail (kept: levels >= {min_level}); \

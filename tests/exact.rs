@@ -2,7 +2,7 @@
 //! tails and (a, b, 1) counts, textbook closed forms, diagnostics and bad input.
 
 use kexian::Error;
-use kexian::aggregate::{Discretization, ExactMethod, Grid, LossModel};
+use kexian::aggregate::{Discretization, ExactMethod, Grid, LossModel, Warning};
 use kexian::coverage::{AggregateTerms, ClaimTerms};
 use kexian::frequency::*;
 use kexian::severity::*;
@@ -237,20 +237,29 @@ fn diagnostics_flag_short_and_coarse_grids() {
         .exact_distribution(FFT, &short, Discretization::MeanPreserving)
         .unwrap();
     assert!(d.diagnostics.lost_mass > 1e-3);
+    assert!(d.diagnostics.warnings.iter().any(|w| matches!(
+        w,
+        Warning::LostMass { mass, grid_end } if *mass > 1e-3 && *grid_end == short.end()
+    )));
     assert!(
-        d.diagnostics
-            .warnings
-            .iter()
-            .any(|w| w.contains("beyond the grid"))
+        d.diagnostics.warnings[0]
+            .to_string()
+            .contains("beyond the grid")
     );
-    assert!(matches!(d.var(0.999), Err(Error::NotRetained { .. })));
+    // The error gives grid advice, not simulation advice.
+    let e = d.var(0.999).unwrap_err();
+    assert!(matches!(e, Error::BeyondGrid { .. }), "{e}");
+    assert!(e.to_string().contains("lengthen the grid") && !e.to_string().contains("Retention"));
     // Too coarse: bucket bigger than the mean claim.
     let coarse = Grid::new(1e5, 4096).unwrap();
     let d = m
         .exact_distribution(FFT, &coarse, Discretization::Rounding)
         .unwrap();
     assert!(
-        d.diagnostics.warnings.iter().any(|w| w.contains("coarse")),
+        d.diagnostics
+            .warnings
+            .iter()
+            .any(|w| matches!(w, Warning::CoarseGrid { step, .. } if *step == 1e5)),
         "{:?}",
         d.diagnostics.warnings
     );

@@ -141,10 +141,10 @@ impl Discrete {
     fn check_level(&self, level: f64) -> Result<()> {
         validate::open_probability(MODEL, "level", level)?;
         if level > 1.0 - self.lost {
-            return Err(Error::NotRetained {
+            return Err(Error::BeyondGrid {
                 quantity: "quantile",
                 at: level,
-                min_level: 1.0 - self.lost,
+                located: 1.0 - self.lost,
             });
         }
         Ok(())
@@ -160,10 +160,10 @@ impl Discrete {
                 return Ok(*x);
             }
         }
-        Err(Error::NotRetained {
+        Err(Error::BeyondGrid {
             quantity: "quantile",
             at: level,
-            min_level: acc,
+            located: acc,
         })
     }
 
@@ -208,10 +208,10 @@ impl Discrete {
     /// Tail statistics above `level` need the lost mass to be below 1e-6·(1 − level).
     fn tail_located(&self, quantity: &'static str, level: f64) -> Result<()> {
         if self.lost > 1e-6 * (1.0 - level) {
-            return Err(Error::NotRetained {
+            return Err(Error::BeyondGrid {
                 quantity,
                 at: level,
-                min_level: 1.0 - self.lost,
+                located: 1.0 - self.lost,
             });
         }
         Ok(())
@@ -313,8 +313,76 @@ pub struct Diagnostics {
     pub zero_probability: f64,
     /// Per-claim payment probability beyond the grid.
     pub severity_lost_mass: f64,
-    /// Human-readable warnings: lost tail mass, too coarse a grid, moment mismatch.
-    pub warnings: Vec<String>,
+    /// What the checks found: lost tail mass, too coarse a grid, moment mismatch.
+    pub warnings: Vec<Warning>,
+}
+
+/// A finding of the checks on an exact distribution, with its numbers (`Display` gives the
+/// advice in words).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Warning {
+    /// Probability `mass` of S lies beyond the grid end: quantiles above 1 − mass are
+    /// unavailable.
+    LostMass {
+        /// Probability beyond the grid.
+        mass: f64,
+        /// The grid end (元).
+        grid_end: f64,
+    },
+    /// Probability `mass` of each claim's payment lies beyond the grid end.
+    SeverityLostMass {
+        /// Per-claim probability beyond the grid.
+        mass: f64,
+    },
+    /// The numerical mean differs from E\[N\]E\[Y\] by more than 1e-4 relative.
+    MeanMismatch {
+        /// Mean of the computed distribution.
+        numeric: f64,
+        /// E\[N\]E\[Y\].
+        analytic: f64,
+        /// |numeric − analytic| / analytic.
+        relative: f64,
+    },
+    /// The bucket width exceeds a fifth of the mean payment.
+    CoarseGrid {
+        /// Bucket width h (元).
+        step: f64,
+        /// Mean payment per claim E\[Y\] (元).
+        mean_payment: f64,
+    },
+}
+
+impl std::fmt::Display for Warning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            Self::LostMass { mass, grid_end } => write!(
+                f,
+                "{mass:.2e} of the probability lies beyond the grid end {grid_end:.4e}: \
+                 quantiles above {:.8} are unavailable; lengthen the grid",
+                1.0 - mass
+            ),
+            Self::SeverityLostMass { mass } => write!(
+                f,
+                "{mass:.2e} of each claim's payment lies beyond the grid end"
+            ),
+            Self::MeanMismatch {
+                numeric,
+                analytic,
+                relative,
+            } => write!(
+                f,
+                "numerical mean {numeric:.6e} differs from E[N]E[Y] = {analytic:.6e} by \
+                 {relative:.1e} relative: the grid is too coarse or too short"
+            ),
+            Self::CoarseGrid { step, mean_payment } => write!(
+                f,
+                "bucket width {step:.4e} exceeds a fifth of the mean payment \
+                 {mean_payment:.4e}: the grid is too coarse for accurate quantiles"
+            ),
+        }
+    }
 }
 
 /// The distribution of annual losses computed on a grid, with its diagnostics.

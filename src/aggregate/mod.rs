@@ -16,7 +16,7 @@ mod tower;
 
 pub use approximation::{Approximation, ApproximationKind};
 pub use discretize::{Discretization, Grid, GridParams, MIN_POINTS, discretize};
-pub use distribution::{AggregateDistribution, Diagnostics, Discrete, ExactMethod};
+pub use distribution::{AggregateDistribution, Diagnostics, Discrete, ExactMethod, Warning};
 pub use tower::{LayerResult, TowerResult};
 
 use crate::coverage::{AggregateTerms, ClaimTerms, Tower};
@@ -262,32 +262,31 @@ impl<F: Frequency, S: Severity> LossModel<F, S> {
             .map(|(m, v)| v.sqrt() / m);
         let mut warnings = Vec::new();
         if lost > 1e-8 {
-            warnings.push(format!(
-                "{lost:.2e} of the probability lies beyond the grid end {:.4e}: quantiles above \
-                 {:.8} are unavailable; lengthen the grid",
-                grid.end(),
-                1.0 - lost
-            ));
+            warnings.push(Warning::LostMass {
+                mass: lost,
+                grid_end: grid.end(),
+            });
         }
         if severity_lost > 1e-8 {
-            warnings.push(format!(
-                "{severity_lost:.2e} of each claim's payment lies beyond the grid end"
-            ));
+            warnings.push(Warning::SeverityLostMass {
+                mass: severity_lost,
+            });
         }
         if let Some(m) = analytic_mean.filter(|m| *m > 0.0) {
-            let rel = (mean - m).abs() / m;
-            if rel > 1e-4 {
-                warnings.push(format!(
-                    "numerical mean {mean:.6e} differs from E[N]E[Y] = {m:.6e} by {rel:.1e} \
-                     relative: the grid is too coarse or too short"
-                ));
+            let relative = (mean - m).abs() / m;
+            if relative > 1e-4 {
+                warnings.push(Warning::MeanMismatch {
+                    numeric: mean,
+                    analytic: m,
+                    relative,
+                });
             }
         }
         if let Some(ey) = self.expected_payment().filter(|e| *e > 0.0 && h > *e / 5.0) {
-            warnings.push(format!(
-                "bucket width {h:.4e} exceeds a fifth of the mean payment {ey:.4e}: the grid is \
-                 too coarse for accurate quantiles"
-            ));
+            warnings.push(Warning::CoarseGrid {
+                step: h,
+                mean_payment: ey,
+            });
         }
         Ok(AggregateDistribution {
             diagnostics: Diagnostics {
