@@ -59,6 +59,10 @@ impl From<Grid> for GridParams {
 /// Fewest grid points accepted.
 pub const MIN_POINTS: usize = 16;
 
+/// The most points a grid may have (2²⁶: 512 MiB per vector of probabilities), so that a
+/// mistaken size is refused instead of exhausting memory.
+pub const MAX_POINTS: usize = 1 << 26;
+
 impl Grid {
     /// A grid of `points` ≥ 16 values with bucket width `step` > 0 (元).
     pub fn new(step: f64, points: usize) -> Result<Self> {
@@ -67,8 +71,8 @@ impl Grid {
             "Grid",
             "points",
             points as f64,
-            points >= MIN_POINTS,
-            ">= 16",
+            (MIN_POINTS..=MAX_POINTS).contains(&points),
+            "between 16 and 2^26 (67,108,864)",
         )?;
         Ok(Self { step, points })
     }

@@ -15,7 +15,7 @@ mod exact;
 mod tower;
 
 pub use approximation::{Approximation, ApproximationKind};
-pub use discretize::{Discretization, Grid, GridParams, MIN_POINTS, discretize};
+pub use discretize::{Discretization, Grid, GridParams, MAX_POINTS, MIN_POINTS, discretize};
 pub use distribution::{AggregateDistribution, Diagnostics, Discrete, ExactMethod, Warning};
 pub use tower::{LayerResult, TowerResult};
 
@@ -50,6 +50,7 @@ use tower::TowerSums;
 /// # Ok::<(), kexian::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct LossModel<F, S> {
     frequency: F,
     severity: S,

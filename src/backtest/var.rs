@@ -324,18 +324,34 @@ pub fn traffic_light(
 }
 
 /// The zone boundaries for `observations` periods at `level`: the largest green count and
-/// the largest yellow count (250 days at 99%: 4 and 9, so red from 10).
+/// the largest yellow count (250 days at 99%: 4 and 9, so red from 10). Found by bisection on
+/// the binomial cdf, so any number of observations answers at once.
 pub fn traffic_light_table(observations: usize, level: VarLevel) -> Result<(usize, usize)> {
-    let mut green = None;
-    for x in 0..=observations {
-        match traffic_light(observations, x, level)?.0 {
-            Zone::Green => green = Some(x),
-            Zone::Yellow => {}
-            Zone::Red => {
-                let g = green.unwrap_or(0);
-                return Ok((g, x.saturating_sub(1).max(g)));
+    let p = level.exceedance_probability()?;
+    if observations == 0 {
+        return Err(Error::Inconsistent {
+            model: MODEL,
+            message: "0 observations".into(),
+        });
+    }
+    let binomial = Binomial::new(observations as u64, p)?;
+    // The largest x in [0, n] with cdf(x) < bound (0 if none: zone boundaries start at 0).
+    let last_below = |bound: f64| -> usize {
+        if binomial.cdf(0) >= bound {
+            return 0;
+        }
+        let (mut lo, mut hi) = (0usize, observations);
+        while lo < hi {
+            let mid = lo + (hi - lo).div_ceil(2);
+            if binomial.cdf(mid as u64) < bound {
+                lo = mid;
+            } else {
+                hi = mid - 1;
             }
         }
-    }
-    Ok((green.unwrap_or(0), observations))
+        lo
+    };
+    let green = last_below(0.95);
+    let yellow = last_below(0.9999).max(green);
+    Ok((green, yellow))
 }

@@ -12,6 +12,17 @@ pub fn normal_cdf(z: f64) -> f64 {
     0.5 * erfc(-z / std::f64::consts::SQRT_2)
 }
 
+/// ln Φ(z), accurate where Φ(z) underflows: for z < −30 the asymptotic series
+/// Φ(z) = φ(z)/|z| · (1 − 1/z² + 3/z⁴ − 15/z⁶ + 105/z⁸ − …), relative error below 1e-12.
+pub(crate) fn ln_normal_cdf(z: f64) -> f64 {
+    if z >= -30.0 {
+        return normal_cdf(z).ln();
+    }
+    let r = 1.0 / (z * z);
+    let series = 1.0 - r * (1.0 - 3.0 * r * (1.0 - 5.0 * r * (1.0 - 7.0 * r)));
+    -0.5 * z * z - (-z).ln() - 0.5 * (2.0 * std::f64::consts::PI).ln() + series.ln()
+}
+
 /// 1 − Φ(z), computed directly (accurate for z ≫ 0).
 pub fn normal_survival(z: f64) -> f64 {
     0.5 * erfc(z / std::f64::consts::SQRT_2)

@@ -2,7 +2,7 @@
 
 use super::{Severity, family_params};
 use crate::error::Result;
-use crate::numerics::normal::quantile_from_tails;
+use crate::numerics::normal::{ln_normal_cdf, quantile_from_tails};
 use crate::numerics::validate;
 use crate::numerics::{normal_cdf, normal_survival};
 use rand::Rng;
@@ -123,25 +123,34 @@ impl Severity for LogNormal {
         (self.mu + self.sigma * quantile_from_tails(0.5 - prob + 0.5, prob)).exp()
     }
 
+    /// e^{kμ + k²σ²/2}; `None` when it exceeds the largest f64 (as an infinite moment would
+    /// be), never ∞.
     fn raw_moment(&self, k: u32) -> Option<f64> {
-        let k = f64::from(k);
-        Some((k * self.mu + 0.5 * k * k * self.sigma * self.sigma).exp())
+        finite_exp(self.ln_raw_moment(k))
+    }
+
+    /// e^{2μ + σ²}(e^{σ²} − 1), computed in log space; `None` when beyond the largest f64.
+    fn variance(&self) -> Option<f64> {
+        let s2 = self.sigma * self.sigma;
+        finite_exp(2.0 * self.mu + 2.0 * s2 + (-(-s2).exp()).ln_1p())
     }
 
     fn limited_moment(&self, k: u32, limit: f64) -> f64 {
         if limit.is_nan() || limit < 0.0 {
             return f64::NAN;
         }
-        let m = self.raw_moment(k).unwrap_or(f64::INFINITY);
         if limit == 0.0 {
             return if k == 0 { 1.0 } else { 0.0 };
         }
         if limit == f64::INFINITY {
-            return m;
+            return self.raw_moment(k).unwrap_or(f64::INFINITY);
         }
         let kf = f64::from(k);
         let z = self.z(limit);
-        m * normal_cdf(z - kf * self.sigma) + limit.powi(k as i32) * normal_survival(z)
+        // e^{kμ + k²σ²/2}·Φ(z − kσ) in log space: both factors under- and overflow for large σ
+        // while their product is at most u^k.
+        let below = (self.ln_raw_moment(k) + ln_normal_cdf(z - kf * self.sigma)).exp();
+        below + limit.powi(k as i32) * normal_survival(z)
     }
 
     #[inline]
@@ -149,4 +158,18 @@ impl Severity for LogNormal {
         let z: f64 = StandardNormal.sample(rng);
         (self.mu + self.sigma * z).exp()
     }
+}
+
+impl LogNormal {
+    /// ln E[X^k] = kμ + k²σ²/2.
+    fn ln_raw_moment(&self, k: u32) -> f64 {
+        let k = f64::from(k);
+        k * self.mu + 0.5 * k * k * self.sigma * self.sigma
+    }
+}
+
+/// e^x when it is a finite f64, else `None`.
+fn finite_exp(x: f64) -> Option<f64> {
+    let v = x.exp();
+    v.is_finite().then_some(v)
 }
