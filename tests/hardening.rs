@@ -85,3 +85,78 @@ fn an_absurd_grid_is_refused_before_allocating() {
     assert!(e.to_string().contains("2^26"), "{e}");
     assert!(Grid::new(1.0, 1 << 26).is_ok());
 }
+
+fn kexian(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_kexian"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap()
+}
+
+/// Outputs were written in place one file after another: a failure left new quotes beside an
+/// old or missing summary. The set is now staged beside the target and swapped in by renames;
+/// a config with a UTF-8 BOM is read; errors name the path.
+#[test]
+fn quote_outputs_are_replaced_as_a_set() {
+    let base = std::env::temp_dir().join(format!("kexian-set-{}", std::process::id()));
+    std::fs::create_dir_all(&base).unwrap();
+    let out = base.join("out");
+    let out_s = out.to_str().unwrap();
+    // An old set, including a summary.json that is a directory (it used to block the write).
+    std::fs::create_dir_all(out.join("summary.json")).unwrap();
+    std::fs::write(out.join("quotes.csv"), "old").unwrap();
+    // The bundled config behind a byte-order mark.
+    let config = base.join("pricing.json");
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/data/pricing.json")).unwrap();
+    let text = text.replace(
+        "\"experience.csv\"",
+        &format!("\"{}/data/experience.csv\"", env!("CARGO_MANIFEST_DIR")),
+    );
+    std::fs::write(&config, format!("\u{feff}{text}")).unwrap();
+    let args = [
+        "quote",
+        "--portfolio",
+        "data/portfolio.csv",
+        "--config",
+        config.to_str().unwrap(),
+        "--trials",
+        "2000",
+        "--out",
+        out_s,
+    ];
+    let o = kexian(&args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names.len(), 3, "{names:?}");
+    assert!(out.join("summary.json").is_file());
+    assert_ne!(
+        std::fs::read_to_string(out.join("quotes.csv")).unwrap(),
+        "old"
+    );
+    // No staging or old directories are left beside it.
+    let beside: Vec<_> = std::fs::read_dir(&base)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(beside.len(), 2, "{beside:?}");
+    // A target that is a file is refused by name, and left alone.
+    let file = base.join("taken");
+    std::fs::write(&file, "keep").unwrap();
+    let mut bad = args;
+    let file_s = file.to_str().unwrap().to_owned();
+    *bad.last_mut().unwrap() = &file_s;
+    let o = kexian(&bad);
+    assert!(!o.status.success());
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("taken"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "keep");
+    std::fs::remove_dir_all(&base).unwrap();
+}

@@ -146,15 +146,13 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             cfg.trials = trials.unwrap_or(cfg.trials);
             cfg.seed = seed.unwrap_or(cfg.seed);
             let priced = price(&portfolio, &cfg, &dir)?;
-            std::fs::create_dir_all(&out)?;
-            write_quotes_csv(&out.join("quotes.csv"), &priced, lang)?;
-            std::fs::write(
-                out.join("quotes.json"),
-                serde_json::to_string_pretty(&priced.quotes)?,
-            )?;
-            std::fs::write(
-                out.join("summary.json"),
-                serde_json::to_string_pretty(&priced.summary)?,
+            write_set(
+                &out,
+                &[
+                    ("quotes.csv", quotes_csv(&priced, lang)?),
+                    ("quotes.json", serde_json::to_vec_pretty(&priced.quotes)?),
+                    ("summary.json", serde_json::to_vec_pretty(&priced.summary)?),
+                ],
             )?;
             print!("{}", summary_text(&priced.summary, lang));
             println!(
@@ -330,8 +328,9 @@ fn fit(
 
 fn load_config(path: &Path) -> Result<(QuoteConfig, PathBuf), Box<dyn std::error::Error>> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let cfg: QuoteConfig =
-        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    // A UTF-8 byte-order mark (as some Windows editors write) is not JSON.
+    let cfg: QuoteConfig = serde_json::from_str(text.trim_start_matches('\u{feff}'))
+        .map_err(|e| format!("{}: {e}", path.display()))?;
     cfg.validate()?;
     let dir = path.parent().map_or_else(PathBuf::new, Path::to_path_buf);
     Ok((cfg, dir))
@@ -423,12 +422,44 @@ const CSV_FIELDS: [&str; 17] = [
     "firm_pays",
 ];
 
-fn write_quotes_csv(
-    path: &Path,
-    run: &QuoteRun,
-    lang: Lang,
-) -> Result<(), Box<dyn std::error::Error>> {
-    let mut w = csv::Writer::from_path(path)?;
+/// Writes a set of output files so that a reader sees the previous set or the new one, never a
+/// mix: the files go to a fresh directory beside `out`, each synced to disk, and that
+/// directory then replaces `out` by renames. Errors name the path.
+fn write_set(out: &Path, files: &[(&str, Vec<u8>)]) -> Result<(), String> {
+    let at = |p: &Path, e: std::io::Error| format!("{}: {e}", p.display());
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent).map_err(|e| at(&parent, e))?;
+    let name = out
+        .file_name()
+        .ok_or_else(|| format!("{}: not a directory name", out.display()))?
+        .to_string_lossy()
+        .into_owned();
+    let staging = parent.join(format!(".{name}.new-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&staging);
+    std::fs::create_dir(&staging).map_err(|e| at(&staging, e))?;
+    for (file, bytes) in files {
+        let path = staging.join(file);
+        let mut f = std::fs::File::create(&path).map_err(|e| at(&path, e))?;
+        f.write_all(bytes).map_err(|e| at(&path, e))?;
+        f.sync_all().map_err(|e| at(&path, e))?;
+    }
+    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+    if out.exists() {
+        if !out.is_dir() {
+            return Err(format!("{}: exists and is not a directory", out.display()));
+        }
+        std::fs::rename(out, &old).map_err(|e| at(out, e))?;
+    }
+    std::fs::rename(&staging, out).map_err(|e| at(out, e))?;
+    let _ = std::fs::remove_dir_all(&old);
+    Ok(())
+}
+
+fn quotes_csv(run: &QuoteRun, lang: Lang) -> Result<Vec<u8>, Box<dyn std::error::Error>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(CSV_FIELDS.iter().map(|f| label(f, lang)))?;
     for q in &run.quotes {
         let money = |x: f64| format!("{x:.2}");
@@ -452,8 +483,7 @@ fn write_quotes_csv(
             money(q.firm_pays),
         ])?;
     }
-    w.flush()?;
-    Ok(())
+    Ok(w.into_inner().map_err(|e| e.to_string())?)
 }
 
 fn summary_text(s: &Summary, lang: Lang) -> String {
