@@ -80,6 +80,14 @@ pub enum Error {
         /// One message per problem, each starting with its line.
         errors: Vec<String>,
     },
+    /// A file that could not be read or written, named by its path.
+    #[error("{path}: {message}")]
+    Io {
+        /// The file's path.
+        path: String,
+        /// The operating system's message.
+        message: String,
+    },
     /// A statistic of an exact (grid) distribution that needs probability lying beyond the
     /// grid's end.
     #[error(

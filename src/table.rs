@@ -67,8 +67,10 @@ impl Table {
     pub fn from_path(path: impl AsRef<std::path::Path>) -> Result<Self> {
         let path = path.as_ref();
         let name = path.display().to_string();
-        let file =
-            std::fs::File::open(path).map_err(|e| data_error(&name, 0, "", &e.to_string()))?;
+        let file = std::fs::File::open(path).map_err(|e| Error::Io {
+            path: name.clone(),
+            message: e.to_string(),
+        })?;
         Self::from_reader(&name, std::io::BufReader::new(file))
     }
 

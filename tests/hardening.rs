@@ -160,3 +160,15 @@ fn quote_outputs_are_replaced_as_a_set() {
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "keep");
     std::fs::remove_dir_all(&base).unwrap();
 }
+
+/// A missing file reported `line 0, column ''`; it now names the path only.
+#[test]
+fn a_missing_table_names_its_path() {
+    let e = kexian::table::Table::from_path("no/such/claims.csv").unwrap_err();
+    assert!(matches!(e, kexian::Error::Io { .. }), "{e:?}");
+    let text = e.to_string();
+    assert!(
+        text.starts_with("no/such/claims.csv: ") && !text.contains("line 0"),
+        "{text}"
+    );
+}
