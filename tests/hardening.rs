@@ -172,3 +172,42 @@ fn a_missing_table_names_its_path() {
         "{text}"
     );
 }
+
+/// `log_revenue` = 50000000 (revenue in 元 instead of its logarithm) gave rating factor ∞, a
+/// NaN premium and NaN pool shares with exit 0; it is now an error naming the line and
+/// column, and nothing is written.
+#[test]
+fn an_overflowing_rating_factor_is_an_error_not_a_nan_premium() {
+    let base = std::env::temp_dir().join(format!("kexian-nan-{}", std::process::id()));
+    std::fs::create_dir_all(&base).unwrap();
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/data/portfolio.csv"))
+        .unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    let header: Vec<&str> = lines[0].split(',').collect();
+    let col = header.iter().position(|h| *h == "log_revenue").unwrap();
+    let mut cells: Vec<String> = lines[3].split(',').map(str::to_owned).collect();
+    cells[col] = "50000000".into();
+    lines[3] = cells.join(",");
+    let portfolio = base.join("portfolio.csv");
+    std::fs::write(&portfolio, lines.join("\n") + "\n").unwrap();
+    let out = base.join("out");
+    let o = kexian(&[
+        "quote",
+        "--portfolio",
+        portfolio.to_str().unwrap(),
+        "--config",
+        "data/pricing.json",
+        "--trials",
+        "2000",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success());
+    assert!(
+        err.contains("line 4") && err.contains("log_revenue") && err.contains("unit"),
+        "{err}"
+    );
+    assert!(!out.exists());
+    std::fs::remove_dir_all(&base).unwrap();
+}

@@ -300,7 +300,36 @@ impl RatingPlan {
             ),
             _ => None,
         };
-        self.glm.predict(x.view(), offset.as_deref())
+        let predicted = self.glm.predict(x.view(), offset.as_deref())?;
+        // exp(xβ) overflows (or underflows to a useless 0) only for covariates far outside
+        // the training data, typically a unit mistake: say which factor drove it.
+        if let Some(row) = predicted.iter().position(|p| !(p.is_finite() && *p > 0.0)) {
+            let beta = &self.glm.coefficients;
+            let (j, _) = (1..beta.len())
+                .map(|j| (j, (beta[j] * x[[row, j]]).abs()))
+                .fold((0, -1.0), |best, c| if c.1 > best.1 { c } else { best });
+            let factor = self.columns[j].as_str();
+            let column = self
+                .encoder
+                .factors
+                .iter()
+                .map(|f| f.factor.column())
+                .find(|c| factor == *c || factor.contains(&format!("({c})")))
+                .and_then(|c| table.column(c).ok())
+                .unwrap_or(0);
+            return Err(table.error(
+                row,
+                column,
+                &format!(
+                    "the rating plan's prediction is {} (term `{factor}` contributes \
+                     exp({:.3e})): the value is far outside the training data — check its \
+                     unit (e.g. a revenue in 元 where its logarithm is expected)",
+                    predicted[row],
+                    beta[j] * x[[row, j]]
+                ),
+            ));
+        }
+        Ok(predicted)
     }
 }
 
