@@ -365,6 +365,19 @@ impl Encoder {
         })
     }
 
+    /// The input column behind design column `j` (`None` for the intercept and interactions).
+    pub(crate) fn source_column(&self, j: usize) -> Option<&str> {
+        let mut start = 1;
+        for f in &self.factors {
+            let width = f.names().len();
+            if (start..start + width).contains(&j) {
+                return Some(f.factor.column());
+            }
+            start += width;
+        }
+        None
+    }
+
     /// Column names: `intercept`, factor columns, then interaction columns `a:b`.
     pub(crate) fn names(&self) -> Vec<String> {
         let mut names = vec!["intercept".to_owned()];

@@ -311,10 +311,7 @@ impl RatingPlan {
             let factor = self.columns[j].as_str();
             let column = self
                 .encoder
-                .factors
-                .iter()
-                .map(|f| f.factor.column())
-                .find(|c| factor == *c || factor.contains(&format!("({c})")))
+                .source_column(j)
                 .and_then(|c| table.column(c).ok())
                 .unwrap_or(0);
             return Err(table.error(
