@@ -237,7 +237,7 @@ fn edf_statistics_match_scipy_and_the_bootstrap_is_deterministic() {
     let p = one.p_values.unwrap();
     assert_eq!(p.replicates + p.failed, 60);
     assert!(
-        p.anderson_darling > 0.05 && p.kolmogorov_smirnov > 0.05,
+        p.anderson_darling.value > 0.05 && p.kolmogorov_smirnov.value > 0.05,
         "{p:?}"
     );
     let rows = select_severity(
@@ -256,7 +256,10 @@ fn edf_statistics_match_scipy_and_the_bootstrap_is_deterministic() {
         .find(|r| r.family == SeverityFamily::Exponential)
         .unwrap();
     let pe = exp.goodness.as_ref().unwrap().p_values.unwrap();
-    assert!(pe.anderson_darling < 0.05, "{pe:?}");
+    assert!(pe.anderson_darling.value < 0.05, "{pe:?}");
+    let se = pe.anderson_darling.std_error;
+    let v = pe.anderson_darling.value;
+    assert!((se - (v * (1.0 - v) / pe.replicates as f64).sqrt()).abs() < 1e-15);
     let aic: Vec<f64> = rows.iter().map(|r| r.fit.as_ref().unwrap().aic).collect();
     assert!(aic.windows(2).all(|w| w[0] <= w[1]));
 }
@@ -327,6 +330,8 @@ fn tail_tools_by_hand_and_splicing() {
     }
     let table = threshold_stability(&data, &[100_000.0, 200_000.0, 300_000.0]).unwrap();
     assert_eq!(table.len(), 3);
+    assert!(threshold_stability(&data, &[]).is_err());
+    assert!(fit_tail(&data, f64::NAN).is_err() && fit_tail(&data, -1.0).is_err());
     assert!(
         table
             .windows(2)
@@ -572,6 +577,18 @@ fn the_cli_fits_claims_and_writes_the_chosen_model() {
         serde_json::from_str(&std::fs::read_to_string(out.join("model.json")).unwrap()).unwrap();
     let fit = fit_severity(SeverityFamily::LogNormal, &cyber()).unwrap();
     assert_eq!(model, fit.model);
+    let selection: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("selection.json")).unwrap())
+            .unwrap();
+    assert!(
+        selection["inputs"]["claims"]
+            .as_str()
+            .unwrap()
+            .ends_with("claims_cyber.csv")
+    );
+    assert_eq!(selection["inputs"]["claims_rows"], 400);
+    assert_eq!(selection["inputs"]["bootstrap"]["replicates"], 20);
+    assert_eq!(selection["selection"].as_array().unwrap().len(), 3);
     for chart in ["pp.svg", "qq.svg", "mean_excess.svg"] {
         let svg = std::fs::read_to_string(out.join(chart)).unwrap();
         assert!(svg.starts_with("<svg") && svg.contains("<circle") && svg.contains("<text"));

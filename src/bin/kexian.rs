@@ -256,17 +256,21 @@ fn fit(
     for row in &rows {
         match (&row.fit, &row.goodness) {
             (Some(f), Some(g)) => {
-                let stat =
-                    |get: fn(&kexian::fitting::EdfStatistics) -> f64,
-                     p: fn(&kexian::fitting::BootstrapPValues) -> f64| {
-                        let s = g
-                            .statistics
-                            .map_or("—".to_owned(), |s| format!("{:.3}", get(&s)));
-                        match g.p_values {
-                            Some(pv) => format!("{s} (p {:.2})", p(&pv)),
-                            None => s,
+                let stat = |get: fn(&kexian::fitting::EdfStatistics) -> f64,
+                            p: fn(
+                    &kexian::fitting::BootstrapPValues,
+                ) -> kexian::simulation::Estimate| {
+                    let s = g
+                        .statistics
+                        .map_or("—".to_owned(), |s| format!("{:.3}", get(&s)));
+                    match g.p_values {
+                        Some(pv) => {
+                            let e = p(&pv);
+                            format!("{s} (p {:.2}±{:.2})", e.value, e.std_error)
                         }
-                    };
+                        None => s,
+                    }
+                };
                 let params: Vec<String> = f
                     .family
                     .parameter_names()
@@ -298,15 +302,6 @@ fn fit(
         .first()
         .and_then(|r| r.fit.as_ref())
         .ok_or("no family could be fitted")?;
-    std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
-    let write = |name: &str, text: String| {
-        let path = out.join(name);
-        std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))
-    };
-    write("model.json", serde_json::to_string_pretty(&best.model)?)?;
-    write("selection.json", serde_json::to_string_pretty(&rows)?)?;
-    write("pp.svg", pp_plot(best, &data))?;
-    write("qq.svg", qq_plot(best, &data))?;
     let amounts: Vec<f64> = data
         .claims()
         .iter()
@@ -315,9 +310,30 @@ fn fit(
             _ => None,
         })
         .collect();
+    // The selection names what it was computed from.
+    let claims_bytes = std::fs::metadata(claims).map(|m| m.len()).unwrap_or(0);
+    let selection = serde_json::json!({
+        "kexian": env!("CARGO_PKG_VERSION"),
+        "inputs": {
+            "claims": claims.display().to_string(),
+            "claims_bytes": claims_bytes,
+            "claims_rows": data.claims().len(),
+            "columns": {"amount": amount, "deductible": deductible, "limit": limit, "weight": weight},
+            "families": rows.iter().map(|r| r.family.name()).collect::<Vec<_>>(),
+            "bootstrap": bootstrap,
+        },
+        "selection": rows,
+    });
+    let mut files = vec![
+        ("model.json", serde_json::to_vec_pretty(&best.model)?),
+        ("selection.json", serde_json::to_vec_pretty(&selection)?),
+        ("pp.svg", pp_plot(best, &data).into_bytes()),
+        ("qq.svg", qq_plot(best, &data).into_bytes()),
+    ];
     if let Ok(me) = mean_excess(&amounts, 10) {
-        write("mean_excess.svg", mean_excess_plot(&me))?;
+        files.push(("mean_excess.svg", mean_excess_plot(&me).into_bytes()));
     }
+    write_set(out, &files)?;
     println!(
         "best by AIC: {} → {}",
         best.family.name(),

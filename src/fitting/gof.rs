@@ -5,7 +5,7 @@ use super::claims::{Claim, ClaimData, Observed};
 use super::severity::{SeverityFamily, SeverityFit, fit_from, interval_probability};
 use crate::error::{Error, Result};
 use crate::severity::{Severity, SeverityModel};
-use crate::simulation::{batch_rng, map_indices};
+use crate::simulation::{Estimate, batch_rng, map_indices};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
@@ -29,15 +29,16 @@ pub struct EdfStatistics {
     pub cramer_von_mises: f64,
 }
 
-/// Bootstrap p-values (#{T_b ≥ T} + 1)/(B + 1) of the three statistics.
+/// Bootstrap p-values (#{T_b ≥ T} + 1)/(B + 1) of the three statistics, each with its Monte
+/// Carlo standard error √(p(1 − p)/B).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct BootstrapPValues {
     /// Kolmogorov–Smirnov.
-    pub kolmogorov_smirnov: f64,
+    pub kolmogorov_smirnov: Estimate,
     /// Anderson–Darling.
-    pub anderson_darling: f64,
+    pub anderson_darling: Estimate,
     /// Cramér–von Mises.
-    pub cramer_von_mises: f64,
+    pub cramer_von_mises: Estimate,
     /// Replicates that were fitted.
     pub replicates: usize,
     /// Replicates whose refit failed (left out).
@@ -206,7 +207,11 @@ fn bootstrap_p_values(
     let ok: Vec<EdfStatistics> = stats.iter().flatten().copied().collect();
     let p = |get: fn(&EdfStatistics) -> f64| {
         let t = get(&observed);
-        (ok.iter().filter(|s| get(s) >= t).count() + 1) as f64 / (ok.len() + 1) as f64
+        let value = (ok.iter().filter(|s| get(s) >= t).count() + 1) as f64 / (ok.len() + 1) as f64;
+        Estimate {
+            value,
+            std_error: (value * (1.0 - value) / ok.len().max(1) as f64).sqrt(),
+        }
     };
     Ok(BootstrapPValues {
         kolmogorov_smirnov: p(|s| s.kolmogorov_smirnov),

@@ -182,6 +182,12 @@ pub struct ThresholdRow {
 /// GPD fits above each threshold (thresholds whose fit fails are left out; an error if all
 /// fail).
 pub fn threshold_stability(data: &ClaimData, thresholds: &[f64]) -> Result<Vec<ThresholdRow>> {
+    if thresholds.is_empty() {
+        return Err(Error::Empty {
+            model: "threshold_stability",
+            parameter: "thresholds",
+        });
+    }
     let mut rows = Vec::new();
     let mut last = None;
     for &u in thresholds {
