@@ -19,10 +19,8 @@ pub fn pp_plot(fit: &SeverityFit, data: &ClaimData) -> String {
         .collect();
     u.sort_by(f64::total_cmp);
     let n = u.len() as f64;
-    let points: Vec<(f64, f64)> = u
-        .iter()
-        .enumerate()
-        .map(|(i, &v)| ((i as f64 + 0.5) / n, v))
+    let points: Vec<(f64, f64)> = shown(u.len())
+        .map(|i| ((i as f64 + 0.5) / n, u[i]))
         .collect();
     chart(
         &format!("P–P plot, {}", fit.family.name()),
@@ -56,10 +54,9 @@ pub fn qq_plot(fit: &SeverityFit, data: &ClaimData) -> String {
             / total
     };
     let n = pairs.len() as f64;
-    let points: Vec<(f64, f64)> = pairs
-        .iter()
-        .enumerate()
-        .filter_map(|(i, &(x, _))| {
+    let points: Vec<(f64, f64)> = shown(pairs.len())
+        .map(|i| (i, pairs[i]))
+        .filter_map(|(i, (x, _))| {
             let p = (i as f64 + 0.5) / n;
             // Bisection on a log scale between the smallest truncation point's quantile and
             // a point far in the tail.
@@ -110,6 +107,13 @@ pub fn mean_excess_plot(points: &[MeanExcess]) -> String {
         false,
         &xy,
     )
+}
+
+/// The order statistics a chart shows: all of them up to 1,000, else 1,000 evenly spaced ones
+/// (first and last included), so that big claim files give readable, small charts.
+fn shown(n: usize) -> impl Iterator<Item = usize> {
+    let k = n.min(1000);
+    (0..k).map(move |j| if k > 1 { j * (n - 1) / (k - 1) } else { 0 })
 }
 
 /// Uncensored amounts with their truncation points.
