@@ -58,6 +58,7 @@ pub mod dependence;
 pub mod error;
 pub mod fitting;
 pub mod frequency;
+pub mod loss;
 pub mod numerics;
 pub mod perils;
 pub mod portfolio;

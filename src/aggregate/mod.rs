@@ -16,7 +16,8 @@ mod tower;
 
 pub use approximation::{Approximation, ApproximationKind};
 pub use discretize::{Discretization, Grid, GridParams, MAX_POINTS, MIN_POINTS, discretize};
-pub use distribution::{AggregateDistribution, Diagnostics, Discrete, ExactMethod, Warning};
+pub use crate::loss::Discrete;
+pub use distribution::{AggregateDistribution, Diagnostics, ExactMethod, Warning};
 pub use tower::{LayerResult, TowerResult};
 
 use crate::coverage::{AggregateTerms, ClaimTerms, Tower};

@@ -1,7 +1,7 @@
 //! Layer-by-layer accumulation of a reinsurance tower's results.
 
 use crate::coverage::Layer;
-use crate::simulation::losses::Estimate;
+use crate::loss::Estimate;
 use serde::{Deserialize, Serialize};
 
 /// Σx, Σx² and #{x > 0} of one quantity over simulated years.

@@ -1,24 +1,10 @@
 //! Statistics of simulated annual losses, each with its Monte Carlo standard error.
 
 use super::Moments;
-use crate::aggregate::Discrete;
+use crate::loss::{Discrete, Estimate, RETURN_PERIODS};
 use crate::error::{Error, Result};
 use crate::numerics::validate;
 use serde::{Deserialize, Serialize};
-
-/// Return periods (years) of the exceedance curve actuaries report.
-pub const RETURN_PERIODS: [f64; 11] = [
-    2.0, 5.0, 10.0, 20.0, 25.0, 50.0, 100.0, 200.0, 250.0, 500.0, 1000.0,
-];
-
-/// A Monte Carlo estimate and its standard error.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct Estimate {
-    /// The estimate.
-    pub value: f64,
-    /// Its Monte Carlo standard error (same unit).
-    pub std_error: f64,
-}
 
 /// Simulated annual losses S (元) of one risk or portfolio.
 ///

@@ -17,5 +17,6 @@ mod moments;
 pub use config::{Retention, SimulationConfig, VarianceReduction};
 pub use engine::{batch_rng, run_batches};
 pub(crate) use engine::{ceil_count, fnv1a, map_indices, splitmix64, sum_indices};
-pub use losses::{Estimate, RETURN_PERIODS, SimulatedLosses};
+pub use crate::loss::{Estimate, RETURN_PERIODS};
+pub use losses::SimulatedLosses;
 pub(crate) use moments::Moments;
