@@ -4,7 +4,8 @@
 //! with 100,000 years < 10 s).
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use kexian::quote::{QuoteConfig, price_portfolio};
+use kexian::assumptions::Assumptions;
+use kexian::quote::{QuoteConfig, price};
 use kexian::rating::{GlmFamily, RatingPlan, RatingSpec};
 use kexian::table::Table;
 
@@ -12,7 +13,8 @@ const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data");
 
 fn pipeline(c: &mut Criterion) {
     let experience = Table::from_path(format!("{DATA}/experience.csv")).unwrap();
-    let portfolio = Table::from_path(format!("{DATA}/portfolio.csv")).unwrap();
+    let portfolio = kexian::io::read_portfolio(format!("{DATA}/portfolio.csv")).unwrap();
+    let assumptions = Assumptions::bundled().unwrap();
     let mut config: QuoteConfig =
         serde_json::from_str(&std::fs::read_to_string(format!("{DATA}/pricing.json")).unwrap())
             .unwrap();
@@ -22,9 +24,9 @@ fn pipeline(c: &mut Criterion) {
     g.bench_function("rating_plan_fit_experience", |b| {
         b.iter(|| RatingPlan::fit(GlmFamily::Poisson, &spec, &experience).unwrap())
     });
-    config.trials = 20_000;
+    config.simulation.trials = 20_000;
     g.bench_function("quote_bundled_portfolio_20000_years", |b| {
-        b.iter(|| price_portfolio(&portfolio, Some(&experience), &config, None).unwrap())
+        b.iter(|| price(&portfolio, &assumptions, &config, Some(&experience), None).unwrap())
     });
     g.finish();
 }

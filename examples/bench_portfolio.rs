@@ -10,7 +10,8 @@
 //! next to nothing. Finally it quotes the bundled portfolio (`data/`, 100,000 years, all cores)
 //! and prints `quote_bundled_100000_s=<z>` (bar: < 10 s on 2 cores).
 
-use kexian::perils::{LitigationKind, PerilModel, presets};
+use kexian::assumptions::Assumptions;
+use kexian::perils::{LitigationKind, PerilModel};
 use kexian::portfolio::{Policy, Portfolio, PortfolioConfig, PortfolioSpec};
 use kexian::{Error, Result};
 use std::time::Instant;
@@ -19,21 +20,22 @@ const SECTORS: [&str; 5] = ["ic", "biomedicine", "ai", "low_altitude", "new_mate
 const SIZES: [&str; 4] = ["micro", "small", "medium", "large"];
 
 fn mixed(n: usize) -> Result<Portfolio> {
-    let rnd = presets::rnd("ai_software")?;
+    let a = Assumptions::bundled()?;
+    let rnd = a.rnd_project("ai_software")?;
     let mut policies = Vec::with_capacity(n);
     for i in 0..n {
         let sector = SECTORS[i % 5];
         let peril = match i % 10 {
             0 => PerilModel::RndFailure(rnd.clone()),
-            1..=4 => PerilModel::Cyber(presets::cyber(SIZES[(i / 10) % 4], sector)?),
-            5..=7 => PerilModel::PatentLitigation(presets::patent_litigation(
+            1..=4 => PerilModel::Cyber(a.cyber_risk(SIZES[(i / 10) % 4], sector)?),
+            5..=7 => PerilModel::PatentLitigation(a.patent_litigation(
                 LitigationKind::Defence,
                 20.0 + (i % 50) as f64,
                 5e6,
-                sector == "biomedicine",
+                sector,
                 SIZES[(i / 10) % 4],
             )?),
-            _ => PerilModel::IpPledge(presets::ip_pledge(3e6, 0.02)?),
+            _ => PerilModel::Guarantee(a.guarantee("ip_pledge", 3e6, 0.02)?),
         };
         policies.push(Policy {
             id: format!("F{i:05}"),
@@ -60,14 +62,14 @@ fn mixed(n: usize) -> Result<Portfolio> {
 }
 
 fn low_frequency(n: usize) -> Result<Portfolio> {
-    let pledge = presets::ip_pledge(3e6, 0.02)?;
+    let pledge = Assumptions::bundled()?.guarantee("ip_pledge", 3e6, 0.02)?;
     Portfolio::new(PortfolioSpec {
         policies: (0..n)
             .map(|i| Policy {
                 id: format!("L{i:05}"),
                 sector: SECTORS[i % 5].into(),
                 group: None,
-                perils: vec![PerilModel::IpPledge(pledge.clone())],
+                perils: vec![PerilModel::Guarantee(pledge.clone())],
             })
             .collect(),
         shocks: vec![],
@@ -85,7 +87,7 @@ fn timed(p: &Portfolio, config: &PortfolioConfig) -> Result<(f64, f64)> {
 fn main() -> Result<()> {
     let trials = 100_000;
     let mut config = PortfolioConfig::new(2025, trials)?;
-    config.threads = Some(2);
+    config.simulation.threads = Some(2);
     let portfolio = mixed(10_000)?;
     let (seconds, tvar) = timed(&portfolio, &config)?;
     println!("mixed portfolio: 10,000 policies x 100,000 years, TVaR 99.5% = {tvar:.0} 元");
@@ -105,22 +107,18 @@ fn main() -> Result<()> {
     println!("cost_ratio_10000_vs_1000_policies={:.2}", large / small);
 
     let data = concat!(env!("CARGO_MANIFEST_DIR"), "/data");
-    let quote_config: kexian::quote::QuoteConfig = serde_json::from_str(
-        &std::fs::read_to_string(format!("{data}/pricing.json")).map_err(|e| {
-            Error::Inconsistent {
-                model: "bench",
-                message: e.to_string(),
-            }
-        })?,
-    )
-    .map_err(|e| Error::Inconsistent {
-        model: "bench",
-        message: e.to_string(),
-    })?;
-    let firms = kexian::table::Table::from_path(format!("{data}/portfolio.csv"))?;
+    let quote_config: kexian::quote::QuoteConfig =
+        kexian::io::read_json(format!("{data}/pricing.json"))?;
+    let firms = kexian::io::read_portfolio(format!("{data}/portfolio.csv"))?;
     let experience = kexian::table::Table::from_path(format!("{data}/experience.csv"))?;
     let t = Instant::now();
-    let run = kexian::quote::price_portfolio(&firms, Some(&experience), &quote_config, None)?;
+    let run = kexian::quote::price(
+        &firms,
+        &Assumptions::bundled()?,
+        &quote_config,
+        Some(&experience),
+        None,
+    )?;
     println!(
         "bundled portfolio: {} quotes, total premium {:.0} 元",
         run.quotes.len(),

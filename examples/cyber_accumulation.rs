@@ -6,10 +6,12 @@
 //!
 //! `cargo run --release --example cyber_accumulation`
 
-use kexian::perils::{PerilModel, presets};
+use kexian::assumptions::Assumptions;
+use kexian::perils::PerilModel;
 use kexian::portfolio::{CommonShock, Policy, Portfolio, PortfolioConfig, PortfolioSpec};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let assumptions = Assumptions::bundled()?;
     let sectors = ["ai", "ic", "biomedicine", "low_altitude", "new_materials"];
     let policies: Vec<Policy> = (0..2000)
         .map(|i| {
@@ -19,7 +21,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 id: format!("C{i:04}"),
                 sector: sector.into(),
                 group: None,
-                perils: vec![PerilModel::Cyber(presets::cyber(size, sector)?)],
+                perils: vec![PerilModel::Cyber(assumptions.cyber_risk(size, sector)?)],
             })
         })
         .collect::<kexian::Result<_>>()?;

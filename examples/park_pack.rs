@@ -5,18 +5,21 @@
 //!
 //! `cargo run --release --example park_pack`
 
+use kexian::assumptions::Assumptions;
 use kexian::coverage::{AggregateTerms, ClaimTerms};
-use kexian::perils::{CyberSections, PerilModel, presets};
+use kexian::perils::{CyberSections, PerilModel};
 use kexian::portfolio::{Policy, Portfolio, PortfolioConfig, PortfolioSpec};
 use kexian::quote::{Loadings, price_pack};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let assumptions = Assumptions::bundled()?;
     let sectors = ["ai", "ic", "biomedicine", "new_materials"];
     let terms = ClaimTerms::new(10_000.0, 500_000.0)?;
     let mut policies = Vec::new();
     for i in 0..40 {
         let sector = sectors[i % 4];
-        let mut cyber = presets::cyber(if i % 3 == 0 { "small" } else { "micro" }, sector)?;
+        let mut cyber =
+            assumptions.cyber_risk(if i % 3 == 0 { "small" } else { "micro" }, sector)?;
         cyber.sections = CyberSections {
             first_party: terms,
             business_interruption: terms,

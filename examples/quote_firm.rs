@@ -1,35 +1,40 @@
-//! Quote one firm: an AI company with a 沪科积分 of 720 buying R&D-failure, patent-defence
-//! and cyber covers, priced against the bundled rating plan and experience, with the
-//! Shanghai-style tiered subsidy. Prints the quote with every component and checks that they
-//! add up and that the firm's better score lowers its price.
+//! Quote one firm from Rust, no files written: an AI company with a 沪科积分 of 720 buying
+//! R&D-failure, patent-defence and cyber covers, priced under the bundled assumption set,
+//! rating plan (fitted on the bundled experience) and Shanghai-style tiered subsidy. Prints
+//! the quote with every component and checks that they add up, that the subsidy follows the
+//! tier and that a weaker score costs more.
 //!
 //! `cargo run --release --example quote_firm`
 
-use kexian::quote::{QuoteConfig, price_portfolio};
+use kexian::assumptions::Assumptions;
+use kexian::book::{Firm, IpCover};
+use kexian::coverage::ClaimTerms;
+use kexian::perils::LitigationKind;
+use kexian::quote::{QuoteConfig, QuoteRun, price};
+use kexian::rating::Stage;
 use kexian::table::Table;
 
 const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data");
 
-fn firm(score: f64) -> Result<Table, kexian::Error> {
-    let csv = format!(
-        "firm,sector,stage,size,score,log_revenue,patents,rnd_project,ip_cover,amount_at_risk,\
-         pledge_loan,pledge_pd,cyber,deductible,limit,share,first_set_value\n\
-         SH-AI-001,ai,growth,medium,{score},17.8,35,ai_software,defence,8000000,0,0,1,\
-         50000,5000000,0.8,0\n"
-    );
-    Table::from_reader("firm.csv", csv.as_bytes())
-}
-
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let mut config: QuoteConfig =
-        serde_json::from_str(&std::fs::read_to_string(format!("{DATA}/pricing.json"))?)?;
-    // A standalone quote: no portfolio accumulation, no pool or tower.
-    config.shocks.clear();
-    config.dependence = None;
-    config.reinsurance = None;
-    config.pool.clear();
+    let assumptions = Assumptions::bundled()?;
+    let mut config: QuoteConfig = kexian::io::read_json(format!("{DATA}/pricing.json"))?;
+    (config.reinsurance, config.pool) = (None, vec![]); // a standalone quote: no tower, no pool
     let experience = Table::from_path(format!("{DATA}/experience.csv"))?;
-    let run = price_portfolio(&firm(720.0)?, Some(&experience), &config, None)?;
+    let quote = |score: f64| -> Result<QuoteRun, kexian::Error> {
+        let mut firm = Firm::new("SH-AI-001", "ai", "medium", Stage::Growth, score);
+        firm.covariates.insert("log_revenue".into(), 17.8);
+        firm.patents = 35.0;
+        firm.covers.terms = ClaimTerms::new(5e4, 5e6)?.with_share(0.8)?;
+        firm.covers.rnd = Some("ai_software".into());
+        firm.covers.ip = Some(IpCover {
+            kind: LitigationKind::Defence,
+            amount_at_risk: 8e6,
+        });
+        firm.covers.cyber = true;
+        price(&[firm], &assumptions, &config, Some(&experience), None)
+    };
+    let run = quote(720.0)?;
     let q = &run.quotes[0];
     println!(
         "Quote for {} ({} sector, 沪科积分 tier T{})",
@@ -62,11 +67,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("  {name:<24} {value:>14.2} 元");
     }
     assert!((q.components_total() - q.premium).abs() <= 1e-9 * q.premium);
-    // Tier 4 of the default scale: 40% of the premium, within the 30万元 cap.
+    // Tier 4 of the bundled scale: 40% of the premium, within the 30万元 cap.
     assert_eq!(q.score_tier, 4);
     assert!((q.subsidy - (0.4 * q.premium).min(300_000.0)).abs() < 1e-6);
     // The same firm with a tier-2 score pays more (the plan is monotone in the score).
-    let weaker = price_portfolio(&firm(300.0)?, Some(&experience), &config, None)?;
+    let weaker = quote(300.0)?;
     assert!(weaker.quotes[0].premium > q.premium);
     println!(
         "  same firm at score 300: premium {:.2} 元 (+{:.1}%)",

@@ -37,11 +37,11 @@ for firm, r in sorted(last.items()):
     share = float(rng.choice([0.7, 0.8, 0.9]))
     first_set = round(float(rng.uniform(1e7, 5e7)), -4) if r["sector"] in ("ic", "low_altitude", "new_materials") and rng.uniform() < 0.1 else 0
     out.append([firm, r["sector"], stage, size, r["score"], r["log_revenue"], patents, rnd, ip, at_risk,
-                pledge, pd, cyber, deductible, limit, share, first_set])
+                "ip_pledge" if pledge else "", pledge, pd, cyber, deductible, limit, share, first_set])
 with open(os.path.join(HERE, "..", "data", "portfolio.csv"), "w") as fh:
     w = csv.writer(fh, lineterminator="\n")
     w.writerow(["firm", "sector", "stage", "size", "score", "log_revenue", "patents", "rnd_project", "ip_cover",
-                "amount_at_risk", "pledge_loan", "pledge_pd", "cyber", "deductible", "limit", "share",
+                "amount_at_risk", "guarantee", "loan", "default_probability", "cyber", "deductible", "limit", "share",
                 "first_set_value"])
     w.writerows(out)
 print(len(out), "firms")

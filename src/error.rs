@@ -80,6 +80,29 @@ pub enum Error {
         /// One message per problem, each starting with its line.
         errors: Vec<String>,
     },
+    /// A JSON document that does not parse or has the wrong shape.
+    #[error("{source_name}, line {line}, column {column}: {message}")]
+    Json {
+        /// The file or description.
+        source_name: String,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// A field of a configuration or assumption file breaks a rule (`field` is its path, e.g.
+    /// `cyber.frequency.sector_multiplier` or `policies[3].score`).
+    #[error("{source_name}, field `{field}`: {message}")]
+    Field {
+        /// The file or description.
+        source_name: String,
+        /// Path of the field.
+        field: String,
+        /// The rule broken, with the value.
+        message: String,
+    },
     /// A file that could not be read or written, named by its path.
     #[error("{path}: {message}")]
     Io {

@@ -52,12 +52,15 @@
 #![deny(missing_docs)]
 
 pub mod aggregate;
+pub mod assumptions;
 pub mod backtest;
+pub mod book;
 pub mod coverage;
 pub mod dependence;
 pub mod error;
 pub mod fitting;
 pub mod frequency;
+pub mod io;
 pub mod loss;
 pub mod numerics;
 pub mod perils;

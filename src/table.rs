@@ -63,6 +63,60 @@ impl Table {
         })
     }
 
+    /// A table from named columns of equal length (typed data, no file): numbers are kept
+    /// exactly (written in shortest round-trip form). Rows are numbered as in a CSV file
+    /// with a header (first row: line 2).
+    ///
+    /// ```
+    /// use kexian::table::{Column, Table};
+    /// let t = Table::from_columns("firms", vec![
+    ///     ("sector".into(), Column::Text(vec!["ai".into(), "ic".into()])),
+    ///     ("score".into(), Column::Number(vec![512.0, 0.1 + 0.2])),
+    /// ])?;
+    /// assert_eq!(t.number(1, t.column("score")?)?, 0.1 + 0.2);
+    /// # Ok::<(), kexian::Error>(())
+    /// ```
+    pub fn from_columns(source: &str, columns: Vec<(String, Column)>) -> Result<Self> {
+        let n = columns.first().map_or(0, |(_, c)| c.len());
+        let mut headers = Vec::with_capacity(columns.len());
+        for (name, c) in &columns {
+            if name.is_empty() || headers.contains(name) {
+                return Err(data_error(
+                    source,
+                    1,
+                    name,
+                    "column names must be unique and non-empty",
+                ));
+            }
+            if c.len() != n {
+                return Err(data_error(
+                    source,
+                    1,
+                    name,
+                    &format!("{} values, the first column has {n}", c.len()),
+                ));
+            }
+            headers.push(name.clone());
+        }
+        let rows = (0..n)
+            .map(|r| {
+                columns
+                    .iter()
+                    .map(|(_, c)| match c {
+                        Column::Text(v) => v[r].clone(),
+                        Column::Number(v) => v[r].to_string(),
+                    })
+                    .collect()
+            })
+            .collect();
+        Ok(Self {
+            source: source.to_owned(),
+            headers,
+            rows,
+            lines: (2..n as u64 + 2).collect(),
+        })
+    }
+
     /// Reads a CSV file.
     pub fn from_path(path: impl AsRef<std::path::Path>) -> Result<Self> {
         let path = path.as_ref();
@@ -158,6 +212,24 @@ impl Table {
             &self.headers[column],
             message,
         )
+    }
+}
+
+/// The values of one column for [`Table::from_columns`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Column {
+    /// Labels (levels of a categorical factor, ids).
+    Text(Vec<String>),
+    /// Numbers.
+    Number(Vec<f64>),
+}
+
+impl Column {
+    fn len(&self) -> usize {
+        match self {
+            Self::Text(v) => v.len(),
+            Self::Number(v) => v.len(),
+        }
     }
 }
 

@@ -354,9 +354,9 @@ fn progress_is_reported_to_the_end() {
         .with_batch_size(1000)
         .unwrap();
     standard_model()
-        .simulate_with_progress(&cfg, &|done, total| {
-            assert!(done <= total && total == 100);
-            last.store(done, Ordering::Relaxed);
+        .simulate_with_progress(&cfg, &|p| {
+            assert!(p.done <= p.total && p.total == 100 && p.stage == "batches");
+            last.store(p.done, Ordering::Relaxed);
         })
         .unwrap();
     assert_eq!(last.load(Ordering::Relaxed), 100);

@@ -3,8 +3,8 @@
 //! figures, and bad input.
 
 use kexian::perils::{
-    CompoundPeril, CyberRisk, IpPledge, LitigationKind, PatentLitigation, Peril, PerilModel,
-    RndProject, presets,
+    CompoundPeril, CyberRisk, Guarantee, LitigationKind, PatentLitigation, Peril, PerilModel,
+    RndProject,
 };
 use rand::{RngExt, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
@@ -43,9 +43,13 @@ fn check<P: Peril>(name: &str, p: &P, trials: usize, seed: u64) {
     );
 }
 
+fn bundled() -> kexian::assumptions::Assumptions {
+    kexian::assumptions::Assumptions::bundled().unwrap()
+}
+
 #[test]
 fn rnd_presets_reproduce_their_figures_and_simulation_matches_the_formulas() {
-    let drug = presets::rnd("biomedicine_drug").unwrap();
+    let drug = bundled().rnd_project("biomedicine_drug").unwrap();
     // BIO/Biomedtracker 2016: 63.2%, 30.7%, 58.1%, 85.3% → probability of approval.
     let rates: Vec<f64> = drug
         .spec()
@@ -56,21 +60,23 @@ fn rnd_presets_reproduce_their_figures_and_simulation_matches_the_formulas() {
     assert_eq!(rates, [0.632, 0.307, 0.581, 0.853]);
     assert!((drug.success_probability() - 0.632 * 0.307 * 0.581 * 0.853).abs() < 1e-15);
     assert!((drug.failure_probability() + drug.success_probability() - 1.0).abs() < 1e-15);
-    let onc = presets::rnd("biomedicine_oncology").unwrap();
+    let onc = bundled().rnd_project("biomedicine_oncology").unwrap();
     assert!((onc.success_probability() - 0.628 * 0.246 * 0.401 * 0.824).abs() < 1e-15);
-    let ic = presets::rnd("ic_tapeout").unwrap();
+    let ic = bundled().rnd_project("ic_tapeout").unwrap();
     assert_eq!(ic.spec().stages[1].success_probability, 0.14); // Wilson/Siemens 2024
-    for (k, preset) in presets::rnd_presets().unwrap().iter().enumerate() {
+    let a = bundled();
+    for (k, preset) in a.set().rnd.projects.iter().enumerate() {
         assert!(!preset.source.is_empty());
         check(
             &preset.name,
-            &preset.project().unwrap(),
+            &a.rnd_project(&preset.name).unwrap(),
             200_000,
             10 + k as u64,
         );
     }
     assert!(
-        presets::rnd("quantum")
+        bundled()
+            .rnd_project("quantum")
             .unwrap_err()
             .to_string()
             .contains("biomedicine_drug")
@@ -111,7 +117,9 @@ fn ip_models_match_integration_and_closed_forms() {
         .enumerate()
     {
         // 2,000 patents → λ ≈ 1.07 suits a year, so the test sees many suits.
-        let mut cover = presets::patent_litigation(kind, 2000.0, 3.0e7, false, "medium").unwrap();
+        let mut cover = bundled()
+            .patent_litigation(kind, 2000.0, 3.0e7, "ai", "medium")
+            .unwrap();
         check(&format!("{kind:?}"), &cover, 200_000, 20 + k as u64);
         cover.terms =
             serde_json::from_str(r#"{"deductible": 2e5, "limit": 2e6, "share": 0.9}"#).unwrap();
@@ -123,12 +131,14 @@ fn ip_models_match_integration_and_closed_forms() {
         );
     }
     // Drug patents are sued about twice as often (20.1 vs 10.7 per 1,000 over life).
-    let drug =
-        presets::patent_litigation(LitigationKind::Defence, 100.0, 1e6, true, "medium").unwrap();
+    let drug = bundled()
+        .patent_litigation(LitigationKind::Defence, 100.0, 1e6, "biomedicine", "medium")
+        .unwrap();
     assert!((drug.suits_per_year - 100.0 * 20.1 / 1000.0 / 20.0).abs() < 1e-15);
     // Smaller owners are sued more per patent (size multipliers 1.5 … 0.7).
     let rate = |size: &str| {
-        presets::patent_litigation(LitigationKind::Defence, 100.0, 1e6, false, size)
+        bundled()
+            .patent_litigation(LitigationKind::Defence, 100.0, 1e6, "ai", size)
             .unwrap()
             .suits_per_year
     };
@@ -138,9 +148,11 @@ fn ip_models_match_integration_and_closed_forms() {
             && rate("medium") > rate("large")
     );
     assert!(
-        presets::patent_litigation(LitigationKind::Defence, 100.0, 1e6, false, "huge").is_err()
+        bundled()
+            .patent_litigation(LitigationKind::Defence, 100.0, 1e6, "ai", "huge")
+            .is_err()
     );
-    let pledge = presets::ip_pledge(5e6, 0.03).unwrap();
+    let pledge = bundled().guarantee("ip_pledge", 5e6, 0.03).unwrap();
     check("pledge", &pledge, 400_000, 40);
     // Closed form: PD·(loan − E[min(V, loan)]) with V lognormal(median 6m, σ 0.9).
     let v = kexian::severity::LogNormal::new((6e6f64).ln(), 0.9).unwrap();
@@ -152,7 +164,7 @@ fn ip_models_match_integration_and_closed_forms() {
 #[test]
 fn cyber_presets_match_integration_for_every_size() {
     for (k, size) in ["micro", "small", "medium", "large"].iter().enumerate() {
-        let mut risk = presets::cyber(size, "ai").unwrap();
+        let mut risk = bundled().cyber_risk(size, "ai").unwrap();
         // Raise the frequency so that 2·10⁵ years see plenty of incidents.
         risk.incidents =
             serde_json::from_str(r#"{"type": "negative_binomial", "r": 1.0, "beta": 0.8}"#)
@@ -160,9 +172,9 @@ fn cyber_presets_match_integration_for_every_size() {
         check(size, &risk, 200_000, 50 + k as u64);
     }
     // Larger firms are breached more often (UK CSBS 2024: 48% → 74%).
-    let p = |s: &str| presets::cyber(s, "ic").unwrap().event_probability();
+    let p = |s: &str| bundled().cyber_risk(s, "ic").unwrap().event_probability();
     assert!(p("micro") < p("small") && p("small") < p("medium") && p("medium") < p("large"));
-    assert!(presets::cyber("small", "shipping").is_err());
+    assert!(bundled().cyber_risk("small", "shipping").is_err());
 }
 
 #[test]
@@ -198,9 +210,9 @@ fn bad_input_is_rejected_with_the_parameter_named() {
             .contains("budget")
     );
     assert!(err(r#"{"stages": [{"name": "a", "success_probability": 0.5, "cost": 1, "colour": 2}], "budget": 1}"#).contains("colour"));
-    let pledge = IpPledge {
+    let pledge = Guarantee {
         default_probability: 1.5,
-        ..presets::ip_pledge(1e6, 0.1).unwrap()
+        ..bundled().guarantee("ip_pledge", 1e6, 0.1).unwrap()
     };
     assert!(
         pledge
@@ -211,11 +223,13 @@ fn bad_input_is_rejected_with_the_parameter_named() {
     );
     let lit = PatentLitigation {
         lose: -0.1,
-        ..presets::patent_litigation(LitigationKind::Defence, 10.0, 1e6, false, "small").unwrap()
+        ..bundled()
+            .patent_litigation(LitigationKind::Defence, 10.0, 1e6, "ai", "small")
+            .unwrap()
     };
     assert!(lit.validate().unwrap_err().to_string().contains("lose"));
-    let mut cyber: CyberRisk = presets::cyber("small", "ai").unwrap();
+    let mut cyber: CyberRisk = bundled().cyber_risk("small", "ai").unwrap();
     cyber.types.clear();
     assert!(cyber.validate().is_err());
-    assert!(presets::ip_pledge(-1.0, 0.1).is_err());
+    assert!(bundled().guarantee("ip_pledge", -1.0, 0.1).is_err());
 }

@@ -15,8 +15,8 @@ fn mixed(n: usize) -> Value {
     let policies: Vec<Value> = (0..n)
         .map(|i| {
             let peril = match i % 4 {
-                0 => json!({"peril": "ip_pledge", "loan": 2e6, "default_probability": 0.05,
-                            "pledge_value": {"type": "lognormal", "mu": 14.5, "sigma": 0.9}}),
+                0 => json!({"peril": "guarantee", "loan": 2e6, "default_probability": 0.05,
+                            "collateral": {"type": "lognormal", "mu": 14.5, "sigma": 0.9}}),
                 1 => json!({"peril": "compound", "frequency": {"type": "poisson", "lambda": 0.3},
                             "severity": {"type": "lognormal", "mu": 11.0, "sigma": 1.5},
                             "terms": {"deductible": 1e4, "limit": 2e6}}),
@@ -40,9 +40,9 @@ fn mixed(n: usize) -> Value {
     })
 }
 
-fn run(p: &Portfolio, trials: usize, threads: Option<usize>) -> PortfolioRun {
+fn run(p: &Portfolio, trials: u64, threads: Option<usize>) -> PortfolioRun {
     let mut c = PortfolioConfig::new(42, trials).unwrap();
-    c.threads = threads;
+    c.simulation.threads = threads;
     p.simulate(&c).unwrap()
 }
 
@@ -231,7 +231,7 @@ fn bad_portfolios_are_refused() {
     c.tvar_level = 1.0;
     assert!(p.simulate(&c).is_err());
     c.tvar_level = 0.99;
-    c.threads = Some(0);
+    c.simulation.threads = Some(0);
     assert!(p.simulate(&c).is_err());
 }
 

@@ -2,7 +2,10 @@
 //! totals pinned), monotonicity properties, malformed input reports, and the `kexian` CLI.
 
 use kexian::Error;
-use kexian::quote::{QuoteConfig, QuoteRun, price_portfolio};
+use kexian::assumptions::Assumptions;
+use kexian::book::Firm;
+use kexian::io::{read_portfolio, read_portfolio_csv};
+use kexian::quote::{QuoteConfig, QuoteRun};
 use kexian::table::Table;
 use proptest::prelude::*;
 use std::process::Command;
@@ -10,21 +13,29 @@ use std::process::Command;
 const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data");
 
 fn config() -> QuoteConfig {
-    let text = std::fs::read_to_string(format!("{DATA}/pricing.json")).unwrap();
-    serde_json::from_str(&text).unwrap()
+    kexian::io::read_json(format!("{DATA}/pricing.json")).unwrap()
 }
 
 fn experience() -> Table {
     Table::from_path(format!("{DATA}/experience.csv")).unwrap()
 }
 
-fn price(portfolio: &Table, config: &QuoteConfig) -> kexian::Result<QuoteRun> {
-    price_portfolio(portfolio, Some(&experience()), config, None)
+fn price(firms: &[Firm], config: &QuoteConfig) -> kexian::Result<QuoteRun> {
+    let assumptions = Assumptions::bundled()?;
+    kexian::quote::price(firms, &assumptions, config, Some(&experience()), None)
+}
+
+/// The bundled assumptions without systemic events or copula (single-firm quotes).
+fn standalone() -> Assumptions {
+    let mut set = Assumptions::bundled().unwrap().set().clone();
+    set.shocks.clear();
+    set.dependence = None;
+    Assumptions::new(set).unwrap()
 }
 
 #[test]
 fn bundled_portfolio_quotes_add_up_and_are_pinned() {
-    let portfolio = Table::from_path(format!("{DATA}/portfolio.csv")).unwrap();
+    let portfolio = read_portfolio(format!("{DATA}/portfolio.csv")).unwrap();
     let config = config();
     let run = price(&portfolio, &config).unwrap();
     assert_eq!(run.quotes.len(), 300);
@@ -59,16 +70,14 @@ fn bundled_portfolio_quotes_add_up_and_are_pinned() {
         assert!((product / q.rating_factor - 1.0).abs() < 1e-9, "{}", q.firm);
     }
     // 首台套: 80% of the premium at a rate of at most 3% of the insured value.
-    let firms = Table::from_path(format!("{DATA}/portfolio.csv")).unwrap();
-    let value = firms.column("first_set_value").unwrap();
-    for (r, q) in run.quotes.iter().enumerate() {
+    for (firm, q) in portfolio.iter().zip(&run.quotes) {
         let first_set = q
             .subsidies
             .iter()
             .find(|(n, _)| n == "first_set")
             .unwrap()
             .1;
-        let v = firms.number(r, value).unwrap();
+        let v = firm.first_set_value;
         assert!((first_set - 0.8 * q.premium.min(0.03 * v)).abs() < 1e-6);
     }
     let s = &run.summary;
@@ -96,27 +105,30 @@ const PIN_PREMIUM: &str = "589109110.00";
 const PIN_SUBSIDY: &str = "43774994.00";
 const PIN_TVAR: &str = "489756357.23";
 
-fn one_firm(score: f64, deductible: f64, limit: f64) -> Table {
-    let csv = format!(
-        "firm,sector,stage,size,score,log_revenue,patents,rnd_project,ip_cover,amount_at_risk,\
-         pledge_loan,pledge_pd,cyber,deductible,limit,share,first_set_value\n\
-         X1,ai,growth,medium,{score},17.5,30,ai_software,defence,5000000,3000000,0.03,1,\
-         {deductible},{limit},0.8,0\n"
+fn one_firm(score: f64, deductible: f64, limit: f64) -> Firm {
+    let json = format!(
+        r#"{{"id": "X1", "sector": "ai", "size": "medium", "stage": "growth", "score": {score},
+            "covariates": {{"log_revenue": 17.5}}, "patents": 30,
+            "covers": {{"terms": {{"deductible": {deductible}, "limit": {limit}, "share": 0.8}},
+                       "rnd": "ai_software",
+                       "ip": {{"kind": "defence", "amount_at_risk": 5000000}},
+                       "guarantees": [{{"product": "ip_pledge", "loan": 3000000,
+                                        "default_probability": 0.03}}],
+                       "cyber": true}}}}"#
     );
-    Table::from_reader("one.csv", csv.as_bytes()).unwrap()
+    serde_json::from_str(&json).unwrap()
+}
+
+fn price_alone(firm: Firm, c: &QuoteConfig) -> QuoteRun {
+    kexian::quote::price(&[firm], &standalone(), c, Some(&experience()), None).unwrap()
 }
 
 fn premium(score: f64, deductible: f64, limit: f64) -> f64 {
     let mut c = config();
-    c.trials = 4000;
-    c.shocks.clear();
-    c.dependence = None;
+    c.simulation.trials = 4000;
     c.reinsurance = None;
     c.rating.as_mut().unwrap().credibility_alpha = 0.0;
-    price(&one_firm(score, deductible, limit), &c)
-        .unwrap()
-        .quotes[0]
-        .premium
+    price_alone(one_firm(score, deductible, limit), &c).quotes[0].premium
 }
 
 proptest! {
@@ -152,29 +164,37 @@ fn malformed_rows_are_all_reported_with_line_numbers() {
     let mut dup: Vec<String> = lines[5].split(',').map(str::to_owned).collect();
     dup[0] = first_id;
     lines[5] = dup.join(",");
+    // Reading reports the cells that do not parse, with line and column.
     let table = Table::from_reader("bad.csv", lines.join("\n").as_bytes()).unwrap();
-    let e = price(&table, &config()).unwrap_err();
+    let e = read_portfolio_csv(&table).unwrap_err();
+    let text = e.to_string();
+    assert!(
+        matches!(e, Error::Rows { ref errors, .. } if errors.len() == 1),
+        "{text}"
+    );
+    assert!(text.contains("line 4, column `score`"), "{text}");
+    // Pricing reports every firm the assumption set cannot price, and repeated ids, together.
+    lines.remove(3);
+    let table = Table::from_reader("bad.csv", lines.join("\n").as_bytes()).unwrap();
+    let firms = read_portfolio_csv(&table).unwrap();
+    let e = price(&firms, &config()).unwrap_err();
     let Error::Rows { errors, .. } = &e else {
         panic!("expected a row report, got {e}")
     };
     let text = e.to_string();
     assert!(
-        text.contains("line 3") && text.contains("shipping"),
+        text.contains("bad.csv line 3, field `sector`") && text.contains("shipping"),
         "{text}"
     );
     assert!(
-        text.contains("line 4") && text.contains("`score`"),
+        text.contains("bad.csv line 5, field `id`") && text.contains("duplicate firm id"),
         "{text}"
     );
-    assert!(
-        text.contains("line 6") && text.contains("duplicate firm id"),
-        "{text}"
-    );
-    assert_eq!(errors.len(), 3, "{text}");
-    // A missing column is reported once, up front.
+    assert_eq!(errors.len(), 2, "{text}");
+    // A missing column is reported for every row.
     let table = Table::from_reader("bad.csv", "firm,sector\nA,ai\n".as_bytes()).unwrap();
-    let e = price(&table, &config()).unwrap_err().to_string();
-    assert!(e.contains("missing column") && e.contains("score"), "{e}");
+    let e = read_portfolio_csv(&table).unwrap_err().to_string();
+    assert!(e.contains("missing field `size`"), "{e}");
     // Bad configuration values are refused.
     let mut c = config();
     c.loadings.expense_ratio = 0.9;
@@ -264,13 +284,13 @@ fn cli_quotes_the_bundled_portfolio_and_fails_on_bad_rows() {
 #[test]
 fn standalone_risk_load_prices_the_firms_own_distribution() {
     let mut c = config();
-    c.trials = 5000;
+    c.simulation.trials = 5000;
     // Expected-value principle with loading 0.2: the load is 0.2 × the rated expected loss.
     c.risk_load = serde_json::from_str(
         r#"{"method": "standalone", "principle": {"principle": "expected_value", "loading": 0.2}}"#,
     )
     .unwrap();
-    let q = &price(&one_firm(500.0, 50_000.0, 5.0e6), &c).unwrap().quotes[0];
+    let q = &price_alone(one_firm(500.0, 50_000.0, 5.0e6), &c).quotes[0];
     assert!(
         (q.risk_load - 0.2 * q.expected_loss).abs() <= 1e-6 * q.expected_loss,
         "{} vs {}",
@@ -283,6 +303,6 @@ fn standalone_risk_load_prices_the_firms_own_distribution() {
         r#"{"method": "standalone", "principle": {"principle": "wang", "lambda": 0.3}}"#,
     )
     .unwrap();
-    let w = &price(&one_firm(500.0, 50_000.0, 5.0e6), &c).unwrap().quotes[0];
+    let w = &price_alone(one_firm(500.0, 50_000.0, 5.0e6), &c).quotes[0];
     assert!(w.risk_load > 0.0);
 }

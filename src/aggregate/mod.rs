@@ -14,9 +14,9 @@ mod distribution;
 mod exact;
 mod tower;
 
+pub use crate::loss::Discrete;
 pub use approximation::{Approximation, ApproximationKind};
 pub use discretize::{Discretization, Grid, GridParams, MAX_POINTS, MIN_POINTS, discretize};
-pub use crate::loss::Discrete;
 pub use distribution::{AggregateDistribution, Diagnostics, ExactMethod, Warning};
 pub use tower::{LayerResult, TowerResult};
 
@@ -25,7 +25,7 @@ use crate::error::{Error, Result};
 use crate::frequency::Frequency;
 use crate::severity::Severity;
 use crate::simulation::{
-    Retention, SimulatedLosses, SimulationConfig, VarianceReduction,
+    Observer, Retention, SimulatedLosses, SimulationConfig, VarianceReduction,
     losses::{BatchSummary, LossesBuilder},
     run_batches,
 };
@@ -322,20 +322,19 @@ impl<F: Frequency, S: Severity> LossModel<F, S> {
         self.simulate_inner(config, None)
     }
 
-    /// As [`LossModel::simulate`], calling `progress(batches_done, batches_total)` as batches
-    /// complete.
+    /// As [`LossModel::simulate`], telling `observer` the batches done as they complete.
     pub fn simulate_with_progress(
         &self,
         config: &SimulationConfig,
-        progress: &(dyn Fn(u64, u64) + Sync),
+        observer: Observer,
     ) -> Result<Simulation> {
-        self.simulate_inner(config, Some(progress))
+        self.simulate_inner(config, Some(observer))
     }
 
     fn simulate_inner(
         &self,
         config: &SimulationConfig,
-        progress: Option<&(dyn Fn(u64, u64) + Sync)>,
+        progress: Option<Observer>,
     ) -> Result<Simulation> {
         config.validate()?;
         if !self.tower.is_empty() && !self.aggregate_terms.is_none() {

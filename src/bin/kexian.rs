@@ -2,21 +2,25 @@
 //!
 //! ```text
 //! kexian quote    --portfolio data/portfolio.csv --config data/pricing.json [--out kexian-out]
-//! kexian simulate --portfolio data/portfolio.csv --config data/pricing.json
+//!                 [--assumptions my_assumptions.json] [--seed S] [--trials N] [--quiet]
+//! kexian simulate --portfolio book.json --config data/pricing.json
 //! kexian backtest --experience data/experience.csv --config data/pricing.json
 //! kexian fit      --claims data/claims_cyber.csv --deductible-column deductible --limit-column limit
 //! ```
 
 use clap::{Parser, Subcommand, ValueEnum};
 use kexian::Error;
+use kexian::assumptions::Assumptions;
 use kexian::backtest::rolling_backtest;
 use kexian::fitting::{
     Bootstrap, ClaimData, SeverityFamily, mean_excess, mean_excess_plot, pp_plot, qq_plot,
     select_severity,
 };
-use kexian::quote::{QuoteConfig, QuoteRun, Summary, price_portfolio};
+use kexian::portfolio::{Portfolio, PortfolioRun, PortfolioSpec};
+use kexian::quote::{QuoteConfig, QuoteRun, Summary};
+use kexian::simulation::Progress;
 use kexian::table::Table;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -42,36 +46,23 @@ enum Lang {
 enum Command {
     /// Quote every firm of a portfolio: writes quotes.csv, quotes.json and summary.json.
     Quote {
-        /// Portfolio CSV (one row per firm; see data/README.md).
-        #[arg(long)]
-        portfolio: PathBuf,
-        /// Pricing configuration (JSON).
-        #[arg(long)]
-        config: PathBuf,
+        #[command(flatten)]
+        book: BookArgs,
         /// Output directory.
         #[arg(long, default_value = "kexian-out")]
         out: PathBuf,
-        /// Override the configured number of simulated years.
-        #[arg(long)]
-        trials: Option<usize>,
-        /// Override the configured seed.
-        #[arg(long)]
-        seed: Option<u64>,
         /// Language of labels in the CSV and the summary.
         #[arg(long, value_enum, default_value = "en")]
         lang: Lang,
     },
-    /// Simulate the portfolio and print its loss statistics and exceedance curve.
+    /// Simulate the portfolio (no quoting): its loss statistics with standard errors and
+    /// exceedance curve on stdout and in `out`/simulation.json.
     Simulate {
-        /// Portfolio CSV.
-        #[arg(long)]
-        portfolio: PathBuf,
-        /// Pricing configuration (JSON).
-        #[arg(long)]
-        config: PathBuf,
-        /// Override the configured number of simulated years.
-        #[arg(long)]
-        trials: Option<usize>,
+        #[command(flatten)]
+        book: BookArgs,
+        /// Output directory.
+        #[arg(long, default_value = "kexian-sim")]
+        out: PathBuf,
     },
     /// Rolling backtest of the configured rating plan on multi-year experience.
     Backtest {
@@ -87,6 +78,10 @@ enum Command {
         /// Year column.
         #[arg(long, default_value = "year")]
         year_column: String,
+        /// Assumption set (JSON) whose score scale the plan's score tiers use (default: the
+        /// bundled set).
+        #[arg(long)]
+        assumptions: Option<PathBuf>,
     },
     /// Fit severity families to claims (ML with truncation and censoring), rank them by AIC
     /// and write the best as model.json, with the selection table and diagnostic charts.
@@ -122,6 +117,61 @@ enum Command {
     },
 }
 
+/// The book, its assumptions and the run settings, shared by `quote` and `simulate`.
+#[derive(clap::Args)]
+struct BookArgs {
+    /// Portfolio: CSV (one row per firm; see data/README.md) or a JSON policy list (.json).
+    #[arg(long)]
+    portfolio: PathBuf,
+    /// Pricing configuration (JSON).
+    #[arg(long)]
+    config: PathBuf,
+    /// Assumption set (JSON; default: the bundled data/assumptions/shanghai_2025.json).
+    #[arg(long)]
+    assumptions: Option<PathBuf>,
+    /// Override the configured number of simulated years.
+    #[arg(long)]
+    trials: Option<u64>,
+    /// Override the configured seed.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// No progress bar (it is shown only when stderr is a terminal anyway).
+    #[arg(long)]
+    quiet: bool,
+}
+
+/// What `quote` and `simulate` read.
+struct Inputs {
+    firms: Vec<kexian::book::Firm>,
+    assumptions: Assumptions,
+    config: QuoteConfig,
+    dir: PathBuf,
+    quiet: bool,
+}
+
+impl BookArgs {
+    fn load(self) -> Result<Inputs, Box<dyn std::error::Error>> {
+        let (mut config, dir) = load_config(&self.config)?;
+        config.simulation.trials = self.trials.unwrap_or(config.simulation.trials);
+        config.simulation.seed = self.seed.unwrap_or(config.simulation.seed);
+        config.validate()?;
+        Ok(Inputs {
+            firms: kexian::io::read_portfolio(&self.portfolio)?,
+            assumptions: load_assumptions(self.assumptions.as_deref())?,
+            config,
+            dir,
+            quiet: self.quiet,
+        })
+    }
+}
+
+fn load_assumptions(path: Option<&Path>) -> Result<Assumptions, Error> {
+    match path {
+        Some(p) => Assumptions::from_path(p),
+        None => Assumptions::bundled(),
+    }
+}
+
 fn main() -> ExitCode {
     match run(Cli::parse()) {
         Ok(()) => ExitCode::SUCCESS,
@@ -134,18 +184,8 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     match cli.command {
-        Command::Quote {
-            portfolio,
-            config,
-            out,
-            trials,
-            seed,
-            lang,
-        } => {
-            let (mut cfg, dir) = load_config(&config)?;
-            cfg.trials = trials.unwrap_or(cfg.trials);
-            cfg.seed = seed.unwrap_or(cfg.seed);
-            let priced = price(&portfolio, &cfg, &dir)?;
+        Command::Quote { book, out, lang } => {
+            let priced = price(&book.load()?)?;
             write_set(
                 &out,
                 &[
@@ -162,28 +202,38 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 out.display()
             );
         }
-        Command::Simulate {
-            portfolio,
-            config,
-            trials,
-        } => {
-            let (mut cfg, dir) = load_config(&config)?;
-            cfg.trials = trials.unwrap_or(cfg.trials);
-            let priced = price(&portfolio, &cfg, &dir)?;
-            print!("{}", summary_text(&priced.summary, Lang::En));
+        Command::Simulate { book, out } => {
+            let inputs = book.load()?;
+            let run = simulate(&inputs)?;
+            let text = simulation_text(&run, &inputs)?;
+            let summary = serde_json::json!({
+                "losses": run.losses,
+                "tvar": run.tvar,
+                "tvar_level": run.tvar_level,
+                "seed": inputs.config.simulation.seed,
+                "trials": inputs.config.simulation.trials,
+                "assumptions": format!("{} ({})", inputs.assumptions.set().name, inputs.assumptions.source()),
+            });
+            write_set(
+                &out,
+                &[("simulation.json", serde_json::to_vec_pretty(&summary)?)],
+            )?;
+            print!("{text}");
         }
         Command::Backtest {
             experience,
             config,
             min_train_years,
             year_column,
+            assumptions,
         } => {
             let (cfg, _) = load_config(&config)?;
             let rating = cfg.rating.ok_or("the configuration has no rating plan")?;
+            let scale = load_assumptions(assumptions.as_deref())?.scale().clone();
             let table = Table::from_path(&experience)?;
             let bt = rolling_backtest(
                 &table,
-                &rating.spec,
+                &rating.spec.with_scale(&scale),
                 rating.family,
                 &year_column,
                 min_train_years,
@@ -342,25 +392,21 @@ fn fit(
     Ok(())
 }
 
-fn load_config(path: &Path) -> Result<(QuoteConfig, PathBuf), Box<dyn std::error::Error>> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    // A UTF-8 byte-order mark (as some Windows editors write) is not JSON.
-    let cfg: QuoteConfig = serde_json::from_str(text.trim_start_matches('\u{feff}'))
-        .map_err(|e| format!("{}: {e}", path.display()))?;
+fn load_config(path: &Path) -> Result<(QuoteConfig, PathBuf), Error> {
+    let cfg: QuoteConfig = kexian::io::read_json(path)?;
     cfg.validate()?;
     let dir = path.parent().map_or_else(PathBuf::new, Path::to_path_buf);
     Ok((cfg, dir))
 }
 
-fn price(portfolio: &Path, cfg: &QuoteConfig, dir: &Path) -> Result<QuoteRun, Error> {
-    let firms = Table::from_path(portfolio)?;
-    let experience = match &cfg.rating {
-        Some(r) => Some(Table::from_path(dir.join(&r.experience))?),
-        None => None,
-    };
+/// A progress bar on stderr, only when stderr is a terminal and not `--quiet`.
+fn progress_bar(quiet: bool) -> Option<impl Fn(Progress) + Sync> {
+    if quiet || !std::io::stderr().is_terminal() {
+        return None;
+    }
     let last = AtomicUsize::new(usize::MAX);
-    let bar = |done: usize, total: usize| {
-        let pct = done * 100 / total.max(1);
+    Some(move |p: Progress| {
+        let pct = (p.done * 100 / p.total.max(1)) as usize;
         if last.swap(pct, Ordering::Relaxed) != pct {
             let filled = pct / 4;
             eprint!(
@@ -373,8 +419,81 @@ fn price(portfolio: &Path, cfg: &QuoteConfig, dir: &Path) -> Result<QuoteRun, Er
             }
             let _ = std::io::stderr().flush();
         }
+    })
+}
+
+fn price(inputs: &Inputs) -> Result<QuoteRun, Error> {
+    let cfg = &inputs.config;
+    let experience = match &cfg.rating {
+        Some(r) => Some(Table::from_path(inputs.dir.join(&r.experience))?),
+        None => None,
     };
-    price_portfolio(&firms, experience.as_ref(), cfg, Some(&bar))
+    let bar = progress_bar(inputs.quiet);
+    kexian::quote::price(
+        &inputs.firms,
+        &inputs.assumptions,
+        cfg,
+        experience.as_ref(),
+        bar.as_ref().map(|b| b as &(dyn Fn(Progress) + Sync)),
+    )
+}
+
+fn simulate(inputs: &Inputs) -> Result<PortfolioRun, Error> {
+    let policies = inputs
+        .assumptions
+        .underwrite_book(&inputs.firms)?
+        .into_iter()
+        .map(|u| u.policy)
+        .collect();
+    let cfg = &inputs.config;
+    let book = Portfolio::new(PortfolioSpec {
+        policies,
+        shocks: inputs.assumptions.shocks().to_vec(),
+        dependence: inputs.assumptions.dependence().cloned(),
+        per_risk_xol: vec![],
+    })?;
+    let bar = progress_bar(inputs.quiet);
+    book.simulate_with_progress(
+        &cfg.portfolio(),
+        bar.as_ref().map(|b| b as &(dyn Fn(Progress) + Sync)),
+    )
+}
+
+/// Loss statistics of a portfolio run, each with its standard error.
+fn simulation_text(run: &PortfolioRun, inputs: &Inputs) -> Result<String, Error> {
+    let l = &run.losses;
+    let wan = |x: f64| format!("{:>14.1} 万元", x / 1e4);
+    let level = run.tvar_level;
+    let mut out = format!(
+        "Portfolio ({} firms, seed {}, {} years; assumptions {})\n",
+        inputs.firms.len(),
+        inputs.config.simulation.seed,
+        inputs.config.simulation.trials,
+        inputs.assumptions.set().name
+    );
+    out += &format!(
+        "  {:<26}{:>20}{:>20}\n",
+        "statistic", "value", "standard error"
+    );
+    for (k, e) in [
+        ("mean", l.mean()?),
+        ("standard deviation", l.std_dev()?),
+        (&*format!("VaR {:.1}%", level * 100.0), l.var(level)?),
+        (&*format!("TVaR {:.1}%", level * 100.0), l.tvar(level)?),
+    ] {
+        out += &format!("  {:<26}{}{}\n", k, wan(e.value), wan(e.std_error));
+    }
+    out += &format!("  {:<14}{:>18}\n", "return period", "annual loss");
+    for rp in kexian::simulation::RETURN_PERIODS {
+        if rp <= run.totals.len() as f64 {
+            out += &format!(
+                "  {:<14}{}\n",
+                format!("{rp:.0}"),
+                wan(l.var(1.0 - 1.0 / rp)?.value)
+            );
+        }
+    }
+    Ok(out)
 }
 
 fn label(key: &str, lang: Lang) -> &str {
@@ -399,6 +518,7 @@ fn label(key: &str, lang: Lang) -> &str {
         "premium" => "保费",
         "subsidy" => "财政补贴",
         "firm_pays" => "企业自付",
+        "risk_reduction_credit" => "风险减量抵扣",
         "quotes written" => "份报价已写入",
         "Portfolio" => "组合",
         "firms" => "企业数",
@@ -418,7 +538,7 @@ fn label(key: &str, lang: Lang) -> &str {
     }
 }
 
-const CSV_FIELDS: [&str; 17] = [
+const CSV_FIELDS: [&str; 18] = [
     "firm",
     "sector",
     "score_tier",
@@ -436,6 +556,7 @@ const CSV_FIELDS: [&str; 17] = [
     "premium",
     "subsidy",
     "firm_pays",
+    "risk_reduction_credit",
 ];
 
 /// Writes a set of output files so that a reader sees the previous set or the new one, never a
@@ -497,6 +618,7 @@ fn quotes_csv(run: &QuoteRun, lang: Lang) -> Result<Vec<u8>, Box<dyn std::error:
             money(q.premium),
             money(q.subsidy),
             money(q.firm_pays),
+            money(q.risk_reduction_credit),
         ])?;
     }
     Ok(w.into_inner().map_err(|e| e.to_string())?)

@@ -42,7 +42,8 @@ pub struct ClaimTerms {
 pub struct ClaimTermsParams {
     /// Deductible d ≥ 0 (元).
     pub deductible: f64,
-    /// Maximum covered loss u ≥ d (元), measured from ground up; ∞ for none.
+    /// Maximum covered loss u ≥ d (元), measured from ground up; `"unlimited"` for none.
+    #[serde(with = "super::unlimited")]
     pub limit: f64,
     /// Insurer's coinsurance share α in \[0, 1\].
     pub share: f64,
@@ -311,8 +312,9 @@ pub struct AggregateTermsParams {
     /// Annual aggregate deductible D ≥ 0 (元).
     #[serde(default)]
     pub deductible: f64,
-    /// Annual aggregate limit L > 0 (元) of what is paid after the deductible.
-    #[serde(default = "infinite")]
+    /// Annual aggregate limit L > 0 (元) of what is paid after the deductible;
+    /// `"unlimited"` (the default) for none.
+    #[serde(default = "infinite", with = "super::unlimited")]
     pub limit: f64,
 }
 

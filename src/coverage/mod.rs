@@ -11,9 +11,11 @@
 //! ```
 //! Annual terms apply to the year's total S: min((S − D)₊, L). Reinsurance layers apply to each
 //! claim's payment: ceded = share·min((Y − a)₊, l), with at most (1 + reinstatements)·l per year.
+//! In JSON an unlimited amount is the string `"unlimited"` (or the field left out).
 
 mod claim;
 mod layer;
+pub(crate) mod unlimited;
 
 pub use claim::{AggregateTerms, ClaimTerms, DeductibleKind};
 pub use layer::{Layer, Tower};

@@ -1,9 +1,9 @@
 //! Discrete loss distributions: the result of exact aggregation, and the common form on which
 //! premium principles and risk measures are computed.
 
+use super::RETURN_PERIODS;
 use crate::error::{Error, Result};
 use crate::numerics::validate;
-use super::RETURN_PERIODS;
 use serde::{Deserialize, Serialize};
 
 /// A distribution on finitely many non-negative values, with possibly some probability mass

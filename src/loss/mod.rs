@@ -21,4 +21,3 @@ pub struct Estimate {
     /// Its Monte Carlo standard error (same unit).
     pub std_error: f64,
 }
-

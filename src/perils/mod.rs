@@ -6,19 +6,20 @@
 //! checker need: the probability that the year has an event, a sampler of the year's payment
 //! given an event (so simulation cost follows the number of events, not of policy-years), and
 //! the expected payment and payment probability by closed form or independent numerical
-//! integration. Default parameter sets with their sources live in `data/presets/` and load
-//! through [`presets`].
+//! integration. Parameters with their sources come from the assumption set
+//! ([`crate::assumptions`]).
 
 mod compound;
 mod cyber;
+mod guarantee;
 mod ip;
-pub mod presets;
 mod rnd;
 
 pub use compound::CompoundPeril;
 pub use cyber::{CyberRisk, CyberSections, IncidentType};
-pub use ip::{IpPledge, LitigationKind, PatentLitigation, ValidityChallenge};
-pub use rnd::{RndProject, RndStage};
+pub use guarantee::Guarantee;
+pub use ip::{LitigationKind, PatentLitigation, ValidityChallenge};
+pub use rnd::{RndProject, RndSpec, RndStage};
 
 use crate::coverage::ClaimTerms;
 use crate::error::Result;
@@ -48,8 +49,8 @@ pub enum PerilModel {
     RndFailure(RndProject),
     /// [`PatentLitigation`].
     PatentLitigation(PatentLitigation),
-    /// [`IpPledge`].
-    IpPledge(IpPledge),
+    /// [`Guarantee`] (IP pledge, loan performance).
+    Guarantee(Guarantee),
     /// [`CyberRisk`].
     Cyber(CyberRisk),
     /// [`CompoundPeril`].
@@ -62,17 +63,19 @@ impl PerilModel {
     pub fn validate(&self) -> Result<()> {
         match self {
             Self::PatentLitigation(x) => x.validate(),
-            Self::IpPledge(x) => x.validate(),
+            Self::Guarantee(x) => x.validate(),
             Self::Cyber(x) => x.validate(),
             Self::RndFailure(_) | Self::Compound(_) => Ok(()),
         }
     }
 
-    /// Short line name: `rnd`, `ip`, `cyber` or `other`.
+    /// Short line name: `rnd`, `ip`, `guarantee`, `cyber` or `other` (the assumption set may
+    /// report a guarantee product under another line).
     pub fn line(&self) -> &'static str {
         match self {
             Self::RndFailure(_) => "rnd",
-            Self::PatentLitigation(_) | Self::IpPledge(_) => "ip",
+            Self::PatentLitigation(_) => "ip",
+            Self::Guarantee(_) => "guarantee",
             Self::Cyber(_) => "cyber",
             Self::Compound(_) => "other",
         }
@@ -84,7 +87,7 @@ macro_rules! dispatch {
         match $self {
             PerilModel::RndFailure($p) => $call,
             PerilModel::PatentLitigation($p) => $call,
-            PerilModel::IpPledge($p) => $call,
+            PerilModel::Guarantee($p) => $call,
             PerilModel::Cyber($p) => $call,
             PerilModel::Compound($p) => $call,
         }

@@ -24,7 +24,8 @@ use crate::numerics::validate;
 use crate::perils::{Peril, PerilModel};
 use crate::severity::{Severity, SeverityModel};
 use crate::simulation::{
-    SimulatedLosses, batch_rng, ceil_count, fnv1a, map_indices, splitmix64, sum_indices,
+    Observer, SimulatedLosses, SimulationConfig, batch_rng, ceil_count, fnv1a, map_indices,
+    splitmix64, sum_indices,
 };
 use rand::{RngExt, SeedableRng};
 use rand_xoshiro::SplitMix64;
@@ -83,7 +84,8 @@ pub struct CommonShock {
 }
 
 impl CommonShock {
-    fn validate(&self) -> Result<()> {
+    /// Checks the rate, probabilities and intensity CV.
+    pub fn validate(&self) -> Result<()> {
         validate::non_negative(MODEL, "annual_rate", self.annual_rate)?;
         validate::probability(
             MODEL,
@@ -103,31 +105,6 @@ impl CommonShock {
             .get(sector)
             .unwrap_or(&self.default_hit_probability)
     }
-}
-
-/// The systemic-event presets of `data/presets/systemic.json` (cloud outage, mass
-/// vulnerability, ransomware wave; illustrative parameters, sources in the file).
-///
-/// ```
-/// let events = kexian::portfolio::systemic_presets()?;
-/// assert_eq!(events.len(), 3);
-/// assert_eq!(events[0].name, "cloud_outage");
-/// # Ok::<(), kexian::Error>(())
-/// ```
-pub fn systemic_presets() -> Result<Vec<CommonShock>> {
-    #[derive(Deserialize)]
-    struct File {
-        events: Vec<CommonShock>,
-    }
-    let file: File = serde_json::from_str(include_str!("../../data/presets/systemic.json"))
-        .map_err(|e| Error::Inconsistent {
-            model: "presets",
-            message: format!("data/presets/systemic.json: {e}"),
-        })?;
-    for e in &file.events {
-        e.validate()?;
-    }
-    Ok(file.events)
 }
 
 /// A copula across named groups.
@@ -276,9 +253,9 @@ impl Portfolio {
     ///   {"id": "A", "sector": "ai", "perils": [{"peril": "compound",
     ///     "frequency": {"type": "poisson", "lambda": 0.1},
     ///     "severity": {"type": "exponential", "theta": 1000.0}}]},
-    ///   {"id": "B", "sector": "ic", "perils": [{"peril": "ip_pledge", "loan": 1e6,
+    ///   {"id": "B", "sector": "ic", "perils": [{"peril": "guarantee", "loan": 1e6,
     ///     "default_probability": 0.02,
-    ///     "pledge_value": {"type": "lognormal", "mu": 13.8, "sigma": 0.9}}]}]}"#)?;
+    ///     "collateral": {"type": "lognormal", "mu": 13.8, "sigma": 0.9}}]}]}"#)?;
     /// let run = portfolio.simulate(&PortfolioConfig::new(7, 10_000)?)?;
     /// let total: f64 = run.policies.iter().map(|p| p.allocated_tvar).sum();
     /// assert!((total - run.tvar).abs() <= 1e-9 * run.tvar);
@@ -288,22 +265,26 @@ impl Portfolio {
         self.simulate_with_progress(config, None)
     }
 
-    /// [`simulate`](Self::simulate), calling `progress(done, total)` (from worker threads)
-    /// as policies are simulated and then allocated.
+    /// [`simulate`](Self::simulate), telling `observer` (from worker threads) the policies
+    /// simulated and then allocated.
     pub fn simulate_with_progress(
         &self,
         config: &PortfolioConfig,
-        progress: Option<&(dyn Fn(usize, usize) + Sync)>,
+        observer: Option<Observer>,
     ) -> Result<PortfolioRun> {
         config.validate()?;
-        let trials = config.trials;
+        let trials = config.trials();
         let n = self.spec.policies.len();
         let g = self.groups.len();
         let done = std::sync::atomic::AtomicUsize::new(0);
         let tick = |k: usize| {
-            if let Some(p) = progress {
+            if let Some(o) = observer {
                 let d = done.fetch_add(k, std::sync::atomic::Ordering::Relaxed) + k;
-                p(d, 2 * n);
+                o(crate::simulation::Progress {
+                    stage: "policies",
+                    done: d as u64,
+                    total: 2 * n as u64,
+                });
             }
         };
         // 1. Independent per-policy streams, summed per group in integer 分.
@@ -324,23 +305,28 @@ impl Portfolio {
             .last()
             .map_or(g * trials, |o| o + self.spec.policies[n - 1].perils.len());
         let layers = &self.spec.per_risk_xol;
-        let mut cents = sum_indices(chunks, ceded_base + n, config.threads, &|c, acc| {
-            let end = ((c + 1) * chunk).min(n);
-            for i in c * chunk..end {
-                let base = self.group_of[i] * trials;
-                self.event_years(config.seed, i, trials, |t, j| {
-                    let x = self.payment(config.seed, i, j, t);
-                    acc[base + t] += x;
-                    acc[offsets[i] + j] += x;
-                    if !layers.is_empty() {
-                        let y = x as f64 / 100.0;
-                        let ceded: f64 = layers.iter().map(|l| l.annual_cap(l.ceded(y))).sum();
-                        acc[ceded_base + i] += to_cents(ceded);
-                    }
-                });
-            }
-            tick(end - c * chunk);
-        })?;
+        let mut cents = sum_indices(
+            chunks,
+            ceded_base + n,
+            config.simulation.threads,
+            &|c, acc| {
+                let end = ((c + 1) * chunk).min(n);
+                for i in c * chunk..end {
+                    let base = self.group_of[i] * trials;
+                    self.event_years(config.simulation.seed, i, trials, |t, j| {
+                        let x = self.payment(config.simulation.seed, i, j, t);
+                        acc[base + t] += x;
+                        acc[offsets[i] + j] += x;
+                        if !layers.is_empty() {
+                            let y = x as f64 / 100.0;
+                            let ceded: f64 = layers.iter().map(|l| l.annual_cap(l.ceded(y))).sum();
+                            acc[ceded_base + i] += to_cents(ceded);
+                        }
+                    });
+                }
+                tick(end - c * chunk);
+            },
+        )?;
         let ceded_totals = cents.split_off(ceded_base);
         let peril_totals = cents.split_off(g * trials);
         let mut by_group: Vec<Vec<f64>> = cents
@@ -350,7 +336,7 @@ impl Portfolio {
         // 2. Dependence by rank reordering (integer 分 reorder with their groups).
         let perms = match &self.spec.dependence {
             Some(d) => {
-                let mut rng = batch_rng(config.seed, STREAM_COPULA);
+                let mut rng = batch_rng(config.simulation.seed, STREAM_COPULA);
                 let perms = reorder(&mut by_group, &d.copula, &mut rng)?;
                 for (gi, perm) in perms.iter().enumerate() {
                     let old = cents[gi * trials..(gi + 1) * trials].to_vec();
@@ -363,10 +349,10 @@ impl Portfolio {
             None => None,
         };
         // 3. Systemic events, policy by policy (stable streams), summed in 分.
-        let events = self.shock_events(config.seed, trials);
-        let shock_cents = sum_indices(chunks, trials, config.threads, &|c, acc| {
+        let events = self.shock_events(config.simulation.seed, trials);
+        let shock_cents = sum_indices(chunks, trials, config.simulation.threads, &|c, acc| {
             for i in c * chunk..((c + 1) * chunk).min(n) {
-                self.replay_shocks(config.seed, i, &events, |t, x| acc[t] += x);
+                self.replay_shocks(config.simulation.seed, i, &events, |t, x| acc[t] += x);
             }
         })?;
         // 4. Portfolio totals and the tail set.
@@ -385,17 +371,17 @@ impl Portfolio {
         // 5. Per-policy replay: mean and co-TVaR.
         // Only the event years are revisited, and a payment is regenerated only when its
         // year is in the tail.
-        let policies = map_indices(n, config.threads, &|i| {
+        let policies = map_indices(n, config.simulation.threads, &|i| {
             let own =
                 &peril_totals[offsets[i] - g * trials..][..self.spec.policies[i].perils.len()];
             let (mut shock_sum, mut in_tail) = (0i128, 0i128);
             let perm = perms.as_ref().map(|p| &p[self.group_of[i]]);
-            self.event_years(config.seed, i, trials, |t, j| {
+            self.event_years(config.simulation.seed, i, trials, |t, j| {
                 if tail[perm.map_or(t, |p| p[t] as usize)] {
-                    in_tail += i128::from(self.payment(config.seed, i, j, t));
+                    in_tail += i128::from(self.payment(config.simulation.seed, i, j, t));
                 }
             });
-            self.replay_shocks(config.seed, i, &events, |t, x| {
+            self.replay_shocks(config.simulation.seed, i, &events, |t, x| {
                 shock_sum += i128::from(x);
                 if tail[t] {
                     in_tail += i128::from(x);
@@ -453,7 +439,7 @@ impl Portfolio {
                 model: MODEL,
                 message: format!("no policy `{id}`"),
             })?;
-        let trials = config.trials;
+        let trials = config.trials();
         if run.totals.len() != trials {
             return Err(Error::Inconsistent {
                 model: MODEL,
@@ -462,10 +448,10 @@ impl Portfolio {
         }
         let mut out = vec![0i64; trials];
         let perm = run.permutations.as_ref().map(|p| &p[self.group_of[i]]);
-        self.event_years(config.seed, i, trials, |t, j| {
-            out[perm.map_or(t, |p| p[t] as usize)] += self.payment(config.seed, i, j, t);
+        self.event_years(config.simulation.seed, i, trials, |t, j| {
+            out[perm.map_or(t, |p| p[t] as usize)] += self.payment(config.simulation.seed, i, j, t);
         });
-        self.replay_shocks(config.seed, i, &run.events, |t, x| out[t] += x);
+        self.replay_shocks(config.simulation.seed, i, &run.events, |t, x| out[t] += x);
         Ok(out.iter().map(|&c| c as f64 / 100.0).collect())
     }
 
@@ -582,53 +568,52 @@ fn to_cents(x: f64) -> i64 {
     (x * 100.0 + 0.5) as i64
 }
 
-/// Settings of a portfolio run.
+/// Settings of a portfolio run: the simulation's (seed, trials, threads; the portfolio
+/// streams are per policy, so `batch_size`, `retention` and `variance_reduction` do not apply)
+/// and the TVaR level of capital.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PortfolioConfig {
-    /// Master seed.
-    pub seed: u64,
-    /// Simulated years (≥ 1, < 2^32).
-    pub trials: usize,
+    /// Seed, simulated years (≥ 1, < 2^32) and threads.
+    pub simulation: SimulationConfig,
     /// TVaR level for capital and allocation (default 0.995).
+    #[serde(default = "default_tvar_level")]
     pub tvar_level: f64,
-    /// Worker threads (`None`: all cores). Results do not depend on it.
-    pub threads: Option<usize>,
+}
+
+/// The default TVaR level of capital, 99.5%.
+pub fn default_tvar_level() -> f64 {
+    0.995
 }
 
 impl PortfolioConfig {
     /// `trials` years from `seed`, TVaR 99.5%, all cores.
-    pub fn new(seed: u64, trials: usize) -> Result<Self> {
+    pub fn new(seed: u64, trials: u64) -> Result<Self> {
         let c = Self {
-            seed,
-            trials,
-            tvar_level: 0.995,
-            threads: None,
+            simulation: SimulationConfig::new(seed, trials)?,
+            tvar_level: default_tvar_level(),
         };
         c.validate()?;
         Ok(c)
     }
 
-    /// Checks trials, level and threads.
+    /// Checks the simulation settings, trials < 2^32 and the level.
     pub fn validate(&self) -> Result<()> {
-        if self.trials == 0 || self.trials > u32::MAX as usize {
-            return Err(Error::InvalidParameter {
-                model: MODEL,
-                parameter: "trials",
-                value: self.trials as f64,
-                rule: "between 1 and 2^32 - 1",
-            });
-        }
+        self.simulation.validate()?;
+        let trials = self.simulation.trials;
+        validate::rule(
+            MODEL,
+            "trials",
+            trials as f64,
+            trials <= u64::from(u32::MAX),
+            "below 2^32 for a portfolio run",
+        )?;
         validate::open_probability(MODEL, "tvar_level", self.tvar_level)?;
-        if self.threads == Some(0) {
-            return Err(Error::InvalidParameter {
-                model: MODEL,
-                parameter: "threads",
-                value: 0.0,
-                rule: ">= 1",
-            });
-        }
         Ok(())
+    }
+
+    fn trials(&self) -> usize {
+        self.simulation.trials as usize
     }
 }
 

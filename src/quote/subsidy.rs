@@ -19,9 +19,9 @@ const MODEL: &str = "SubsidyRule";
 pub enum SubsidyRule {
     /// 阶梯式: a share of the premium by 沪科积分 tier, capped per policy and per firm-year.
     ScoreTiered {
-        /// Tier scale (default 0–1000 in five tiers).
+        /// Tier scale; default: the assumption set's.
         #[serde(default)]
-        scale: ScoreScale,
+        scale: Option<ScoreScale>,
         /// Share of premium for tiers 1…k (each in \[0, 1\]).
         shares: Vec<f64>,
         /// Cap per policy (元).
@@ -58,7 +58,20 @@ pub(crate) struct SubsidyBasis<'a> {
 }
 
 impl SubsidyRule {
-    /// Checks shares, rates and caps.
+    /// The rule with `scale` if it names none.
+    pub fn with_scale(&self, scale: &ScoreScale) -> Self {
+        let mut rule = self.clone();
+        if let Self::ScoreTiered {
+            scale: s @ None, ..
+        } = &mut rule
+        {
+            *s = Some(scale.clone());
+        }
+        rule
+    }
+
+    /// Checks shares, rates and caps (the number of tier shares once the scale is known: a
+    /// quote gives a rule without a scale the assumption set's).
     pub fn validate(&self) -> Result<()> {
         match self {
             Self::ScoreTiered {
@@ -67,13 +80,14 @@ impl SubsidyRule {
                 per_policy_cap,
                 per_firm_year_cap,
             } => {
-                if shares.len() != scale.tiers() {
+                let tiers = scale.as_ref().map_or(shares.len(), ScoreScale::tiers);
+                if shares.len() != tiers {
                     return Err(Error::Inconsistent {
                         model: MODEL,
                         message: format!(
                             "{} tier shares for a scale of {} tiers",
                             shares.len(),
-                            scale.tiers()
+                            tiers
                         ),
                     });
                 }
@@ -116,7 +130,13 @@ impl SubsidyRule {
                 shares,
                 per_policy_cap,
                 ..
-            } => (shares[scale.tier(b.score)? - 1] * b.premium).min(*per_policy_cap),
+            } => {
+                let tier = match scale {
+                    Some(s) => s.tier(b.score)?,
+                    None => ScoreScale::default().tier(b.score)?,
+                };
+                (shares[tier - 1] * b.premium).min(*per_policy_cap)
+            }
             Self::FirstSet { share, max_rate } => {
                 share * b.premium.min(max_rate * b.first_set_value)
             }

@@ -59,9 +59,10 @@ pub enum Factor {
     ScoreTier {
         /// Column name.
         column: String,
-        /// Scale and cut-points (default 0–1000 in five tiers).
+        /// Scale and cut-points; default: the assumption set's scale in a quote
+        /// ([`RatingSpec::with_scale`]), 0–1000 in five tiers otherwise.
         #[serde(default)]
-        scale: ScoreScale,
+        scale: Option<ScoreScale>,
         /// Force relativities to be non-increasing in the score.
         #[serde(default)]
         monotone: bool,
@@ -130,6 +131,22 @@ pub struct RatingSpec {
     /// Prior-weight column (> 0).
     #[serde(default)]
     pub weight: Option<String>,
+}
+
+impl RatingSpec {
+    /// The spec with `scale` for every score-tier factor that names none.
+    pub fn with_scale(&self, scale: &ScoreScale) -> Self {
+        let mut spec = self.clone();
+        for f in &mut spec.factors {
+            if let Factor::ScoreTier {
+                scale: s @ None, ..
+            } = f
+            {
+                *s = Some(scale.clone());
+            }
+        }
+        spec
+    }
 }
 
 /// A factor with the levels learned from training data, and how levels are grouped (groups
@@ -201,6 +218,14 @@ impl Encoded {
                 )))
             }
             Factor::ScoreTier { scale, .. } => {
+                let default;
+                let scale = match scale {
+                    Some(s) => s,
+                    None => {
+                        default = ScoreScale::default();
+                        &default
+                    }
+                };
                 let v = table.number(row, col)?;
                 let tier = scale
                     .tier(v)

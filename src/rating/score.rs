@@ -148,6 +148,15 @@ pub enum Stage {
 }
 
 impl Stage {
+    /// The JSON/CSV name: `start_up`, `growth`, `mature`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::StartUp => "start_up",
+            Self::Growth => "growth",
+            Self::Mature => "mature",
+        }
+    }
+
     /// The Chinese label.
     pub fn label_zh(self) -> &'static str {
         match self {

@@ -46,12 +46,12 @@ pub(crate) fn fnv1a(s: &str) -> u64 {
 /// Runs `simulate(batch, rng, trials)` (the generator is handed over by value, so the batch's
 /// loop can keep it in registers) for every batch of `config` — in parallel when the
 /// `parallel` feature is on — and hands the results to `consume` strictly in batch order.
-/// `progress(done, total)` is called after each group of batches, from the calling thread.
+/// `observer` is told the batches done after each group of batches, from the calling thread.
 pub fn run_batches<R, S, C>(
     config: &SimulationConfig,
     simulate: S,
     mut consume: C,
-    progress: Option<&(dyn Fn(u64, u64) + Sync)>,
+    observer: Option<super::Observer>,
 ) -> Result<()>
 where
     R: Send,
@@ -84,8 +84,12 @@ where
         for r in map_chunk(start..end) {
             consume(r);
         }
-        if let Some(p) = progress {
-            p(end, total);
+        if let Some(o) = observer {
+            o(super::Progress {
+                stage: "batches",
+                done: end,
+                total,
+            });
         }
         start = end;
     }

@@ -1,8 +1,8 @@
 //! Statistics of simulated annual losses, each with its Monte Carlo standard error.
 
 use super::Moments;
-use crate::loss::{Discrete, Estimate, RETURN_PERIODS};
 use crate::error::{Error, Result};
+use crate::loss::{Discrete, Estimate, RETURN_PERIODS};
 use crate::numerics::validate;
 use serde::{Deserialize, Serialize};
 

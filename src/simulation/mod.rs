@@ -14,9 +14,25 @@ mod engine;
 pub(crate) mod losses;
 mod moments;
 
+pub use crate::loss::{Estimate, RETURN_PERIODS};
 pub use config::{Retention, SimulationConfig, VarianceReduction};
 pub use engine::{batch_rng, run_batches};
 pub(crate) use engine::{ceil_count, fnv1a, map_indices, splitmix64, sum_indices};
-pub use crate::loss::{Estimate, RETURN_PERIODS};
 pub use losses::SimulatedLosses;
 pub(crate) use moments::Moments;
+
+/// Progress of a long run: `done` of `total` units of work in `stage` (e.g. `batches`,
+/// `policies`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    /// What is being counted.
+    pub stage: &'static str,
+    /// Units done.
+    pub done: u64,
+    /// Units in all.
+    pub total: u64,
+}
+
+/// The one observer type of every long run (Monte Carlo, portfolio, quote): called with the
+/// progress as work completes, possibly from worker threads.
+pub type Observer<'a> = &'a (dyn Fn(Progress) + Sync);

@@ -1,0 +1,273 @@
+//! The insurer's book as typed values: firms with their covariates, covers, risk-reduction
+//! measures and per-policy overrides of the assumption set. Files become firms at the edge
+//! ([`crate::io`]); the pricing pipeline takes firms.
+//!
+//! Pipeline position: `coverage, perils, rating → book → assumptions → quote`.
+
+use crate::coverage::ClaimTerms;
+use crate::error::{Error, Result};
+use crate::numerics::validate;
+use crate::perils::LitigationKind;
+use crate::rating::{InnovationScore, ScoreScale, Stage};
+use crate::table::{Column, Table};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// One insured firm and what it buys (a JSON policy list is a list of these).
+///
+/// ```
+/// use kexian::book::{Covers, Firm};
+/// let firm: Firm = serde_json::from_str(r#"{
+///     "id": "F1", "sector": "ai", "size": "small", "stage": "growth", "score": 655,
+///     "covariates": {"log_revenue": 17.2},
+///     "covers": {"cyber": true, "terms": {"deductible": 5e4, "limit": 5e6}},
+///     "overrides": {"cyber_frequency": 0.2}
+/// }"#)?;
+/// assert!(firm.covers.cyber);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Firm {
+    /// Unique id (also seeds the firm's simulation streams).
+    pub id: String,
+    /// Sector, one of the assumption set's.
+    pub sector: String,
+    /// Size band, one of the assumption set's.
+    pub size: String,
+    /// Development stage.
+    pub stage: Stage,
+    /// 沪科积分 on the assumption set's scale.
+    pub score: f64,
+    /// Numeric covariates for the rating plan (e.g. `log_revenue`).
+    #[serde(default)]
+    pub covariates: BTreeMap<String, f64>,
+    /// Granted patents (drives the patent-suit frequency).
+    #[serde(default)]
+    pub patents: f64,
+    /// Insured value of 首台套 equipment (元; 0 = none), basis of the 首台套 subsidy.
+    #[serde(default)]
+    pub first_set_value: f64,
+    /// Covers bought.
+    pub covers: Covers,
+    /// Risk-reduction measures in place (名称 of the assumption set's measures).
+    #[serde(default)]
+    pub measures: Vec<String>,
+    /// The firm's own parameters, replacing the assumption set's.
+    #[serde(default)]
+    pub overrides: Overrides,
+    /// Where the firm was read from (e.g. `portfolio.csv line 7`), for error messages.
+    #[serde(skip)]
+    pub origin: Option<String>,
+}
+
+/// The covers of a firm. `terms` (deductible, limit, share) apply to every claim of the R&D,
+/// patent-litigation and cyber covers; guarantees pay their share of the shortfall.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Covers {
+    /// Per-claim terms of the firm's covers.
+    #[serde(default)]
+    pub terms: ClaimTerms,
+    /// R&D-failure cover: the project type (an assumption-set project name).
+    #[serde(default)]
+    pub rnd: Option<String>,
+    /// Patent-litigation cover.
+    #[serde(default)]
+    pub ip: Option<IpCover>,
+    /// Guaranteed loans (IP pledge, loan performance, …).
+    #[serde(default)]
+    pub guarantees: Vec<GuaranteeCover>,
+    /// Cyber cover (first party, business interruption and liability under `terms`).
+    #[serde(default)]
+    pub cyber: bool,
+}
+
+/// A patent-litigation cover.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IpCover {
+    /// Defence (being sued) or enforcement (suing).
+    pub kind: LitigationKind,
+    /// Amount at risk in a suit (元; selects the legal-cost band).
+    pub amount_at_risk: f64,
+}
+
+/// A guaranteed loan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GuaranteeCover {
+    /// Guarantee product (an assumption-set product name, e.g. `ip_pledge`).
+    pub product: String,
+    /// Loan (元, > 0).
+    pub loan: f64,
+    /// The firm's own annual default probability; default: the product's table by score
+    /// tier and sector.
+    #[serde(default)]
+    pub default_probability: Option<f64>,
+}
+
+/// Per-policy parameters that replace the assumption set's.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Overrides {
+    /// Mean material cyber incidents per year (> 0), e.g. from the firm's own record.
+    #[serde(default)]
+    pub cyber_frequency: Option<f64>,
+    /// Patent suits per year (≥ 0).
+    #[serde(default)]
+    pub patent_suits_per_year: Option<f64>,
+}
+
+const MODEL: &str = "Firm";
+
+impl Firm {
+    /// A firm with no covariates, patents, 首台套 value, covers, measures or overrides: set
+    /// the fields it needs.
+    pub fn new(id: &str, sector: &str, size: &str, stage: Stage, score: f64) -> Self {
+        Self {
+            id: id.to_owned(),
+            sector: sector.to_owned(),
+            size: size.to_owned(),
+            stage,
+            score,
+            covariates: BTreeMap::new(),
+            patents: 0.0,
+            first_set_value: 0.0,
+            covers: Covers::default(),
+            measures: vec![],
+            overrides: Overrides::default(),
+            origin: None,
+        }
+    }
+
+    /// The firm's score on `scale`, an error naming the firm if it is off the scale.
+    pub fn innovation_score(&self, scale: &ScoreScale) -> Result<InnovationScore> {
+        InnovationScore::new(self.score, scale)
+            .map(|s| s.with_stage(self.stage))
+            .map_err(|e| self.error("score", &e.to_string()))
+    }
+
+    /// Checks what does not depend on the assumption set: id, amounts, probabilities,
+    /// overrides and at least one cover.
+    pub fn validate(&self) -> Result<()> {
+        let field = |name: &str, r: Result<f64>| {
+            r.map(|_| ()).map_err(|e| self.error(name, &e.to_string()))
+        };
+        if self.id.is_empty() {
+            return Err(self.error("id", "empty id"));
+        }
+        field(
+            "patents",
+            validate::non_negative(MODEL, "patents", self.patents),
+        )?;
+        field(
+            "first_set_value",
+            validate::non_negative(MODEL, "first_set_value", self.first_set_value),
+        )?;
+        for (name, v) in &self.covariates {
+            if !v.is_finite() {
+                return Err(
+                    self.error(&format!("covariates.{name}"), &format!("{v} is not finite"))
+                );
+            }
+        }
+        if let Some(ip) = &self.covers.ip {
+            field(
+                "covers.ip.amount_at_risk",
+                validate::non_negative(MODEL, "amount_at_risk", ip.amount_at_risk),
+            )?;
+        }
+        for (k, g) in self.covers.guarantees.iter().enumerate() {
+            field(
+                &format!("covers.guarantees[{k}].loan"),
+                validate::positive(MODEL, "loan", g.loan),
+            )?;
+            if let Some(pd) = g.default_probability {
+                field(
+                    &format!("covers.guarantees[{k}].default_probability"),
+                    validate::probability(MODEL, "default_probability", pd),
+                )?;
+            }
+        }
+        if let Some(f) = self.overrides.cyber_frequency {
+            field(
+                "overrides.cyber_frequency",
+                validate::positive(MODEL, "cyber_frequency", f),
+            )?;
+        }
+        if let Some(f) = self.overrides.patent_suits_per_year {
+            field(
+                "overrides.patent_suits_per_year",
+                validate::non_negative(MODEL, "patent_suits_per_year", f),
+            )?;
+        }
+        let c = &self.covers;
+        if c.rnd.is_none() && c.ip.is_none() && c.guarantees.is_empty() && !c.cyber {
+            return Err(self.error("covers", "the firm has no cover"));
+        }
+        Ok(())
+    }
+
+    /// An error about `field` of this firm, located by its origin.
+    pub(crate) fn error(&self, field: &str, message: &str) -> Error {
+        Error::Field {
+            source_name: self
+                .origin
+                .clone()
+                .unwrap_or_else(|| format!("firm `{}`", self.id)),
+            field: field.to_owned(),
+            message: message.to_owned(),
+        }
+    }
+}
+
+/// Problems of the book as a whole: no firms, repeated ids (one message per repeat).
+pub(crate) fn book_problems(firms: &[Firm]) -> Vec<String> {
+    if firms.is_empty() {
+        return vec!["the book has no firms".into()];
+    }
+    let mut seen = std::collections::HashMap::new();
+    let mut problems = Vec::new();
+    for f in firms {
+        let here = f
+            .origin
+            .clone()
+            .unwrap_or_else(|| format!("firm `{}`", f.id));
+        if let Some(first) = seen.insert(f.id.as_str(), here) {
+            let e = f.error(
+                "id",
+                &format!("duplicate firm id `{}` (first: {first})", f.id),
+            );
+            problems.push(e.to_string());
+        }
+    }
+    problems
+}
+
+/// The firms as rating data: columns `firm`, `sector`, `size`, `stage`, `score` and every
+/// covariate (a firm without a covariate others have reads as NaN there, an error naming the
+/// row and column when the rating plan uses it).
+pub fn rating_table(firms: &[Firm]) -> Result<Table> {
+    let text = |f: fn(&Firm) -> String| Column::Text(firms.iter().map(f).collect());
+    let mut columns = vec![
+        ("firm".to_owned(), text(|f| f.id.clone())),
+        ("sector".to_owned(), text(|f| f.sector.clone())),
+        ("size".to_owned(), text(|f| f.size.clone())),
+        ("stage".to_owned(), text(|f| f.stage.as_str().to_owned())),
+        (
+            "score".to_owned(),
+            Column::Number(firms.iter().map(|f| f.score).collect()),
+        ),
+    ];
+    let names: std::collections::BTreeSet<&String> =
+        firms.iter().flat_map(|f| f.covariates.keys()).collect();
+    for name in names {
+        let values = firms
+            .iter()
+            .map(|f| f.covariates.get(name).copied().unwrap_or(f64::NAN))
+            .collect();
+        columns.push((name.clone(), Column::Number(values)));
+    }
+    Table::from_columns("firms", columns)
+}

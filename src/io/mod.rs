@@ -1,0 +1,47 @@
+//! Files at the edge: JSON and CSV in, with errors that name the file, line and field.
+//! The pricing pipeline itself takes typed values.
+
+mod portfolio;
+
+pub use crate::table::Table;
+pub use portfolio::{read_portfolio, read_portfolio_csv, read_portfolio_json};
+
+use crate::error::{Error, Result};
+use serde::de::DeserializeOwned;
+use std::path::Path;
+
+/// Parses JSON text into `T`; a shape or syntax error names `source`, line and column.
+/// A UTF-8 byte-order mark is skipped.
+pub fn parse_json<T: DeserializeOwned>(source: &str, text: &str) -> Result<T> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    serde_json::from_str(text).map_err(|e| Error::Json {
+        source_name: source.to_owned(),
+        line: e.line(),
+        column: e.column(),
+        message: strip_position(&e.to_string()),
+    })
+}
+
+/// Reads and parses a JSON file.
+pub fn read_json<T: DeserializeOwned>(path: impl AsRef<Path>) -> Result<T> {
+    let (name, text) = read_text(path.as_ref())?;
+    parse_json(&name, &text)
+}
+
+/// A file's display name and text; a missing or unreadable file is [`Error::Io`].
+pub fn read_text(path: &Path) -> Result<(String, String)> {
+    let name = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| Error::Io {
+        path: name.clone(),
+        message: e.to_string(),
+    })?;
+    Ok((name, text))
+}
+
+/// serde_json appends " at line L column C"; the error carries them as fields.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_owned(),
+        None => message.to_owned(),
+    }
+}

@@ -1,0 +1,217 @@
+//! A book of firms from a CSV table (one row per firm) or a JSON policy list.
+
+use crate::book::{Covers, Firm, GuaranteeCover, IpCover, Overrides};
+use crate::coverage::ClaimTerms;
+use crate::error::{Error, Result};
+use crate::perils::LitigationKind;
+use crate::rating::Stage;
+use crate::table::Table;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// The columns a portfolio CSV may have (see `data/README.md`); any other column is a numeric
+/// covariate for the rating plan (e.g. `log_revenue`).
+pub const COLUMNS: [&str; 20] = [
+    "firm",
+    "sector",
+    "size",
+    "stage",
+    "score",
+    "patents",
+    "first_set_value",
+    "rnd_project",
+    "ip_cover",
+    "amount_at_risk",
+    "guarantee",
+    "loan",
+    "default_probability",
+    "cyber",
+    "deductible",
+    "limit",
+    "share",
+    "measures",
+    "cyber_frequency",
+    "patent_suits_per_year",
+];
+
+/// One CSV row as read by serde; empty optional cells are `None`.
+#[derive(Deserialize)]
+struct Row {
+    firm: String,
+    sector: String,
+    size: String,
+    stage: Stage,
+    score: f64,
+    patents: Option<f64>,
+    first_set_value: Option<f64>,
+    rnd_project: Option<String>,
+    ip_cover: Option<LitigationKind>,
+    amount_at_risk: Option<f64>,
+    guarantee: Option<String>,
+    loan: Option<f64>,
+    default_probability: Option<f64>,
+    cyber: Option<u8>,
+    deductible: Option<f64>,
+    limit: Option<f64>,
+    share: Option<f64>,
+    measures: Option<String>,
+    cyber_frequency: Option<f64>,
+    patent_suits_per_year: Option<f64>,
+}
+
+/// Reads a book from `path`: a JSON policy list if the name ends in `.json`, else CSV.
+pub fn read_portfolio(path: impl AsRef<Path>) -> Result<Vec<Firm>> {
+    let path = path.as_ref();
+    if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+    {
+        let (name, text) = super::read_text(path)?;
+        read_portfolio_json(&name, &text)
+    } else {
+        read_portfolio_csv(&Table::from_path(path)?)
+    }
+}
+
+/// A JSON list of [`Firm`]s; each firm's origin is `source firms[k]`.
+///
+/// ```
+/// let firms = kexian::io::read_portfolio_json("book.json", r#"[{"id": "F1", "sector": "ai",
+///     "size": "small", "stage": "growth", "score": 655, "covers": {"cyber": true}}]"#)?;
+/// assert_eq!(firms[0].origin.as_deref(), Some("book.json firms[0]"));
+/// # Ok::<(), kexian::Error>(())
+/// ```
+pub fn read_portfolio_json(source: &str, text: &str) -> Result<Vec<Firm>> {
+    let mut firms: Vec<Firm> = super::parse_json(source, text)?;
+    for (k, f) in firms.iter_mut().enumerate() {
+        f.origin = Some(format!("{source} firms[{k}]"));
+    }
+    Ok(firms)
+}
+
+/// Firms from a portfolio table; every problem of every row is reported together, with its
+/// line and column.
+pub fn read_portfolio_csv(table: &Table) -> Result<Vec<Firm>> {
+    let headers = csv::StringRecord::from(table.headers().to_vec());
+    let covariates: Vec<(usize, &String)> = table
+        .headers()
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| !COLUMNS.contains(&h.as_str()))
+        .collect();
+    let mut errors = Vec::new();
+    let mut firms = Vec::with_capacity(table.len());
+    for row in 0..table.len() {
+        let line = table.line(row);
+        let record: csv::StringRecord = (0..headers.len()).map(|c| table.text(row, c)).collect();
+        let parsed = record
+            .deserialize::<Row>(Some(&headers))
+            .map_err(|e| match e.kind() {
+                csv::ErrorKind::Deserialize { err, .. } => {
+                    let column = err.field().and_then(|c| table.headers().get(c as usize));
+                    let column = column.map_or(String::new(), |c| format!(", column `{c}`"));
+                    format!("line {line}{column}: {}", err.kind())
+                }
+                _ => format!("line {line}: {e}"),
+            })
+            .and_then(|r| {
+                let mut values = BTreeMap::new();
+                for &(c, name) in &covariates {
+                    let v = table
+                        .number(row, c)
+                        .map_err(|e| format!("line {line}: {e}"))?;
+                    values.insert(name.clone(), v);
+                }
+                firm(r, values, format!("{} line {line}", table.source()))
+                    .map_err(|m| format!("line {line}: {m}"))
+            });
+        match parsed {
+            Ok(f) => firms.push(f),
+            Err(e) => errors.push(e),
+        }
+    }
+    if errors.is_empty() && firms.is_empty() {
+        errors.push("no firms".into());
+    }
+    if errors.is_empty() {
+        Ok(firms)
+    } else {
+        Err(Error::Rows {
+            source_name: table.source().to_owned(),
+            errors,
+        })
+    }
+}
+
+fn firm(
+    r: Row,
+    covariates: BTreeMap<String, f64>,
+    origin: String,
+) -> std::result::Result<Firm, String> {
+    let terms = ClaimTerms::new(
+        r.deductible.unwrap_or(0.0),
+        r.limit.unwrap_or(f64::INFINITY),
+    )
+    .and_then(|t| t.with_share(r.share.unwrap_or(1.0)))
+    .map_err(|e| format!("columns `deductible`/`limit`/`share`: {e}"))?;
+    let ip = match (r.ip_cover, r.amount_at_risk) {
+        (Some(kind), at_risk) => Some(IpCover {
+            kind,
+            amount_at_risk: at_risk.unwrap_or(0.0),
+        }),
+        (None, _) => None,
+    };
+    let loan = r.loan.unwrap_or(0.0);
+    let guarantees = match r.guarantee.filter(|g| !g.is_empty()) {
+        Some(product) => vec![GuaranteeCover {
+            product,
+            loan,
+            default_probability: r.default_probability,
+        }],
+        None if loan != 0.0 => {
+            return Err(format!(
+                "column `loan`: a loan of {loan} needs a guarantee product in column `guarantee`"
+            ));
+        }
+        None => vec![],
+    };
+    let cyber = match r.cyber {
+        None | Some(0) => false,
+        Some(1) => true,
+        Some(v) => return Err(format!("column `cyber`: {v} must be 0 or 1")),
+    };
+    let measures = r
+        .measures
+        .map(|m| {
+            m.split(';')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(Firm {
+        id: r.firm,
+        sector: r.sector,
+        size: r.size,
+        stage: r.stage,
+        score: r.score,
+        covariates,
+        patents: r.patents.unwrap_or(0.0),
+        first_set_value: r.first_set_value.unwrap_or(0.0),
+        covers: Covers {
+            terms,
+            rnd: r.rnd_project.filter(|s| !s.is_empty()),
+            ip,
+            guarantees,
+            cyber,
+        },
+        measures,
+        overrides: Overrides {
+            cyber_frequency: r.cyber_frequency,
+            patent_suits_per_year: r.patent_suits_per_year,
+        },
+        origin: Some(origin),
+    })
+}

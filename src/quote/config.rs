@@ -1,0 +1,232 @@
+//! Quote settings: loadings, rating plan, subsidies, reinsurance and pool.
+
+use super::SubsidyRule;
+use crate::coverage::Layer;
+use crate::error::{Error, Result};
+use crate::numerics::validate;
+use crate::portfolio::{PortfolioConfig, default_tvar_level};
+use crate::rating::{GlmFamily, RatingSpec};
+use crate::simulation::SimulationConfig;
+use serde::{Deserialize, Serialize};
+
+const MODEL: &str = "QuoteConfig";
+
+/// Loadings shared by firm quotes and packs.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Loadings {
+    /// Cost of capital per year on allocated capital (co-TVaR − mean).
+    pub cost_of_capital: f64,
+    /// Expense ratio (share of premium).
+    pub expense_ratio: f64,
+    /// Commission ratio (share of premium).
+    pub commission_ratio: f64,
+    /// Profit ratio (share of premium).
+    pub profit_ratio: f64,
+    /// Minimum premium (元).
+    #[serde(default)]
+    pub minimum_premium: f64,
+    /// Premiums are rounded up to a multiple of this (元; 0 = no rounding).
+    #[serde(default)]
+    pub rounding: f64,
+}
+
+impl Loadings {
+    /// Checks the ratios (each in [0, 1], together < 1) and amounts (≥ 0).
+    pub fn validate(&self) -> Result<()> {
+        validate::non_negative(MODEL, "cost_of_capital", self.cost_of_capital)?;
+        validate::probability(MODEL, "expense_ratio", self.expense_ratio)?;
+        validate::probability(MODEL, "commission_ratio", self.commission_ratio)?;
+        validate::probability(MODEL, "profit_ratio", self.profit_ratio)?;
+        validate::non_negative(MODEL, "minimum_premium", self.minimum_premium)?;
+        validate::non_negative(MODEL, "rounding", self.rounding)?;
+        let r = self.ratios();
+        validate::rule(MODEL, "expense + commission + profit", r, r < 1.0, "< 1")?;
+        Ok(())
+    }
+
+    pub(super) fn ratios(&self) -> f64 {
+        self.expense_ratio + self.commission_ratio + self.profit_ratio
+    }
+
+    /// Gross premium and its components from a net cost (EL + loads).
+    pub(super) fn gross(&self, net: f64) -> (f64, f64, f64, f64, f64, f64) {
+        let technical = net / (1.0 - self.ratios());
+        let floor = technical.max(self.minimum_premium);
+        let premium = if self.rounding > 0.0 {
+            (floor / self.rounding).ceil() * self.rounding
+        } else {
+            floor
+        };
+        (
+            technical,
+            self.expense_ratio * technical,
+            self.commission_ratio * technical,
+            self.profit_ratio * technical,
+            floor - technical,
+            premium - floor,
+        )
+    }
+}
+
+/// The rating plan used to differentiate quotes, fitted on claims experience.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RatingConfig {
+    /// Experience file (CSV), relative to the configuration file.
+    pub experience: String,
+    /// Firm-id column of the experience file.
+    #[serde(default = "firm_column")]
+    pub firm_column: String,
+    /// Rating factors (their columns must be in both the experience and the portfolio).
+    pub spec: RatingSpec,
+    /// GLM family (default Poisson).
+    #[serde(default = "poisson")]
+    pub family: GlmFamily,
+    /// Variance α of the firm effect for experience rating (Poisson–gamma; 0 = none).
+    #[serde(default)]
+    pub credibility_alpha: f64,
+}
+
+fn firm_column() -> String {
+    "firm".into()
+}
+
+fn poisson() -> GlmFamily {
+    GlmFamily::Poisson
+}
+
+/// Reinsurance: per-risk and aggregate excess-of-loss treaties priced at
+/// (1 + loading)·E\[ceded\] (the margin is loaded into the quotes: per-risk by each firm's
+/// own recoveries, aggregate by co-TVaR share), and an optional quota share (a split of the
+/// book, reported in the summary).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reinsurance {
+    /// Layers of the aggregate tower.
+    #[serde(default)]
+    pub aggregate_xol: Vec<Layer>,
+    /// Per-risk layers, applied to each policy's payment per peril and year.
+    #[serde(default)]
+    pub per_risk_xol: Vec<Layer>,
+    /// Reinsurer's margin over expected ceded loss (both treaties).
+    #[serde(default)]
+    pub loading: f64,
+    /// Share of premium and losses ceded proportionally, in \[0, 1\].
+    #[serde(default)]
+    pub quota_share: f64,
+    /// Ceding commission on the quota share (share of ceded premium).
+    #[serde(default)]
+    pub ceding_commission: f64,
+}
+
+/// A 共保体 co-insurance pool member.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PoolMember {
+    /// Insurer name.
+    pub name: String,
+    /// Share of premium and losses (shares sum to 1).
+    pub share: f64,
+}
+
+/// How a quote's risk load is set.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[serde(tag = "method", rename_all = "snake_case", deny_unknown_fields)]
+pub enum RiskLoad {
+    /// Cost of capital × the firm's allocated capital, co-TVaR − mean (the default).
+    #[default]
+    AllocatedCapital,
+    /// The firm's own loss distribution priced by a premium principle, minus its mean
+    /// (ignores diversification in the portfolio).
+    Standalone {
+        /// The principle, e.g. `{"principle": "wang", "lambda": 0.25}`.
+        principle: crate::pricing::PremiumPrinciple,
+    },
+}
+
+/// Everything the quote run needs besides the book and the assumption set (JSON,
+/// `data/pricing.json`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuoteConfig {
+    /// Seed, simulated years and threads of the portfolio simulation.
+    pub simulation: SimulationConfig,
+    /// TVaR level of capital (default 0.995).
+    #[serde(default = "default_tvar_level")]
+    pub tvar_level: f64,
+    /// Loadings.
+    #[serde(flatten)]
+    pub loadings: Loadings,
+    /// Risk-load method (default: allocated capital × cost of capital).
+    #[serde(default)]
+    pub risk_load: RiskLoad,
+    /// Rating plan and experience rating (none: no differentiation beyond the perils).
+    #[serde(default)]
+    pub rating: Option<RatingConfig>,
+    /// Subsidy rules.
+    #[serde(default)]
+    pub subsidies: Vec<SubsidyRule>,
+    /// Reinsurance.
+    #[serde(default)]
+    pub reinsurance: Option<Reinsurance>,
+    /// Co-insurance pool members (none: one insurer).
+    #[serde(default)]
+    pub pool: Vec<PoolMember>,
+}
+
+impl QuoteConfig {
+    /// `trials` years from `seed` with the given loadings; no rating plan, subsidies,
+    /// reinsurance or pool; capital at TVaR 99.5%.
+    pub fn new(seed: u64, trials: u64, loadings: Loadings) -> Result<Self> {
+        let c = Self {
+            simulation: SimulationConfig::new(seed, trials)?,
+            tvar_level: default_tvar_level(),
+            loadings,
+            risk_load: RiskLoad::default(),
+            rating: None,
+            subsidies: vec![],
+            reinsurance: None,
+            pool: vec![],
+        };
+        c.validate()?;
+        Ok(c)
+    }
+
+    /// The portfolio run's settings.
+    pub fn portfolio(&self) -> PortfolioConfig {
+        PortfolioConfig {
+            simulation: self.simulation,
+            tvar_level: self.tvar_level,
+        }
+    }
+
+    /// Checks loadings, rules, shares and the simulation settings.
+    pub fn validate(&self) -> Result<()> {
+        self.loadings.validate()?;
+        for r in &self.subsidies {
+            r.validate()?;
+        }
+        if let Some(ri) = &self.reinsurance {
+            validate::non_negative(MODEL, "reinsurance.loading", ri.loading)?;
+            validate::probability(MODEL, "reinsurance.quota_share", ri.quota_share)?;
+            validate::probability(MODEL, "reinsurance.ceding_commission", ri.ceding_commission)?;
+        }
+        if !self.pool.is_empty() {
+            for m in &self.pool {
+                validate::probability(MODEL, "pool.share", m.share)?;
+            }
+            let total: f64 = self.pool.iter().map(|m| m.share).sum();
+            if (total - 1.0).abs() > 1e-9 {
+                return Err(Error::Inconsistent {
+                    model: MODEL,
+                    message: format!("pool shares sum to {total}, not 1"),
+                });
+            }
+        }
+        if let Some(r) = &self.rating {
+            validate::non_negative(MODEL, "rating.credibility_alpha", r.credibility_alpha)?;
+        }
+        self.portfolio().validate()
+    }
+}

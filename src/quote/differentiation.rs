@@ -1,0 +1,98 @@
+//! Differentiation: the rating plan's relativities and the firm's own experience.
+
+use super::{AppliedRelativity, QuoteConfig};
+use crate::book::{Firm, rating_table};
+use crate::error::{Error, Result};
+use crate::rating::{RatingPlan, ScoreScale, experience_factor};
+use crate::table::Table;
+
+const MODEL: &str = "QuoteConfig";
+
+pub(super) type Factors = Vec<(Vec<AppliedRelativity>, f64, f64)>;
+
+/// Per firm: applied relativities, rating factor and experience factor.
+pub(super) fn differentiation(
+    firms: &[Firm],
+    scale: &ScoreScale,
+    experience: Option<&Table>,
+    config: &QuoteConfig,
+) -> Result<Factors> {
+    let Some(rating) = &config.rating else {
+        return Ok(vec![(vec![], 1.0, 1.0); firms.len()]);
+    };
+    let experience = experience.ok_or_else(|| Error::Inconsistent {
+        model: MODEL,
+        message: "a rating plan is configured but no experience table was given".into(),
+    })?;
+    let spec = rating.spec.with_scale(scale);
+    let plan = RatingPlan::fit(rating.family, &spec, experience)?;
+    // Training average frequency per unit of exposure: Σ predicted / Σ exposure.
+    let predicted = plan.predict(experience)?;
+    let exposure: f64 = match &spec.exposure {
+        Some(e) => {
+            let c = experience.column(e)?;
+            (0..experience.len())
+                .map(|r| experience.number(r, c))
+                .sum::<Result<f64>>()?
+        }
+        None => experience.len() as f64,
+    };
+    let average = predicted.iter().sum::<f64>() / exposure;
+    // The firms have no exposure column: predictions are per unit of exposure.
+    let data = rating_table(firms)?;
+    let rates = plan.predict(&data)?;
+    let explained = plan.explain(&data)?;
+    let by_firm = experience_by_firm(experience, &rating.firm_column, &spec.response, &predicted)?;
+    firms
+        .iter()
+        .zip(rates)
+        .zip(explained)
+        .map(|((firm, rate), parts)| {
+            let mut applied: Vec<AppliedRelativity> = parts
+                .into_iter()
+                .map(|(factor, level, relativity)| AppliedRelativity {
+                    factor,
+                    level,
+                    relativity,
+                })
+                .collect();
+            applied.push(AppliedRelativity {
+                factor: "base / training average".into(),
+                level: String::new(),
+                relativity: plan.base() / average,
+            });
+            let (expected, observed) = by_firm.get(&firm.id).copied().unwrap_or((0.0, 0.0));
+            let e = if expected > 0.0 && rating.credibility_alpha > 0.0 {
+                experience_factor(expected, observed, rating.credibility_alpha)?.1
+            } else {
+                1.0
+            };
+            applied.push(AppliedRelativity {
+                factor: "experience".into(),
+                level: format!("{observed} claims vs {expected:.2} expected"),
+                relativity: e,
+            });
+            Ok((applied, rate / average, e))
+        })
+        .collect()
+}
+
+/// Per firm id: (Σ expected claims from the plan, Σ observed claims) over its experience.
+fn experience_by_firm(
+    experience: &Table,
+    firm_column: &str,
+    response: &str,
+    predicted: &[f64],
+) -> Result<std::collections::HashMap<String, (f64, f64)>> {
+    let (f, y) = (
+        experience.column(firm_column)?,
+        experience.column(response)?,
+    );
+    let mut out: std::collections::HashMap<String, (f64, f64)> = Default::default();
+    for (r, p) in predicted.iter().enumerate() {
+        let e = out.entry(experience.text(r, f).to_owned()).or_default();
+        e.0 += p;
+        e.1 += experience.number(r, y)?;
+    }
+    Ok(out)
+}
