@@ -26,8 +26,7 @@
 //! ```
 //! use kexian::frequency::{Frequency, NegativeBinomial};
 //! use kexian::severity::{LogNormal, Severity};
-//! use rand::SeedableRng;
-//! use rand_xoshiro::Xoshiro256PlusPlus;
+//! use kexian::rand::{SeedableRng, Xoshiro256PlusPlus}; // the versions kexian uses
 //!
 //! // Cyber incidents: 0.3 a year with 50% mixing CV; cost lognormal with mean 175k, CV 4.8.
 //! let n = NegativeBinomial::from_mean_mixing_cv(0.3, 0.5)?;
@@ -73,6 +72,14 @@ pub mod simulation;
 pub mod table;
 
 pub use error::{Error, Result};
+
+/// The random-number traits and generator in kexian's public signatures (samplers take any
+/// [`rand::Rng`]; [`simulation::batch_rng`] returns a [`rand::Xoshiro256PlusPlus`]), re-exported
+/// so that a downstream crate uses the very versions kexian was built with.
+pub mod rand {
+    pub use ::rand::{Rng, RngExt, SeedableRng};
+    pub use rand_xoshiro::Xoshiro256PlusPlus;
+}
 
 /// The README's code example, compiled and run as a doc test.
 #[doc = include_str!("../README.md")]

@@ -5,8 +5,8 @@
 //!
 //! Pipeline position: `assumptions, book, portfolio, rating → quote`. The steps, each in its
 //! own file: underwriting by the assumption set (policies and lines), the portfolio run, the
-//! [`differentiation`] of each firm (rating plan × experience), its [`premium`] (expected loss →
-//! risk load → reinsurance → gross-up → subsidies) and the [`summary`] of the book.
+//! `differentiation` of each firm (rating plan × experience), its `premium` (expected loss →
+//! risk load → reinsurance → gross-up → subsidies) and the `summary` of the book.
 //!
 //! ```text
 //! f          = rating factor (plan prediction / training average) × experience factor

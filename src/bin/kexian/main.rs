@@ -1,0 +1,335 @@
+//! `kexian`: price, simulate and backtest a technology-insurance portfolio from files.
+//!
+//! ```text
+//! kexian quote    --portfolio data/portfolio.csv --config data/pricing.json [--out kexian-out]
+//!                 [--assumptions my_assumptions.json] [--seed S] [--trials N] [--quiet]
+//! kexian simulate --portfolio book.json --config data/pricing.json
+//! kexian backtest --experience data/experience.csv --config data/pricing.json
+//! kexian fit      --claims data/claims_cyber.csv --deductible-column deductible --limit-column limit
+//! ```
+
+use clap::{Parser, Subcommand};
+use kexian::Error;
+use kexian::assumptions::Assumptions;
+use kexian::backtest::rolling_backtest;
+use kexian::fitting::Bootstrap;
+use kexian::portfolio::{Portfolio, PortfolioRun, PortfolioSpec};
+use kexian::quote::{QuoteConfig, QuoteRun};
+use kexian::simulation::Progress;
+use kexian::table::Table;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+mod fit;
+mod report;
+
+use fit::fit;
+use report::{Lang, label, quotes_csv, simulation_text, summary_text, write_set};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+#[derive(Parser)]
+#[command(
+    name = "kexian",
+    version,
+    about = "Technology insurance pricing (科技保险定价)"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Quote every firm of a portfolio: writes quotes.csv, quotes.json and summary.json.
+    Quote {
+        #[command(flatten)]
+        book: BookArgs,
+        /// Output directory.
+        #[arg(long, default_value = "kexian-out")]
+        out: PathBuf,
+        /// Language of labels in the CSV and the summary.
+        #[arg(long, value_enum, default_value = "en")]
+        lang: Lang,
+    },
+    /// Simulate the portfolio (no quoting): its loss statistics with standard errors and
+    /// exceedance curve on stdout and in `out`/simulation.json.
+    Simulate {
+        #[command(flatten)]
+        book: BookArgs,
+        /// Output directory.
+        #[arg(long, default_value = "kexian-sim")]
+        out: PathBuf,
+    },
+    /// Rolling backtest of the configured rating plan on multi-year experience.
+    Backtest {
+        /// Experience CSV (firm-years).
+        #[arg(long)]
+        experience: PathBuf,
+        /// Pricing configuration (JSON) holding the rating plan.
+        #[arg(long)]
+        config: PathBuf,
+        /// Years used before the first test year.
+        #[arg(long, default_value_t = 2)]
+        min_train_years: usize,
+        /// Year column.
+        #[arg(long, default_value = "year")]
+        year_column: String,
+        /// Assumption set (JSON) whose score scale the plan's score tiers use (default: the
+        /// bundled set).
+        #[arg(long)]
+        assumptions: Option<PathBuf>,
+    },
+    /// Fit severity families to claims (ML with truncation and censoring), rank them by AIC
+    /// and write the best as model.json, with the selection table and diagnostic charts.
+    Fit {
+        /// Claims CSV: one ground-up amount per row.
+        #[arg(long)]
+        claims: PathBuf,
+        /// Amount column.
+        #[arg(long, default_value = "amount")]
+        amount_column: String,
+        /// Deductible column (left truncation).
+        #[arg(long)]
+        deductible_column: Option<String>,
+        /// Limit column (amounts at or above it are censored).
+        #[arg(long)]
+        limit_column: Option<String>,
+        /// Weight column.
+        #[arg(long)]
+        weight_column: Option<String>,
+        /// Families, comma-separated (default: lognormal, gamma, weibull, exponential,
+        /// pareto, burr, loglogistic).
+        #[arg(long, value_delimiter = ',')]
+        families: Vec<String>,
+        /// Bootstrap replicates for the goodness-of-fit p-values (0: none).
+        #[arg(long, default_value_t = 0)]
+        bootstrap: usize,
+        /// Seed of the bootstrap.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Output directory.
+        #[arg(long, default_value = "kexian-fit")]
+        out: PathBuf,
+    },
+}
+
+/// The book, its assumptions and the run settings, shared by `quote` and `simulate`.
+#[derive(clap::Args)]
+struct BookArgs {
+    /// Portfolio: CSV (one row per firm; see data/README.md) or a JSON policy list (.json).
+    #[arg(long)]
+    portfolio: PathBuf,
+    /// Pricing configuration (JSON).
+    #[arg(long)]
+    config: PathBuf,
+    /// Assumption set (JSON; default: the bundled data/assumptions/shanghai_2025.json).
+    #[arg(long)]
+    assumptions: Option<PathBuf>,
+    /// Override the configured number of simulated years.
+    #[arg(long)]
+    trials: Option<u64>,
+    /// Override the configured seed.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// No progress bar (it is shown only when stderr is a terminal anyway).
+    #[arg(long)]
+    quiet: bool,
+}
+
+/// What `quote` and `simulate` read.
+pub(crate) struct Inputs {
+    firms: Vec<kexian::book::Firm>,
+    assumptions: Assumptions,
+    config: QuoteConfig,
+    dir: PathBuf,
+    quiet: bool,
+}
+
+impl BookArgs {
+    fn load(self) -> Result<Inputs, Box<dyn std::error::Error>> {
+        let (mut config, dir) = load_config(&self.config)?;
+        config.simulation.trials = self.trials.unwrap_or(config.simulation.trials);
+        config.simulation.seed = self.seed.unwrap_or(config.simulation.seed);
+        config.validate()?;
+        Ok(Inputs {
+            firms: kexian::io::read_portfolio(&self.portfolio)?,
+            assumptions: load_assumptions(self.assumptions.as_deref())?,
+            config,
+            dir,
+            quiet: self.quiet,
+        })
+    }
+}
+
+fn load_assumptions(path: Option<&Path>) -> Result<Assumptions, Error> {
+    match path {
+        Some(p) => Assumptions::from_path(p),
+        None => Assumptions::bundled(),
+    }
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
+    match cli.command {
+        Command::Quote { book, out, lang } => {
+            let priced = price(&book.load()?)?;
+            write_set(
+                &out,
+                &[
+                    ("quotes.csv", quotes_csv(&priced, lang)?),
+                    ("quotes.json", serde_json::to_vec_pretty(&priced.quotes)?),
+                    ("summary.json", serde_json::to_vec_pretty(&priced.summary)?),
+                ],
+            )?;
+            print!("{}", summary_text(&priced.summary, lang));
+            println!(
+                "{} {} → {}",
+                priced.quotes.len(),
+                label("quotes written", lang),
+                out.display()
+            );
+        }
+        Command::Simulate { book, out } => {
+            let inputs = book.load()?;
+            let run = simulate(&inputs)?;
+            let text = simulation_text(&run, &inputs)?;
+            let summary = serde_json::json!({
+                "losses": run.losses,
+                "tvar": run.tvar,
+                "tvar_level": run.tvar_level,
+                "seed": inputs.config.simulation.seed,
+                "trials": inputs.config.simulation.trials,
+                "assumptions": format!("{} ({})", inputs.assumptions.set().name, inputs.assumptions.source()),
+            });
+            write_set(
+                &out,
+                &[("simulation.json", serde_json::to_vec_pretty(&summary)?)],
+            )?;
+            print!("{text}");
+        }
+        Command::Backtest {
+            experience,
+            config,
+            min_train_years,
+            year_column,
+            assumptions,
+        } => {
+            let (cfg, _) = load_config(&config)?;
+            let rating = cfg.rating.ok_or("the configuration has no rating plan")?;
+            let scale = load_assumptions(assumptions.as_deref())?.scale().clone();
+            let table = Table::from_path(&experience)?;
+            let bt = rolling_backtest(
+                &table,
+                &rating.spec.with_scale(&scale),
+                rating.family,
+                &year_column,
+                min_train_years,
+            )?;
+            print!("{}", bt.to_text());
+        }
+        Command::Fit {
+            claims,
+            amount_column,
+            deductible_column,
+            limit_column,
+            weight_column,
+            families,
+            bootstrap,
+            seed,
+            out,
+        } => fit(
+            &claims,
+            [
+                Some(amount_column.as_str()),
+                deductible_column.as_deref(),
+                limit_column.as_deref(),
+                weight_column.as_deref(),
+            ],
+            &families,
+            (bootstrap > 0).then_some(Bootstrap {
+                replicates: bootstrap,
+                seed,
+                threads: None,
+            }),
+            &out,
+        )?,
+    }
+    Ok(())
+}
+
+fn load_config(path: &Path) -> Result<(QuoteConfig, PathBuf), Error> {
+    let cfg: QuoteConfig = kexian::io::read_json(path)?;
+    cfg.validate()?;
+    let dir = path.parent().map_or_else(PathBuf::new, Path::to_path_buf);
+    Ok((cfg, dir))
+}
+
+/// A progress bar on stderr, only when stderr is a terminal and not `--quiet`.
+fn progress_bar(quiet: bool) -> Option<impl Fn(Progress) + Sync> {
+    if quiet || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let last = AtomicUsize::new(usize::MAX);
+    Some(move |p: Progress| {
+        let pct = (p.done * 100 / p.total.max(1)) as usize;
+        if last.swap(pct, Ordering::Relaxed) != pct {
+            let filled = pct / 4;
+            eprint!(
+                "\r[{}{}] {pct:3}%",
+                "#".repeat(filled),
+                ".".repeat(25 - filled)
+            );
+            if pct == 100 {
+                eprintln!();
+            }
+            let _ = std::io::stderr().flush();
+        }
+    })
+}
+
+fn price(inputs: &Inputs) -> Result<QuoteRun, Error> {
+    let cfg = &inputs.config;
+    let experience = match &cfg.rating {
+        Some(r) => Some(Table::from_path(inputs.dir.join(&r.experience))?),
+        None => None,
+    };
+    let bar = progress_bar(inputs.quiet);
+    kexian::quote::price(
+        &inputs.firms,
+        &inputs.assumptions,
+        cfg,
+        experience.as_ref(),
+        bar.as_ref().map(|b| b as &(dyn Fn(Progress) + Sync)),
+    )
+}
+
+fn simulate(inputs: &Inputs) -> Result<PortfolioRun, Error> {
+    let policies = inputs
+        .assumptions
+        .underwrite_book(&inputs.firms)?
+        .into_iter()
+        .map(|u| u.policy)
+        .collect();
+    let cfg = &inputs.config;
+    let book = Portfolio::new(PortfolioSpec {
+        policies,
+        shocks: inputs.assumptions.shocks().to_vec(),
+        dependence: inputs.assumptions.dependence().cloned(),
+        per_risk_xol: vec![],
+    })?;
+    let bar = progress_bar(inputs.quiet);
+    book.simulate_with_progress(
+        &cfg.portfolio(),
+        bar.as_ref().map(|b| b as &(dyn Fn(Progress) + Sync)),
+    )
+}

@@ -1,0 +1,237 @@
+//! What the commands write: labels in English or Chinese, quotes.csv, the summary text, the
+//! simulation statistics, and the atomic writing of an output set.
+
+use crate::Inputs;
+use clap::ValueEnum;
+use kexian::Error;
+use kexian::portfolio::PortfolioRun;
+use kexian::quote::{QuoteRun, Summary};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Language of labels.
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum Lang {
+    En,
+    Zh,
+}
+
+/// Loss statistics of a portfolio run, each with its standard error.
+pub(crate) fn simulation_text(run: &PortfolioRun, inputs: &Inputs) -> Result<String, Error> {
+    let l = &run.losses;
+    let wan = |x: f64| format!("{:>14.1} 万元", x / 1e4);
+    let level = run.tvar_level;
+    let mut out = format!(
+        "Portfolio ({} firms, seed {}, {} years; assumptions {})\n",
+        inputs.firms.len(),
+        inputs.config.simulation.seed,
+        inputs.config.simulation.trials,
+        inputs.assumptions.set().name
+    );
+    out += &format!(
+        "  {:<26}{:>20}{:>20}\n",
+        "statistic", "value", "standard error"
+    );
+    for (k, e) in [
+        ("mean", l.mean()?),
+        ("standard deviation", l.std_dev()?),
+        (&*format!("VaR {:.1}%", level * 100.0), l.var(level)?),
+        (&*format!("TVaR {:.1}%", level * 100.0), l.tvar(level)?),
+    ] {
+        out += &format!("  {:<26}{}{}\n", k, wan(e.value), wan(e.std_error));
+    }
+    out += &format!("  {:<14}{:>18}\n", "return period", "annual loss");
+    for rp in kexian::simulation::RETURN_PERIODS {
+        if rp <= run.totals.len() as f64 {
+            out += &format!(
+                "  {:<14}{}\n",
+                format!("{rp:.0}"),
+                wan(l.var(1.0 - 1.0 / rp)?.value)
+            );
+        }
+    }
+    Ok(out)
+}
+
+pub(crate) fn label(key: &str, lang: Lang) -> &str {
+    if let Lang::En = lang {
+        return key;
+    }
+    match key {
+        "firm" => "企业",
+        "sector" => "行业",
+        "score_tier" => "沪科积分档",
+        "model_expected_loss" => "模型期望损失",
+        "rating_factor" => "费率因子",
+        "experience_factor" => "经验因子",
+        "expected_loss" => "期望损失",
+        "risk_load" => "风险附加",
+        "reinsurance_cost" => "再保成本",
+        "expense" => "费用",
+        "commission" => "佣金",
+        "profit" => "利润",
+        "minimum_premium_adjustment" => "最低保费调整",
+        "rounding_adjustment" => "取整调整",
+        "premium" => "保费",
+        "subsidy" => "财政补贴",
+        "firm_pays" => "企业自付",
+        "risk_reduction_credit" => "风险减量抵扣",
+        "quotes written" => "份报价已写入",
+        "Portfolio" => "组合",
+        "firms" => "企业数",
+        "expected annual loss" => "年度期望损失",
+        "standard deviation" => "标准差",
+        "capital (TVaR − mean)" => "资本 (TVaR − 均值)",
+        "total premium" => "总保费",
+        "government subsidy" => "政府补贴",
+        "paid by firms" => "企业自付",
+        "expected ceded to aggregate XoL" => "累积超赔分出期望",
+        "expected per-risk XoL recoveries" => "险位超赔摊回期望",
+        "reinsurance cost" => "再保成本",
+        "return period" => "重现期",
+        "annual loss" => "年度损失",
+        "shares" => "份额",
+        other => other,
+    }
+}
+
+const CSV_FIELDS: [&str; 18] = [
+    "firm",
+    "sector",
+    "score_tier",
+    "model_expected_loss",
+    "rating_factor",
+    "experience_factor",
+    "expected_loss",
+    "risk_load",
+    "reinsurance_cost",
+    "expense",
+    "commission",
+    "profit",
+    "minimum_premium_adjustment",
+    "rounding_adjustment",
+    "premium",
+    "subsidy",
+    "firm_pays",
+    "risk_reduction_credit",
+];
+
+/// Writes a set of output files so that a reader sees the previous set or the new one, never a
+/// mix: the files go to a fresh directory beside `out`, each synced to disk, and that
+/// directory then replaces `out` by renames. Errors name the path.
+pub(crate) fn write_set(out: &Path, files: &[(&str, Vec<u8>)]) -> Result<(), String> {
+    let at = |p: &Path, e: std::io::Error| format!("{}: {e}", p.display());
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent).map_err(|e| at(&parent, e))?;
+    let name = out
+        .file_name()
+        .ok_or_else(|| format!("{}: not a directory name", out.display()))?
+        .to_string_lossy()
+        .into_owned();
+    let staging = parent.join(format!(".{name}.new-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&staging);
+    std::fs::create_dir(&staging).map_err(|e| at(&staging, e))?;
+    for (file, bytes) in files {
+        let path = staging.join(file);
+        let mut f = std::fs::File::create(&path).map_err(|e| at(&path, e))?;
+        f.write_all(bytes).map_err(|e| at(&path, e))?;
+        f.sync_all().map_err(|e| at(&path, e))?;
+    }
+    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+    if out.exists() {
+        if !out.is_dir() {
+            return Err(format!("{}: exists and is not a directory", out.display()));
+        }
+        std::fs::rename(out, &old).map_err(|e| at(out, e))?;
+    }
+    std::fs::rename(&staging, out).map_err(|e| at(out, e))?;
+    let _ = std::fs::remove_dir_all(&old);
+    Ok(())
+}
+
+pub(crate) fn quotes_csv(
+    run: &QuoteRun,
+    lang: Lang,
+) -> Result<Vec<u8>, Box<dyn std::error::Error>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(CSV_FIELDS.iter().map(|f| label(f, lang)))?;
+    for q in &run.quotes {
+        let money = |x: f64| format!("{x:.2}");
+        w.write_record([
+            q.firm.clone(),
+            q.sector.clone(),
+            q.score_tier.to_string(),
+            money(q.model_expected_loss),
+            format!("{:.6}", q.rating_factor),
+            format!("{:.6}", q.experience_factor),
+            money(q.expected_loss),
+            money(q.risk_load),
+            money(q.reinsurance_cost),
+            money(q.expense),
+            money(q.commission),
+            money(q.profit),
+            money(q.minimum_premium_adjustment),
+            money(q.rounding_adjustment),
+            money(q.premium),
+            money(q.subsidy),
+            money(q.firm_pays),
+            money(q.risk_reduction_credit),
+        ])?;
+    }
+    Ok(w.into_inner().map_err(|e| e.to_string())?)
+}
+
+pub(crate) fn summary_text(s: &Summary, lang: Lang) -> String {
+    let l = |k| label(k, lang);
+    let wan = |x: f64| format!("{:>14.1} 万元", x / 1e4);
+    let mut out = format!(
+        "{} ({} {}, seed {}, {} years, TVaR {:.1}%)\n",
+        l("Portfolio"),
+        s.firms,
+        l("firms"),
+        s.provenance.seed,
+        s.provenance.trials,
+        s.provenance.tvar_level * 100.0
+    );
+    for (k, v) in [
+        ("expected annual loss", s.expected_loss),
+        ("standard deviation", s.std_dev),
+        ("VaR", s.var),
+        ("TVaR", s.tvar),
+        ("capital (TVaR − mean)", s.capital),
+        ("total premium", s.premium),
+        ("government subsidy", s.subsidy),
+        ("paid by firms", s.firm_pays),
+        (
+            "expected ceded to aggregate XoL",
+            s.reinsurance_expected_ceded,
+        ),
+        ("reinsurance cost", s.reinsurance_cost),
+    ] {
+        out += &format!("  {:<34}{}\n", l(k), wan(v));
+    }
+    out += &format!("  {:<14}{:>18}\n", l("return period"), l("annual loss"));
+    for (rp, x) in &s.exceedance_curve {
+        out += &format!("  {:<14}{}\n", format!("{rp:.0}"), wan(*x));
+    }
+    if !s.shares.is_empty() {
+        out += &format!("  {}\n", l("shares"));
+        for sh in &s.shares {
+            out += &format!(
+                "    {:<24} {:>5.1}%  {} {}\n",
+                sh.name,
+                sh.share * 100.0,
+                wan(sh.premium),
+                wan(sh.expected_loss)
+            );
+        }
+    }
+    out += &format!(
+        "  kexian {} · {} · parameters {}\n",
+        s.provenance.crate_version, s.provenance.method, s.provenance.parameter_hash
+    );
+    out
+}
