@@ -4,6 +4,14 @@
 /// Result alias used throughout kexian.
 pub type Result<T> = std::result::Result<T, Error>;
 
+/// Settings that are checked after they are read: every configuration type implements it,
+/// and [`crate::io::read_config`] reads a file and validates it in one step, so a
+/// configuration from a file is never used unchecked.
+pub trait Validate {
+    /// Checks every rule the type's fields must obey.
+    fn validate(&self) -> Result<()>;
+}
+
 /// Everything that can go wrong when building or using a kexian model.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
@@ -102,6 +110,14 @@ pub enum Error {
         field: String,
         /// The rule broken, with the value.
         message: String,
+    },
+    /// An invalid value read from a file: the file, and what is wrong (model, parameter, rule).
+    #[error("{source_name}: {error}")]
+    InFile {
+        /// The file.
+        source_name: String,
+        /// The problem.
+        error: Box<Error>,
     },
     /// A file that could not be read or written, named by its path.
     #[error("{path}: {message}")]

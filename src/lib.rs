@@ -50,6 +50,25 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+/// The serde form of a validated type that keeps its specification: `TryFrom<spec>` through
+/// the type's validating `new`, and `From<type>` giving the stored specification back.
+macro_rules! spec_conversions {
+    ($ty:ty, $spec:ty, $field:ident) => {
+        impl TryFrom<$spec> for $ty {
+            type Error = crate::Error;
+            fn try_from(spec: $spec) -> crate::Result<Self> {
+                <$ty>::new(spec)
+            }
+        }
+
+        impl From<$ty> for $spec {
+            fn from(v: $ty) -> Self {
+                v.$field
+            }
+        }
+    };
+}
+
 pub mod aggregate;
 pub mod assumptions;
 pub mod backtest;
@@ -71,7 +90,7 @@ pub mod severity;
 pub mod simulation;
 pub mod table;
 
-pub use error::{Error, Result};
+pub use error::{Error, Result, Validate};
 
 /// The random-number traits and generator in kexian's public signatures (samplers take any
 /// [`rand::Rng`]; [`simulation::batch_rng`] returns a [`rand::Xoshiro256PlusPlus`]), re-exported

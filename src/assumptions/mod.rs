@@ -115,18 +115,7 @@ pub struct Assumptions {
     source: String,
 }
 
-impl TryFrom<AssumptionSet> for Assumptions {
-    type Error = Error;
-    fn try_from(set: AssumptionSet) -> Result<Self> {
-        Self::new(set)
-    }
-}
-
-impl From<Assumptions> for AssumptionSet {
-    fn from(a: Assumptions) -> Self {
-        a.set
-    }
-}
+spec_conversions!(Assumptions, AssumptionSet, set);
 
 impl Assumptions {
     /// Validates every section and the cross-references: each sector and size has its

@@ -144,18 +144,7 @@ pub struct Tower {
     layers: Vec<Layer>,
 }
 
-impl TryFrom<Vec<Layer>> for Tower {
-    type Error = Error;
-    fn try_from(layers: Vec<Layer>) -> Result<Self> {
-        Tower::new(layers)
-    }
-}
-
-impl From<Tower> for Vec<Layer> {
-    fn from(t: Tower) -> Self {
-        t.layers
-    }
-}
+spec_conversions!(Tower, Vec<Layer>, layers);
 
 impl Tower {
     /// A tower from `layers` sorted by attachment, each starting at or above the previous

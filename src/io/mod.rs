@@ -6,7 +6,7 @@ mod portfolio;
 pub use crate::table::Table;
 pub use portfolio::{read_portfolio, read_portfolio_csv, read_portfolio_json};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Validate};
 use serde::de::DeserializeOwned;
 use std::path::Path;
 
@@ -26,6 +26,18 @@ pub fn parse_json<T: DeserializeOwned>(source: &str, text: &str) -> Result<T> {
 pub fn read_json<T: DeserializeOwned>(path: impl AsRef<Path>) -> Result<T> {
     let (name, text) = read_text(path.as_ref())?;
     parse_json(&name, &text)
+}
+
+/// Reads a configuration file and validates it: a problem of shape names the line and
+/// column, a broken rule names the file, parameter and rule ([`Error::InFile`]).
+pub fn read_config<T: DeserializeOwned + Validate>(path: impl AsRef<Path>) -> Result<T> {
+    let (name, text) = read_text(path.as_ref())?;
+    let config: T = parse_json(&name, &text)?;
+    config.validate().map_err(|e| Error::InFile {
+        source_name: name,
+        error: Box::new(e),
+    })?;
+    Ok(config)
 }
 
 /// A file's display name and text; a missing or unreadable file is [`Error::Io`].

@@ -78,18 +78,7 @@ pub struct RndSpec {
     pub terms: ClaimTerms,
 }
 
-impl TryFrom<RndSpec> for RndProject {
-    type Error = Error;
-    fn try_from(spec: RndSpec) -> Result<Self> {
-        Self::new(spec)
-    }
-}
-
-impl From<RndProject> for RndSpec {
-    fn from(p: RndProject) -> Self {
-        p.spec
-    }
-}
+spec_conversions!(RndProject, RndSpec, spec);
 
 impl RndProject {
     /// Validates the stages (non-empty; probabilities in \[0, 1\]; costs and years ≥ 0) and the

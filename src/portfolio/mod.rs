@@ -82,18 +82,7 @@ pub struct PortfolioSpec {
     pub per_risk_xol: Vec<Layer>,
 }
 
-impl TryFrom<PortfolioSpec> for Portfolio {
-    type Error = Error;
-    fn try_from(spec: PortfolioSpec) -> Result<Self> {
-        Self::new(spec)
-    }
-}
-
-impl From<Portfolio> for PortfolioSpec {
-    fn from(p: Portfolio) -> Self {
-        p.spec
-    }
-}
+spec_conversions!(Portfolio, PortfolioSpec, spec);
 
 impl Portfolio {
     /// Validates: at least one policy, unique ids, valid perils and shocks, every policy's

@@ -100,3 +100,9 @@ pub struct PortfolioRun {
     #[serde(skip)]
     pub(super) events: Vec<(usize, usize, f64)>,
 }
+
+impl crate::error::Validate for PortfolioConfig {
+    fn validate(&self) -> Result<()> {
+        PortfolioConfig::validate(self)
+    }
+}

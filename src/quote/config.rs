@@ -230,3 +230,9 @@ impl QuoteConfig {
         self.portfolio().validate()
     }
 }
+
+impl crate::error::Validate for QuoteConfig {
+    fn validate(&self) -> Result<()> {
+        QuoteConfig::validate(self)
+    }
+}

@@ -142,3 +142,9 @@ impl SimulationConfig {
         self.batch_size.min(self.trials - b * self.batch_size)
     }
 }
+
+impl crate::error::Validate for SimulationConfig {
+    fn validate(&self) -> Result<()> {
+        SimulationConfig::validate(self)
+    }
+}

@@ -268,8 +268,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
 }
 
 fn load_config(path: &Path) -> Result<(QuoteConfig, PathBuf), Error> {
-    let cfg: QuoteConfig = kexian::io::read_json(path)?;
-    cfg.validate()?;
+    let cfg: QuoteConfig = kexian::io::read_config(path)?;
     let dir = path.parent().map_or_else(PathBuf::new, Path::to_path_buf);
     Ok((cfg, dir))
 }
