@@ -54,7 +54,12 @@ fn a_second_insurer_prices_its_own_book_on_its_own_scale() {
         let tier = scale.tier(firm.score).unwrap();
         assert_eq!(q.score_tier, tier, "{}", q.firm);
         tiers_seen.insert(tier);
-        let tiered = q.subsidies.iter().find(|(n, _)| n == "score_tiered").unwrap().1;
+        let tiered = q
+            .subsidies
+            .iter()
+            .find(|(n, _)| n == "score_tiered")
+            .unwrap()
+            .1;
         assert!(
             (tiered - (shares[tier - 1] * q.premium).min(200_000.0)).abs() < 1e-6,
             "{}: subsidy {tiered} for tier {tier}",
@@ -73,9 +78,15 @@ fn a_second_insurer_prices_its_own_book_on_its_own_scale() {
         .filter(|r| r.factor == "score")
         .map(|r| r.level.as_str())
         .collect();
-    assert_eq!(levels.into_iter().collect::<Vec<_>>(), ["T1", "T2", "T3", "T4"]);
+    assert_eq!(
+        levels.into_iter().collect::<Vec<_>>(),
+        ["T1", "T2", "T3", "T4"]
+    );
     // The firm with its own cyber frequency is priced on it, not on the sector's.
-    let own = firms.iter().find(|f| f.overrides.cyber_frequency.is_some()).unwrap();
+    let own = firms
+        .iter()
+        .find(|f| f.overrides.cyber_frequency.is_some())
+        .unwrap();
     let u = a.underwrite(own).unwrap();
     let PerilModel::Cyber(cyber) = u.policy.perils.last().unwrap() else {
         panic!("cyber peril expected")
@@ -126,11 +137,20 @@ fn the_cli_prices_the_same_book_with_the_same_totals() {
         &out,
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    assert!(o.stderr.is_empty(), "no progress bar when stderr is not a terminal");
+    assert!(
+        o.stderr.is_empty(),
+        "no progress bar when stderr is not a terminal"
+    );
     let summary: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
-    assert_eq!(format!("{:.2}", summary["premium"].as_f64().unwrap()), PIN_PREMIUM);
-    assert_eq!(format!("{:.2}", summary["subsidy"].as_f64().unwrap()), PIN_SUBSIDY);
+    assert_eq!(
+        format!("{:.2}", summary["premium"].as_f64().unwrap()),
+        PIN_PREMIUM
+    );
+    assert_eq!(
+        format!("{:.2}", summary["subsidy"].as_f64().unwrap()),
+        PIN_SUBSIDY
+    );
     let quotes = std::fs::read_to_string(out.join("quotes.csv")).unwrap();
     assert_eq!(quotes.lines().count(), 17);
     assert!(quotes.contains("B0004,人形机器人,1,"), "{quotes}");
@@ -164,7 +184,10 @@ fn bad_books_and_assumption_files_are_refused_with_file_field_and_rule() {
     let path = scratch("sector.json", &text);
     let firms = kexian::io::read_portfolio(&path).unwrap();
     let e = run(&firms, &a).unwrap_err().to_string();
-    let want = ["firms[3], field `sector`", "unknown sector `航运` (known: 集成电路, 生物医药"];
+    let want = [
+        "firms[3], field `sector`",
+        "unknown sector `航运` (known: 集成电路, 生物医药",
+    ];
     for w in want {
         assert!(e.contains(w), "{e}");
     }
@@ -197,7 +220,10 @@ fn bad_books_and_assumption_files_are_refused_with_file_field_and_rule() {
         .as_object_mut()
         .unwrap()
         .remove("量子科技");
-    let path = scratch("assumptions.json", &serde_json::to_string_pretty(&json).unwrap());
+    let path = scratch(
+        "assumptions.json",
+        &serde_json::to_string_pretty(&json).unwrap(),
+    );
     let e = Assumptions::from_path(&path).unwrap_err();
     assert!(matches!(e, Error::Field { .. }), "{e}");
     let e = e.to_string();
@@ -213,5 +239,8 @@ fn bad_books_and_assumption_files_are_refused_with_file_field_and_rule() {
     // A misspelt field is a JSON error with line and column.
     let path = scratch("typo.json", &text.replacen("\"sectors\"", "\"sektors\"", 1));
     let e = Assumptions::from_path(&path).unwrap_err().to_string();
-    assert!(e.contains("unknown field `sektors`") && e.contains(", line "), "{e}");
+    assert!(
+        e.contains("unknown field `sektors`") && e.contains(", line "),
+        "{e}"
+    );
 }

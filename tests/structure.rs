@@ -1,0 +1,100 @@
+//! The module structure: dependencies between top-level modules run one way (no import
+//! circle), and the pipeline rooms stay small.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+const SRC: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
+
+fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// Top-level module → the top-level modules its code names as `crate::module`.
+fn graph() -> BTreeMap<String, BTreeSet<String>> {
+    let mut files = Vec::new();
+    rust_files(Path::new(SRC), &mut files);
+    let mut g: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for f in files {
+        let rel = f.strip_prefix(SRC).unwrap();
+        let top = rel
+            .iter()
+            .next()
+            .unwrap()
+            .to_string_lossy()
+            .trim_end_matches(".rs")
+            .to_owned();
+        if top == "lib" || top == "bin" {
+            continue;
+        }
+        // Code only: doc links may point anywhere.
+        let text: String = std::fs::read_to_string(&f)
+            .unwrap()
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("//"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let deps = g.entry(top.clone()).or_default();
+        for (i, _) in text.match_indices("crate::") {
+            let name: String = text[i + 7..]
+                .chars()
+                .take_while(|c| c.is_ascii_lowercase() || *c == '_')
+                .collect();
+            if !name.is_empty() && name != top && name != "error" {
+                deps.insert(name);
+            }
+        }
+    }
+    g
+}
+
+#[test]
+fn module_dependencies_have_no_circle() {
+    let g = graph();
+    assert!(g.contains_key("aggregate") && g.contains_key("simulation") && g.contains_key("loss"));
+    // Depth-first search for a back edge.
+    fn visit<'a>(
+        g: &'a BTreeMap<String, BTreeSet<String>>,
+        m: &'a str,
+        path: &mut Vec<&'a str>,
+        done: &mut BTreeSet<&'a str>,
+    ) {
+        if let Some(k) = path.iter().position(|p| *p == m) {
+            panic!("import circle: {} → {m}", path[k..].join(" → "));
+        }
+        if !done.insert(m) {
+            return;
+        }
+        path.push(m);
+        for d in g.get(m).into_iter().flatten() {
+            visit(g, d, path, done);
+        }
+        path.pop();
+    }
+    let mut done = BTreeSet::new();
+    for m in g.keys() {
+        visit(&g, m, &mut Vec::new(), &mut done);
+    }
+    // The low results layer depends on no pipeline module.
+    assert!(g["loss"].iter().all(|d| d == "numerics"), "{:?}", g["loss"]);
+    assert!(!g["simulation"].contains("aggregate"));
+}
+
+#[test]
+fn the_pipeline_rooms_stay_small() {
+    for dir in ["quote", "portfolio", "assumptions", "book", "io"] {
+        let mut files = Vec::new();
+        rust_files(&Path::new(SRC).join(dir), &mut files);
+        for f in files {
+            let lines = std::fs::read_to_string(&f).unwrap().lines().count();
+            assert!(lines <= 400, "{} has {lines} lines", f.display());
+        }
+    }
+}
