@@ -244,3 +244,70 @@ fn bad_books_and_assumption_files_are_refused_with_file_field_and_rule() {
         "{e}"
     );
 }
+
+#[test]
+fn simulate_only_simulates_and_price_prices_one_cover() {
+    let out = out_dir("simulate");
+    let o = Command::new(env!("CARGO_BIN_EXE_kexian"))
+        .args(["simulate", "--portfolio", &format!("{B}/policies.json")])
+        .args(["--assumptions", &format!("{B}/assumptions.json")])
+        .args(["--config", &format!("{B}/pricing.json"), "--trials", "5000"])
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        stdout.contains("standard error") && stdout.contains("TVaR 99.0%"),
+        "{stdout}"
+    );
+    let sim: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("simulation.json")).unwrap())
+            .unwrap();
+    assert_eq!(sim["trials"], 5000);
+    assert!(sim["assumptions"].as_str().unwrap().contains("乙保险公司"));
+    assert!(!out.join("quotes.csv").exists(), "simulate does not quote");
+    std::fs::remove_dir_all(&out).ok();
+
+    // One cover, by Monte Carlo (CLI) and exactly (library, FFT on 2^16 points): the means
+    // agree within 4 standard errors; the exact result reports a standard error of 0.
+    let spec = concat!(env!("CARGO_MANIFEST_DIR"), "/data/line_cyber.json");
+    let price = |extra: &[&str], out: &Path| -> serde_json::Value {
+        let o = Command::new(env!("CARGO_BIN_EXE_kexian"))
+            .args(["price", "--model", spec, "--quiet"])
+            .args(extra)
+            .arg("--out")
+            .arg(out)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        serde_json::from_str(&std::fs::read_to_string(out.join("priced.json")).unwrap()).unwrap()
+    };
+    let out = out_dir("price");
+    let mc = price(&[], &out);
+    assert_eq!(mc["method"], "monte_carlo");
+    let (m, se) = (
+        mc["mean"]["value"].as_f64().unwrap(),
+        mc["mean"]["std_error"].as_f64().unwrap(),
+    );
+    let spec_json: kexian::pricing::LineSpec = kexian::io::read_config(spec).unwrap();
+    let mut exact_spec = spec_json.clone();
+    exact_spec.method = kexian::pricing::LineMethod::Exact {
+        method: kexian::aggregate::ExactMethod::Fft { padding: 2 },
+        points: 1 << 16,
+        tail_level: 1.0 - 1e-10,
+    };
+    let exact = kexian::pricing::price_line(&exact_spec, None).unwrap();
+    assert!(exact.warnings.is_empty(), "{:?}", exact.warnings);
+    assert!(
+        (m - exact.mean.value).abs() < 4.0 * se,
+        "{m} ± {se} vs {}",
+        exact.mean.value
+    );
+    assert!(se > 0.0 && exact.mean.std_error == 0.0);
+    // --seed and --trials only apply to a Monte Carlo method.
+    let again = price(&["--trials", "20000", "--seed", "3"], &out);
+    assert_ne!(again["mean"], mc["mean"]);
+    std::fs::remove_dir_all(&out).ok();
+}

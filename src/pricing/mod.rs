@@ -6,7 +6,9 @@
 //! an empirical sample, or a closed-form severity wrapped in [`Continuous`].
 
 mod distribution;
+mod line;
 mod principle;
 
 pub use distribution::{Continuous, LossDistribution};
+pub use line::{LineMethod, LineSpec, PricedLine, price_line};
 pub use principle::{PremiumPrinciple, RiskMeasure};

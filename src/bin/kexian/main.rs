@@ -14,6 +14,7 @@ use kexian::assumptions::Assumptions;
 use kexian::backtest::rolling_backtest;
 use kexian::fitting::Bootstrap;
 use kexian::portfolio::{Portfolio, PortfolioRun, PortfolioSpec};
+use kexian::pricing::{LineMethod, LineSpec, price_line};
 use kexian::quote::{QuoteConfig, QuoteRun};
 use kexian::simulation::Progress;
 use kexian::table::Table;
@@ -25,7 +26,7 @@ mod fit;
 mod report;
 
 use fit::fit;
-use report::{Lang, label, quotes_csv, simulation_text, summary_text, write_set};
+use report::{Lang, label, line_text, quotes_csv, simulation_text, summary_text, write_set};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 #[derive(Parser)]
@@ -60,6 +61,26 @@ enum Command {
         /// Output directory.
         #[arg(long, default_value = "kexian-sim")]
         out: PathBuf,
+    },
+    /// Price a single cover from a one-file spec (frequency, severity, claim and annual terms,
+    /// method exact or Monte Carlo, levels, premium principles): its statistics with standard
+    /// errors on stdout and in `out`/priced.json.
+    Price {
+        /// The cover (JSON; see kexian::pricing::LineSpec).
+        #[arg(long)]
+        model: PathBuf,
+        /// Override the seed of a Monte Carlo method.
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Override the trials of a Monte Carlo method.
+        #[arg(long)]
+        trials: Option<u64>,
+        /// Output directory.
+        #[arg(long, default_value = "kexian-price")]
+        out: PathBuf,
+        /// No progress bar.
+        #[arg(long)]
+        quiet: bool,
     },
     /// Rolling backtest of the configured rating plan on multi-year experience.
     Backtest {
@@ -216,6 +237,30 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 &[("simulation.json", serde_json::to_vec_pretty(&summary)?)],
             )?;
             print!("{text}");
+        }
+        Command::Price {
+            model,
+            seed,
+            trials,
+            out,
+            quiet,
+        } => {
+            let mut spec: LineSpec = kexian::io::read_config(&model)?;
+            if let LineMethod::MonteCarlo { simulation } = &mut spec.method {
+                simulation.seed = seed.unwrap_or(simulation.seed);
+                simulation.trials = trials.unwrap_or(simulation.trials);
+            } else if seed.is_some() || trials.is_some() {
+                return Err("--seed and --trials apply to a monte_carlo method only".into());
+            }
+            let bar = progress_bar(quiet);
+            let priced = price_line(&spec, bar.as_ref().map(|b| b as &(dyn Fn(Progress) + Sync)))?;
+            let mut record = serde_json::to_value(&priced)?;
+            record["model"] = serde_json::Value::String(model.display().to_string());
+            write_set(
+                &out,
+                &[("priced.json", serde_json::to_vec_pretty(&record)?)],
+            )?;
+            print!("{}", line_text(&priced, &model));
         }
         Command::Backtest {
             experience,

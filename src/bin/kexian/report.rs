@@ -4,7 +4,9 @@
 use crate::Inputs;
 use clap::ValueEnum;
 use kexian::Error;
+use kexian::loss::Estimate;
 use kexian::portfolio::PortfolioRun;
+use kexian::pricing::PricedLine;
 use kexian::quote::{QuoteRun, Summary};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -233,5 +235,30 @@ pub(crate) fn summary_text(s: &Summary, lang: Lang) -> String {
         "  kexian {} · {} · parameters {}\n",
         s.provenance.crate_version, s.provenance.method, s.provenance.parameter_hash
     );
+    out
+}
+
+/// A priced cover: statistics with standard errors, premiums, warnings.
+pub(crate) fn line_text(p: &PricedLine, model: &Path) -> String {
+    let row = |k: &str, e: &Estimate| format!("  {k:<26}{:>18.2}{:>18.2}\n", e.value, e.std_error);
+    let mut out = format!("{} ({} method)\n", model.display(), p.method);
+    out += &format!(
+        "  {:<26}{:>18}{:>18}\n",
+        "statistic (元)", "value", "standard error"
+    );
+    out += &row("mean", &p.mean);
+    out += &row("standard deviation", &p.std_dev);
+    for (l, e) in &p.var {
+        out += &row(&format!("VaR {:.2}%", l * 100.0), e);
+    }
+    for (l, e) in &p.tvar {
+        out += &row(&format!("TVaR {:.2}%", l * 100.0), e);
+    }
+    for (name, premium) in &p.premiums {
+        out += &format!("  premium {name}: {premium:.2}\n");
+    }
+    for w in &p.warnings {
+        out += &format!("  warning: {w}\n");
+    }
     out
 }
