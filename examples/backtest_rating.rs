@@ -18,7 +18,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                         {"kind": "categorical", "column": "sector", "base": "ic"},
                         {"kind": "numeric", "column": "log_revenue", "center": 17.0}]}"#,
     )?;
-    let bt = rolling_backtest(&table, &spec, GlmFamily::Poisson, "year", 2)?;
+    let bt = rolling_backtest(&table, &spec, GlmFamily::Poisson, "year", 2, None)?;
     println!(
         "Rolling backtest, Poisson frequency plan refitted each year\n{}",
         bt.to_text()

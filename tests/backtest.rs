@@ -386,7 +386,15 @@ fn experience_spec() -> RatingSpec {
 fn rolling_backtest_runs_on_the_committed_experience() {
     let table =
         Table::from_path(concat!(env!("CARGO_MANIFEST_DIR"), "/data/experience.csv")).unwrap();
-    let bt = rolling_backtest(&table, &experience_spec(), GlmFamily::Poisson, "year", 2).unwrap();
+    let bt = rolling_backtest(
+        &table,
+        &experience_spec(),
+        GlmFamily::Poisson,
+        "year",
+        2,
+        None,
+    )
+    .unwrap();
     let labels: Vec<&str> = bt.years.iter().map(|y| y.label.as_str()).collect();
     assert_eq!(labels, ["2023", "2024", "2025"]);
     // Training grows year on year; test rows add up to the pooled line.
@@ -418,9 +426,39 @@ fn rolling_backtest_runs_on_the_committed_experience() {
     let text = bt.to_text();
     assert_eq!(text.lines().count(), 1 + 3 + 1);
     // Too few years, Gamma, and an unknown year column are refused.
-    assert!(rolling_backtest(&table, &experience_spec(), GlmFamily::Poisson, "year", 5).is_err());
-    assert!(rolling_backtest(&table, &experience_spec(), GlmFamily::Gamma, "year", 2).is_err());
-    assert!(rolling_backtest(&table, &experience_spec(), GlmFamily::Poisson, "yr", 2).is_err());
+    assert!(
+        rolling_backtest(
+            &table,
+            &experience_spec(),
+            GlmFamily::Poisson,
+            "year",
+            5,
+            None
+        )
+        .is_err()
+    );
+    assert!(
+        rolling_backtest(
+            &table,
+            &experience_spec(),
+            GlmFamily::Gamma,
+            "year",
+            2,
+            None
+        )
+        .is_err()
+    );
+    assert!(
+        rolling_backtest(
+            &table,
+            &experience_spec(),
+            GlmFamily::Poisson,
+            "yr",
+            2,
+            None
+        )
+        .is_err()
+    );
 }
 
 fn statistics() -> Value {

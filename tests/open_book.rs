@@ -311,3 +311,65 @@ fn simulate_only_simulates_and_price_prices_one_cover() {
     assert_ne!(again["mean"], mc["mean"]);
     std::fs::remove_dir_all(&out).ok();
 }
+
+#[test]
+fn a_rating_plan_fits_and_predicts_the_same_from_columns_a_csv_or_firms() {
+    use kexian::rating::{GlmFamily, RatingPlan, RatingSpec, Stage};
+    use kexian::table::Column;
+    let spec: RatingSpec = serde_json::from_str(
+        r#"{"response": "claims", "exposure": "exposure",
+            "factors": [{"kind": "categorical", "column": "sector"},
+                        {"kind": "numeric", "column": "patents", "transform": "ln1p"}]}"#,
+    )
+    .unwrap();
+    let sectors = ["ai", "ic", "ai", "ic", "ai", "ic", "ai", "ic"];
+    let patents = [0.0, 3.0, 10.0, 1.0, 40.0, 7.0, 2.0, 25.0];
+    let claims = [0.0, 1.0, 2.0, 0.0, 3.0, 1.0, 1.0, 2.0];
+    let exposure = [1.0, 0.5, 1.0, 1.0, 0.8, 1.0, 1.0, 0.9];
+    let mut csv = String::from("sector,patents,claims,exposure\n");
+    for k in 0..8 {
+        csv += &format!(
+            "{},{},{},{}\n",
+            sectors[k], patents[k], claims[k], exposure[k]
+        );
+    }
+    let from_csv = Table::from_reader("exp.csv", csv.as_bytes()).unwrap();
+    let from_columns = Table::from_columns(
+        "experience",
+        vec![
+            (
+                "sector".into(),
+                Column::Text(sectors.map(String::from).to_vec()),
+            ),
+            ("patents".into(), Column::Number(patents.to_vec())),
+            ("claims".into(), Column::Number(claims.to_vec())),
+            ("exposure".into(), Column::Number(exposure.to_vec())),
+        ],
+    )
+    .unwrap();
+    let a = RatingPlan::fit(GlmFamily::Poisson, &spec, &from_csv).unwrap();
+    let b = RatingPlan::fit(GlmFamily::Poisson, &spec, &from_columns).unwrap();
+    assert_eq!(a, b);
+    let firms: Vec<Firm> = (0..8)
+        .map(|k| {
+            let mut f = Firm::new(&format!("F{k}"), sectors[k], "small", Stage::Growth, 500.0);
+            f.patents = patents[k];
+            f
+        })
+        .collect();
+    let by_firms = a
+        .predict(&kexian::book::rating_table(&firms).unwrap())
+        .unwrap();
+    let by_columns = a.predict(&from_columns).unwrap();
+    // The experience table has exposures (exp(η + ln e)); the firms are per unit of
+    // exposure (exp(η)): equal up to the rounding of the offset.
+    for k in 0..8 {
+        let rel = (by_firms[k] * exposure[k] / by_columns[k] - 1.0).abs();
+        assert!(
+            rel < 1e-14,
+            "row {k}: {} vs {}",
+            by_firms[k] * exposure[k],
+            by_columns[k]
+        );
+    }
+}

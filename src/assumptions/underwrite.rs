@@ -54,13 +54,9 @@ impl Assumptions {
     /// use kexian::book::{Covers, Firm};
     /// use kexian::rating::Stage;
     /// let a = Assumptions::bundled()?;
-    /// let firm = Firm {
-    ///     id: "F1".into(), sector: "ai".into(), size: "small".into(), stage: Stage::Growth,
-    ///     score: 655.0, covariates: Default::default(), patents: 0.0, first_set_value: 0.0,
-    ///     covers: Covers { cyber: true, ..Default::default() },
-    ///     measures: vec!["security_monitoring".into()], overrides: Default::default(),
-    ///     origin: None,
-    /// };
+    /// let mut firm = Firm::new("F1", "ai", "small", Stage::Growth, 655.0);
+    /// firm.covers = Covers { cyber: true, ..Default::default() };
+    /// firm.measures = vec!["security_monitoring".into()];
     /// let u = a.underwrite(&firm)?;
     /// assert_eq!(u.lines, ["cyber"]);
     /// assert_eq!(u.score.tier(), 4);

@@ -4,6 +4,7 @@ use super::experience::{AeRow, LimitedFluctuation, Measure, actual_vs_expected};
 use super::ranking::{Calibration, LiftGroup, calibration, lift, ordered_lorenz};
 use crate::error::{Error, Result};
 use crate::rating::{GlmFamily, RatingPlan, RatingSpec};
+use crate::simulation::{Observer, Progress};
 use crate::table::Table;
 use serde::{Deserialize, Serialize};
 
@@ -52,7 +53,7 @@ pub struct RollingBacktest {
 /// let spec: RatingSpec = serde_json::from_str(r#"{"response": "claims", "exposure": "exposure",
 ///     "factors": [{"kind": "score_tier", "column": "score", "monotone": true},
 ///                 {"kind": "categorical", "column": "sector"}]}"#).unwrap();
-/// let bt = rolling_backtest(&table, &spec, GlmFamily::Poisson, "year", 2)?;
+/// let bt = rolling_backtest(&table, &spec, GlmFamily::Poisson, "year", 2, None)?;
 /// println!("{}", bt.to_text());
 /// # Ok::<(), kexian::Error>(())
 /// ```
@@ -62,6 +63,7 @@ pub fn rolling_backtest(
     family: GlmFamily,
     year_column: &str,
     min_train_years: usize,
+    observer: Option<Observer>,
 ) -> Result<RollingBacktest> {
     const M: &str = "rolling_backtest";
     let measure = match family {
@@ -106,7 +108,8 @@ pub fn rolling_backtest(
     let mut out = Vec::new();
     let (mut all_actual, mut all_predicted, mut all_base, mut all_train) =
         (vec![], vec![], vec![], 0);
-    for &t in &years[min_train_years..] {
+    let tests = &years[min_train_years..];
+    for (done, &t) in tests.iter().enumerate() {
         let train: Vec<usize> = (0..table.len()).filter(|&r| year[r] < t).collect();
         let test: Vec<usize> = (0..table.len()).filter(|&r| year[r] == t).collect();
         let plan = RatingPlan::fit(family, spec, &table.select(&train))?;
@@ -134,6 +137,13 @@ pub fn rolling_backtest(
         all_actual.extend(actual);
         all_predicted.extend(predicted);
         all_base.extend(base);
+        if let Some(o) = observer {
+            o(Progress {
+                stage: "test years",
+                done: done as u64 + 1,
+                total: tests.len() as u64,
+            });
+        }
     }
     let overall = summarize(
         "all".into(),

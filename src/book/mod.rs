@@ -8,7 +8,7 @@ use crate::coverage::ClaimTerms;
 use crate::error::{Error, Result};
 use crate::numerics::validate;
 use crate::perils::LitigationKind;
-use crate::rating::{InnovationScore, ScoreScale, Stage};
+use crate::rating::{InnovationScore, ScoreScale, Stage, SubIndicators};
 use crate::table::{Column, Table};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -42,6 +42,9 @@ pub struct Firm {
     /// Numeric covariates for the rating plan (e.g. `log_revenue`).
     #[serde(default)]
     pub covariates: BTreeMap<String, f64>,
+    /// The sub-indicators behind the score, if known (also rating covariates).
+    #[serde(default)]
+    pub indicators: Option<SubIndicators>,
     /// Granted patents (drives the patent-suit frequency).
     #[serde(default)]
     pub patents: f64,
@@ -132,6 +135,7 @@ impl Firm {
             stage,
             score,
             covariates: BTreeMap::new(),
+            indicators: None,
             patents: 0.0,
             first_set_value: 0.0,
             covers: Covers::default(),
@@ -141,11 +145,18 @@ impl Firm {
         }
     }
 
-    /// The firm's score on `scale`, an error naming the firm if it is off the scale.
+    /// The firm's score on `scale` with its stage and sub-indicators; an error naming the
+    /// firm if the score is off the scale or an indicator is invalid.
     pub fn innovation_score(&self, scale: &ScoreScale) -> Result<InnovationScore> {
-        InnovationScore::new(self.score, scale)
+        let score = InnovationScore::new(self.score, scale)
             .map(|s| s.with_stage(self.stage))
-            .map_err(|e| self.error("score", &e.to_string()))
+            .map_err(|e| self.error("score", &e.to_string()))?;
+        match self.indicators {
+            Some(i) => score
+                .with_indicators(i)
+                .map_err(|e| self.error("indicators", &e.to_string())),
+            None => Ok(score),
+        }
     }
 
     /// Checks what does not depend on the assumption set: id, amounts, probabilities,
@@ -245,9 +256,10 @@ pub(crate) fn book_problems(firms: &[Firm]) -> Vec<String> {
     problems
 }
 
-/// The firms as rating data: columns `firm`, `sector`, `size`, `stage`, `score` and every
-/// covariate (a firm without a covariate others have reads as NaN there, an error naming the
-/// row and column when the rating plan uses it).
+/// The firms as rating data: columns `firm`, `sector`, `size`, `stage`, `score`, `patents`,
+/// the sub-indicators (`rd_intensity`, `rd_staff_share`, `revenue_growth`) when any firm has
+/// them, and every covariate (a firm without a value others have reads as NaN there, an error
+/// naming the row and column when the rating plan uses it).
 pub fn rating_table(firms: &[Firm]) -> Result<Table> {
     let text = |f: fn(&Firm) -> String| Column::Text(firms.iter().map(f).collect());
     let mut columns = vec![
@@ -259,7 +271,24 @@ pub fn rating_table(firms: &[Firm]) -> Result<Table> {
             "score".to_owned(),
             Column::Number(firms.iter().map(|f| f.score).collect()),
         ),
+        (
+            "patents".to_owned(),
+            Column::Number(firms.iter().map(|f| f.patents).collect()),
+        ),
     ];
+    if firms.iter().any(|f| f.indicators.is_some()) {
+        let indicator = |g: fn(&SubIndicators) -> f64| {
+            Column::Number(
+                firms
+                    .iter()
+                    .map(|f| f.indicators.as_ref().map_or(f64::NAN, g))
+                    .collect(),
+            )
+        };
+        columns.push(("rd_intensity".into(), indicator(|i| i.rd_intensity)));
+        columns.push(("rd_staff_share".into(), indicator(|i| i.rd_staff_share)));
+        columns.push(("revenue_growth".into(), indicator(|i| i.revenue_growth)));
+    }
     let names: std::collections::BTreeSet<&String> =
         firms.iter().flat_map(|f| f.covariates.keys()).collect();
     for name in names {

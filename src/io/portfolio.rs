@@ -198,6 +198,7 @@ fn firm(
         stage: r.stage,
         score: r.score,
         covariates,
+        indicators: None,
         patents: r.patents.unwrap_or(0.0),
         first_set_value: r.first_set_value.unwrap_or(0.0),
         covers: Covers {

@@ -45,15 +45,11 @@ use crate::table::Table;
 ///
 /// ```
 /// use kexian::assumptions::Assumptions;
-/// use kexian::book::{Covers, Firm};
+/// use kexian::book::Firm;
 /// use kexian::quote::{Loadings, QuoteConfig, price};
 /// use kexian::rating::Stage;
-/// let firm = Firm {
-///     id: "F1".into(), sector: "ai".into(), size: "small".into(), stage: Stage::Growth,
-///     score: 655.0, covariates: Default::default(), patents: 0.0, first_set_value: 0.0,
-///     covers: Covers { cyber: true, ..Default::default() }, measures: vec![],
-///     overrides: Default::default(), origin: None,
-/// };
+/// let mut firm = Firm::new("F1", "ai", "small", Stage::Growth, 655.0);
+/// firm.covers.cyber = true;
 /// let loadings = Loadings { cost_of_capital: 0.1, expense_ratio: 0.15, commission_ratio: 0.05,
 ///                           profit_ratio: 0.05, minimum_premium: 0.0, rounding: 0.0 };
 /// let config = QuoteConfig::new(7, 20_000, loadings)?;

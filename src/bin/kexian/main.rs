@@ -61,6 +61,9 @@ enum Command {
         /// Output directory.
         #[arg(long, default_value = "kexian-sim")]
         out: PathBuf,
+        /// Language of labels.
+        #[arg(long, value_enum, default_value = "en")]
+        lang: Lang,
     },
     /// Price a single cover from a one-file spec (frequency, severity, claim and annual terms,
     /// method exact or Monte Carlo, levels, premium principles): its statistics with standard
@@ -81,6 +84,9 @@ enum Command {
         /// No progress bar.
         #[arg(long)]
         quiet: bool,
+        /// Language of labels.
+        #[arg(long, value_enum, default_value = "en")]
+        lang: Lang,
     },
     /// Rolling backtest of the configured rating plan on multi-year experience.
     Backtest {
@@ -100,6 +106,12 @@ enum Command {
         /// bundled set).
         #[arg(long)]
         assumptions: Option<PathBuf>,
+        /// Output directory (backtest.txt, backtest.json).
+        #[arg(long, default_value = "kexian-backtest")]
+        out: PathBuf,
+        /// No progress bar.
+        #[arg(long)]
+        quiet: bool,
     },
     /// Fit severity families to claims (ML with truncation and censoring), rank them by AIC
     /// and write the best as model.json, with the selection table and diagnostic charts.
@@ -220,10 +232,10 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 out.display()
             );
         }
-        Command::Simulate { book, out } => {
+        Command::Simulate { book, out, lang } => {
             let inputs = book.load()?;
             let run = simulate(&inputs)?;
-            let text = simulation_text(&run, &inputs)?;
+            let text = simulation_text(&run, &inputs, lang)?;
             let summary = serde_json::json!({
                 "losses": run.losses,
                 "tvar": run.tvar,
@@ -244,6 +256,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             trials,
             out,
             quiet,
+            lang,
         } => {
             let mut spec: LineSpec = kexian::io::read_config(&model)?;
             if let LineMethod::MonteCarlo { simulation } = &mut spec.method {
@@ -260,7 +273,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 &out,
                 &[("priced.json", serde_json::to_vec_pretty(&record)?)],
             )?;
-            print!("{}", line_text(&priced, &model));
+            print!("{}", line_text(&priced, &model, lang));
         }
         Command::Backtest {
             experience,
@@ -268,6 +281,8 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             min_train_years,
             year_column,
             assumptions,
+            out,
+            quiet,
         } => {
             let (cfg, _) = load_config(&config)?;
             let rating = cfg.rating.ok_or("the configuration has no rating plan")?;
@@ -279,8 +294,19 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 rating.family,
                 &year_column,
                 min_train_years,
+                progress_bar(quiet)
+                    .as_ref()
+                    .map(|b| b as &(dyn Fn(Progress) + Sync)),
             )?;
-            print!("{}", bt.to_text());
+            let text = bt.to_text();
+            write_set(
+                &out,
+                &[
+                    ("backtest.txt", text.clone().into_bytes()),
+                    ("backtest.json", serde_json::to_vec_pretty(&bt)?),
+                ],
+            )?;
+            print!("{text}");
         }
         Command::Fit {
             claims,

@@ -19,13 +19,20 @@ pub(crate) enum Lang {
 }
 
 /// Loss statistics of a portfolio run, each with its standard error.
-pub(crate) fn simulation_text(run: &PortfolioRun, inputs: &Inputs) -> Result<String, Error> {
+pub(crate) fn simulation_text(
+    run: &PortfolioRun,
+    inputs: &Inputs,
+    lang: Lang,
+) -> Result<String, Error> {
+    let lb = |k| label(k, lang);
     let l = &run.losses;
     let wan = |x: f64| format!("{:>14.1} 万元", x / 1e4);
     let level = run.tvar_level;
     let mut out = format!(
-        "Portfolio ({} firms, seed {}, {} years; assumptions {})\n",
+        "{} ({} {}, seed {}, {} years; assumptions {})\n",
+        lb("Portfolio"),
         inputs.firms.len(),
+        lb("firms"),
         inputs.config.simulation.seed,
         inputs.config.simulation.trials,
         inputs.assumptions.set().name
@@ -42,7 +49,7 @@ pub(crate) fn simulation_text(run: &PortfolioRun, inputs: &Inputs) -> Result<Str
     ] {
         out += &format!("  {:<26}{}{}\n", k, wan(e.value), wan(e.std_error));
     }
-    out += &format!("  {:<14}{:>18}\n", "return period", "annual loss");
+    out += &format!("  {:<14}{:>18}\n", lb("return period"), lb("annual loss"));
     for rp in kexian::simulation::RETURN_PERIODS {
         if rp <= run.totals.len() as f64 {
             out += &format!(
@@ -93,6 +100,10 @@ pub(crate) fn label(key: &str, lang: Lang) -> &str {
         "return period" => "重现期",
         "annual loss" => "年度损失",
         "shares" => "份额",
+        "statistic" => "统计量",
+        "value" => "数值",
+        "standard error" => "标准误",
+        "mean" => "均值",
         other => other,
     }
 }
@@ -239,15 +250,18 @@ pub(crate) fn summary_text(s: &Summary, lang: Lang) -> String {
 }
 
 /// A priced cover: statistics with standard errors, premiums, warnings.
-pub(crate) fn line_text(p: &PricedLine, model: &Path) -> String {
+pub(crate) fn line_text(p: &PricedLine, model: &Path, lang: Lang) -> String {
+    let lb = |k| label(k, lang);
     let row = |k: &str, e: &Estimate| format!("  {k:<26}{:>18.2}{:>18.2}\n", e.value, e.std_error);
-    let mut out = format!("{} ({} method)\n", model.display(), p.method);
+    let mut out = format!("{} ({})\n", model.display(), p.method);
     out += &format!(
         "  {:<26}{:>18}{:>18}\n",
-        "statistic (元)", "value", "standard error"
+        lb("statistic"),
+        lb("value"),
+        lb("standard error")
     );
-    out += &row("mean", &p.mean);
-    out += &row("standard deviation", &p.std_dev);
+    out += &row(lb("mean"), &p.mean);
+    out += &row(lb("standard deviation"), &p.std_dev);
     for (l, e) in &p.var {
         out += &row(&format!("VaR {:.2}%", l * 100.0), e);
     }
@@ -255,7 +269,7 @@ pub(crate) fn line_text(p: &PricedLine, model: &Path) -> String {
         out += &row(&format!("TVaR {:.2}%", l * 100.0), e);
     }
     for (name, premium) in &p.premiums {
-        out += &format!("  premium {name}: {premium:.2}\n");
+        out += &format!("  {} {name}: {premium:.2}\n", lb("premium"));
     }
     for w in &p.warnings {
         out += &format!("  warning: {w}\n");
