@@ -119,6 +119,12 @@ pub enum Error {
         /// The problem.
         error: Box<Error>,
     },
+    /// A long run stopped by its observer.
+    #[error("cancelled during {stage}")]
+    Cancelled {
+        /// What was being done.
+        stage: &'static str,
+    },
     /// A file that could not be read or written, named by its path.
     #[error("{path}: {message}")]
     Io {

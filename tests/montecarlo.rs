@@ -357,6 +357,7 @@ fn progress_is_reported_to_the_end() {
         .simulate_with_progress(&cfg, &|p| {
             assert!(p.done <= p.total && p.total == 100 && p.stage == "batches");
             last.store(p.done, Ordering::Relaxed);
+            std::ops::ControlFlow::Continue(())
         })
         .unwrap();
     assert_eq!(last.load(Ordering::Relaxed), 100);
@@ -434,4 +435,25 @@ fn bad_input_is_rejected() {
         .unwrap()
         .losses;
     assert!(sim.mean().is_ok() && sim.std_dev().is_err());
+}
+
+#[test]
+fn an_observer_can_stop_a_run() {
+    let cfg = SimulationConfig::new(1, 100_000)
+        .unwrap()
+        .with_batch_size(1000)
+        .unwrap();
+    let e = standard_model()
+        .simulate_with_progress(&cfg, &|p| {
+            if p.done >= 10 {
+                std::ops::ControlFlow::Break(())
+            } else {
+                std::ops::ControlFlow::Continue(())
+            }
+        })
+        .unwrap_err();
+    assert!(
+        matches!(e, kexian::Error::Cancelled { stage: "batches" }),
+        "{e}"
+    );
 }

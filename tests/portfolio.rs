@@ -293,3 +293,27 @@ fn the_tail_holds_exactly_the_top_share_of_years() {
     totals.sort_by(f64::total_cmp);
     assert_eq!(r.losses.var(0.99).unwrap().value, totals[989_999]);
 }
+
+#[test]
+fn an_observer_can_stop_a_portfolio_run() {
+    let p: Portfolio = serde_json::from_value(mixed(200)).unwrap();
+    let c = PortfolioConfig::new(5, 2000).unwrap();
+    let seen = std::sync::atomic::AtomicU64::new(0);
+    let e = p
+        .simulate_with_progress(
+            &c,
+            Some(&|q| {
+                seen.fetch_max(q.done, std::sync::atomic::Ordering::Relaxed);
+                std::ops::ControlFlow::Break(())
+            }),
+        )
+        .unwrap_err();
+    assert!(matches!(e, kexian::Error::Cancelled { .. }), "{e}");
+    // Stopped early: not every policy was simulated and allocated.
+    assert!(seen.load(std::sync::atomic::Ordering::Relaxed) < 400);
+    // Without an observer that stops, the same portfolio runs to the end.
+    assert!(
+        p.simulate_with_progress(&c, Some(&|_| std::ops::ControlFlow::Continue(())))
+            .is_ok()
+    );
+}

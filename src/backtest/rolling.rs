@@ -138,11 +138,16 @@ pub fn rolling_backtest(
         all_predicted.extend(predicted);
         all_base.extend(base);
         if let Some(o) = observer {
-            o(Progress {
+            let progress = Progress {
                 stage: "test years",
                 done: done as u64 + 1,
                 total: tests.len() as u64,
-            });
+            };
+            if o(progress).is_break() {
+                return Err(Error::Cancelled {
+                    stage: "test years",
+                });
+            }
         }
     }
     let overall = summarize(

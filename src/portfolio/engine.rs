@@ -12,6 +12,7 @@ use crate::simulation::{
 };
 use rand::{RngExt, SeedableRng};
 use rand_xoshiro::SplitMix64;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 impl Portfolio {
     /// Simulates the portfolio.
@@ -45,15 +46,26 @@ impl Portfolio {
         let trials = config.trials();
         let n = self.spec.policies.len();
         let g = self.groups.len();
-        let done = std::sync::atomic::AtomicUsize::new(0);
+        let done = AtomicUsize::new(0);
+        let stop = AtomicBool::new(false);
         let tick = |k: usize| {
             if let Some(o) = observer {
-                let d = done.fetch_add(k, std::sync::atomic::Ordering::Relaxed) + k;
-                o(crate::simulation::Progress {
+                let d = done.fetch_add(k, Ordering::Relaxed) + k;
+                let progress = crate::simulation::Progress {
                     stage: "policies",
                     done: d as u64,
                     total: 2 * n as u64,
-                });
+                };
+                if o(progress).is_break() {
+                    stop.store(true, Ordering::Relaxed);
+                }
+            }
+        };
+        let cancelled = || -> Result<()> {
+            if stop.load(Ordering::Relaxed) {
+                Err(Error::Cancelled { stage: "policies" })
+            } else {
+                Ok(())
             }
         };
         // 1. Independent per-policy streams, summed per group in integer 分.
@@ -80,6 +92,9 @@ impl Portfolio {
             config.simulation.threads,
             &|c, acc| {
                 let end = ((c + 1) * chunk).min(n);
+                if stop.load(Ordering::Relaxed) {
+                    return;
+                }
                 for i in c * chunk..end {
                     let base = self.group_of[i] * trials;
                     self.event_years(config.simulation.seed, i, trials, |t, j| {
@@ -96,6 +111,7 @@ impl Portfolio {
                 tick(end - c * chunk);
             },
         )?;
+        cancelled()?;
         let ceded_totals = cents.split_off(ceded_base);
         let peril_totals = cents.split_off(g * trials);
         let mut by_group: Vec<Vec<f64>> = cents
@@ -141,6 +157,9 @@ impl Portfolio {
         // Only the event years are revisited, and a payment is regenerated only when its
         // year is in the tail.
         let policies = map_indices(n, config.simulation.threads, &|i| {
+            if stop.load(Ordering::Relaxed) {
+                return None;
+            }
             let own =
                 &peril_totals[offsets[i] - g * trials..][..self.spec.policies[i].perils.len()];
             let (mut shock_sum, mut in_tail) = (0i128, 0i128);
@@ -159,15 +178,17 @@ impl Portfolio {
             tick(1);
             let per_year = |c: i128| c as f64 / 100.0 / trials as f64;
             let sum = own.iter().map(|&c| i128::from(c)).sum::<i128>() + shock_sum;
-            PolicyResult {
+            Some(PolicyResult {
                 id: self.spec.policies[i].id.clone(),
                 mean: per_year(sum),
                 peril_means: own.iter().map(|&c| per_year(i128::from(c))).collect(),
                 shock_mean: per_year(shock_sum),
                 per_risk_ceded: per_year(i128::from(ceded_totals[i])),
                 allocated_tvar: in_tail as f64 / 100.0 / k as f64,
-            }
+            })
         })?;
+        cancelled()?;
+        let policies: Vec<PolicyResult> = policies.into_iter().flatten().collect();
         let totals: Vec<f64> = total_cents.iter().map(|&c| c as f64 / 100.0).collect();
         let shocks: Vec<f64> = shock_cents.iter().map(|&c| c as f64 / 100.0).collect();
         let groups = self

@@ -85,11 +85,14 @@ where
             consume(r);
         }
         if let Some(o) = observer {
-            o(super::Progress {
+            let progress = super::Progress {
                 stage: "batches",
                 done: end,
                 total,
-            });
+            };
+            if o(progress).is_break() {
+                return Err(Error::Cancelled { stage: "batches" });
+            }
         }
         start = end;
     }

@@ -33,6 +33,8 @@ pub struct Progress {
     pub total: u64,
 }
 
-/// The one observer type of every long run (Monte Carlo, portfolio, quote): called with the
-/// progress as work completes, possibly from worker threads.
-pub type Observer<'a> = &'a (dyn Fn(Progress) + Sync);
+/// The one observer type of every long run (Monte Carlo, portfolio, quote, backtest): called
+/// with the progress as work completes, possibly from worker threads. Returning
+/// `ControlFlow::Break(())` stops the run, which then returns [`crate::Error::Cancelled`]
+/// (e.g. on Ctrl-C); partial results are discarded.
+pub type Observer<'a> = &'a (dyn Fn(Progress) -> std::ops::ControlFlow<()> + Sync);

@@ -16,9 +16,10 @@ use kexian::fitting::Bootstrap;
 use kexian::portfolio::{Portfolio, PortfolioRun, PortfolioSpec};
 use kexian::pricing::{LineMethod, LineSpec, price_line};
 use kexian::quote::{QuoteConfig, QuoteRun};
-use kexian::simulation::Progress;
+use kexian::simulation::{Observer, Progress};
 use kexian::table::Table;
 use std::io::{IsTerminal, Write};
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -266,7 +267,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 return Err("--seed and --trials apply to a monte_carlo method only".into());
             }
             let bar = progress_bar(quiet);
-            let priced = price_line(&spec, bar.as_ref().map(|b| b as &(dyn Fn(Progress) + Sync)))?;
+            let priced = price_line(&spec, bar.as_ref().map(|b| b as Observer))?;
             let mut record = serde_json::to_value(&priced)?;
             record["model"] = serde_json::Value::String(model.display().to_string());
             write_set(
@@ -294,9 +295,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 rating.family,
                 &year_column,
                 min_train_years,
-                progress_bar(quiet)
-                    .as_ref()
-                    .map(|b| b as &(dyn Fn(Progress) + Sync)),
+                progress_bar(quiet).as_ref().map(|b| b as Observer),
             )?;
             let text = bt.to_text();
             write_set(
@@ -345,7 +344,7 @@ fn load_config(path: &Path) -> Result<(QuoteConfig, PathBuf), Error> {
 }
 
 /// A progress bar on stderr, only when stderr is a terminal and not `--quiet`.
-fn progress_bar(quiet: bool) -> Option<impl Fn(Progress) + Sync> {
+fn progress_bar(quiet: bool) -> Option<impl Fn(Progress) -> ControlFlow<()> + Sync> {
     if quiet || !std::io::stderr().is_terminal() {
         return None;
     }
@@ -364,6 +363,7 @@ fn progress_bar(quiet: bool) -> Option<impl Fn(Progress) + Sync> {
             }
             let _ = std::io::stderr().flush();
         }
+        ControlFlow::Continue(())
     })
 }
 
@@ -379,7 +379,7 @@ fn price(inputs: &Inputs) -> Result<QuoteRun, Error> {
         &inputs.assumptions,
         cfg,
         experience.as_ref(),
-        bar.as_ref().map(|b| b as &(dyn Fn(Progress) + Sync)),
+        bar.as_ref().map(|b| b as Observer),
     )
 }
 
@@ -398,8 +398,5 @@ fn simulate(inputs: &Inputs) -> Result<PortfolioRun, Error> {
         per_risk_xol: vec![],
     })?;
     let bar = progress_bar(inputs.quiet);
-    book.simulate_with_progress(
-        &cfg.portfolio(),
-        bar.as_ref().map(|b| b as &(dyn Fn(Progress) + Sync)),
-    )
+    book.simulate_with_progress(&cfg.portfolio(), bar.as_ref().map(|b| b as Observer))
 }
