@@ -73,7 +73,7 @@ pub struct PolicyResult {
     pub allocated_tvar: f64,
 }
 
-/// The results of [`Portfolio::simulate`], aligned by trial.
+/// The results of [`Portfolio::simulate`](super::Portfolio::simulate), aligned by trial.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PortfolioRun {
     /// Statistics of the portfolio's annual payments.
