@@ -220,6 +220,18 @@ impl Portfolio {
         config: &PortfolioConfig,
         run: &PortfolioRun,
     ) -> Result<Vec<f64>> {
+        let cents = self.policy_cents(id, config, run)?;
+        Ok(cents.iter().map(|&c| c as f64 / 100.0).collect())
+    }
+
+    /// [`policy_losses`](Self::policy_losses) in integer 分: summed over all policies, trial
+    /// by trial, they give the run's totals exactly (`totals[t] = Σ cents / 100`).
+    pub fn policy_cents(
+        &self,
+        id: &str,
+        config: &PortfolioConfig,
+        run: &PortfolioRun,
+    ) -> Result<Vec<i64>> {
         let i = self
             .spec
             .policies
@@ -242,7 +254,7 @@ impl Portfolio {
             out[perm.map_or(t, |p| p[t] as usize)] += self.payment(config.simulation.seed, i, j, t);
         });
         self.replay_shocks(config.simulation.seed, i, &run.events, |t, x| out[t] += x);
-        Ok(out.iter().map(|&c| c as f64 / 100.0).collect())
+        Ok(out)
     }
 
     /// Calls `visit(trial, peril)` for every event year of each of policy `i`'s perils, in

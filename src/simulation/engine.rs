@@ -91,7 +91,7 @@ where
                 total,
             };
             if o(progress).is_break() {
-                return Err(Error::Cancelled { stage: "batches" });
+                return Err(crate::Error::Cancelled { stage: "batches" });
             }
         }
         start = end;
