@@ -1,0 +1,846 @@
+//! Python bindings of kexian (`kexian._kexian`): the typed Rust API behind JSON specifications,
+//! numpy arrays for vectors, the GIL released during long runs, Ctrl-C and progress through
+//! the library's observer, and every Rust error a `KexianError` carrying its fields. The
+//! Pythonic layer (keyword constructors, pandas DataFrames) is `kexian/__init__.py`.
+#![forbid(unsafe_code)]
+
+use kexian::aggregate::{AggregateDistribution, Discretization, ExactMethod, LossModel};
+use kexian::assumptions::Assumptions;
+use kexian::frequency::{Frequency as _, FrequencyModel};
+use kexian::portfolio::{Portfolio as Book, PortfolioConfig, PortfolioRun, PortfolioSpec};
+use kexian::pricing::{LossDistribution, PremiumPrinciple};
+use kexian::rand::{SeedableRng, Xoshiro256PlusPlus};
+use kexian::rating::{BuhlmannStraub, Panel, StraubEstimator};
+use kexian::rating::{GlmFamily, RatingPlan as Plan, RatingSpec};
+use kexian::severity::{Severity as _, SeverityModel};
+use kexian::simulation::{Progress, SimulatedLosses, SimulationConfig};
+use kexian::table::Table;
+use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
+use pyo3::exceptions::{PyKeyboardInterrupt, PyValueError};
+use pyo3::prelude::*;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::ops::ControlFlow;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Mutex;
+
+pyo3::create_exception!(
+    _kexian,
+    KexianError,
+    PyValueError,
+    "Any error of kexian (a ValueError)."
+);
+pyo3::create_exception!(
+    _kexian,
+    ParameterError,
+    KexianError,
+    "A parameter breaks a rule: `model`, `parameter`, `value`, `rule`."
+);
+pyo3::create_exception!(
+    _kexian,
+    DataError,
+    KexianError,
+    "Bad input data or configuration: `source`, `line`, `column` or `parameter` (the field)."
+);
+pyo3::create_exception!(
+    _kexian,
+    ModelError,
+    KexianError,
+    "An inconsistent model or a statistic it cannot give (infinite moment, beyond the grid)."
+);
+
+/// A kexian error on its way to Python.
+struct Failure(kexian::Error);
+
+impl From<kexian::Error> for Failure {
+    fn from(e: kexian::Error) -> Self {
+        Self(e)
+    }
+}
+
+impl From<Failure> for PyErr {
+    fn from(Failure(e): Failure) -> Self {
+        use kexian::Error as E;
+        let message = e.to_string();
+        // (class, model, parameter, value, rule, source, line, column)
+        type Fields = (
+            Option<String>,
+            Option<String>,
+            Option<f64>,
+            Option<String>,
+            Option<String>,
+            Option<u64>,
+            Option<String>,
+        );
+        fn fields(e: &kexian::Error) -> Fields {
+            match e {
+                E::InvalidParameter {
+                    model,
+                    parameter,
+                    value,
+                    rule,
+                }
+                | E::InvalidElement {
+                    model,
+                    parameter,
+                    value,
+                    rule,
+                    ..
+                } => (
+                    Some((*model).into()),
+                    Some((*parameter).into()),
+                    Some(*value),
+                    Some((*rule).into()),
+                    None,
+                    None,
+                    None,
+                ),
+                E::Empty { model, parameter } => (
+                    Some((*model).into()),
+                    Some((*parameter).into()),
+                    None,
+                    Some("must not be empty".into()),
+                    None,
+                    None,
+                    None,
+                ),
+                E::Inconsistent { model, .. } => {
+                    (Some((*model).into()), None, None, None, None, None, None)
+                }
+                E::Data {
+                    source_name,
+                    line,
+                    column,
+                    ..
+                } => (
+                    None,
+                    None,
+                    None,
+                    None,
+                    Some(source_name.clone()),
+                    Some(*line),
+                    Some(column.clone()),
+                ),
+                E::Json {
+                    source_name,
+                    line,
+                    column,
+                    ..
+                } => (
+                    None,
+                    None,
+                    None,
+                    None,
+                    Some(source_name.clone()),
+                    Some(*line as u64),
+                    Some(column.to_string()),
+                ),
+                E::Field {
+                    source_name, field, ..
+                } => (
+                    None,
+                    Some(field.clone()),
+                    None,
+                    None,
+                    Some(source_name.clone()),
+                    None,
+                    None,
+                ),
+                E::Rows { source_name, .. } => (
+                    None,
+                    None,
+                    None,
+                    None,
+                    Some(source_name.clone()),
+                    None,
+                    None,
+                ),
+                E::InFile { source_name, error } => {
+                    let mut f = fields(error);
+                    f.4 = Some(source_name.clone());
+                    f
+                }
+                E::Io { path, .. } => (None, None, None, None, Some(path.clone()), None, None),
+                _ => (None, None, None, None, None, None, None),
+            }
+        }
+        let root = match &e {
+            E::InFile { error, .. } => error.as_ref(),
+            other => other,
+        };
+        let err = match root {
+            E::Cancelled { .. } => return PyKeyboardInterrupt::new_err(message),
+            E::InvalidParameter { .. } | E::InvalidElement { .. } | E::Empty { .. } => {
+                ParameterError::new_err(message)
+            }
+            E::Data { .. } | E::Rows { .. } | E::Json { .. } | E::Field { .. } | E::Io { .. } => {
+                DataError::new_err(message)
+            }
+            _ => ModelError::new_err(message),
+        };
+        let (model, parameter, value, rule, source, line, column) = fields(&e);
+        Python::attach(|py| {
+            let v = err.value(py);
+            let _ = v.setattr("model", model);
+            let _ = v.setattr("parameter", parameter);
+            let _ = v.setattr("value", value);
+            let _ = v.setattr("rule", rule);
+            let _ = v.setattr("source", source);
+            let _ = v.setattr("line", line);
+            let _ = v.setattr("column", column);
+        });
+        err
+    }
+}
+
+type Res<T> = PyResult<T>;
+
+/// Runs `f`, turning a Rust panic into a `KexianError` (no panic reaches Python).
+fn guard<T>(f: impl FnOnce() -> Res<T>) -> Res<T> {
+    catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|p| {
+        let what = p
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| p.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+            .unwrap_or_default();
+        Err(KexianError::new_err(format!(
+            "internal error (please report): {what}"
+        )))
+    })
+}
+
+/// Parses JSON through the validating constructors. A rule broken inside a model arrives as
+/// serde's message `Model: parameter `p` = v is invalid: must be r`; it is raised as a
+/// `ParameterError` with those fields.
+fn from_json<T: DeserializeOwned>(what: &str, text: &str) -> Res<T> {
+    kexian::io::parse_json(what, text).map_err(|e| match &e {
+        kexian::Error::Json { message, .. } => {
+            parameter_error(message).unwrap_or(Failure(e).into())
+        }
+        _ => Failure(e).into(),
+    })
+}
+
+fn parameter_error(message: &str) -> Option<PyErr> {
+    let (model, rest) = message.split_once(": parameter `")?;
+    let (parameter, rest) = rest.split_once("` = ")?;
+    let (value, rule) = rest.split_once(" is invalid: must be ")?;
+    let err = ParameterError::new_err(message.to_owned());
+    Python::attach(|py| {
+        let v = err.value(py);
+        let _ = v.setattr("model", model.rsplit(": ").next().unwrap_or(model));
+        let _ = v.setattr("parameter", parameter);
+        let _ = v.setattr("value", value.parse::<f64>().ok());
+        let _ = v.setattr("rule", rule);
+        let _ = v.setattr("source", py.None());
+        let _ = v.setattr("line", py.None());
+        let _ = v.setattr("column", py.None());
+    });
+    Some(err)
+}
+
+fn to_json<T: Serialize>(value: &T) -> Res<String> {
+    serde_json::to_string(value).map_err(|e| KexianError::new_err(e.to_string()))
+}
+
+/// Runs `work` without the GIL, telling `callback(stage, done, total)` the progress and
+/// stopping on Ctrl-C (KeyboardInterrupt) or when the callback raises.
+fn detached<T: Send>(
+    py: Python<'_>,
+    callback: Option<Py<PyAny>>,
+    work: impl FnOnce(kexian::simulation::Observer) -> kexian::Result<T> + Send,
+) -> Res<T> {
+    let raised: Mutex<Option<PyErr>> = Mutex::new(None);
+    let observer = |p: Progress| {
+        Python::attach(|py| {
+            let outcome = py.check_signals().and_then(|()| match &callback {
+                Some(cb) => cb.call1(py, (p.stage, p.done, p.total)).map(|_| ()),
+                None => Ok(()),
+            });
+            match outcome {
+                Ok(()) => ControlFlow::Continue(()),
+                Err(e) => {
+                    if let Ok(mut r) = raised.lock() {
+                        r.get_or_insert(e);
+                    }
+                    ControlFlow::Break(())
+                }
+            }
+        })
+    };
+    let result = py.detach(|| catch_unwind(AssertUnwindSafe(|| work(&observer))));
+    let result = result.map_err(|_| KexianError::new_err("internal error (please report)"))?;
+    match result {
+        Ok(v) => Ok(v),
+        Err(kexian::Error::Cancelled { .. }) => {
+            match raised.lock().ok().and_then(|mut r| r.take()) {
+                Some(e) => Err(e),
+                None => Err(PyKeyboardInterrupt::new_err("cancelled")),
+            }
+        }
+        Err(e) => Err(Failure(e).into()),
+    }
+}
+
+fn array<'py>(py: Python<'py>, v: Vec<f64>) -> Bound<'py, PyArray1<f64>> {
+    v.into_pyarray(py)
+}
+
+/// A claim-size distribution (any family of `kexian.severity`, from its JSON).
+#[pyclass(module = "kexian._kexian", frozen)]
+struct Severity {
+    inner: SeverityModel,
+}
+
+#[pymethods]
+impl Severity {
+    /// From JSON such as `{"type": "lognormal", "mu": 10, "sigma": 2}`.
+    #[staticmethod]
+    fn from_json(text: &str) -> Res<Self> {
+        Ok(Self {
+            inner: from_json("severity", text)?,
+        })
+    }
+    /// The JSON form.
+    fn to_json(&self) -> Res<String> {
+        to_json(&self.inner)
+    }
+    /// Distribution function at each x.
+    fn cdf<'py>(
+        &self,
+        py: Python<'py>,
+        x: PyReadonlyArray1<'py, f64>,
+    ) -> Bound<'py, PyArray1<f64>> {
+        x.as_array().mapv(|v| self.inner.cdf(v)).into_pyarray(py)
+    }
+    /// Survival function at each x.
+    fn sf<'py>(&self, py: Python<'py>, x: PyReadonlyArray1<'py, f64>) -> Bound<'py, PyArray1<f64>> {
+        x.as_array()
+            .mapv(|v| self.inner.survival(v))
+            .into_pyarray(py)
+    }
+    /// Density at each x.
+    fn pdf<'py>(
+        &self,
+        py: Python<'py>,
+        x: PyReadonlyArray1<'py, f64>,
+    ) -> Bound<'py, PyArray1<f64>> {
+        x.as_array()
+            .mapv(|v| self.inner.density(v))
+            .into_pyarray(py)
+    }
+    /// Quantile at each level.
+    fn ppf<'py>(
+        &self,
+        py: Python<'py>,
+        q: PyReadonlyArray1<'py, f64>,
+    ) -> Bound<'py, PyArray1<f64>> {
+        q.as_array()
+            .mapv(|v| self.inner.quantile(v))
+            .into_pyarray(py)
+    }
+    /// Limited expected value E[min(X, u)] at each u.
+    fn lev<'py>(
+        &self,
+        py: Python<'py>,
+        u: PyReadonlyArray1<'py, f64>,
+    ) -> Bound<'py, PyArray1<f64>> {
+        u.as_array()
+            .mapv(|v| self.inner.limited_expected_value(v))
+            .into_pyarray(py)
+    }
+    /// E[X^k], None when infinite.
+    fn moment(&self, k: u32) -> Option<f64> {
+        self.inner.raw_moment(k)
+    }
+    /// Expected loss to the layer `limit` xs `attachment`.
+    fn layer_expected_loss(&self, attachment: f64, limit: f64) -> f64 {
+        self.inner.layer_expected_loss(attachment, limit)
+    }
+    /// `n` draws from a generator seeded by `seed`.
+    fn sample<'py>(&self, py: Python<'py>, n: usize, seed: u64) -> Bound<'py, PyArray1<f64>> {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
+        let v: Vec<f64> = (0..n).map(|_| self.inner.sample(&mut rng)).collect();
+        array(py, v)
+    }
+}
+
+/// A claim-count distribution (any family of `kexian.frequency`, from its JSON).
+#[pyclass(module = "kexian._kexian", frozen)]
+struct Frequency {
+    inner: FrequencyModel,
+}
+
+#[pymethods]
+impl Frequency {
+    /// From JSON such as `{"type": "poisson", "lambda": 2}`.
+    #[staticmethod]
+    fn from_json(text: &str) -> Res<Self> {
+        Ok(Self {
+            inner: from_json("frequency", text)?,
+        })
+    }
+    /// The JSON form.
+    fn to_json(&self) -> Res<String> {
+        to_json(&self.inner)
+    }
+    /// P(N = k) at each k.
+    fn pmf<'py>(
+        &self,
+        py: Python<'py>,
+        k: PyReadonlyArray1<'py, u64>,
+    ) -> Bound<'py, PyArray1<f64>> {
+        k.as_array().mapv(|v| self.inner.pmf(v)).into_pyarray(py)
+    }
+    /// P(N ≤ k) at each k.
+    fn cdf<'py>(
+        &self,
+        py: Python<'py>,
+        k: PyReadonlyArray1<'py, u64>,
+    ) -> Bound<'py, PyArray1<f64>> {
+        k.as_array().mapv(|v| self.inner.cdf(v)).into_pyarray(py)
+    }
+    /// E[N].
+    fn mean(&self) -> f64 {
+        self.inner.mean()
+    }
+    /// Var[N].
+    fn variance(&self) -> f64 {
+        self.inner.variance()
+    }
+    /// `n` draws from a generator seeded by `seed`.
+    fn sample<'py>(&self, py: Python<'py>, n: usize, seed: u64) -> Bound<'py, PyArray1<u64>> {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
+        let v: Vec<u64> = (0..n).map(|_| self.inner.sample(&mut rng)).collect();
+        v.into_pyarray(py)
+    }
+}
+
+type Model = LossModel<FrequencyModel, SeverityModel>;
+
+/// Annual losses of a cover: frequency, severity, claim and annual terms.
+#[pyclass(module = "kexian._kexian", frozen)]
+struct CoverModel {
+    inner: Model,
+}
+
+#[pymethods]
+impl CoverModel {
+    /// From the JSON of a loss model (`frequency`, `severity`, `claim_terms`,
+    /// `aggregate_terms`).
+    #[staticmethod]
+    fn from_json(text: &str) -> Res<Self> {
+        Ok(Self {
+            inner: from_json("loss model", text)?,
+        })
+    }
+    /// The JSON form.
+    fn to_json(&self) -> Res<String> {
+        to_json(&self.inner)
+    }
+    /// The closed-form mean annual payment, when it exists.
+    fn analytic_mean(&self) -> Option<f64> {
+        self.inner.analytic_mean()
+    }
+    /// Monte Carlo: `trials` years from `seed` (`config_json`: a SimulationConfig), the GIL
+    /// released; `progress(stage, done, total)` is called as batches complete.
+    #[pyo3(signature = (config_json, progress=None))]
+    fn simulate(
+        &self,
+        py: Python<'_>,
+        config_json: &str,
+        progress: Option<Py<PyAny>>,
+    ) -> Res<Losses> {
+        let config: SimulationConfig = from_json("simulation config", config_json)?;
+        let model = &self.inner;
+        let run = detached(py, progress, |o| model.simulate_with_progress(&config, o))?;
+        Ok(Losses { inner: run.losses })
+    }
+    /// The exact distribution by FFT or Panjer on a recommended grid.
+    #[pyo3(signature = (method_json="{\"method\": \"fft\", \"padding\": 2}", points=16384, tail_level=1.0 - 1e-10))]
+    fn exact(
+        &self,
+        py: Python<'_>,
+        method_json: &str,
+        points: usize,
+        tail_level: f64,
+    ) -> Res<Exact> {
+        let method: ExactMethod = from_json("exact method", method_json)?;
+        let model = &self.inner;
+        guard(|| {
+            let d = py.detach(|| -> kexian::Result<AggregateDistribution> {
+                let grid = model.recommended_grid(points, tail_level)?;
+                model.exact_distribution(method, &grid, Discretization::MeanPreserving)
+            });
+            Ok(Exact {
+                inner: d.map_err(Failure)?,
+            })
+        })
+    }
+}
+
+/// Simulated annual losses with standard errors.
+#[pyclass(module = "kexian._kexian", frozen)]
+struct Losses {
+    inner: SimulatedLosses,
+}
+
+fn estimate(e: kexian::Result<kexian::loss::Estimate>) -> Res<(f64, f64)> {
+    let e = e.map_err(Failure)?;
+    Ok((e.value, e.std_error))
+}
+
+#[pymethods]
+impl Losses {
+    /// Number of trials.
+    fn trials(&self) -> u64 {
+        self.inner.trials()
+    }
+    /// (mean, standard error).
+    fn mean(&self) -> Res<(f64, f64)> {
+        estimate(self.inner.mean())
+    }
+    /// (standard deviation, standard error).
+    fn std_dev(&self) -> Res<(f64, f64)> {
+        estimate(self.inner.std_dev())
+    }
+    /// (VaR at `level`, standard error).
+    fn var(&self, level: f64) -> Res<(f64, f64)> {
+        estimate(self.inner.var(level))
+    }
+    /// (TVaR at `level`, standard error).
+    fn tvar(&self, level: f64) -> Res<(f64, f64)> {
+        estimate(self.inner.tvar(level))
+    }
+    /// [(return period, loss, standard error)] at 2–1000 years.
+    fn exceedance_curve(&self) -> Vec<(f64, f64, f64)> {
+        self.inner
+            .exceedance_curve()
+            .into_iter()
+            .map(|(rp, e)| (rp, e.value, e.std_error))
+            .collect()
+    }
+    /// The premium by a principle given as JSON (e.g. `{"principle": "wang", "lambda": 0.25}`).
+    fn premium(&self, principle_json: &str) -> Res<f64> {
+        let p: PremiumPrinciple = from_json("premium principle", principle_json)?;
+        let d = self.inner.to_discrete().map_err(Failure)?;
+        Ok(p.premium(&d).map_err(Failure)?)
+    }
+    /// The JSON form of the statistics.
+    fn to_json(&self) -> Res<String> {
+        to_json(&self.inner)
+    }
+}
+
+/// An exact (grid) distribution of annual losses.
+#[pyclass(module = "kexian._kexian", frozen)]
+struct Exact {
+    inner: AggregateDistribution,
+}
+
+#[pymethods]
+impl Exact {
+    /// Grid values (元).
+    fn values<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<f64>> {
+        array(py, self.inner.distribution.values().to_vec())
+    }
+    /// Their probabilities.
+    fn probabilities<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<f64>> {
+        array(py, self.inner.distribution.probs().to_vec())
+    }
+    /// Mean.
+    fn mean(&self) -> Res<f64> {
+        Ok(self.inner.mean().map_err(Failure)?)
+    }
+    /// Variance.
+    fn variance(&self) -> Res<f64> {
+        Ok(self.inner.variance().map_err(Failure)?)
+    }
+    /// VaR at `level`.
+    fn var(&self, level: f64) -> Res<f64> {
+        Ok(self.inner.var(level).map_err(Failure)?)
+    }
+    /// TVaR at `level`.
+    fn tvar(&self, level: f64) -> Res<f64> {
+        Ok(self.inner.tvar(level).map_err(Failure)?)
+    }
+    /// [(return period, loss)].
+    fn exceedance_curve(&self) -> Vec<(f64, f64)> {
+        self.inner.exceedance_curve()
+    }
+    /// The premium by a principle given as JSON.
+    fn premium(&self, principle_json: &str) -> Res<f64> {
+        let p: PremiumPrinciple = from_json("premium principle", principle_json)?;
+        Ok(p.premium(&self.inner).map_err(Failure)?)
+    }
+    /// Diagnostic warnings (grid reach, accuracy).
+    fn warnings(&self) -> Vec<String> {
+        self.inner
+            .diagnostics
+            .warnings
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    }
+}
+
+fn assumptions(json: Option<&str>) -> Res<Assumptions> {
+    Ok(match json {
+        Some(text) => Assumptions::from_json("assumptions", text),
+        None => Assumptions::bundled(),
+    }
+    .map_err(Failure)?)
+}
+
+/// A simulated book: totals and per-policy vectors aligned by trial.
+#[pyclass(module = "kexian._kexian", frozen)]
+struct PortfolioResult {
+    book: Book,
+    config: PortfolioConfig,
+    run: PortfolioRun,
+}
+
+#[pymethods]
+impl PortfolioResult {
+    /// Policy ids in book order.
+    fn ids(&self) -> Vec<String> {
+        self.book.policies().iter().map(|p| p.id.clone()).collect()
+    }
+    /// Portfolio payment per trial (元).
+    fn totals<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<f64>> {
+        array(py, self.run.totals.clone())
+    }
+    /// Policy `id`'s payment per trial in integer 分: over all policies they sum to
+    /// `totals × 100` exactly.
+    fn policy_cents<'py>(&self, py: Python<'py>, id: &str) -> Res<Bound<'py, PyArray1<i64>>> {
+        let v = self
+            .book
+            .policy_cents(id, &self.config, &self.run)
+            .map_err(Failure)?;
+        Ok(v.into_pyarray(py))
+    }
+    /// TVaR at the run's level.
+    fn tvar(&self) -> f64 {
+        self.run.tvar
+    }
+    /// The portfolio statistics with standard errors.
+    fn losses(&self) -> Losses {
+        Losses {
+            inner: self.run.losses.clone(),
+        }
+    }
+    /// JSON of the per-policy results (mean, peril means, co-TVaR).
+    fn policies_json(&self) -> Res<String> {
+        to_json(&self.run.policies)
+    }
+}
+
+/// A book from its text: `format` is `json` (a policy list) or `csv` (portfolio columns).
+fn read_firms(text: &str, format: &str) -> Res<Vec<kexian::book::Firm>> {
+    Ok(match format {
+        "json" => kexian::io::read_portfolio_json("firms", text),
+        "csv" => Table::from_reader("firms", text.as_bytes())
+            .and_then(|t| kexian::io::read_portfolio_csv(&t)),
+        other => {
+            return Err(KexianError::new_err(format!(
+                "unknown book format `{other}`"
+            )));
+        }
+    }
+    .map_err(Failure)?)
+}
+
+/// Simulates a book (`firms`: text in `format`, `json` or `csv`) under an assumption set
+/// (JSON; None: the bundled set) with `config_json` (a PortfolioConfig).
+#[pyfunction]
+#[pyo3(signature = (firms, format, config_json, assumptions_json=None, progress=None))]
+fn simulate_portfolio(
+    py: Python<'_>,
+    firms: &str,
+    format: &str,
+    config_json: &str,
+    assumptions_json: Option<&str>,
+    progress: Option<Py<PyAny>>,
+) -> Res<PortfolioResult> {
+    let a = assumptions(assumptions_json)?;
+    let firms = read_firms(firms, format)?;
+    let config: PortfolioConfig = from_json("portfolio config", config_json)?;
+    let policies = a
+        .underwrite_book(&firms)
+        .map_err(Failure)?
+        .into_iter()
+        .map(|u| u.policy)
+        .collect();
+    let book = Book::new(PortfolioSpec {
+        policies,
+        shocks: a.shocks().to_vec(),
+        dependence: a.dependence().cloned(),
+        per_risk_xol: vec![],
+    })
+    .map_err(Failure)?;
+    let run = detached(py, progress, |o| {
+        book.simulate_with_progress(&config, Some(o))
+    })?;
+    Ok(PortfolioResult { book, config, run })
+}
+
+/// Quotes a book (`firms`: text in `format`): returns the QuoteRun as JSON.
+/// `experience_csv` is the text of the claims experience the rating plan is fitted on.
+#[pyfunction]
+#[pyo3(signature = (firms, format, config_json, assumptions_json=None, experience_csv=None, progress=None))]
+fn quote(
+    py: Python<'_>,
+    firms: &str,
+    format: &str,
+    config_json: &str,
+    assumptions_json: Option<&str>,
+    experience_csv: Option<&str>,
+    progress: Option<Py<PyAny>>,
+) -> Res<String> {
+    let a = assumptions(assumptions_json)?;
+    let firms = read_firms(firms, format)?;
+    let config: kexian::quote::QuoteConfig = from_json("quote config", config_json)?;
+    let experience = experience_csv
+        .map(|t| Table::from_reader("experience", t.as_bytes()))
+        .transpose()
+        .map_err(Failure)?;
+    let run = detached(py, progress, |o| {
+        kexian::quote::price(&firms, &a, &config, experience.as_ref(), Some(o))
+    })?;
+    to_json(&run)
+}
+
+/// Prices one cover from a LineSpec JSON; returns the PricedLine as JSON.
+#[pyfunction]
+#[pyo3(signature = (spec_json, progress=None))]
+fn price_line(py: Python<'_>, spec_json: &str, progress: Option<Py<PyAny>>) -> Res<String> {
+    let spec: kexian::pricing::LineSpec = from_json("line spec", spec_json)?;
+    let priced = detached(py, progress, |o| {
+        kexian::pricing::price_line(&spec, Some(o))
+    })?;
+    to_json(&priced)
+}
+
+/// A fitted rating plan.
+#[pyclass(module = "kexian._kexian", frozen)]
+struct RatingPlan {
+    inner: Plan,
+}
+
+#[pymethods]
+impl RatingPlan {
+    /// Fits `spec_json` (a RatingSpec) with `family_json` (e.g. `"poisson"`) on
+    /// the CSV text `data_csv`.
+    #[staticmethod]
+    fn fit(data_csv: &str, spec_json: &str, family_json: &str) -> Res<Self> {
+        let spec: RatingSpec = from_json("rating spec", spec_json)?;
+        let family: GlmFamily = from_json("GLM family", family_json)?;
+        guard(|| {
+            let table = Table::from_reader("data", data_csv.as_bytes()).map_err(Failure)?;
+            Ok(Self {
+                inner: Plan::fit(family, &spec, &table).map_err(Failure)?,
+            })
+        })
+    }
+    /// Predicted response for each row of the CSV text.
+    fn predict<'py>(&self, py: Python<'py>, data_csv: &str) -> Res<Bound<'py, PyArray1<f64>>> {
+        let table = Table::from_reader("data", data_csv.as_bytes()).map_err(Failure)?;
+        Ok(array(py, self.inner.predict(&table).map_err(Failure)?))
+    }
+    /// The relativity table as JSON.
+    fn relativities_json(&self) -> Res<String> {
+        to_json(&self.inner.relativities())
+    }
+    /// Base (intercept) level.
+    fn base(&self) -> f64 {
+        self.inner.base()
+    }
+    /// The plan as JSON.
+    fn to_json(&self) -> Res<String> {
+        to_json(&self.inner)
+    }
+}
+
+/// Bühlmann–Straub credibility from long-format columns; returns the fit as JSON.
+#[pyfunction]
+#[pyo3(signature = (entity, period, ratio, weight, iterative=false))]
+fn buhlmann_straub(
+    entity: Vec<String>,
+    period: Vec<f64>,
+    ratio: Vec<f64>,
+    weight: Vec<f64>,
+    iterative: bool,
+) -> Res<String> {
+    let panel = Panel::from_columns::<String, String>(&entity, None, &period, &ratio, &weight)
+        .map_err(Failure)?;
+    let estimator = if iterative {
+        StraubEstimator::Iterative
+    } else {
+        StraubEstimator::Unbiased
+    };
+    let fit = BuhlmannStraub::fit(&panel, estimator).map_err(Failure)?;
+    to_json(&serde_json::json!({
+        "collective": fit.collective(),
+        "between_variance": fit.between_variance(),
+        "within_variance": fit.within_variance(),
+        "entities": fit.entities(),
+        "factors": fit.factors(),
+        "premiums": fit.premiums(),
+    }))
+}
+
+/// Rolling out-of-sample backtest of a rating plan on multi-year experience (CSV text);
+/// returns the result as JSON.
+#[pyfunction]
+fn rolling_backtest(
+    data_csv: &str,
+    spec_json: &str,
+    family_json: &str,
+    year_column: &str,
+    min_train_years: usize,
+) -> Res<String> {
+    let spec: RatingSpec = from_json("rating spec", spec_json)?;
+    let family: GlmFamily = from_json("GLM family", family_json)?;
+    let table = Table::from_reader("experience", data_csv.as_bytes()).map_err(Failure)?;
+    let bt = kexian::backtest::rolling_backtest(
+        &table,
+        &spec,
+        family,
+        year_column,
+        min_train_years,
+        None,
+    )
+    .map_err(Failure)?;
+    to_json(&bt)
+}
+
+/// Raises the error a Rust panic would become (for testing the guard).
+#[pyfunction]
+fn _panic_for_test() -> Res<()> {
+    guard(|| -> Res<()> { panic!("test panic") })
+}
+
+/// The extension module.
+#[pymodule]
+fn _kexian(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let py = m.py();
+    m.add("KexianError", py.get_type::<KexianError>())?;
+    m.add("ParameterError", py.get_type::<ParameterError>())?;
+    m.add("DataError", py.get_type::<DataError>())?;
+    m.add("ModelError", py.get_type::<ModelError>())?;
+    m.add_class::<Severity>()?;
+    m.add_class::<Frequency>()?;
+    m.add_class::<CoverModel>()?;
+    m.add_class::<Losses>()?;
+    m.add_class::<Exact>()?;
+    m.add_class::<PortfolioResult>()?;
+    m.add_class::<RatingPlan>()?;
+    m.add_function(wrap_pyfunction!(simulate_portfolio, m)?)?;
+    m.add_function(wrap_pyfunction!(quote, m)?)?;
+    m.add_function(wrap_pyfunction!(price_line, m)?)?;
+    m.add_function(wrap_pyfunction!(buhlmann_straub, m)?)?;
+    m.add_function(wrap_pyfunction!(rolling_backtest, m)?)?;
+    m.add_function(wrap_pyfunction!(_panic_for_test, m)?)?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}
