@@ -383,9 +383,13 @@ class LossModel:
 
     def simulate(self, trials: int, seed: int, threads: Optional[int] = None,
                  batch_size: Optional[int] = None, condition_on_claims: bool = False,
-                 progress: Progress = None) -> Simulation:
-        """Monte Carlo over ``trials`` years (bit-identical for any thread count)."""
+                 tail_level: Optional[float] = None, progress: Progress = None) -> Simulation:
+        """Monte Carlo over ``trials`` years (bit-identical for any thread count). With
+        ``tail_level`` only the losses above that quantile are kept (bounded memory; VaR, TVaR
+        and the exceedance curve at or above it)."""
         config: Dict[str, Any] = {"seed": seed, "trials": trials, "threads": threads}
+        if tail_level is not None:
+            config["retention"] = {"kind": "tail", "min_level": tail_level}
         if batch_size is not None:
             config["batch_size"] = batch_size
         if condition_on_claims:

@@ -71,3 +71,23 @@ def test_progress_is_reported_and_a_raising_callback_stops_the_run():
         assert "enough" in str(e)
     else:
         raise AssertionError("the callback's exception must stop the run")
+
+
+def test_ctrl_c_stops_a_long_run():
+    import _thread
+    import threading
+    import time
+
+    model = kexian.LossModel(kexian.Poisson(2.0), kexian.LogNormal(10.0, 2.0))
+    threading.Timer(0.2, _thread.interrupt_main).start()
+    start = time.perf_counter()
+    try:
+        # About 20 s of work if nothing stopped it.
+        model.simulate(trials=400_000_000, seed=1, tail_level=0.999)
+    except KeyboardInterrupt:
+        pass
+    else:
+        raise AssertionError("Ctrl-C must interrupt the run")
+    assert time.perf_counter() - start < 10
+    # The interpreter is fine afterwards.
+    assert model.simulate(trials=1000, seed=1, tail_level=0.99).var(0.995).value > 0
