@@ -174,8 +174,8 @@ fn a_missing_table_names_its_path() {
 }
 
 /// `log_revenue` = 50000000 (revenue in 元 instead of its logarithm) gave rating factor ∞, a
-/// NaN premium and NaN pool shares with exit 0; it is now an error naming the line and
-/// column, and nothing is written.
+/// NaN premium and NaN pool shares with exit 0, and 40 a 244m premium; both are now errors
+/// naming the line and column and the likely mistake, and nothing is written.
 #[test]
 fn an_overflowing_rating_factor_is_an_error_not_a_nan_premium() {
     let base = std::env::temp_dir().join(format!("kexian-nan-{}", std::process::id()));
@@ -185,29 +185,34 @@ fn an_overflowing_rating_factor_is_an_error_not_a_nan_premium() {
     let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
     let header: Vec<&str> = lines[0].split(',').collect();
     let col = header.iter().position(|h| *h == "log_revenue").unwrap();
-    let mut cells: Vec<String> = lines[3].split(',').map(str::to_owned).collect();
-    cells[col] = "50000000".into();
-    lines[3] = cells.join(",");
-    let portfolio = base.join("portfolio.csv");
-    std::fs::write(&portfolio, lines.join("\n") + "\n").unwrap();
-    let out = base.join("out");
-    let o = kexian(&[
-        "quote",
-        "--portfolio",
-        portfolio.to_str().unwrap(),
-        "--config",
-        "data/pricing.json",
-        "--trials",
-        "2000",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert!(!o.status.success());
-    assert!(
-        err.contains("line 4") && err.contains("log_revenue") && err.contains("unit"),
-        "{err}"
-    );
-    assert!(!out.exists());
+    let original = lines[3].clone();
+    for bad in ["50000000", "40"] {
+        let mut cells: Vec<String> = original.split(',').map(str::to_owned).collect();
+        cells[col] = bad.into();
+        lines[3] = cells.join(",");
+        let portfolio = base.join("portfolio.csv");
+        std::fs::write(&portfolio, lines.join("\n") + "\n").unwrap();
+        let out = base.join("out");
+        let o = kexian(&[
+            "quote",
+            "--portfolio",
+            portfolio.to_str().unwrap(),
+            "--config",
+            "data/pricing.json",
+            "--trials",
+            "2000",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(!o.status.success());
+        assert!(
+            err.contains("line 4")
+                && err.contains("log_revenue")
+                && err.contains("natural logarithm"),
+            "{err}"
+        );
+        assert!(!out.exists());
+    }
     std::fs::remove_dir_all(&base).unwrap();
 }

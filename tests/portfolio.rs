@@ -10,6 +10,15 @@ fn compound(lambda: f64, size: f64) -> Value {
            "severity": {"type": "empirical", "data": [size]}})
 }
 
+/// A cyber cover (systemic events hit only policies with one): response costs only, with
+/// `lambda` incidents a year, full first-party cover.
+fn cyber(lambda: f64) -> Value {
+    let full = json!({});
+    json!({"peril": "cyber", "incidents": {"type": "poisson", "lambda": lambda},
+           "types": [[1.0, {"type": "response", "cost": {"type": "lognormal", "mu": 11.0, "sigma": 1.5}}]],
+           "sections": {"first_party": full, "business_interruption": full, "liability": full}})
+}
+
 fn mixed(n: usize) -> Value {
     let sectors = ["ic", "biomedicine", "ai"];
     let policies: Vec<Value> = (0..n)
@@ -23,7 +32,8 @@ fn mixed(n: usize) -> Value {
                 2 => json!({"peril": "rnd_failure", "budget": 1e7,
                             "stages": [{"name": "lab", "success_probability": 0.7, "cost": 2e6},
                                        {"name": "pilot", "success_probability": 0.6, "cost": 6e6}]}),
-                _ => compound(0.1, 5e5),
+                _ if i % 8 == 3 => compound(0.1, 5e5),
+                _ => cyber(0.1),
             };
             json!({"id": format!("P{i:03}"), "sector": sectors[i % 3], "perils": [peril]})
         })
@@ -140,8 +150,9 @@ fn a_common_shock_raises_tvar_by_the_hand_calculated_amount() {
     let independent: Portfolio = serde_json::from_value(json!({"policies":
         (0..4).map(|i| json!({"id": format!("F{i}"), "sector": "ai", "perils": [compound(0.01, 1000.0)]}))
             .collect::<Vec<_>>()})).unwrap();
+    // Cyber covers without incidents of their own: only the shock pays, under full cover.
     let shocked: Portfolio = serde_json::from_value(json!({
-        "policies": (0..4).map(|i| json!({"id": format!("F{i}"), "sector": "ai", "perils": []}))
+        "policies": (0..4).map(|i| json!({"id": format!("F{i}"), "sector": "ai", "perils": [cyber(0.0)]}))
             .collect::<Vec<_>>(),
         "shocks": [{"name": "cloud_outage", "annual_rate": 0.01, "default_hit_probability": 1.0,
                     "loss": {"type": "empirical", "data": [1000.0]}}]}))
@@ -246,9 +257,11 @@ fn results_are_pinned_for_value_stability_and_the_serial_build() {
     assert_eq!(total.to_bits(), PIN_TOTAL, "total {total}");
 }
 
-// Re-pinned when the tail became exactly (1 − α)·n = 100 years (it was 101: ⌈100.00000000000009⌉).
-const PIN_TVAR: u64 = 0x41a9_aafa_d0c5_bc01;
-const PIN_TOTAL: u64 = 0x4280_0bc1_1778_12c3;
+// Re-pinned when the tail became exactly (1 − α)·n = 100 years (it was 101: ⌈100.00000000000009⌉),
+// and when systemic events came to hit only cyber covers, through their terms (every eighth
+// policy of `mixed` became a cyber cover).
+const PIN_TVAR: u64 = 0x41a9_a57d_d4f2_d773;
+const PIN_TOTAL: u64 = 0x427f_d2c5_1cc6_b3ae;
 
 #[test]
 fn per_risk_recoveries_match_the_layer_by_hand() {
@@ -316,4 +329,29 @@ fn an_observer_can_stop_a_portfolio_run() {
         p.simulate_with_progress(&c, Some(&|_| std::ops::ControlFlow::Continue(())))
             .is_ok()
     );
+}
+
+#[test]
+fn systemic_events_hit_only_cyber_covers_through_their_terms() {
+    // Two policies in the same sector, every event hits both: the cyber cover pays
+    // 0.5 × (1,000 − 400) = 300 per event under its own terms; the R&D-style cover is not
+    // exposed at all.
+    let mut cover = cyber(0.0);
+    cover["sections"]["first_party"] = json!({"deductible": 400.0, "share": 0.5});
+    let p: Portfolio = serde_json::from_value(json!({
+        "policies": [
+            {"id": "C", "sector": "ai", "perils": [cover]},
+            {"id": "R", "sector": "ai", "perils": [compound(0.0, 1.0)]}],
+        "shocks": [{"name": "outage", "annual_rate": 0.2, "default_hit_probability": 1.0,
+                    "loss": {"type": "empirical", "data": [1000.0]}}]}))
+    .unwrap();
+    let r = run(&p, 50_000, None);
+    let (c, other) = (&r.policies[0], &r.policies[1]);
+    assert_eq!(other.shock_mean, 0.0);
+    // Events per year ~ Poisson(0.2): the mean per year is 300 × 0.2 within 4 s.e.
+    let se = 300.0 * (0.2f64 / 50_000.0).sqrt();
+    assert!((c.shock_mean - 60.0).abs() < 4.0 * se, "{}", c.shock_mean);
+    // Every hit pays exactly 300.
+    assert!(r.shocks.iter().all(|x| (x / 300.0).fract() == 0.0));
+    assert!(r.shocks.iter().any(|&x| x > 0.0));
 }

@@ -124,6 +124,14 @@ pub struct Overrides {
 
 const MODEL: &str = "Firm";
 
+/// The largest amount (元) a firm's cover plausibly involves: 1e12 元 (1万亿元), above any
+/// single technology risk; larger values are almost always a unit mistake (分, or 元 × 10⁴).
+pub const MAX_AMOUNT: f64 = 1e12;
+
+/// The largest plausible natural logarithm of an amount in 元: ln(1e12) ≈ 27.6, with room
+/// (e³⁵ ≈ 1.6e15 元).
+const MAX_LOG_AMOUNT: f64 = 35.0;
+
 impl Firm {
     /// A firm with no covariates, patents, 首台套 value, covers, measures or overrides: set
     /// the fields it needs.
@@ -177,10 +185,43 @@ impl Firm {
             validate::non_negative(MODEL, "first_set_value", self.first_set_value),
         )?;
         for (name, v) in &self.covariates {
+            let at = format!("covariates.{name}");
             if !v.is_finite() {
-                return Err(
-                    self.error(&format!("covariates.{name}"), &format!("{v} is not finite"))
-                );
+                return Err(self.error(&at, &format!("{v} is not finite")));
+            }
+            if name.starts_with("log_") && v.abs() > MAX_LOG_AMOUNT {
+                return Err(self.error(
+                    &at,
+                    &format!(
+                        "{v} is implausible for a logarithm (|x| > {MAX_LOG_AMOUNT}): is it the \
+                         amount itself rather than its natural logarithm?"
+                    ),
+                ));
+            }
+        }
+        let terms = &self.covers.terms;
+        let mut amounts = vec![
+            ("first_set_value".to_owned(), self.first_set_value),
+            ("covers.terms.deductible".to_owned(), terms.deductible()),
+        ];
+        if terms.limit().is_finite() {
+            amounts.push(("covers.terms.limit".to_owned(), terms.limit()));
+        }
+        if let Some(ip) = &self.covers.ip {
+            amounts.push(("covers.ip.amount_at_risk".to_owned(), ip.amount_at_risk));
+        }
+        for (k, g) in self.covers.guarantees.iter().enumerate() {
+            amounts.push((format!("covers.guarantees[{k}].loan"), g.loan));
+        }
+        for (at, v) in amounts {
+            if v > MAX_AMOUNT {
+                return Err(self.error(
+                    &at,
+                    &format!(
+                        "{v} 元 is implausible (more than {MAX_AMOUNT:e} 元): is it in 分, or \
+                         mistyped?"
+                    ),
+                ));
             }
         }
         if let Some(ip) = &self.covers.ip {

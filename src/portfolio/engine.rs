@@ -1,6 +1,7 @@
 //! The portfolio run: per-policy event streams, the copula reorder, systemic events, the
 //! tail and the per-policy replay for co-TVaR (see the module documentation).
 
+use super::cents::{MAX_CENTS, check_cents, to_cents};
 use super::{MODEL, PolicyResult, Portfolio, PortfolioConfig, PortfolioRun};
 use crate::dependence::reorder;
 use crate::error::{Error, Result};
@@ -99,12 +100,13 @@ impl Portfolio {
                     let base = self.group_of[i] * trials;
                     self.event_years(config.simulation.seed, i, trials, |t, j| {
                         let x = self.payment(config.simulation.seed, i, j, t);
-                        acc[base + t] += x;
-                        acc[offsets[i] + j] += x;
+                        acc[base + t] = acc[base + t].saturating_add(x);
+                        acc[offsets[i] + j] = acc[offsets[i] + j].saturating_add(x);
                         if !layers.is_empty() {
                             let y = x as f64 / 100.0;
                             let ceded: f64 = layers.iter().map(|l| l.annual_cap(l.ceded(y))).sum();
-                            acc[ceded_base + i] += to_cents(ceded);
+                            acc[ceded_base + i] =
+                                acc[ceded_base + i].saturating_add(to_cents(ceded));
                         }
                     });
                 }
@@ -137,13 +139,22 @@ impl Portfolio {
         let events = self.shock_events(config.simulation.seed, trials);
         let shock_cents = sum_indices(chunks, trials, config.simulation.threads, &|c, acc| {
             for i in c * chunk..((c + 1) * chunk).min(n) {
-                self.replay_shocks(config.simulation.seed, i, &events, |t, x| acc[t] += x);
+                self.replay_shocks(config.simulation.seed, i, &events, |t, x| {
+                    acc[t] = acc[t].saturating_add(x)
+                });
             }
         })?;
         // 4. Portfolio totals and the tail set.
         let total_cents: Vec<i64> = (0..trials)
-            .map(|t| shock_cents[t] + (0..g).map(|gi| cents[gi * trials + t]).sum::<i64>())
+            .map(|t| {
+                (0..g).fold(shock_cents[t], |s, gi| {
+                    s.saturating_add(cents[gi * trials + t])
+                })
+            })
             .collect();
+        check_cents(&total_cents, MAX_CENTS)?;
+        check_cents(&peril_totals, i64::MAX)?;
+        check_cents(&ceded_totals, i64::MAX)?;
         // The (1 − α)·n largest years, counted as SimulatedLosses counts them (n − ⌈αn⌉).
         let k = (trials - ceil_count(trials as u64, config.tvar_level) as usize).clamp(1, trials);
         let mut order: Vec<usize> = (0..trials).collect();
@@ -253,7 +264,9 @@ impl Portfolio {
         self.event_years(config.simulation.seed, i, trials, |t, j| {
             out[perm.map_or(t, |p| p[t] as usize)] += self.payment(config.simulation.seed, i, j, t);
         });
-        self.replay_shocks(config.simulation.seed, i, &run.events, |t, x| out[t] += x);
+        self.replay_shocks(config.simulation.seed, i, &run.events, |t, x| {
+            out[t] = out[t].saturating_add(x)
+        });
         Ok(out)
     }
 
@@ -335,7 +348,9 @@ impl Portfolio {
         events
     }
 
-    /// Calls `add(trial, payment in 分)` for every systemic event that hits policy `i`.
+    /// Calls `add(trial, payment in 分)` for every systemic event that hits policy `i`: only
+    /// a policy with cyber cover is exposed, and a hit's loss passes through the shock's own
+    /// (scenario) terms and then the policy's first-party cyber terms.
     fn replay_shocks(
         &self,
         seed: u64,
@@ -343,6 +358,9 @@ impl Portfolio {
         events: &[(usize, usize, f64)],
         mut add: impl FnMut(usize, i64),
     ) {
+        let Some(own) = self.shock_terms[i] else {
+            return;
+        };
         if events.is_empty() {
             return;
         }
@@ -353,7 +371,8 @@ impl Portfolio {
             let p = (shock.hit(&policy.sector) * z).min(1.0);
             let u = rng.random::<f64>();
             if u < p {
-                add(t, to_cents(shock.terms.apply(shock.loss.sample(&mut rng))));
+                let loss = shock.terms.apply(shock.loss.sample(&mut rng));
+                add(t, to_cents(own.apply(loss)));
             }
         }
     }
@@ -363,9 +382,3 @@ const STREAM_COPULA: u64 = u64::MAX;
 const STREAM_SHOCKS: u64 = 1 << 62;
 const STREAM_POLICY_SHOCKS: u64 = 1 << 61;
 const STREAM_PAYMENTS: u64 = 0x9E37_79B9_7F4A_7C15;
-
-/// Payments (≥ 0) in 分, rounded half up.
-#[inline]
-fn to_cents(x: f64) -> i64 {
-    (x * 100.0 + 0.5) as i64
-}

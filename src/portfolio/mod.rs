@@ -16,6 +16,7 @@
 //! event years and regenerates only the payments that fall in the portfolio's tail years
 //! (co-TVaR, the Euler allocation of TVaR), so the allocations add up to the portfolio TVaR.
 
+mod cents;
 mod engine;
 mod run;
 mod shock;
@@ -23,7 +24,7 @@ mod shock;
 pub use run::{PolicyResult, PortfolioConfig, PortfolioRun, default_tvar_level};
 pub use shock::{CommonShock, Dependence};
 
-use crate::coverage::Layer;
+use crate::coverage::{ClaimTerms, Layer};
 use crate::error::{Error, Result};
 use crate::perils::PerilModel;
 use crate::simulation::fnv1a;
@@ -62,6 +63,9 @@ pub struct Portfolio {
     group_of: Vec<usize>,
     /// FNV-1a hash of each policy id (seeds its streams).
     keys: Vec<u64>,
+    /// Per policy, the terms a systemic-event loss is paid under: its cyber cover's
+    /// first-party section (`None`: no cyber cover, systemic events do not touch it).
+    shock_terms: Vec<Option<ClaimTerms>>,
 }
 
 /// JSON form of a [`Portfolio`].
@@ -152,17 +156,42 @@ impl Portfolio {
             })
             .collect::<Result<_>>()?;
         let keys = spec.policies.iter().map(|p| fnv1a(&p.id)).collect();
+        let shock_terms = spec
+            .policies
+            .iter()
+            .map(|p| {
+                p.perils.iter().find_map(|peril| match peril {
+                    PerilModel::Cyber(c) => Some(c.sections.first_party),
+                    _ => None,
+                })
+            })
+            .collect();
         Ok(Self {
             spec,
             groups,
             group_of,
             keys,
+            shock_terms,
         })
     }
 
     /// The policies.
     pub fn policies(&self) -> &[Policy] {
         &self.spec.policies
+    }
+
+    /// Bytes a run with `config` needs at its peak, approximately: per trial, the group
+    /// sums of every worker (`groups × (threads + 2)` integers and floats), the totals, shocks,
+    /// tail order and statistics (≈ 8 words); per policy about 2 KiB of results.
+    pub fn memory_estimate(&self, config: &PortfolioConfig) -> u64 {
+        let threads = config
+            .simulation
+            .threads
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
+            as u64;
+        let g = self.groups.len() as u64;
+        let per_trial = 8 * (g * (threads + 2) + 8);
+        config.simulation.trials.saturating_mul(per_trial) + 2048 * self.spec.policies.len() as u64
     }
 
     /// Group names (copula margins).

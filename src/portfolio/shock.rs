@@ -10,10 +10,12 @@ use std::collections::BTreeMap;
 
 const MODEL: &str = "Portfolio";
 
-/// A systemic event (cloud outage, mass vulnerability, ransomware wave): events arrive as a
-/// Poisson process; in an event year each policy of sector s is hit with probability
-/// min(1, h_s·Z), where Z is the event's intensity (gamma with mean 1 and CV
-/// `intensity_cv`, or 1), and a hit costs a ground-up loss paid under `terms`.
+/// A systemic cyber event (cloud outage, mass vulnerability, ransomware wave): events arrive
+/// as a Poisson process; in an event year each policy **with cyber cover** in sector s is hit
+/// with probability min(1, h_s·Z), where Z is the event's intensity (gamma with mean 1 and CV
+/// `intensity_cv`, or 1). A hit's ground-up loss passes through the event's scenario `terms`
+/// (default: none) and then the policy's own first-party cyber terms (deductible, limit,
+/// share); policies without cyber cover are not exposed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CommonShock {

@@ -208,6 +208,9 @@ impl QuoteConfig {
             r.validate()?;
         }
         if let Some(ri) = &self.reinsurance {
+            // Layers of one treaty must not overlap (Tower::new checks and names them).
+            crate::coverage::Tower::new(ri.per_risk_xol.clone())?;
+            crate::coverage::Tower::new(ri.aggregate_xol.clone())?;
             validate::non_negative(MODEL, "reinsurance.loading", ri.loading)?;
             validate::probability(MODEL, "reinsurance.quota_share", ri.quota_share)?;
             validate::probability(MODEL, "reinsurance.ceding_commission", ri.ceding_commission)?;

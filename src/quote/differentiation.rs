@@ -38,8 +38,20 @@ pub(super) fn differentiation(
         None => experience.len() as f64,
     };
     let average = predicted.iter().sum::<f64>() / exposure;
-    // The firms have no exposure column: predictions are per unit of exposure.
+    // Quotes are per policy-year: predictions are per unit of exposure, so a book covariate
+    // named like the exposure column would silently scale every rating factor.
     let data = rating_table(firms)?;
+    if let Some(e) = &spec.exposure
+        && data.column(e).is_ok()
+    {
+        return Err(Error::Inconsistent {
+            model: MODEL,
+            message: format!(
+                "the book has a covariate `{e}`, the rating plan's exposure column: quotes are \
+                 per policy-year, so remove it (or rename it if it is a rating factor)"
+            ),
+        });
+    }
     let rates = plan.predict(&data)?;
     let explained = plan.explain(&data)?;
     let by_firm = experience_by_firm(experience, &rating.firm_column, &spec.response, &predicted)?;
@@ -88,6 +100,28 @@ fn experience_by_firm(
         experience.column(firm_column)?,
         experience.column(response)?,
     );
+    // A firm-year must appear once: a repeated row would count its claims twice.
+    if let Ok(year) = experience.column("year") {
+        let mut seen = std::collections::HashMap::new();
+        let mut repeats = Vec::new();
+        for r in 0..experience.len() {
+            let key = (experience.text(r, f), experience.text(r, year));
+            if let Some(first) = seen.insert(key, experience.line(r)) {
+                repeats.push(format!(
+                    "line {}: firm `{}` year {} repeats line {first}",
+                    experience.line(r),
+                    key.0,
+                    key.1
+                ));
+            }
+        }
+        if !repeats.is_empty() {
+            return Err(Error::Rows {
+                source_name: experience.source().to_owned(),
+                errors: repeats,
+            });
+        }
+    }
     let mut out: std::collections::HashMap<String, (f64, f64)> = Default::default();
     for (r, p) in predicted.iter().enumerate() {
         let e = out.entry(experience.text(r, f).to_owned()).or_default();

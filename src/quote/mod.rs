@@ -74,8 +74,21 @@ pub fn price(
         .iter()
         .map(|r| r.with_scale(scale))
         .collect();
+    let mut lines: Vec<&str> = vec!["rnd", "ip", "cyber", "systemic"];
+    lines.extend(assumptions.set().guarantees.iter().map(|g| g.line.as_str()));
     for r in &subsidies {
         r.validate()?;
+        if let SubsidyRule::FlatShare { line, .. } = r
+            && !lines.contains(&line.as_str())
+        {
+            return Err(crate::Error::Inconsistent {
+                model: "SubsidyRule",
+                message: format!(
+                    "flat_share for unknown line `{line}` (lines: {})",
+                    lines.join(", ")
+                ),
+            });
+        }
     }
     let underwritten = assumptions.underwrite_book(firms)?;
     let policies: Vec<_> = underwritten.iter().map(|u| u.policy.clone()).collect();

@@ -50,7 +50,7 @@ impl<'a> Pricer<'a> {
         underwritten: &[Underwritten],
         factors: &Factors,
     ) -> Result<Vec<Quote>> {
-        let mut used: HashMap<(String, usize), f64> = HashMap::new();
+        let mut used: HashMap<(String, String), f64> = HashMap::new();
         firms
             .iter()
             .zip(underwritten)
@@ -66,7 +66,7 @@ impl<'a> Pricer<'a> {
         u: &Underwritten,
         result: &PolicyResult,
         (relativities, rating_factor, experience): &(Vec<super::AppliedRelativity>, f64, f64),
-        used: &mut HashMap<(String, usize), f64>,
+        used: &mut HashMap<(String, String), f64>,
     ) -> Result<Quote> {
         let config = self.config;
         let f = rating_factor * experience;
@@ -129,10 +129,11 @@ impl<'a> Pricer<'a> {
             line_premiums: &line_premiums,
         };
         let mut subsidies = Vec::new();
-        for (r, rule) in self.subsidies.iter().enumerate() {
+        for rule in self.subsidies {
             let mut amount = rule.amount(&basis)?;
+            // The per-firm-year cap holds across all rules of the same kind.
             if let Some(cap) = rule.firm_cap() {
-                let so_far = used.entry((firm.id.clone(), r)).or_insert(0.0);
+                let so_far = used.entry((firm.id.clone(), rule.name())).or_insert(0.0);
                 amount = amount.min((cap - *so_far).max(0.0));
                 *so_far += amount;
             }

@@ -66,6 +66,19 @@ fn default_retention() -> Retention {
 const MODEL: &str = "SimulationConfig";
 
 impl SimulationConfig {
+    /// Bytes a single-line run keeps at its peak, approximately: every trial's loss and its
+    /// sorted copy (16 bytes a trial) with [`Retention::All`], the retained tail otherwise,
+    /// plus one moment summary per batch.
+    pub fn memory_estimate(&self) -> u64 {
+        let kept = match self.retention {
+            Retention::All => self.trials,
+            Retention::Tail { min_level } => {
+                ((1.0 - min_level) * self.trials as f64 * 1.1) as u64 + self.batches()
+            }
+        };
+        kept.saturating_mul(16) + self.batches().saturating_mul(64)
+    }
+
     /// `trials` simulated years from `seed`, with the defaults for everything else.
     pub fn new(seed: u64, trials: u64) -> Result<Self> {
         let config = Self {

@@ -163,7 +163,9 @@ pub(crate) fn sum_indices(
                 .reduce(
                     || vec![0i64; len],
                     |mut a, b| {
-                        a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+                        a.iter_mut()
+                            .zip(b)
+                            .for_each(|(x, y)| *x = x.saturating_add(y));
                         a
                     },
                 )

@@ -1,6 +1,6 @@
 //! `kexian fit`.
 
-use crate::report::write_set;
+use crate::report::{json_bytes, write_set};
 use kexian::fitting::{
     Bootstrap, ClaimData, SeverityFamily, mean_excess, mean_excess_plot, pp_plot, qq_plot,
     select_severity,
@@ -113,8 +113,8 @@ pub(crate) fn fit(
         "selection": rows,
     });
     let mut files = vec![
-        ("model.json", serde_json::to_vec_pretty(&best.model)?),
-        ("selection.json", serde_json::to_vec_pretty(&selection)?),
+        ("model.json", json_bytes(&best.model)?),
+        ("selection.json", json_bytes(&selection)?),
         ("pp.svg", pp_plot(best, &data).into_bytes()),
         ("qq.svg", qq_plot(best, &data).into_bytes()),
     ];

@@ -13,7 +13,7 @@ use kexian::Error;
 use kexian::assumptions::Assumptions;
 use kexian::backtest::rolling_backtest;
 use kexian::fitting::Bootstrap;
-use kexian::portfolio::{Portfolio, PortfolioRun, PortfolioSpec};
+use kexian::portfolio::{Portfolio, PortfolioSpec};
 use kexian::pricing::{LineMethod, LineSpec, price_line};
 use kexian::quote::{QuoteConfig, QuoteRun};
 use kexian::simulation::{Observer, Progress};
@@ -27,7 +27,9 @@ mod fit;
 mod report;
 
 use fit::fit;
-use report::{Lang, label, line_text, quotes_csv, simulation_text, summary_text, write_set};
+use report::{
+    Lang, json_bytes, label, line_text, quotes_csv, simulation_text, summary_text, write_set,
+};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 #[derive(Parser)]
@@ -82,6 +84,9 @@ enum Command {
         /// Output directory.
         #[arg(long, default_value = "kexian-price")]
         out: PathBuf,
+        /// Memory budget (as for `quote`).
+        #[arg(long, value_parser = parse_bytes)]
+        memory_limit: Option<u64>,
         /// No progress bar.
         #[arg(long)]
         quiet: bool,
@@ -169,6 +174,76 @@ struct BookArgs {
     /// No progress bar (it is shown only when stderr is a terminal anyway).
     #[arg(long)]
     quiet: bool,
+    /// Memory budget, e.g. `8G`, `512M` or bytes (default: 80% of the machine's memory); a
+    /// run estimated above it is refused before it starts.
+    #[arg(long, value_parser = parse_bytes)]
+    memory_limit: Option<u64>,
+}
+
+/// Bytes from `8G`, `512M`, `64K` (powers of 1024, an optional `iB`/`B`) or a plain number.
+fn parse_bytes(text: &str) -> Result<u64, String> {
+    let t = text.trim().trim_end_matches("iB").trim_end_matches('B');
+    let (digits, unit) = match t.char_indices().last() {
+        Some((i, c)) if c.is_ascii_alphabetic() => (&t[..i], c.to_ascii_uppercase()),
+        _ => (t, ' '),
+    };
+    let shift = match unit {
+        ' ' => 0,
+        'K' => 10,
+        'M' => 20,
+        'G' => 30,
+        'T' => 40,
+        _ => return Err(format!("`{text}`: use a number of bytes or K, M, G, T")),
+    };
+    let n: f64 = digits
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{text}` is not a size (e.g. 8G, 512M)"))?;
+    if !(n.is_finite() && n > 0.0) {
+        return Err(format!("`{text}` must be positive"));
+    }
+    Ok((n * (1u64 << shift) as f64) as u64)
+}
+
+/// 80% of the machine's memory (from /proc/meminfo), or 16 GiB when unknown.
+fn default_memory_limit() -> u64 {
+    let total = std::fs::read_to_string("/proc/meminfo").ok().and_then(|m| {
+        let line = m.lines().find(|l| l.starts_with("MemTotal:"))?;
+        let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+        Some(kib * 1024)
+    });
+    total.map_or(16 << 30, |t| t / 5 * 4)
+}
+
+/// Refuses a run estimated above the budget, naming both and the remedies.
+fn check_memory(estimate: u64, limit: Option<u64>, remedies: &str) -> Result<(), String> {
+    let limit = limit.unwrap_or_else(default_memory_limit);
+    let gib = |b: u64| b as f64 / (1u64 << 30) as f64;
+    if estimate > limit {
+        return Err(format!(
+            "the run needs about {:.1} GiB, above the memory budget of {:.1} GiB (--memory-limit): \
+             {remedies}",
+            gib(estimate),
+            gib(limit)
+        ));
+    }
+    Ok(())
+}
+
+/// Fails early when `out`'s parent cannot be written (before any simulation).
+fn check_writable(out: &Path) -> Result<(), String> {
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+    let probe = parent.join(format!(".kexian-probe-{}", std::process::id()));
+    std::fs::write(&probe, b"").map_err(|e| format!("{}: {e}", parent.display()))?;
+    let _ = std::fs::remove_file(&probe);
+    if out.exists() && !out.is_dir() {
+        return Err(format!("{}: exists and is not a directory", out.display()));
+    }
+    Ok(())
 }
 
 /// What `quote` and `simulate` read.
@@ -181,7 +256,22 @@ pub(crate) struct Inputs {
 }
 
 impl BookArgs {
-    fn load(self) -> Result<Inputs, Box<dyn std::error::Error>> {
+    /// Reads and validates every input, checks `out` is writable and the run fits the
+    /// memory budget: all before anything is simulated.
+    fn load(self, out: &Path) -> Result<(Inputs, Portfolio), Box<dyn std::error::Error>> {
+        check_writable(out)?;
+        let limit = self.memory_limit;
+        let inputs = self.read()?;
+        let book = book_portfolio(&inputs)?;
+        check_memory(
+            book.memory_estimate(&inputs.config.portfolio()),
+            limit,
+            "simulate fewer years (--trials), or split the book",
+        )?;
+        Ok((inputs, book))
+    }
+
+    fn read(self) -> Result<Inputs, Box<dyn std::error::Error>> {
         let (mut config, dir) = load_config(&self.config)?;
         config.simulation.trials = self.trials.unwrap_or(config.simulation.trials);
         config.simulation.seed = self.seed.unwrap_or(config.simulation.seed);
@@ -216,13 +306,14 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     match cli.command {
         Command::Quote { book, out, lang } => {
-            let priced = price(&book.load()?)?;
+            let (inputs, _) = book.load(&out)?;
+            let priced = price(&inputs)?;
             write_set(
                 &out,
                 &[
                     ("quotes.csv", quotes_csv(&priced, lang)?),
-                    ("quotes.json", serde_json::to_vec_pretty(&priced.quotes)?),
-                    ("summary.json", serde_json::to_vec_pretty(&priced.summary)?),
+                    ("quotes.json", json_bytes(&priced.quotes)?),
+                    ("summary.json", json_bytes(&priced.summary)?),
                 ],
             )?;
             print!("{}", summary_text(&priced.summary, lang));
@@ -234,8 +325,12 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             );
         }
         Command::Simulate { book, out, lang } => {
-            let inputs = book.load()?;
-            let run = simulate(&inputs)?;
+            let (inputs, portfolio) = book.load(&out)?;
+            let bar = progress_bar(inputs.quiet);
+            let run = portfolio.simulate_with_progress(
+                &inputs.config.portfolio(),
+                bar.as_ref().map(|b| b as Observer),
+            )?;
             let text = simulation_text(&run, &inputs, lang)?;
             let summary = serde_json::json!({
                 "losses": run.losses,
@@ -245,10 +340,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 "trials": inputs.config.simulation.trials,
                 "assumptions": format!("{} ({})", inputs.assumptions.set().name, inputs.assumptions.source()),
             });
-            write_set(
-                &out,
-                &[("simulation.json", serde_json::to_vec_pretty(&summary)?)],
-            )?;
+            write_set(&out, &[("simulation.json", json_bytes(&summary)?)])?;
             print!("{text}");
         }
         Command::Price {
@@ -258,7 +350,9 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             out,
             quiet,
             lang,
+            memory_limit,
         } => {
+            check_writable(&out)?;
             let mut spec: LineSpec = kexian::io::read_config(&model)?;
             if let LineMethod::MonteCarlo { simulation } = &mut spec.method {
                 simulation.seed = seed.unwrap_or(simulation.seed);
@@ -266,14 +360,20 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             } else if seed.is_some() || trials.is_some() {
                 return Err("--seed and --trials apply to a monte_carlo method only".into());
             }
+            if let LineMethod::MonteCarlo { simulation } = &spec.method {
+                let mut all = *simulation;
+                all.retention = kexian::simulation::Retention::All;
+                check_memory(
+                    all.memory_estimate(),
+                    memory_limit,
+                    "simulate fewer years (--trials), or use the exact method",
+                )?;
+            }
             let bar = progress_bar(quiet);
             let priced = price_line(&spec, bar.as_ref().map(|b| b as Observer))?;
             let mut record = serde_json::to_value(&priced)?;
             record["model"] = serde_json::Value::String(model.display().to_string());
-            write_set(
-                &out,
-                &[("priced.json", serde_json::to_vec_pretty(&record)?)],
-            )?;
+            write_set(&out, &[("priced.json", json_bytes(&record)?)])?;
             print!("{}", line_text(&priced, &model, lang));
         }
         Command::Backtest {
@@ -302,7 +402,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 &out,
                 &[
                     ("backtest.txt", text.clone().into_bytes()),
-                    ("backtest.json", serde_json::to_vec_pretty(&bt)?),
+                    ("backtest.json", json_bytes(&bt)?),
                 ],
             )?;
             print!("{text}");
@@ -383,20 +483,24 @@ fn price(inputs: &Inputs) -> Result<QuoteRun, Error> {
     )
 }
 
-fn simulate(inputs: &Inputs) -> Result<PortfolioRun, Error> {
+/// The book as a portfolio under its assumptions (every firm underwritten, all problems
+/// reported together).
+fn book_portfolio(inputs: &Inputs) -> Result<Portfolio, Error> {
     let policies = inputs
         .assumptions
         .underwrite_book(&inputs.firms)?
         .into_iter()
         .map(|u| u.policy)
         .collect();
-    let cfg = &inputs.config;
-    let book = Portfolio::new(PortfolioSpec {
+    Portfolio::new(PortfolioSpec {
         policies,
         shocks: inputs.assumptions.shocks().to_vec(),
         dependence: inputs.assumptions.dependence().cloned(),
-        per_risk_xol: vec![],
-    })?;
-    let bar = progress_bar(inputs.quiet);
-    book.simulate_with_progress(&cfg.portfolio(), bar.as_ref().map(|b| b as Observer))
+        per_risk_xol: inputs
+            .config
+            .reinsurance
+            .as_ref()
+            .map(|r| r.per_risk_xol.clone())
+            .unwrap_or_default(),
+    })
 }

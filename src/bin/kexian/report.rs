@@ -172,7 +172,8 @@ pub(crate) fn quotes_csv(
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(CSV_FIELDS.iter().map(|f| label(f, lang)))?;
     for q in &run.quotes {
-        let money = |x: f64| format!("{x:.2}");
+        // + 0.0 turns −0.0 into 0.0.
+        let money = |x: f64| format!("{:.2}", x + 0.0);
         w.write_record([
             q.firm.clone(),
             q.sector.clone(),
@@ -275,4 +276,23 @@ pub(crate) fn line_text(p: &PricedLine, model: &Path, lang: Lang) -> String {
         out += &format!("  warning: {w}\n");
     }
     out
+}
+
+/// Pretty JSON of an output, with every −0.0 written as 0 (a sign on zero means nothing to a
+/// reader of money figures). Non-finite numbers cannot occur: serde_json has no way to write
+/// them and the library returns errors instead of NaN.
+pub(crate) fn json_bytes<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, serde_json::Error> {
+    fn positive_zero(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::Number(n) if n.as_f64() == Some(0.0) && n.is_f64() => {
+                *v = serde_json::Value::from(0.0);
+            }
+            serde_json::Value::Array(a) => a.iter_mut().for_each(positive_zero),
+            serde_json::Value::Object(o) => o.values_mut().for_each(positive_zero),
+            _ => {}
+        }
+    }
+    let mut v = serde_json::to_value(value)?;
+    positive_zero(&mut v);
+    serde_json::to_vec_pretty(&v)
 }
