@@ -204,12 +204,13 @@ impl Table {
         }
     }
 
-    /// An error located at a cell.
+    /// An error located at a cell (line 0 or an empty column name for a cell that does not
+    /// exist).
     pub fn error(&self, row: usize, column: usize, message: &str) -> Error {
         data_error(
             &self.source,
-            self.lines[row],
-            &self.headers[column],
+            self.line(row),
+            self.headers.get(column).map_or("", String::as_str),
             message,
         )
     }

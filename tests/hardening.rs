@@ -132,18 +132,21 @@ fn quote_outputs_are_replaced_as_a_set() {
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(names.len(), 3, "{names:?}");
+    assert_eq!(names.len(), 4, "{names:?}"); // quotes.csv, quotes.json, summary.json, manifest
     assert!(out.join("summary.json").is_file());
     assert_ne!(
         std::fs::read_to_string(out.join("quotes.csv")).unwrap(),
         "old"
     );
-    // No staging or old directories are left beside it.
-    let beside: Vec<_> = std::fs::read_dir(&base)
+    // Beside it only the config and the hidden store of sets, which holds just the current
+    // set: no staging, old or legacy directories are left.
+    let mut beside: Vec<_> = std::fs::read_dir(&base)
         .unwrap()
-        .map(|e| e.unwrap().file_name())
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(beside.len(), 2, "{beside:?}");
+    beside.sort();
+    assert_eq!(beside, [".out.sets", "out", "pricing.json"]);
+    assert_eq!(std::fs::read_dir(base.join(".out.sets")).unwrap().count(), 1);
     // A target that is a file is refused by name, and left alone.
     let file = base.join("taken");
     std::fs::write(&file, "keep").unwrap();
@@ -215,4 +218,310 @@ fn an_overflowing_rating_factor_is_an_error_not_a_nan_premium() {
         assert!(!out.exists());
     }
     std::fs::remove_dir_all(&base).unwrap();
+}
+
+/// Checks that `out` holds one complete output set: its manifest lists exactly the other
+/// files, with their sizes and SHA-256 digests, and quotes.csv has every firm.
+fn complete_set(out: &std::path::Path) -> Result<(), String> {
+    use sha2::Digest;
+    let manifest: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(out.join("manifest.json")).map_err(|e| format!("manifest: {e}"))?,
+    )
+    .map_err(|e| format!("manifest: {e}"))?;
+    let mut listed = std::collections::BTreeSet::new();
+    for f in manifest["files"].as_array().ok_or("no files")? {
+        let name = f["name"].as_str().ok_or("no name")?;
+        let bytes = std::fs::read(out.join(name)).map_err(|e| format!("{name}: {e}"))?;
+        if bytes.len() as u64 != f["bytes"].as_u64().unwrap_or(0)
+            || format!("{:x}", sha2::Sha256::digest(&bytes)) != f["sha256"].as_str().unwrap_or("")
+        {
+            return Err(format!("{name} does not match the manifest"));
+        }
+        listed.insert(name.to_owned());
+    }
+    let present: std::collections::BTreeSet<String> = std::fs::read_dir(out)
+        .map_err(|e| e.to_string())?
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n != "manifest.json")
+        .collect();
+    if present != listed {
+        return Err(format!("files {present:?} vs manifest {listed:?}"));
+    }
+    let quotes = std::fs::read_to_string(out.join("quotes.csv")).map_err(|e| e.to_string())?;
+    if quotes.lines().count() != 301 {
+        return Err("quotes.csv is not whole".into());
+    }
+    Ok(())
+}
+
+/// A kill at any point of a run (200 random points, concentrated around the write) leaves
+/// `out` holding the previous complete set or the new one, never a mix or a torn file.
+#[cfg(unix)]
+#[test]
+fn a_killed_quote_leaves_the_old_set_or_the_new_one() {
+    let base = std::env::temp_dir().join(format!("kexian-kill-{}", std::process::id()));
+    std::fs::create_dir_all(&base).unwrap();
+    let out = base.join("out");
+    let args = |seed: u64| {
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_kexian"));
+        c.current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args([
+                "quote",
+                "--portfolio",
+                "data/portfolio.csv",
+                "--config",
+                "data/pricing.json",
+            ])
+            .args([
+                "--trials",
+                "2000",
+                "--quiet",
+                "--seed",
+                &seed.to_string(),
+                "--out",
+            ])
+            .arg(&out)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null());
+        c
+    };
+    let start = std::time::Instant::now();
+    assert!(args(0).status().unwrap().success());
+    let run = start.elapsed();
+    complete_set(&out).unwrap();
+    // A deterministic spread of kill points over 30%–130% of a run's length.
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    let mut killed_during = 0;
+    for k in 1..=200u64 {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        let fraction = 0.3 + (state % 1000) as f64 / 1000.0;
+        let mut child = args(k).spawn().unwrap();
+        std::thread::sleep(run.mul_f64(fraction));
+        if child.try_wait().unwrap().is_none() {
+            killed_during += 1;
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        if let Err(e) = complete_set(&out) {
+            panic!("after kill point {k} ({fraction:.2} of a run): {e}");
+        }
+    }
+    assert!(
+        killed_during > 50,
+        "only {killed_during} runs were killed before they ended"
+    );
+    std::fs::remove_dir_all(&base).unwrap();
+}
+
+/// `--trials 4294967295` aborted with an allocation failure; a run estimated above the memory
+/// budget is now refused at once, naming the estimate, the budget and the remedies.
+#[test]
+fn a_run_beyond_the_memory_budget_is_refused_at_once() {
+    let start = std::time::Instant::now();
+    let o = kexian(&[
+        "quote",
+        "--portfolio",
+        "data/portfolio.csv",
+        "--config",
+        "data/pricing.json",
+        "--trials",
+        "4000000000",
+        "--out",
+        "/nonexistent-kexian-never-written",
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success());
+    // The output directory is checked first: an unwritable one is named.
+    assert!(
+        err.contains("/nonexistent-kexian-never-written") || err.contains("GiB"),
+        "{err}"
+    );
+    let out = std::env::temp_dir().join(format!("kexian-mem-{}", std::process::id()));
+    let o = kexian(&[
+        "quote",
+        "--portfolio",
+        "data/portfolio.csv",
+        "--config",
+        "data/pricing.json",
+        "--trials",
+        "100000000",
+        "--memory-limit",
+        "2G",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success());
+    for want in [
+        "needs about",
+        "GiB",
+        "memory budget of 2.0 GiB",
+        "--memory-limit",
+        "--trials",
+    ] {
+        assert!(err.contains(want), "{want}: {err}");
+    }
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(2),
+        "{:?}",
+        start.elapsed()
+    );
+    assert!(!out.exists());
+    let o = kexian(&[
+        "price",
+        "--model",
+        "data/line_cyber.json",
+        "--trials",
+        "1000000000",
+        "--memory-limit",
+        "1G",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success() && err.contains("exact method"), "{err}");
+}
+
+fn quote_with(config: &serde_json::Value, portfolio: &str) -> std::process::Output {
+    let base = std::env::temp_dir().join(format!(
+        "kexian-cfg-{}-{}",
+        std::process::id(),
+        fnv(&config.to_string())
+    ));
+    std::fs::create_dir_all(&base).unwrap();
+    let path = base.join("pricing.json");
+    std::fs::write(&path, config.to_string()).unwrap();
+    std::fs::copy(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/data/experience.csv"),
+        base.join("experience.csv"),
+    )
+    .unwrap();
+    let p = base.join("portfolio.csv");
+    std::fs::write(&p, portfolio).unwrap();
+    kexian(&[
+        "quote",
+        "--portfolio",
+        p.to_str().unwrap(),
+        "--config",
+        path.to_str().unwrap(),
+        "--trials",
+        "2000",
+        "--out",
+        base.join("out").to_str().unwrap(),
+    ])
+}
+
+fn fnv(s: &str) -> u64 {
+    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    })
+}
+
+/// Configuration and data mistakes that used to be accepted silently are errors.
+#[test]
+fn config_and_data_mistakes_are_refused() {
+    let pricing: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/data/pricing.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    let book = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/data/portfolio.csv"))
+        .unwrap();
+    let refused = |config: &serde_json::Value, portfolio: &str, want: &[&str]| {
+        let o = quote_with(config, portfolio);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(!o.status.success(), "accepted: {want:?}");
+        for w in want {
+            assert!(err.contains(w), "{w}: {err}");
+        }
+    };
+    // A flat-share subsidy for a line that does not exist.
+    let mut c = pricing.clone();
+    c["subsidies"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({"rule": "flat_share", "line": "cybr", "share": 0.5, "per_policy_cap": 1e5}));
+    refused(&c, &book, &["unknown line `cybr`", "cyber"]);
+    // Overlapping per-risk layers.
+    let mut c = pricing.clone();
+    c["reinsurance"]["per_risk_xol"] = serde_json::json!([
+        {"attachment": 5e6, "limit": 5e6}, {"attachment": 8e6, "limit": 5e6}]);
+    refused(&c, &book, &["Tower", "overlapping"]);
+    // A loan in 分 instead of 元.
+    let huge = book.replacen("ip_pledge,7320000.0,", "ip_pledge,732000000000000.0,", 1);
+    refused(
+        &pricing,
+        &huge,
+        &["line 2", "covers.guarantees[0].loan", "implausible", "分"],
+    );
+    // An `exposure` covariate in the book would scale every rating factor.
+    let mut lines: Vec<String> = book.lines().map(str::to_owned).collect();
+    lines[0] += ",exposure";
+    for l in &mut lines[1..] {
+        *l += ",0.5";
+    }
+    refused(
+        &pricing,
+        &(lines.join("\n") + "\n"),
+        &["covariate `exposure`", "per policy-year"],
+    );
+    // Two score-tiered rules share the documented per-firm-year cap.
+    let mut c = pricing.clone();
+    let tiered = c["subsidies"][0].clone();
+    c["subsidies"].as_array_mut().unwrap().push(tiered);
+    let o = quote_with(&c, &book);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = std::env::temp_dir()
+        .join(format!(
+            "kexian-cfg-{}-{}",
+            std::process::id(),
+            fnv(&c.to_string())
+        ))
+        .join("out");
+    let quotes: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("quotes.json")).unwrap()).unwrap();
+    for q in quotes.as_array().unwrap() {
+        let tiered: f64 = q["subsidies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s[0] == "score_tiered")
+            .map(|s| s[1].as_f64().unwrap())
+            .sum();
+        assert!(tiered <= 300_000.0 + 1e-6, "{}: {tiered}", q["firm"]);
+    }
+    // No −0.0 anywhere (and every number finite: JSON has no other kind).
+    fn no_negative_zero(v: &serde_json::Value) -> bool {
+        match v {
+            serde_json::Value::Number(n) => n
+                .as_f64()
+                .is_none_or(|x| !(x == 0.0 && x.is_sign_negative())),
+            serde_json::Value::Array(a) => a.iter().all(no_negative_zero),
+            serde_json::Value::Object(o) => o.values().all(no_negative_zero),
+            _ => true,
+        }
+    }
+    for file in ["quotes.json", "summary.json"] {
+        let v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(out.join(file)).unwrap()).unwrap();
+        assert!(no_negative_zero(&v), "a negative zero in {file}");
+    }
+}
+
+/// A severity without a limit whose draws overflow the 分 accumulation (Pareto α = 0.01 in a
+/// systemic event) made the expected loss negative; it is now an error.
+#[test]
+fn an_unrepresentable_annual_payment_is_an_error() {
+    let p: kexian::portfolio::Portfolio = serde_json::from_value(serde_json::json!({
+        "policies": [{"id": "A", "sector": "ai", "perils": [
+            {"peril": "compound", "frequency": {"type": "poisson", "lambda": 3.0},
+             "severity": {"type": "pareto", "alpha": 0.01, "theta": 1e6}}]}]}))
+    .unwrap();
+    let e = p
+        .simulate(&kexian::portfolio::PortfolioConfig::new(1, 5000).unwrap())
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("2^53 分") && e.contains("unit mistake"), "{e}");
 }

@@ -1,6 +1,7 @@
 //! `kexian fit`.
 
-use crate::report::{json_bytes, write_set};
+use crate::output::write_set;
+use crate::report::json_bytes;
 use kexian::fitting::{
     Bootstrap, ClaimData, SeverityFamily, mean_excess, mean_excess_plot, pp_plot, qq_plot,
     select_severity,

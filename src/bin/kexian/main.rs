@@ -24,12 +24,13 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 mod fit;
+mod output;
 mod report;
 
+use output::write_set;
+
 use fit::fit;
-use report::{
-    Lang, json_bytes, label, line_text, quotes_csv, simulation_text, summary_text, write_set,
-};
+use report::{Lang, json_bytes, label, line_text, quotes_csv, simulation_text, summary_text};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 #[derive(Parser)]
@@ -243,6 +244,7 @@ fn check_writable(out: &Path) -> Result<(), String> {
     if out.exists() && !out.is_dir() {
         return Err(format!("{}: exists and is not a directory", out.display()));
     }
+    // `out` is replaced by a link to the new set: it may be a directory or such a link.
     Ok(())
 }
 

@@ -8,8 +8,7 @@ use kexian::loss::Estimate;
 use kexian::portfolio::PortfolioRun;
 use kexian::pricing::PricedLine;
 use kexian::quote::{QuoteRun, Summary};
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Language of labels.
 #[derive(Clone, Copy, ValueEnum)]
@@ -128,42 +127,6 @@ const CSV_FIELDS: [&str; 18] = [
     "firm_pays",
     "risk_reduction_credit",
 ];
-
-/// Writes a set of output files so that a reader sees the previous set or the new one, never a
-/// mix: the files go to a fresh directory beside `out`, each synced to disk, and that
-/// directory then replaces `out` by renames. Errors name the path.
-pub(crate) fn write_set(out: &Path, files: &[(&str, Vec<u8>)]) -> Result<(), String> {
-    let at = |p: &Path, e: std::io::Error| format!("{}: {e}", p.display());
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&parent).map_err(|e| at(&parent, e))?;
-    let name = out
-        .file_name()
-        .ok_or_else(|| format!("{}: not a directory name", out.display()))?
-        .to_string_lossy()
-        .into_owned();
-    let staging = parent.join(format!(".{name}.new-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&staging);
-    std::fs::create_dir(&staging).map_err(|e| at(&staging, e))?;
-    for (file, bytes) in files {
-        let path = staging.join(file);
-        let mut f = std::fs::File::create(&path).map_err(|e| at(&path, e))?;
-        f.write_all(bytes).map_err(|e| at(&path, e))?;
-        f.sync_all().map_err(|e| at(&path, e))?;
-    }
-    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
-    if out.exists() {
-        if !out.is_dir() {
-            return Err(format!("{}: exists and is not a directory", out.display()));
-        }
-        std::fs::rename(out, &old).map_err(|e| at(out, e))?;
-    }
-    std::fs::rename(&staging, out).map_err(|e| at(out, e))?;
-    let _ = std::fs::remove_dir_all(&old);
-    Ok(())
-}
 
 pub(crate) fn quotes_csv(
     run: &QuoteRun,
