@@ -146,7 +146,10 @@ fn quote_outputs_are_replaced_as_a_set() {
         .collect();
     beside.sort();
     assert_eq!(beside, [".out.sets", "out", "pricing.json"]);
-    assert_eq!(std::fs::read_dir(base.join(".out.sets")).unwrap().count(), 1);
+    assert_eq!(
+        std::fs::read_dir(base.join(".out.sets")).unwrap().count(),
+        1
+    );
     // A target that is a file is refused by name, and left alone.
     let file = base.join("taken");
     std::fs::write(&file, "keep").unwrap();
@@ -285,18 +288,24 @@ fn a_killed_quote_leaves_the_old_set_or_the_new_one() {
             .stderr(std::process::Stdio::null());
         c
     };
-    let start = std::time::Instant::now();
-    assert!(args(0).status().unwrap().success());
-    let run = start.elapsed();
+    // A run's length: the shortest of three (other tests may be loading the machine).
+    let run = (0..3)
+        .map(|_| {
+            let start = std::time::Instant::now();
+            assert!(args(0).status().unwrap().success());
+            start.elapsed()
+        })
+        .min()
+        .unwrap();
     complete_set(&out).unwrap();
-    // A deterministic spread of kill points over 30%–130% of a run's length.
+    // A deterministic spread of kill points over 10%–110% of a run's length.
     let mut state = 0x9E37_79B9_7F4A_7C15u64;
     let mut killed_during = 0;
     for k in 1..=200u64 {
         state ^= state << 13;
         state ^= state >> 7;
         state ^= state << 17;
-        let fraction = 0.3 + (state % 1000) as f64 / 1000.0;
+        let fraction = 0.1 + (state % 1000) as f64 / 1000.0;
         let mut child = args(k).spawn().unwrap();
         std::thread::sleep(run.mul_f64(fraction));
         if child.try_wait().unwrap().is_none() {
@@ -309,7 +318,7 @@ fn a_killed_quote_leaves_the_old_set_or_the_new_one() {
         }
     }
     assert!(
-        killed_during > 50,
+        killed_during > 20,
         "only {killed_during} runs were killed before they ended"
     );
     std::fs::remove_dir_all(&base).unwrap();
