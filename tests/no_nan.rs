@@ -52,7 +52,7 @@ prop_compose! {
         };
         if let Some(loan) = loan {
             f.covers.guarantees.push(GuaranteeCover {
-                product: if i % 2 == 0 { "ip_pledge" } else { "loan_performance" }.into(),
+                product: if i.is_multiple_of(2) { "ip_pledge" } else { "loan_performance" }.into(),
                 loan,
                 default_probability: None,
             });
