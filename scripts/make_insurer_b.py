@@ -103,8 +103,8 @@ with open(os.path.join(OUT, "policies.json"), "w") as fh:
 pricing = {
     "simulation": {"seed": 11, "trials": 20000},
     "tvar_level": 0.99,
-    "cost_of_capital": 0.08, "expense_ratio": 0.15, "commission_ratio": 0.05, "profit_ratio": 0.05,
-    "minimum_premium": 1000, "rounding": 10,
+    "loadings": {"cost_of_capital": 0.08, "expense_ratio": 0.15, "commission_ratio": 0.05,
+                 "profit_ratio": 0.05, "minimum_premium": 1000, "rounding": 10},
     "rating": {"experience": "experience.csv",
                "spec": {"response": "claims", "exposure": "exposure",
                         "factors": [{"kind": "score_tier", "column": "score"},

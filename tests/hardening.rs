@@ -401,7 +401,7 @@ fn quote_with(config: &serde_json::Value, portfolio: &str) -> std::process::Outp
     ));
     std::fs::create_dir_all(&base).unwrap();
     let path = base.join("pricing.json");
-    std::fs::write(&path, config.to_string()).unwrap();
+    std::fs::write(&path, serde_json::to_string_pretty(config).unwrap()).unwrap();
     std::fs::copy(
         concat!(env!("CARGO_MANIFEST_DIR"), "/data/experience.csv"),
         base.join("experience.csv"),
@@ -446,6 +446,20 @@ fn config_and_data_mistakes_are_refused() {
             assert!(err.contains(w), "{w}: {err}");
         }
     };
+    // A misspelt loading is named at its own line (it used to point at the end of the file).
+    let mut c = pricing.clone();
+    c["loadings"]["expense_ratoi"] = serde_json::json!(0.1);
+    let pretty = serde_json::to_string_pretty(&c).unwrap();
+    let line = 1 + pretty
+        .lines()
+        .position(|l| l.contains("expense_ratoi"))
+        .unwrap();
+    let at = format!("line {line}, column");
+    refused(
+        &c,
+        &book,
+        &[&at, "unknown field `expense_ratoi`", "expense_ratio"],
+    );
     // A flat-share subsidy for a line that does not exist.
     let mut c = pricing.clone();
     c["subsidies"]

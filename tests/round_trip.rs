@@ -151,9 +151,9 @@ proptest! {
             &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/data/pricing.json")).unwrap()).unwrap();
         q["simulation"] = sim;
         q["tvar_level"] = json!(level);
-        q["expense_ratio"] = json!(ratios[0]);
-        q["commission_ratio"] = json!(ratios[1]);
-        q["profit_ratio"] = json!(ratios[2]);
+        q["loadings"]["expense_ratio"] = json!(ratios[0]);
+        q["loadings"]["commission_ratio"] = json!(ratios[1]);
+        q["loadings"]["profit_ratio"] = json!(ratios[2]);
         q["subsidies"][0]["shares"] = json!(shares);
         let config: QuoteConfig = round_trip(q);
         config.validate().unwrap();

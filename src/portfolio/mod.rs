@@ -182,7 +182,8 @@ impl Portfolio {
 
     /// Bytes a run with `config` needs at its peak, approximately: per trial, the group
     /// sums of every worker (`groups × (threads + 2)` integers and floats), the totals, shocks,
-    /// tail order and statistics (≈ 8 words); per policy about 2 KiB of results.
+    /// tail order and statistics (≈ 8 words); 24 bytes per expected systemic event; per policy
+    /// about 2 KiB of results.
     pub fn memory_estimate(&self, config: &PortfolioConfig) -> u64 {
         let threads = config
             .simulation

@@ -155,8 +155,7 @@ pub struct QuoteConfig {
     /// TVaR level of capital (default 0.995).
     #[serde(default = "default_tvar_level")]
     pub tvar_level: f64,
-    /// Loadings.
-    #[serde(flatten)]
+    /// Loadings (nested, so that a mistake in them is reported at its line).
     pub loadings: Loadings,
     /// Risk-load method (default: allocated capital × cost of capital).
     #[serde(default)]
