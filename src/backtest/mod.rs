@@ -12,7 +12,6 @@
 mod experience;
 mod pit;
 mod ranking;
-mod report;
 mod rolling;
 mod var;
 

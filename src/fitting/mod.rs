@@ -10,14 +10,13 @@
 //! Cramér–von Mises statistics with seeded parametric-bootstrap p-values (χ² for grouped
 //! data); [`select_severity`] ranks candidate families by AIC; [`mean_excess`], [`hill`],
 //! [`fit_tail`] and [`threshold_stability`] look at the tail, and [`splice`] joins a fitted
-//! body and tail; [`pp_plot`], [`qq_plot`] and [`mean_excess_plot`] draw the diagnostics as
+//! body and tail; [`crate::io::pp_plot`], [`crate::io::qq_plot`] and [`crate::io::mean_excess_plot`] draw the diagnostics as
 //! SVG.
 
 mod claims;
 mod frequency;
 mod gof;
 mod optimize;
-mod plot;
 mod severity;
 mod tail;
 
@@ -27,7 +26,6 @@ pub use gof::{
     Bootstrap, BootstrapPValues, ChiSquare, EdfStatistics, GoodnessOfFit, SelectionRow,
     edf_statistics, goodness_of_fit, select_severity,
 };
-pub use plot::{mean_excess_plot, pp_plot, qq_plot};
 pub use severity::{SeverityFamily, SeverityFit, fit_severity, log_likelihood};
 pub use tail::{
     HillEstimate, MeanExcess, ThresholdRow, fit_tail, hill, mean_excess, splice,

@@ -1,9 +1,13 @@
-//! Files at the edge: JSON and CSV in, with errors that name the file, line and field.
-//! The pricing pipeline itself takes typed values.
+//! Files at the edge: JSON and CSV in, with errors that name the file, line and field;
+//! reports (text) and charts (SVG) out. The pricing pipeline itself takes typed values and
+//! depends on nothing here.
 
+mod charts;
 mod portfolio;
+mod report;
 
 pub use crate::table::Table;
+pub use charts::{mean_excess_plot, pp_plot, qq_plot};
 pub use portfolio::{read_portfolio, read_portfolio_csv, read_portfolio_json};
 
 use crate::error::{Error, Result, Validate};

@@ -2,10 +2,8 @@
 
 use crate::output::write_set;
 use crate::report::json_bytes;
-use kexian::fitting::{
-    Bootstrap, ClaimData, SeverityFamily, mean_excess, mean_excess_plot, pp_plot, qq_plot,
-    select_severity,
-};
+use kexian::fitting::{Bootstrap, ClaimData, SeverityFamily, mean_excess, select_severity};
+use kexian::io::{mean_excess_plot, pp_plot, qq_plot};
 use kexian::table::Table;
 use std::path::Path;
 

@@ -1,8 +1,7 @@
-//! Plain-text and SVG renderings of backtest results.
+//! Plain-text and SVG renderings of backtest results (`to_text`, `to_svg` on the result types).
 
-use super::experience::ActualVsExpected;
-use super::ranking::LorenzCurve;
-use super::rolling::RollingBacktest;
+use super::charts::escape;
+use crate::backtest::{ActualVsExpected, LorenzCurve, RollingBacktest};
 use std::fmt::Write;
 
 fn opt(v: Option<f64>, digits: usize) -> String {
@@ -186,11 +185,4 @@ fn svg_open(w: f64, h: f64, title: &str) -> String {
         w / 2.0,
         t = escape(title)
     )
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }

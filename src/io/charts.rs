@@ -1,9 +1,7 @@
 //! Diagnostic charts of a fit as SVG: probability–probability, quantile–quantile (log
 //! scale) and mean excess, with axes, ticks and labels.
 
-use super::claims::{ClaimData, Observed};
-use super::severity::SeverityFit;
-use super::tail::MeanExcess;
+use crate::fitting::{ClaimData, MeanExcess, Observed, SeverityFit};
 use crate::severity::Severity;
 use std::fmt::Write;
 
@@ -246,8 +244,10 @@ fn chart(
     s
 }
 
-fn escape(s: &str) -> String {
+/// Text escaped for SVG/XML content and attribute values.
+pub(crate) fn escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
