@@ -95,18 +95,19 @@ def _read_json_arg(value: Any) -> Optional[str]:
     return _json(value)
 
 
-class Severity:
-    """A claim-size distribution: ``Severity("lognormal", mu=10, sigma=2)`` or a family class
-    such as :class:`LogNormal`; the parameters are those of the Rust JSON form."""
+class _Family:
+    """A family built from the Rust JSON form ``{"type": family, **params}``."""
+
+    _native: Any = None
 
     def __init__(self, family: str, **params: Any) -> None:
-        self._inner = _kexian.Severity.from_json(json.dumps({"type": family, **params}))
+        self._inner = self._native.from_json(json.dumps({"type": family, **params}))
 
     @classmethod
-    def from_json(cls, text: str) -> "Severity":
+    def from_json(cls, text: str) -> Any:
         """From the JSON used in Rust configuration files."""
         obj = cls.__new__(cls)
-        obj._inner = _kexian.Severity.from_json(text)
+        obj._inner = cls._native.from_json(text)
         return obj
 
     def to_json(self) -> str:
@@ -116,7 +117,14 @@ class Severity:
         return json.loads(self._inner.to_json())
 
     def __repr__(self) -> str:
-        return f"Severity({self.to_json()})"
+        return f"{type(self).__name__}({self.to_json()})"
+
+
+class Severity(_Family):
+    """A claim-size distribution: ``Severity("lognormal", mu=10, sigma=2)`` or a family class
+    such as :class:`LogNormal`; the parameters are those of the Rust JSON form."""
+
+    _native = _kexian.Severity
 
     def cdf(self, x: Any) -> Any:
         """P(X ≤ x)."""
@@ -210,27 +218,11 @@ class Empirical(Severity):
         super().__init__("empirical", data=[float(x) for x in data])
 
 
-class Frequency:
+class Frequency(_Family):
     """A claim-count distribution: ``Frequency("poisson", **{"lambda": 2})`` or a family class
     such as :class:`Poisson`."""
 
-    def __init__(self, family: str, **params: Any) -> None:
-        self._inner = _kexian.Frequency.from_json(json.dumps({"type": family, **params}))
-
-    @classmethod
-    def from_json(cls, text: str) -> "Frequency":
-        obj = cls.__new__(cls)
-        obj._inner = _kexian.Frequency.from_json(text)
-        return obj
-
-    def to_json(self) -> str:
-        return self._inner.to_json()
-
-    def to_dict(self) -> Dict[str, Any]:
-        return json.loads(self._inner.to_json())
-
-    def __repr__(self) -> str:
-        return f"Frequency({self.to_json()})"
+    _native = _kexian.Frequency
 
     def pmf(self, k: Any) -> Any:
         """P(N = k)."""
