@@ -548,3 +548,96 @@ fn an_unrepresentable_annual_payment_is_an_error() {
         .to_string();
     assert!(e.contains("2^53 分") && e.contains("unit mistake"), "{e}");
 }
+
+/// More silent mistakes, now refused: a repeated firm-year in the experience (its claims
+/// counted twice), a shock keyed by an unknown sector, a shock so frequent that its events
+/// would not fit in memory, a bad rating spec or risk-load principle found only after the
+/// simulation, and a cell outside a table (it panicked).
+#[test]
+fn late_or_silent_mistakes_are_refused_early() {
+    let pricing: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/data/pricing.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    let book = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/data/portfolio.csv"))
+        .unwrap();
+    // A repeated firm-year: the experience file with its second row twice.
+    let base = std::env::temp_dir().join(format!("kexian-late-{}", std::process::id()));
+    std::fs::create_dir_all(&base).unwrap();
+    let exp = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/data/experience.csv"))
+        .unwrap();
+    let mut lines: Vec<&str> = exp.lines().collect();
+    lines.insert(2, lines[1]);
+    std::fs::write(base.join("experience.csv"), lines.join("\n") + "\n").unwrap();
+    std::fs::write(base.join("pricing.json"), pricing.to_string()).unwrap();
+    let out = base.join("out");
+    let start = std::time::Instant::now();
+    let o = kexian(&[
+        "quote",
+        "--portfolio",
+        "data/portfolio.csv",
+        "--config",
+        base.join("pricing.json").to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success());
+    assert!(
+        err.contains("line 3") && err.contains("repeats line 2"),
+        "{err}"
+    );
+    // Found before simulating 100,000 years.
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(5),
+        "{:?}",
+        start.elapsed()
+    );
+    assert!(!out.exists());
+    // A bad risk-load principle is a configuration error.
+    let mut c = pricing.clone();
+    c["risk_load"] = serde_json::json!({"method": "standalone", "principle": {"principle": "wang", "lambda": -1.0}});
+    let o = quote_with(&c, &book);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("lambda"));
+    // A shock keyed by an unknown sector, and one far too frequent for memory.
+    let assumptions = kexian::assumptions::Assumptions::bundled()
+        .unwrap()
+        .set()
+        .clone();
+    let mut set = assumptions.clone();
+    set.shocks[0].hit_probability.insert("shipping".into(), 0.5);
+    let e = kexian::assumptions::Assumptions::new(set)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("shocks[0].hit_probability") && e.contains("unknown sector `shipping`"),
+        "{e}"
+    );
+    let mut set = assumptions;
+    set.shocks[0].annual_rate = 1e6;
+    let path = base.join("assumptions.json");
+    std::fs::write(&path, serde_json::to_string(&set).unwrap()).unwrap();
+    let o = kexian(&[
+        "simulate",
+        "--portfolio",
+        "data/portfolio.csv",
+        "--config",
+        "data/pricing.json",
+        "--assumptions",
+        path.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        !o.status.success() && err.contains("memory budget"),
+        "{err}"
+    );
+    // A cell that does not exist is an error, not a panic.
+    let t = kexian::table::Table::from_reader("t.csv", "a\n1\n".as_bytes()).unwrap();
+    let e = t.number(5, 7).unwrap_err().to_string();
+    assert!(e.contains("t.csv") && e.contains("line 0"), "{e}");
+    std::fs::remove_dir_all(&base).unwrap();
+}

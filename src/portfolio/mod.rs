@@ -192,7 +192,15 @@ impl Portfolio {
             as u64;
         let g = self.groups.len() as u64;
         let per_trial = 8 * (g * (threads + 2) + 8);
-        config.simulation.trials.saturating_mul(per_trial) + 2048 * self.spec.policies.len() as u64
+        let events: f64 = self.spec.shocks.iter().map(|s| s.annual_rate).sum::<f64>()
+            * config.simulation.trials as f64
+            * 24.0;
+        config
+            .simulation
+            .trials
+            .saturating_mul(per_trial)
+            .saturating_add(events.min(u64::MAX as f64) as u64)
+            .saturating_add(2048 * self.spec.policies.len() as u64)
     }
 
     /// Group names (copula margins).

@@ -229,6 +229,9 @@ impl QuoteConfig {
         if let Some(r) = &self.rating {
             validate::non_negative(MODEL, "rating.credibility_alpha", r.credibility_alpha)?;
         }
+        if let RiskLoad::Standalone { principle } = &self.risk_load {
+            principle.validate()?;
+        }
         self.portfolio().validate()
     }
 }

@@ -104,8 +104,9 @@ pub fn price(
             .unwrap_or_default(),
     })?;
     let pconfig = config.portfolio();
-    let run = book.simulate_with_progress(&pconfig, observer)?;
+    // The rating plan is fitted before the (long) simulation: its mistakes show at once.
     let factors = differentiation::differentiation(firms, scale, experience, config)?;
+    let run = book.simulate_with_progress(&pconfig, observer)?;
     let (expected_ceded, ri_margin) = summary::reinsurance_cost(&run, config.reinsurance.as_ref());
     let pricer = premium::Pricer::new(&book, &pconfig, &run, config, &subsidies, ri_margin);
     let quotes = pricer.quotes(firms, &underwritten, &factors)?;
