@@ -81,3 +81,41 @@ def test_families_round_trip_through_the_rust_json():
     generic = kexian.Severity("lognormal", mu=10.0, sigma=1.5)
     assert generic.to_dict() == {"type": "lognormal", "mu": 10.0, "sigma": 1.5}
     assert kexian.Frequency("poisson", **{"lambda": 2.5}).mean() == 2.5
+
+
+def test_the_remaining_families_against_scipy():
+    """Logarithmic (scipy's logser), zero-modified Poisson (a mixture of a point mass and the
+    zero-truncated Poisson), empirical (the sample's ECDF) and a two-lognormal mixture."""
+    k = np.arange(0, 15, dtype=np.uint64)
+    kf = k.astype(float)
+    beta = 1.5
+    ours = kexian.Frequency("logarithmic", beta=beta)
+    ref = stats.logser(beta / (1 + beta))
+    np.testing.assert_allclose(ours.pmf(k), ref.pmf(kf), rtol=1e-10, atol=1e-300)
+    np.testing.assert_allclose(ours.cdf(k), ref.cdf(kf), rtol=1e-10)
+    assert ours.mean() == pytest.approx(ref.mean(), rel=1e-10)
+    assert ours.var() == pytest.approx(ref.var(), rel=1e-10)
+
+    lam, p0 = 1.7, 0.4
+    zm = kexian.Frequency("zero_modified", base={"type": "poisson", "lambda": lam}, p0=p0)
+    pois = stats.poisson(lam)
+    want = np.where(kf == 0, p0, (1 - p0) * pois.pmf(kf) / pois.sf(0))
+    np.testing.assert_allclose(zm.pmf(k), want, rtol=1e-10, atol=1e-300)
+    assert zm.mean() == pytest.approx((1 - p0) * lam / pois.sf(0), rel=1e-10)
+
+    data = [3.0, 1.0, 4.0, 1.0, 5.0, 9.0, 2.0, 6.0]
+    emp = kexian.Empirical(data)
+    x = np.array([0.5, 1.0, 2.5, 9.0, 10.0])
+    np.testing.assert_allclose(emp.cdf(x), [np.mean(np.array(data) <= v) for v in x], rtol=1e-12)
+    assert emp.mean() == pytest.approx(np.mean(data), rel=1e-12)
+
+    mix = kexian.Severity("mixture", components=[
+        {"weight": 0.3, "model": {"type": "lognormal", "mu": 9.0, "sigma": 1.0}},
+        {"weight": 0.7, "model": {"type": "lognormal", "mu": 11.0, "sigma": 0.5}}])
+    a, b = stats.lognorm(s=1.0, scale=np.exp(9.0)), stats.lognorm(s=0.5, scale=np.exp(11.0))
+    xs = np.array([1e3, 1e4, 5e4, 2e5])
+    np.testing.assert_allclose(mix.cdf(xs), 0.3 * a.cdf(xs) + 0.7 * b.cdf(xs), rtol=1e-10)
+    np.testing.assert_allclose(mix.pdf(xs), 0.3 * a.pdf(xs) + 0.7 * b.pdf(xs), rtol=1e-10)
+    assert mix.moment(2) == pytest.approx(0.3 * a.moment(2) + 0.7 * b.moment(2), rel=1e-10)
+    q = mix.ppf(np.array([0.1, 0.5, 0.99]))
+    np.testing.assert_allclose(0.3 * a.cdf(q) + 0.7 * b.cdf(q), [0.1, 0.5, 0.99], rtol=1e-10)
