@@ -7,7 +7,7 @@
 use kexian::aggregate::{AggregateDistribution, Discretization, ExactMethod, LossModel};
 use kexian::assumptions::Assumptions;
 use kexian::frequency::{Frequency as _, FrequencyModel};
-use kexian::portfolio::{Portfolio as Book, PortfolioConfig, PortfolioRun, PortfolioSpec};
+use kexian::portfolio::{Portfolio as Book, PortfolioConfig, PortfolioRun};
 use kexian::pricing::{LossDistribution, PremiumPrinciple};
 use kexian::rand::{SeedableRng, Xoshiro256PlusPlus};
 use kexian::rating::{BuhlmannStraub, Panel, StraubEstimator};
@@ -665,19 +665,7 @@ fn simulate_portfolio(
     let a = assumptions(assumptions_json)?;
     let firms = read_firms(firms, format)?;
     let config: PortfolioConfig = from_json("portfolio config", config_json)?;
-    let policies = a
-        .underwrite_book(&firms)
-        .map_err(Failure)?
-        .into_iter()
-        .map(|u| u.policy)
-        .collect();
-    let book = Book::new(PortfolioSpec {
-        policies,
-        shocks: a.shocks().to_vec(),
-        dependence: a.dependence().cloned(),
-        per_risk_xol: vec![],
-    })
-    .map_err(Failure)?;
+    let (_, book) = a.portfolio(&firms, vec![]).map_err(Failure)?;
     let run = detached(py, progress, |o| {
         book.simulate_with_progress(&config, Some(o))
     })?;

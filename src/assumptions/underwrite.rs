@@ -108,6 +108,23 @@ impl Assumptions {
         })
     }
 
+    /// The book as a portfolio under this set: every firm underwritten (problems reported
+    /// together), the set's systemic events and dependence, and `per_risk_xol` on each policy.
+    pub fn portfolio(
+        &self,
+        firms: &[Firm],
+        per_risk_xol: Vec<crate::coverage::Layer>,
+    ) -> Result<(Vec<Underwritten>, crate::portfolio::Portfolio)> {
+        let underwritten = self.underwrite_book(firms)?;
+        let book = crate::portfolio::Portfolio::new(crate::portfolio::PortfolioSpec {
+            policies: underwritten.iter().map(|u| u.policy.clone()).collect(),
+            shocks: self.shocks().to_vec(),
+            dependence: self.dependence().cloned(),
+            per_risk_xol,
+        })?;
+        Ok((underwritten, book))
+    }
+
     fn perils(
         &self,
         firm: &Firm,

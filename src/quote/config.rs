@@ -192,6 +192,14 @@ impl QuoteConfig {
         Ok(c)
     }
 
+    /// The per-risk excess-of-loss layers applied to each policy (none without reinsurance).
+    pub fn per_risk_xol(&self) -> Vec<Layer> {
+        self.reinsurance
+            .as_ref()
+            .map(|r| r.per_risk_xol.clone())
+            .unwrap_or_default()
+    }
+
     /// The portfolio run's settings.
     pub fn portfolio(&self) -> PortfolioConfig {
         PortfolioConfig {

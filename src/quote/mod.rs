@@ -35,7 +35,6 @@ pub use subsidy::SubsidyRule;
 use crate::assumptions::Assumptions;
 use crate::book::Firm;
 use crate::error::Result;
-use crate::portfolio::{Portfolio, PortfolioSpec};
 use crate::simulation::Observer;
 use crate::table::Table;
 
@@ -90,19 +89,8 @@ pub fn price(
             });
         }
     }
-    let underwritten = assumptions.underwrite_book(firms)?;
-    let policies: Vec<_> = underwritten.iter().map(|u| u.policy.clone()).collect();
-    let hash = summary::parameter_hash(config, assumptions, &policies);
-    let book = Portfolio::new(PortfolioSpec {
-        policies,
-        shocks: assumptions.shocks().to_vec(),
-        dependence: assumptions.dependence().cloned(),
-        per_risk_xol: config
-            .reinsurance
-            .as_ref()
-            .map(|r| r.per_risk_xol.clone())
-            .unwrap_or_default(),
-    })?;
+    let (underwritten, book) = assumptions.portfolio(firms, config.per_risk_xol())?;
+    let hash = summary::parameter_hash(config, assumptions, book.policies());
     let pconfig = config.portfolio();
     // The rating plan is fitted before the (long) simulation: its mistakes show at once.
     let factors = differentiation::differentiation(firms, scale, experience, config)?;

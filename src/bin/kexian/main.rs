@@ -13,7 +13,7 @@ use kexian::Error;
 use kexian::assumptions::Assumptions;
 use kexian::backtest::rolling_backtest;
 use kexian::fitting::Bootstrap;
-use kexian::portfolio::{Portfolio, PortfolioSpec};
+use kexian::portfolio::Portfolio;
 use kexian::pricing::{LineMethod, LineSpec, price_line};
 use kexian::quote::{QuoteConfig, QuoteRun};
 use kexian::simulation::{Observer, Progress};
@@ -485,24 +485,10 @@ fn price(inputs: &Inputs) -> Result<QuoteRun, Error> {
     )
 }
 
-/// The book as a portfolio under its assumptions (every firm underwritten, all problems
-/// reported together).
+/// The book as a portfolio under its assumptions, with the configured per-risk treaty.
 fn book_portfolio(inputs: &Inputs) -> Result<Portfolio, Error> {
-    let policies = inputs
+    Ok(inputs
         .assumptions
-        .underwrite_book(&inputs.firms)?
-        .into_iter()
-        .map(|u| u.policy)
-        .collect();
-    Portfolio::new(PortfolioSpec {
-        policies,
-        shocks: inputs.assumptions.shocks().to_vec(),
-        dependence: inputs.assumptions.dependence().cloned(),
-        per_risk_xol: inputs
-            .config
-            .reinsurance
-            .as_ref()
-            .map(|r| r.per_risk_xol.clone())
-            .unwrap_or_default(),
-    })
+        .portfolio(&inputs.firms, inputs.config.per_risk_xol())?
+        .1)
 }
