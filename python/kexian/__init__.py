@@ -484,7 +484,10 @@ def quote(firms: Any, config: Any, assumptions: Any = None, experience: Any = No
                                    exp_csv, _callback(progress)))
     rows = []
     for q in run["quotes"]:
-        row = {k: v for k, v in q.items() if k not in ("lines", "relativities", "subsidies")}
+        row = {k: v for k, v in q.items()
+               if k not in ("lines", "relativities", "subsidies", "standard_errors")}
+        for name, se in q["standard_errors"].items():
+            row[f"{name}_std_error"] = se
         for line in q["lines"]:
             row[f"expected_loss_{line['line']}"] = row.get(f"expected_loss_{line['line']}", 0.0) \
                 + line["expected_loss"]

@@ -1,8 +1,10 @@
 //! The portfolio run: per-policy event streams, the copula reorder, systemic events, the
 //! tail and the per-policy replay for co-TVaR (see the module documentation).
 
+use super::batches::{BatchErrors, error_batches};
 use super::cents::{MAX_CENTS, check_cents, to_cents};
-use super::{MODEL, PolicyResult, Portfolio, PortfolioConfig, PortfolioRun};
+use super::layout::{Layout, permute};
+use super::{PolicyResult, Portfolio, PortfolioConfig, PortfolioRun};
 use crate::dependence::reorder;
 use crate::error::{Error, Result};
 use crate::frequency::{Frequency, Poisson};
@@ -72,50 +74,40 @@ impl Portfolio {
         // 1. Independent per-policy streams, summed per group in integer 分.
         let chunk = 64;
         let chunks = n.div_ceil(chunk);
-        // Layout: g·trials group sums, then one total per peril of each policy.
-        let offsets: Vec<usize> = self
-            .spec
-            .policies
-            .iter()
-            .scan(g * trials, |o, p| {
-                let start = *o;
-                *o += p.perils.len();
-                Some(start)
-            })
-            .collect();
-        let ceded_base = offsets
-            .last()
-            .map_or(g * trials, |o| o + self.spec.policies[n - 1].perils.len());
         let layers = &self.spec.per_risk_xol;
-        let mut cents = sum_indices(
-            chunks,
-            ceded_base + n,
-            config.simulation.threads,
-            &|c, acc| {
-                let end = ((c + 1) * chunk).min(n);
-                if stop.load(Ordering::Relaxed) {
-                    return;
-                }
-                for i in c * chunk..end {
-                    let base = self.group_of[i] * trials;
-                    self.event_years(config.simulation.seed, i, trials, |t, j| {
-                        let x = self.payment(config.simulation.seed, i, j, t);
-                        acc[base + t] = acc[base + t].saturating_add(x);
-                        acc[offsets[i] + j] = acc[offsets[i] + j].saturating_add(x);
-                        if !layers.is_empty() {
-                            let y = x as f64 / 100.0;
-                            let ceded: f64 = layers.iter().map(|l| l.annual_cap(l.ceded(y))).sum();
-                            acc[ceded_base + i] =
-                                acc[ceded_base + i].saturating_add(to_cents(ceded));
-                        }
-                    });
-                }
-                tick(end - c * chunk);
-            },
-        )?;
+        let batches = error_batches(trials);
+        let at = Layout::new(self, trials, batches);
+        let mut cents = sum_indices(chunks, at.len, config.simulation.threads, &|c, acc| {
+            let end = ((c + 1) * chunk).min(n);
+            if stop.load(Ordering::Relaxed) {
+                return;
+            }
+            for i in c * chunk..end {
+                let base = self.group_of[i] * trials;
+                self.event_years(config.simulation.seed, i, trials, |t, j| {
+                    let x = self.payment(config.simulation.seed, i, j, t);
+                    let add = |slot: &mut i64, x: i64| *slot = slot.saturating_add(x);
+                    add(&mut acc[base + t], x);
+                    add(&mut acc[at.perils[i] + j], x);
+                    add(
+                        &mut acc[at.batch_sums + i * batches + t * batches / trials],
+                        x,
+                    );
+                    if !layers.is_empty() {
+                        let y = x as f64 / 100.0;
+                        let ceded = to_cents(layers.iter().map(|l| l.annual_cap(l.ceded(y))).sum());
+                        add(&mut acc[at.ceded + i], ceded);
+                        add(&mut acc[at.ceded_by_group + base + t], ceded);
+                    }
+                });
+            }
+            tick(end - c * chunk);
+        })?;
         cancelled()?;
-        let ceded_totals = cents.split_off(ceded_base);
-        let peril_totals = cents.split_off(g * trials);
+        let batch_sums = cents.split_off(at.batch_sums);
+        let ceded_totals = cents.split_off(at.ceded);
+        let peril_totals = cents.split_off(at.perils.first().copied().unwrap_or(at.ceded));
+        let mut ceded_by_group = cents.split_off(g * trials);
         let mut by_group: Vec<Vec<f64>> = cents
             .chunks(trials)
             .map(|c| c.iter().map(|&x| x as f64 / 100.0).collect())
@@ -126,9 +118,9 @@ impl Portfolio {
                 let mut rng = batch_rng(config.simulation.seed, STREAM_COPULA);
                 let perms = reorder(&mut by_group, &d.copula, &mut rng)?;
                 for (gi, perm) in perms.iter().enumerate() {
-                    let old = cents[gi * trials..(gi + 1) * trials].to_vec();
-                    for (t, &p) in perm.iter().enumerate() {
-                        cents[gi * trials + p as usize] = old[t];
+                    permute(&mut cents[gi * trials..(gi + 1) * trials], perm);
+                    if !ceded_by_group.is_empty() {
+                        permute(&mut ceded_by_group[gi * trials..(gi + 1) * trials], perm);
                     }
                 }
                 Some(perms)
@@ -155,6 +147,18 @@ impl Portfolio {
         check_cents(&total_cents, MAX_CENTS)?;
         check_cents(&peril_totals, i64::MAX)?;
         check_cents(&ceded_totals, i64::MAX)?;
+        let per_risk_recoveries: Vec<f64> = if ceded_by_group.is_empty() {
+            Vec::new()
+        } else {
+            (0..trials)
+                .map(|t| {
+                    let c = (0..g).fold(0i64, |s, gi| {
+                        s.saturating_add(ceded_by_group[gi * trials + t])
+                    });
+                    c as f64 / 100.0
+                })
+                .collect()
+        };
         // The (1 − α)·n largest years, counted as SimulatedLosses counts them (n − ⌈αn⌉).
         let k = (trials - ceil_count(trials as u64, config.tvar_level) as usize).clamp(1, trials);
         let mut order: Vec<usize> = (0..trials).collect();
@@ -164,7 +168,19 @@ impl Portfolio {
             tail[t] = true;
         }
         let tail_cents: i128 = order[..k].iter().map(|&t| i128::from(total_cents[t])).sum();
-        // 5. Per-policy replay: mean and co-TVaR.
+        let var_cents = total_cents[order[k - 1]];
+        let mut tail_per_batch = vec![0i128; batches];
+        for &t in &order[..k] {
+            tail_per_batch[t * batches / trials] += 1;
+        }
+        let errors = BatchErrors {
+            trials,
+            tail: k,
+            level: config.tvar_level,
+            var_over_tvar: var_cents as f64 * k as f64 / tail_cents.max(1) as f64,
+            tail_per_batch: &tail_per_batch,
+        };
+        // 5. Per-policy replay: mean and co-TVaR, with their batch-means standard errors.
         // Only the event years are revisited, and a payment is regenerated only when its
         // year is in the tail.
         let policies = map_indices(n, config.simulation.threads, &|i| {
@@ -172,30 +188,41 @@ impl Portfolio {
                 return None;
             }
             let own =
-                &peril_totals[offsets[i] - g * trials..][..self.spec.policies[i].perils.len()];
-            let (mut shock_sum, mut in_tail) = (0i128, 0i128);
+                &peril_totals[at.perils[i] - at.perils[0]..][..self.spec.policies[i].perils.len()];
+            let mut sums: Vec<i128> = batch_sums[i * batches..(i + 1) * batches]
+                .iter()
+                .map(|&c| i128::from(c))
+                .collect();
+            let mut in_tail = vec![0i128; batches];
+            let mut shock_sum = 0i128;
             let perm = perms.as_ref().map(|p| &p[self.group_of[i]]);
             self.event_years(config.simulation.seed, i, trials, |t, j| {
-                if tail[perm.map_or(t, |p| p[t] as usize)] {
-                    in_tail += i128::from(self.payment(config.simulation.seed, i, j, t));
+                let moved = perm.map_or(t, |p| p[t] as usize);
+                if tail[moved] {
+                    in_tail[moved * batches / trials] +=
+                        i128::from(self.payment(config.simulation.seed, i, j, t));
                 }
             });
             self.replay_shocks(config.simulation.seed, i, &events, |t, x| {
                 shock_sum += i128::from(x);
+                sums[t * batches / trials] += i128::from(x);
                 if tail[t] {
-                    in_tail += i128::from(x);
+                    in_tail[t * batches / trials] += i128::from(x);
                 }
             });
             tick(1);
             let per_year = |c: i128| c as f64 / 100.0 / trials as f64;
             let sum = own.iter().map(|&c| i128::from(c)).sum::<i128>() + shock_sum;
+            let (mean_std_error, allocated_tvar_std_error) = errors.of(&sums, &in_tail);
             Some(PolicyResult {
                 id: self.spec.policies[i].id.clone(),
                 mean: per_year(sum),
+                mean_std_error,
                 peril_means: own.iter().map(|&c| per_year(i128::from(c))).collect(),
                 shock_mean: per_year(shock_sum),
                 per_risk_ceded: per_year(i128::from(ceded_totals[i])),
-                allocated_tvar: in_tail as f64 / 100.0 / k as f64,
+                allocated_tvar: in_tail.iter().sum::<i128>() as f64 / 100.0 / k as f64,
+                allocated_tvar_std_error,
             })
         })?;
         cancelled()?;
@@ -209,8 +236,10 @@ impl Portfolio {
             .map(|(name, v)| (name.clone(), v.clone()))
             .collect();
         Ok(PortfolioRun {
-            losses: SimulatedLosses::from_values(&totals, 16_384),
+            // About as many blocks of consecutive years as the policies' batches.
+            losses: SimulatedLosses::from_values(&totals, trials.div_ceil(batches)),
             totals,
+            per_risk_recoveries,
             groups,
             shocks,
             tvar_level: config.tvar_level,
@@ -222,58 +251,16 @@ impl Portfolio {
         })
     }
 
-    /// Policy `id`'s payment in every trial of `run` (made with `config`), aligned with the
-    /// run's trials: its streams are replayed and moved by the run's copula permutation, and
-    /// its systemic-event hits are added.
-    pub fn policy_losses(
-        &self,
-        id: &str,
-        config: &PortfolioConfig,
-        run: &PortfolioRun,
-    ) -> Result<Vec<f64>> {
-        let cents = self.policy_cents(id, config, run)?;
-        Ok(cents.iter().map(|&c| c as f64 / 100.0).collect())
-    }
-
-    /// [`policy_losses`](Self::policy_losses) in integer 分: summed over all policies, trial
-    /// by trial, they give the run's totals exactly (`totals[t] = Σ cents / 100`).
-    pub fn policy_cents(
-        &self,
-        id: &str,
-        config: &PortfolioConfig,
-        run: &PortfolioRun,
-    ) -> Result<Vec<i64>> {
-        let i = self
-            .spec
-            .policies
-            .iter()
-            .position(|p| p.id == id)
-            .ok_or_else(|| Error::Inconsistent {
-                model: MODEL,
-                message: format!("no policy `{id}`"),
-            })?;
-        let trials = config.trials();
-        if run.totals.len() != trials {
-            return Err(Error::Inconsistent {
-                model: MODEL,
-                message: "the run was made with a different number of trials".into(),
-            });
-        }
-        let mut out = vec![0i64; trials];
-        let perm = run.permutations.as_ref().map(|p| &p[self.group_of[i]]);
-        self.event_years(config.simulation.seed, i, trials, |t, j| {
-            out[perm.map_or(t, |p| p[t] as usize)] += self.payment(config.simulation.seed, i, j, t);
-        });
-        self.replay_shocks(config.simulation.seed, i, &run.events, |t, x| {
-            out[t] = out[t].saturating_add(x)
-        });
-        Ok(out)
-    }
-
     /// Calls `visit(trial, peril)` for every event year of each of policy `i`'s perils, in
     /// trial order per peril. The years come from the peril's own stream, jumping with
     /// geometric gaps G = ⌊ln U / ln(1 − q)⌋, U ∈ (0, 1].
-    fn event_years(&self, seed: u64, i: usize, trials: usize, mut visit: impl FnMut(usize, usize)) {
+    pub(super) fn event_years(
+        &self,
+        seed: u64,
+        i: usize,
+        trials: usize,
+        mut visit: impl FnMut(usize, usize),
+    ) {
         let policy = &self.spec.policies[i];
         let key = self.keys[i];
         for (j, peril) in policy.perils.iter().enumerate() {
@@ -310,7 +297,7 @@ impl Portfolio {
     /// The generator is SplitMix64 started at a mix of the four (cheap to set up for one
     /// event, and statistically sound for the few dozen draws one event uses).
     #[inline]
-    fn payment(&self, seed: u64, i: usize, j: usize, t: usize) -> i64 {
+    pub(super) fn payment(&self, seed: u64, i: usize, j: usize, t: usize) -> i64 {
         let policy = &self.spec.policies[i];
         let key = self.keys[i] ^ STREAM_PAYMENTS;
         let start = splitmix64(splitmix64(seed ^ key) ^ (((j as u64) << 32) | t as u64));
@@ -351,7 +338,7 @@ impl Portfolio {
     /// Calls `add(trial, payment in 分)` for every systemic event that hits policy `i`: only
     /// a policy with cyber cover is exposed, and a hit's loss passes through the shock's own
     /// (scenario) terms and then the policy's first-party cyber terms.
-    fn replay_shocks(
+    pub(super) fn replay_shocks(
         &self,
         seed: u64,
         i: usize,

@@ -16,8 +16,11 @@
 //! event years and regenerates only the payments that fall in the portfolio's tail years
 //! (co-TVaR, the Euler allocation of TVaR), so the allocations add up to the portfolio TVaR.
 
+mod batches;
 mod cents;
 mod engine;
+mod layout;
+mod replay;
 mod run;
 mod shock;
 
@@ -181,7 +184,8 @@ impl Portfolio {
     }
 
     /// Bytes a run with `config` needs at its peak, approximately: per trial, the group
-    /// sums of every worker (`groups × (threads + 2)` integers and floats), the totals, shocks,
+    /// sums of every worker (`groups × (threads + 2)` integers and floats, twice with a
+    /// per-risk treaty), the totals, shocks,
     /// tail order and statistics (≈ 8 words); 24 bytes per expected systemic event; per policy
     /// about 2 KiB of results.
     pub fn memory_estimate(&self, config: &PortfolioConfig) -> u64 {
@@ -190,7 +194,8 @@ impl Portfolio {
             .threads
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
             as u64;
-        let g = self.groups.len() as u64;
+        // With a per-risk treaty, its recoveries are kept per group and trial too.
+        let g = self.groups.len() as u64 * (1 + u64::from(!self.spec.per_risk_xol.is_empty()));
         let per_trial = 8 * (g * (threads + 2) + 8);
         let events: f64 = self.spec.shocks.iter().map(|s| s.annual_rate).sum::<f64>()
             * config.simulation.trials as f64

@@ -65,12 +65,16 @@ pub struct PolicyResult {
     pub mean: f64,
     /// Mean payment of each peril, in the policy's peril order.
     pub peril_means: Vec<f64>,
+    /// Standard error of `mean` (batch means).
+    pub mean_std_error: f64,
     /// Mean payment from systemic events.
     pub shock_mean: f64,
     /// Mean recovery from the per-risk excess-of-loss treaty.
     pub per_risk_ceded: f64,
     /// Its mean payment over the portfolio's tail years: its co-TVaR (元).
     pub allocated_tvar: f64,
+    /// Standard error of `allocated_tvar` (batch means plus the VaR threshold's share).
+    pub allocated_tvar_std_error: f64,
 }
 
 /// The results of [`Portfolio::simulate`](super::Portfolio::simulate), aligned by trial.
@@ -80,6 +84,10 @@ pub struct PortfolioRun {
     pub losses: SimulatedLosses,
     /// Portfolio payment per trial.
     pub totals: Vec<f64>,
+    /// Per-risk treaty recoveries per trial (empty without a per-risk treaty): the annual
+    /// payment net of them, `totals[t] − per_risk_recoveries[t]`, is what an aggregate
+    /// treaty sees (the per-risk cover inures to its benefit).
+    pub per_risk_recoveries: Vec<f64>,
     /// Per group, its payments per trial (after the copula reordering; systemic events not
     /// included).
     pub groups: Vec<(String, Vec<f64>)>,
@@ -99,6 +107,13 @@ pub struct PortfolioRun {
     /// The run's systemic events (trial, shock, intensity), kept for replays.
     #[serde(skip)]
     pub(super) events: Vec<(usize, usize, f64)>,
+}
+
+impl PortfolioRun {
+    /// Annual payment of trial `t` net of per-risk recoveries.
+    pub fn net_of_per_risk(&self, t: usize) -> f64 {
+        self.totals[t] - self.per_risk_recoveries.get(t).copied().unwrap_or(0.0)
+    }
 }
 
 impl crate::error::Validate for PortfolioConfig {

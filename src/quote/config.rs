@@ -86,6 +86,34 @@ pub struct RatingConfig {
     /// Variance α of the firm effect for experience rating (Poisson–gamma; 0 = none).
     #[serde(default)]
     pub credibility_alpha: f64,
+    /// Which level the rated expected losses are brought to (default: the model's).
+    #[serde(default)]
+    pub rebalance: Rebalance,
+}
+
+/// Off-balance: the level the rating plan's factors are normalised to.
+///
+/// The plan differentiates; the peril models set the level. With [`Rebalance::Model`] every
+/// firm's factor f_i (plan × experience) is multiplied by the off-balance factor
+/// k = Σ m_i / Σ f_i·m_i (m_i the firm's simulated mean payment), so the book's rated expected
+/// loss equals the model's: the plan moves premium between firms, not in or out of the book.
+///
+/// **Sector, size and score, counted once.** The peril models already vary by sector and
+/// size band (cyber frequency multipliers, suit rates) and the guarantee default
+/// probabilities by score tier. A plan factor on the same variable multiplies that variation
+/// a second time; leave such a factor out of the plan (the bundled plan has no sector factor
+/// for this reason) or keep it only where experience shows variation the model lacks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rebalance {
+    /// Σ rated expected loss = Σ model expected loss over the book (the default).
+    #[default]
+    Model,
+    /// Factors relative to the plan's average over its experience (Σ predicted / Σ
+    /// exposure): the book's level moves with the mix of the book against the experience.
+    Experience,
+    /// The plan's relativities to its base level, unnormalised.
+    None,
 }
 
 fn firm_column() -> String {

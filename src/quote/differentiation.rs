@@ -1,6 +1,6 @@
 //! Differentiation: the rating plan's relativities and the firm's own experience.
 
-use super::{AppliedRelativity, QuoteConfig};
+use super::{AppliedRelativity, QuoteConfig, Rebalance};
 use crate::book::{Firm, rating_table};
 use crate::error::{Error, Result};
 use crate::rating::{RatingPlan, ScoreScale, experience_factor};
@@ -68,11 +68,18 @@ pub(super) fn differentiation(
                     relativity,
                 })
                 .collect();
-            applied.push(AppliedRelativity {
-                factor: "base / training average".into(),
-                level: String::new(),
-                relativity: plan.base() / average,
-            });
+            // The plan's own level: its base (none) or its experience average.
+            let level = match rating.rebalance {
+                Rebalance::None => plan.base(),
+                Rebalance::Experience | Rebalance::Model => average,
+            };
+            if rating.rebalance != Rebalance::None {
+                applied.push(AppliedRelativity {
+                    factor: "base / training average".into(),
+                    level: String::new(),
+                    relativity: plan.base() / average,
+                });
+            }
             let (expected, observed) = by_firm.get(&firm.id).copied().unwrap_or((0.0, 0.0));
             let e = if expected > 0.0 && rating.credibility_alpha > 0.0 {
                 experience_factor(expected, observed, rating.credibility_alpha)?.1
@@ -84,9 +91,35 @@ pub(super) fn differentiation(
                 level: format!("{observed} claims vs {expected:.2} expected"),
                 relativity: e,
             });
-            Ok((applied, rate / average, e))
+            Ok((applied, rate / level, e))
         })
         .collect()
+}
+
+/// Brings the book's rated expected loss Σ f_i·m_i to the model's Σ m_i when the plan is
+/// rebalanced to the model (`means` m_i: the firms' simulated mean payments): multiplies
+/// every rating factor by the off-balance factor k = Σ m_i / Σ f_i·m_i, shown as the
+/// relativity `off-balance`, and returns k (1 without a plan or when Σ f_i·m_i = 0).
+pub(super) fn rebalance(factors: &mut Factors, means: &[f64], config: &QuoteConfig) -> f64 {
+    if config.rating.as_ref().map(|r| r.rebalance) != Some(Rebalance::Model) {
+        return 1.0;
+    }
+    let model: f64 = means.iter().sum();
+    let rated: f64 = factors
+        .iter()
+        .zip(means)
+        .map(|((_, f, e), m)| f * e * m)
+        .sum();
+    let k = if rated > 0.0 { model / rated } else { 1.0 };
+    for (applied, f, _) in factors.iter_mut() {
+        *f *= k;
+        applied.push(AppliedRelativity {
+            factor: "off-balance".into(),
+            level: String::new(),
+            relativity: k,
+        });
+    }
+    k
 }
 
 /// Per firm id: (Σ expected claims from the plan, Σ observed claims) over its experience.

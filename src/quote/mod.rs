@@ -21,16 +21,24 @@
 
 mod config;
 mod differentiation;
+mod flows;
 mod pack;
 mod premium;
 mod result;
 mod subsidy;
 mod summary;
 
-pub use config::{Loadings, PoolMember, QuoteConfig, RatingConfig, Reinsurance, RiskLoad};
+pub use config::{
+    Loadings, PoolMember, QuoteConfig, RatingConfig, Rebalance, Reinsurance, RiskLoad,
+};
+pub use flows::{Flows, QuotaShareFlow, TreatyFlow};
 pub use pack::{PackQuote, price_pack};
-pub use result::{AppliedRelativity, LineLoss, Provenance, Quote, QuoteRun, Share, Summary};
+pub use result::{
+    AppliedRelativity, CurvePoint, InputFile, LineLoss, Provenance, Quote, QuoteErrors, QuoteRun,
+    Share, Summary, SummaryErrors,
+};
 pub use subsidy::SubsidyRule;
+pub use summary::inputs_digest;
 
 use crate::assumptions::Assumptions;
 use crate::book::Firm;
@@ -90,24 +98,28 @@ pub fn price(
         }
     }
     let (underwritten, book) = assumptions.portfolio(firms, config.per_risk_xol())?;
-    let hash = summary::parameter_hash(config, assumptions, book.policies());
+    let digest = summary::inputs_digest(firms, assumptions, config, experience)?;
     let pconfig = config.portfolio();
     // The rating plan is fitted before the (long) simulation: its mistakes show at once.
-    let factors = differentiation::differentiation(firms, scale, experience, config)?;
+    let mut factors = differentiation::differentiation(firms, scale, experience, config)?;
     let run = book.simulate_with_progress(&pconfig, observer)?;
-    let (expected_ceded, ri_margin) = summary::reinsurance_cost(&run, config.reinsurance.as_ref());
+    let means: Vec<f64> = run.policies.iter().map(|p| p.mean).collect();
+    let off_balance = differentiation::rebalance(&mut factors, &means, config);
+    let ceded = summary::cessions(&run, config.reinsurance.as_ref());
+    let ri_margin = ceded.loading * ceded.aggregate;
     let pricer = premium::Pricer::new(&book, &pconfig, &run, config, &subsidies, ri_margin);
-    let quotes = pricer.quotes(firms, &underwritten, &factors)?;
-    let per_risk: f64 = run.policies.iter().map(|p| p.per_risk_ceded).sum();
-    let loading = config.reinsurance.as_ref().map_or(0.0, |r| r.loading);
+    let mut quotes = pricer.quotes(firms, &underwritten, &factors)?;
+    for q in &mut quotes {
+        q.inputs_digest.clone_from(&digest);
+    }
     let summary = summary::summarize(
         &run,
         &quotes,
         config,
         assumptions,
-        (expected_ceded, per_risk),
-        ri_margin + loading * per_risk,
-        hash,
+        &ceded,
+        off_balance,
+        digest,
     )?;
     Ok(QuoteRun { quotes, summary })
 }

@@ -60,6 +60,20 @@ impl<'a> Pricer<'a> {
             .collect()
     }
 
+    /// Standard errors of a quote with rating factor `f` (see [`super::QuoteErrors`]).
+    fn errors(&self, f: f64, result: &PolicyResult) -> super::QuoteErrors {
+        let (m, c) = (result.mean_std_error, result.allocated_tvar_std_error);
+        let coc = match self.config.risk_load {
+            RiskLoad::AllocatedCapital => self.config.loadings.cost_of_capital,
+            RiskLoad::Standalone { .. } => 0.0,
+        };
+        super::QuoteErrors {
+            expected_loss: f * m,
+            capital: f * (c + m),
+            premium: f * ((1.0 - coc).abs() * m + coc * c) / (1.0 - self.config.loadings.ratios()),
+        }
+    }
+
     fn quote(
         &self,
         firm: &Firm,
@@ -163,6 +177,8 @@ impl<'a> Pricer<'a> {
             subsidies,
             subsidy,
             firm_pays: premium - subsidy,
+            standard_errors: self.errors(f, result),
+            inputs_digest: String::new(),
         })
     }
 }

@@ -71,6 +71,24 @@ pub struct Quote {
     pub subsidy: f64,
     /// What the firm pays.
     pub firm_pays: f64,
+    /// Monte Carlo standard errors of the simulated figures above.
+    pub standard_errors: QuoteErrors,
+    /// SHA-256 of the run's inputs (the summary's `provenance.inputs_digest`).
+    pub inputs_digest: String,
+}
+
+/// Standard errors (元) of a quote's simulated figures, from the run's batch means (see
+/// [`crate::portfolio::PolicyResult`]). A figure built from several simulated ones gets the
+/// sum of their errors times its coefficients: an upper bound (as if fully correlated).
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct QuoteErrors {
+    /// Of the expected loss: f · SE(mean).
+    pub expected_loss: f64,
+    /// Of the capital f · (co-TVaR − mean): f · (SE(co-TVaR) + SE(mean)).
+    pub capital: f64,
+    /// Of the premium: (|1 − c|·SE(EL) + c·f·SE(co-TVaR)) / (1 − expense − commission −
+    /// profit), c the cost of capital (standalone risk loads: the expected loss's part only).
+    pub premium: f64,
 }
 
 impl Quote {
@@ -102,21 +120,69 @@ pub struct Provenance {
     pub method: String,
     /// The assumption set: its name and where it was read from.
     pub assumptions: String,
-    /// FNV-1a hash of the configuration, the assumption set and the policies (hex).
-    pub parameter_hash: String,
+    /// SHA-256 (hex) of the crate version, firms, assumption set, configuration (seed and
+    /// trials included) and experience: see [`inputs_digest`](super::inputs_digest).
+    pub inputs_digest: String,
+    /// The files the inputs were read from, each with its SHA-256 (filled by the command
+    /// line program; empty when the library is called with values).
+    #[serde(default)]
+    pub input_files: Vec<InputFile>,
 }
 
-/// A pool member's or reinsurer's share of the book.
+/// An input file and the digest of its bytes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InputFile {
+    /// What it is: portfolio, assumptions, config or experience.
+    pub role: String,
+    /// Where it was read from.
+    pub path: String,
+    /// Its size in bytes.
+    pub bytes: u64,
+    /// SHA-256 (hex) of its bytes.
+    pub sha256: String,
+}
+
+/// A pool member's share of the book (元).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Share {
     /// Who.
     pub name: String,
     /// Share.
     pub share: f64,
-    /// Premium (元).
+    /// Its share of the retained premium, without commission.
     pub premium: f64,
-    /// Expected loss (元).
+    /// Its share of the ceding commission.
+    pub ceding_commission: f64,
+    /// Its share of the retained expected loss.
     pub expected_loss: f64,
+}
+
+/// A point of the exceedance curve.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct CurvePoint {
+    /// Return period (years).
+    pub return_period: f64,
+    /// Annual loss exceeded once in that many years: VaR at 1 − 1/T (元).
+    pub loss: f64,
+    /// Its standard error.
+    pub std_error: f64,
+}
+
+/// Standard errors (元) of the summary's simulated figures.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct SummaryErrors {
+    /// Of the mean (sd/√n).
+    pub expected_loss: f64,
+    /// Of the standard deviation (batch jackknife).
+    pub std_dev: f64,
+    /// Of the VaR (order-statistic density).
+    pub var: f64,
+    /// Of the TVaR (influence function).
+    pub tvar: f64,
+    /// Of the capital: SE(TVaR) + SE(mean), an upper bound.
+    pub capital: f64,
+    /// Of the total premium: Σ of the quotes' (an upper bound).
+    pub premium: f64,
 }
 
 /// Portfolio-level results of a quote run.
@@ -134,24 +200,25 @@ pub struct Summary {
     pub tvar: f64,
     /// Capital = TVaR − mean.
     pub capital: f64,
-    /// Exceedance curve: (return period in years, annual loss).
-    pub exceedance_curve: Vec<(f64, f64)>,
+    /// Exceedance curve.
+    pub exceedance_curve: Vec<CurvePoint>,
     /// Σ premiums.
     pub premium: f64,
     /// Σ rated expected losses.
     pub rated_expected_loss: f64,
+    /// Off-balance factor applied to the rating plan (1: none; see
+    /// [`Rebalance`](super::Rebalance)).
+    pub off_balance: f64,
     /// Σ subsidies.
     pub subsidy: f64,
     /// Σ firm payments.
     pub firm_pays: f64,
-    /// Expected loss ceded to the aggregate tower.
-    pub reinsurance_expected_ceded: f64,
-    /// Expected recoveries under the per-risk treaty.
-    pub per_risk_expected_ceded: f64,
-    /// Reinsurance margin loaded into the quotes.
+    /// Reinsurance margin loaded into the quotes (loading × expected recoveries).
     pub reinsurance_cost: f64,
-    /// Quota-share reinsurer's and pool members' shares of the net book.
-    pub shares: Vec<Share>,
+    /// Where the premium and expected loss go, to the 分.
+    pub flows: super::Flows,
+    /// Standard errors of the simulated figures.
+    pub standard_errors: SummaryErrors,
     /// Provenance.
     pub provenance: Provenance,
 }

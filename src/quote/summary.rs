@@ -1,27 +1,42 @@
 //! The portfolio summary of a quote run: risk measures, totals, reinsurance and shares.
 
-use super::{Provenance, Quote, QuoteConfig, Reinsurance, Share, Summary};
+use super::flows::{Cessions, Flows};
+use super::{CurvePoint, Provenance, Quote, QuoteConfig, Reinsurance, Summary, SummaryErrors};
 use crate::assumptions::Assumptions;
+use crate::book::Firm;
 use crate::error::Result;
 use crate::portfolio::PortfolioRun;
 use crate::simulation::RETURN_PERIODS;
+use crate::table::Table;
+use sha2::{Digest, Sha256};
 
-/// Expected ceded loss to the aggregate tower and the reinsurer's margin on it.
-pub(super) fn reinsurance_cost(run: &PortfolioRun, ri: Option<&Reinsurance>) -> (f64, f64) {
-    let Some(ri) = ri else { return (0.0, 0.0) };
-    let n = run.totals.len() as f64;
-    let ceded: f64 = run
-        .totals
-        .iter()
-        .map(|&s| {
+/// Expected recoveries of the per-risk treaty (Σ over policies) and of the aggregate tower
+/// (on each year's payment net of per-risk recoveries), and the reinsurer's loading.
+pub(super) fn cessions(run: &PortfolioRun, ri: Option<&Reinsurance>) -> Cessions {
+    let per_risk = run.policies.iter().map(|p| p.per_risk_ceded).sum();
+    let Some(ri) = ri else {
+        return Cessions {
+            per_risk,
+            aggregate: 0.0,
+            loading: 0.0,
+        };
+    };
+    let n = run.totals.len();
+    let aggregate = (0..n)
+        .map(|t| {
+            let s = run.net_of_per_risk(t);
             ri.aggregate_xol
                 .iter()
                 .map(|l| l.annual_cap(l.ceded(s)))
                 .sum::<f64>()
         })
         .sum::<f64>()
-        / n;
-    (ceded, ri.loading * ceded)
+        / n as f64;
+    Cessions {
+        per_risk,
+        aggregate,
+        loading: ri.loading,
+    }
 }
 
 pub(super) fn summarize(
@@ -29,59 +44,53 @@ pub(super) fn summarize(
     quotes: &[Quote],
     config: &QuoteConfig,
     assumptions: &Assumptions,
-    (expected_ceded, per_risk_ceded): (f64, f64),
-    ri_margin: f64,
-    hash: u64,
+    ceded: &Cessions,
+    off_balance: f64,
+    inputs_digest: String,
 ) -> Result<Summary> {
     let premium: f64 = quotes.iter().map(|q| q.premium).sum();
     let rated_el: f64 = quotes.iter().map(|q| q.expected_loss).sum();
-    let mut shares = Vec::new();
-    let mut net = (premium, rated_el);
-    if let Some(ri) = &config.reinsurance
-        && ri.quota_share > 0.0
-    {
-        shares.push(Share {
-            name: "quota share reinsurer".into(),
-            share: ri.quota_share,
-            premium: ri.quota_share * premium * (1.0 - ri.ceding_commission),
-            expected_loss: ri.quota_share * rated_el,
-        });
-        net = (
-            net.0 * (1.0 - ri.quota_share),
-            net.1 * (1.0 - ri.quota_share),
-        );
-    }
-    for m in &config.pool {
-        shares.push(Share {
-            name: m.name.clone(),
-            share: m.share,
-            premium: m.share * net.0,
-            expected_loss: m.share * net.1,
-        });
-    }
-    let mean = run.losses.mean()?.value;
-    let var = run.losses.var(config.tvar_level)?.value;
+    let flows = Flows::new(premium, rated_el, ceded, config);
+    flows.reconcile()?;
+    let mean = run.losses.mean()?;
+    let var = run.losses.var(config.tvar_level)?;
+    let tvar = run.losses.tvar(config.tvar_level)?;
+    let std_dev = run.losses.std_dev()?;
     let exceedance_curve = RETURN_PERIODS
         .iter()
         .filter(|&&rp| 1.0 / rp >= 1.0 / run.totals.len() as f64)
-        .map(|&rp| Ok((rp, run.losses.var(1.0 - 1.0 / rp)?.value)))
+        .map(|&rp| {
+            let e = run.losses.var(1.0 - 1.0 / rp)?;
+            Ok(CurvePoint {
+                return_period: rp,
+                loss: e.value,
+                std_error: e.std_error,
+            })
+        })
         .collect::<Result<_>>()?;
     Ok(Summary {
         firms: quotes.len(),
-        expected_loss: mean,
-        std_dev: run.losses.std_dev()?.value,
-        var,
+        expected_loss: mean.value,
+        std_dev: std_dev.value,
+        var: var.value,
         tvar: run.tvar,
-        capital: run.tvar - mean,
+        capital: run.tvar - mean.value,
         exceedance_curve,
         premium,
         rated_expected_loss: rated_el,
+        off_balance,
         subsidy: quotes.iter().map(|q| q.subsidy).sum(),
         firm_pays: quotes.iter().map(|q| q.firm_pays).sum(),
-        reinsurance_expected_ceded: expected_ceded,
-        per_risk_expected_ceded: per_risk_ceded,
-        reinsurance_cost: ri_margin,
-        shares,
+        reinsurance_cost: ceded.loading * (ceded.per_risk + ceded.aggregate),
+        flows,
+        standard_errors: SummaryErrors {
+            expected_loss: mean.std_error,
+            std_dev: std_dev.std_error,
+            var: var.std_error,
+            tvar: tvar.std_error,
+            capital: tvar.std_error + mean.std_error,
+            premium: quotes.iter().map(|q| q.standard_errors.premium).sum(),
+        },
         provenance: Provenance {
             crate_version: env!("CARGO_PKG_VERSION").into(),
             seed: config.simulation.seed,
@@ -89,16 +98,47 @@ pub(super) fn summarize(
             tvar_level: config.tvar_level,
             assumptions: format!("{} ({})", assumptions.set().name, assumptions.source()),
             method: "event-driven Monte Carlo portfolio simulation with co-TVaR allocation".into(),
-            parameter_hash: format!("{hash:016x}"),
+            inputs_digest,
+            input_files: Vec::new(),
         },
     })
 }
 
-pub(super) fn parameter_hash(
-    config: &QuoteConfig,
+/// SHA-256 (hex) of everything a quote run depends on: the crate version, the firms, the
+/// assumption set, the configuration (seed and trials included) and the experience table's
+/// content. Each part is fed as its length (8 bytes, little-endian) and its canonical bytes
+/// (JSON; the table's cells), so no two different input sets give the same stream.
+pub fn inputs_digest(
+    firms: &[Firm],
     assumptions: &Assumptions,
-    policies: &[crate::portfolio::Policy],
-) -> u64 {
-    let text = serde_json::to_string(&(config, assumptions, policies)).unwrap_or_default();
-    crate::simulation::fnv1a(&text)
+    config: &QuoteConfig,
+    experience: Option<&Table>,
+) -> Result<String> {
+    let mut digest = Sha256::new();
+    let mut part = |bytes: &[u8]| {
+        digest.update((bytes.len() as u64).to_le_bytes());
+        digest.update(bytes);
+    };
+    part(b"kexian inputs 1");
+    part(env!("CARGO_PKG_VERSION").as_bytes());
+    part(&canonical(&firms)?);
+    part(&canonical(assumptions.set())?);
+    part(&canonical(config)?);
+    if let Some(table) = experience {
+        let mut inner = Sha256::new();
+        table.digest_into(&mut inner);
+        part(&inner.finalize());
+    } else {
+        part(b"");
+    }
+    Ok(format!("{:x}", digest.finalize()))
+}
+
+/// The JSON bytes of an input (serialising these types cannot fail; if it ever did, the
+/// digest is refused rather than computed over less).
+fn canonical(value: &impl serde::Serialize) -> Result<Vec<u8>> {
+    serde_json::to_vec(value).map_err(|e| crate::Error::Inconsistent {
+        model: "Provenance",
+        message: format!("an input does not serialise for its digest: {e}"),
+    })
 }

@@ -15,9 +15,10 @@ use kexian::backtest::rolling_backtest;
 use kexian::fitting::Bootstrap;
 use kexian::portfolio::Portfolio;
 use kexian::pricing::{LineMethod, LineSpec, price_line};
-use kexian::quote::{QuoteConfig, QuoteRun};
+use kexian::quote::{InputFile, QuoteConfig, QuoteRun};
 use kexian::simulation::{Observer, Progress};
 use kexian::table::Table;
+use sha2::Digest;
 use std::io::{IsTerminal, Write};
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
@@ -56,6 +57,10 @@ enum Command {
         /// Language of labels in the CSV and the summary.
         #[arg(long, value_enum, default_value = "en")]
         lang: Lang,
+        /// Start quotes.csv with a UTF-8 byte-order mark, so Excel reads its Chinese
+        /// headers and names (always with `--lang zh`).
+        #[arg(long)]
+        excel: bool,
     },
     /// Simulate the portfolio (no quoting): its loss statistics with standard errors and
     /// exceedance curve on stdout and in `out`/simulation.json.
@@ -255,6 +260,8 @@ pub(crate) struct Inputs {
     config: QuoteConfig,
     dir: PathBuf,
     quiet: bool,
+    /// (role, path) of every file read.
+    files: Vec<(&'static str, PathBuf)>,
 }
 
 impl BookArgs {
@@ -278,12 +285,21 @@ impl BookArgs {
         config.simulation.trials = self.trials.unwrap_or(config.simulation.trials);
         config.simulation.seed = self.seed.unwrap_or(config.simulation.seed);
         config.validate()?;
+        let mut files = vec![
+            ("portfolio", self.portfolio.clone()),
+            ("config", self.config),
+        ];
+        files.extend(self.assumptions.clone().map(|p| ("assumptions", p)));
+        if let Some(r) = &config.rating {
+            files.push(("experience", dir.join(&r.experience)));
+        }
         Ok(Inputs {
             firms: kexian::io::read_portfolio(&self.portfolio)?,
             assumptions: load_assumptions(self.assumptions.as_deref())?,
             config,
             dir,
             quiet: self.quiet,
+            files,
         })
     }
 }
@@ -307,13 +323,19 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     match cli.command {
-        Command::Quote { book, out, lang } => {
+        Command::Quote {
+            book,
+            out,
+            lang,
+            excel,
+        } => {
             let (inputs, _) = book.load(&out)?;
             let priced = price(&inputs)?;
+            let bom = excel || matches!(lang, Lang::Zh);
             write_set(
                 &out,
                 &[
-                    ("quotes.csv", quotes_csv(&priced, lang)?),
+                    ("quotes.csv", quotes_csv(&priced, lang, bom)?),
                     ("quotes.json", json_bytes(&priced.quotes)?),
                     ("summary.json", json_bytes(&priced.summary)?),
                 ],
@@ -476,13 +498,30 @@ fn price(inputs: &Inputs) -> Result<QuoteRun, Error> {
         None => None,
     };
     let bar = progress_bar(inputs.quiet);
-    kexian::quote::price(
+    let mut run = kexian::quote::price(
         &inputs.firms,
         &inputs.assumptions,
         cfg,
         experience.as_ref(),
         bar.as_ref().map(|b| b as Observer),
-    )
+    )?;
+    run.summary.provenance.input_files = inputs
+        .files
+        .iter()
+        .map(|(role, path)| {
+            let bytes = std::fs::read(path).map_err(|e| Error::Inconsistent {
+                model: "inputs",
+                message: format!("{}: {e}", path.display()),
+            })?;
+            Ok(InputFile {
+                role: (*role).into(),
+                path: path.display().to_string(),
+                bytes: bytes.len() as u64,
+                sha256: format!("{:x}", sha2::Sha256::digest(&bytes)),
+            })
+        })
+        .collect::<Result<_, Error>>()?;
+    Ok(run)
 }
 
 /// The book as a portfolio under its assumptions, with the configured per-risk treaty.

@@ -98,7 +98,20 @@ pub(crate) fn label(key: &str, lang: Lang) -> &str {
         "reinsurance cost" => "再保成本",
         "return period" => "重现期",
         "annual loss" => "年度损失",
-        "shares" => "份额",
+        "rated expected loss" => "费率化期望损失",
+        "off-balance factor" => "平衡因子",
+        "money flows (元)" => "资金流向 (元)",
+        "expected loss" => "期望损失",
+        "gross" => "总额",
+        "per-risk XoL reinsurer (premium, recoveries)" => "险位超赔再保人 (保费, 摊回)",
+        "aggregate XoL reinsurer (premium, recoveries)" => "累积超赔再保人 (保费, 摊回)",
+        "quota-share reinsurer, net of commission" => "成数再保人 (扣除分保佣金)",
+        "ceding commission (to the pool)" => "分保佣金 (归共保体)",
+        "(the rows below gross add up to gross, to the 分)" => {
+            "(总额以下各行合计等于总额, 精确到分)"
+        }
+        "premium_std_error" => "保费标准误",
+        "inputs_digest" => "输入摘要",
         "statistic" => "统计量",
         "value" => "数值",
         "standard error" => "标准误",
@@ -107,7 +120,7 @@ pub(crate) fn label(key: &str, lang: Lang) -> &str {
     }
 }
 
-const CSV_FIELDS: [&str; 18] = [
+const CSV_FIELDS: [&str; 20] = [
     "firm",
     "sector",
     "score_tier",
@@ -126,13 +139,23 @@ const CSV_FIELDS: [&str; 18] = [
     "subsidy",
     "firm_pays",
     "risk_reduction_credit",
+    "premium_std_error",
+    "inputs_digest",
 ];
 
+/// quotes.csv; with `bom`, preceded by the UTF-8 byte-order mark Excel needs to read it as
+/// UTF-8.
 pub(crate) fn quotes_csv(
     run: &QuoteRun,
     lang: Lang,
+    bom: bool,
 ) -> Result<Vec<u8>, Box<dyn std::error::Error>> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let start = if bom {
+        "\u{feff}".as_bytes().to_vec()
+    } else {
+        Vec::new()
+    };
+    let mut w = csv::Writer::from_writer(start);
     w.write_record(CSV_FIELDS.iter().map(|f| label(f, lang)))?;
     for q in &run.quotes {
         // + 0.0 turns −0.0 into 0.0.
@@ -156,14 +179,52 @@ pub(crate) fn quotes_csv(
             money(q.subsidy),
             money(q.firm_pays),
             money(q.risk_reduction_credit),
+            money(q.standard_errors.premium),
+            q.inputs_digest.clone(),
         ])?;
     }
     Ok(w.into_inner().map_err(|e| e.to_string())?)
 }
 
+/// `text` left-aligned in `width` terminal columns (CJK characters take two).
+pub(crate) fn pad(text: &str, width: usize) -> String {
+    let used = unicode_width::UnicodeWidthStr::width(text);
+    format!("{text}{}", " ".repeat(width.saturating_sub(used)))
+}
+
+/// `text` right-aligned in `width` terminal columns.
+fn pad_left(text: &str, width: usize) -> String {
+    let used = unicode_width::UnicodeWidthStr::width(text);
+    format!("{}{text}", " ".repeat(width.saturating_sub(used)))
+}
+
+/// "± x 万元" when a standard error exceeds 1% of its value, else nothing.
+fn plus_minus(value: f64, se: f64) -> String {
+    if se > 0.01 * value.abs() {
+        format!(" ± {:.1} 万元", se / 1e4)
+    } else {
+        String::new()
+    }
+}
+
+/// An amount in 元 with thousands separators and 分.
+fn yuan(x: f64) -> String {
+    let text = format!("{:.2}", x.abs());
+    let (whole, cents) = text.split_once('.').unwrap_or((&text, "00"));
+    let mut grouped = String::new();
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    format!("{}{grouped}.{cents}", if x < 0.0 { "-" } else { "" })
+}
+
 pub(crate) fn summary_text(s: &Summary, lang: Lang) -> String {
     let l = |k| label(k, lang);
     let wan = |x: f64| format!("{:>14.1} 万元", x / 1e4);
+    let e = &s.standard_errors;
     let mut out = format!(
         "{} ({} {}, seed {}, {} years, TVaR {:.1}%)\n",
         l("Portfolio"),
@@ -173,42 +234,99 @@ pub(crate) fn summary_text(s: &Summary, lang: Lang) -> String {
         s.provenance.trials,
         s.provenance.tvar_level * 100.0
     );
-    for (k, v) in [
-        ("expected annual loss", s.expected_loss),
-        ("standard deviation", s.std_dev),
-        ("VaR", s.var),
-        ("TVaR", s.tvar),
-        ("capital (TVaR − mean)", s.capital),
-        ("total premium", s.premium),
-        ("government subsidy", s.subsidy),
-        ("paid by firms", s.firm_pays),
-        (
-            "expected ceded to aggregate XoL",
-            s.reinsurance_expected_ceded,
-        ),
-        ("reinsurance cost", s.reinsurance_cost),
+    for (k, v, se) in [
+        ("expected annual loss", s.expected_loss, e.expected_loss),
+        ("standard deviation", s.std_dev, e.std_dev),
+        ("VaR", s.var, e.var),
+        ("TVaR", s.tvar, e.tvar),
+        ("capital (TVaR − mean)", s.capital, e.capital),
+        ("total premium", s.premium, e.premium),
+        ("rated expected loss", s.rated_expected_loss, 0.0),
+        ("government subsidy", s.subsidy, 0.0),
+        ("paid by firms", s.firm_pays, 0.0),
+        ("reinsurance cost", s.reinsurance_cost, 0.0),
     ] {
-        out += &format!("  {:<34}{}\n", l(k), wan(v));
-    }
-    out += &format!("  {:<14}{:>18}\n", l("return period"), l("annual loss"));
-    for (rp, x) in &s.exceedance_curve {
-        out += &format!("  {:<14}{}\n", format!("{rp:.0}"), wan(*x));
-    }
-    if !s.shares.is_empty() {
-        out += &format!("  {}\n", l("shares"));
-        for sh in &s.shares {
-            out += &format!(
-                "    {:<24} {:>5.1}%  {} {}\n",
-                sh.name,
-                sh.share * 100.0,
-                wan(sh.premium),
-                wan(sh.expected_loss)
-            );
-        }
+        out += &format!("  {}{}{}\n", pad(l(k), 34), wan(v), plus_minus(v, se));
     }
     out += &format!(
-        "  kexian {} · {} · parameters {}\n",
-        s.provenance.crate_version, s.provenance.method, s.provenance.parameter_hash
+        "  {}{:>14.6}\n",
+        pad(l("off-balance factor"), 34),
+        s.off_balance
+    );
+    out += &format!(
+        "  {}{}\n",
+        pad(l("return period"), 16),
+        pad_left(l("annual loss"), 17)
+    );
+    for p in &s.exceedance_curve {
+        out += &format!(
+            "  {}{}{}\n",
+            pad(&format!("{:.0}", p.return_period), 16),
+            wan(p.loss),
+            plus_minus(p.loss, p.std_error)
+        );
+    }
+    out += &flows_text(&s.flows, lang);
+    out += &format!(
+        "  kexian {} · {} · inputs sha256 {}\n",
+        s.provenance.crate_version, s.provenance.method, s.provenance.inputs_digest
+    );
+    out
+}
+
+/// The money-flow table: every row below `gross` adds up to it, to the 分.
+fn flows_text(f: &kexian::quote::Flows, lang: Lang) -> String {
+    let l = |k| label(k, lang);
+    let row = |name: &str, premium: f64, loss: f64| {
+        format!(
+            "  {}{:>20}{:>20}\n",
+            pad(name, 48),
+            yuan(premium),
+            yuan(loss)
+        )
+    };
+    let qs = &f.quota_share;
+    let mut out = format!(
+        "  {}{}{}\n",
+        pad(l("money flows (元)"), 48),
+        pad_left(l("premium"), 20),
+        pad_left(l("expected loss"), 20)
+    );
+    out += &row(l("gross"), f.gross_premium, f.gross_expected_loss);
+    out += &row(
+        l("per-risk XoL reinsurer (premium, recoveries)"),
+        f.per_risk_xol.premium,
+        f.per_risk_xol.expected_recoveries,
+    );
+    out += &row(
+        l("aggregate XoL reinsurer (premium, recoveries)"),
+        f.aggregate_xol.premium,
+        f.aggregate_xol.expected_recoveries,
+    );
+    out += &row(
+        &format!(
+            "{} {:.1}%",
+            l("quota-share reinsurer, net of commission"),
+            qs.share * 100.0
+        ),
+        qs.reinsurer_premium,
+        qs.expected_loss,
+    );
+    out += &row(
+        l("ceding commission (to the pool)"),
+        qs.ceding_commission,
+        0.0,
+    );
+    for m in &f.members {
+        out += &row(
+            &format!("{} {:.1}%", m.name, m.share * 100.0),
+            m.premium,
+            m.expected_loss,
+        );
+    }
+    out += &format!(
+        "  {}\n",
+        l("(the rows below gross add up to gross, to the 分)")
     );
     out
 }
