@@ -1,11 +1,10 @@
 //! The portfolio run: per-policy event streams, the copula reorder, systemic events, the
 //! tail and the per-policy replay for co-TVaR (see the module documentation).
 
-use super::batches::{BatchErrors, error_batches};
+use super::batches::{BLOCK, BatchErrors, blocks, mean_batch_size, reorder_blocks};
 use super::cents::{MAX_CENTS, check_cents, to_cents};
 use super::layout::{Layout, permute};
 use super::{PolicyResult, Portfolio, PortfolioConfig, PortfolioRun};
-use crate::dependence::reorder;
 use crate::error::{Error, Result};
 use crate::frequency::{Frequency, Poisson};
 use crate::perils::Peril;
@@ -75,7 +74,8 @@ impl Portfolio {
         let chunk = 64;
         let chunks = n.div_ceil(chunk);
         let layers = &self.spec.per_risk_xol;
-        let batches = error_batches(trials);
+        let batch = mean_batch_size(trials);
+        let batches = trials.div_ceil(batch);
         let at = Layout::new(self, trials, batches);
         let mut cents = sum_indices(chunks, at.len, config.simulation.threads, &|c, acc| {
             let end = ((c + 1) * chunk).min(n);
@@ -89,10 +89,7 @@ impl Portfolio {
                     let add = |slot: &mut i64, x: i64| *slot = slot.saturating_add(x);
                     add(&mut acc[base + t], x);
                     add(&mut acc[at.perils[i] + j], x);
-                    add(
-                        &mut acc[at.batch_sums + i * batches + t * batches / trials],
-                        x,
-                    );
+                    add(&mut acc[at.batch_sums + i * batches + t / batch], x);
                     if !layers.is_empty() {
                         let y = x as f64 / 100.0;
                         let ceded = to_cents(layers.iter().map(|l| l.annual_cap(l.ceded(y))).sum());
@@ -115,8 +112,13 @@ impl Portfolio {
         // 2. Dependence by rank reordering (integer 分 reorder with their groups).
         let perms = match &self.spec.dependence {
             Some(d) => {
-                let mut rng = batch_rng(config.simulation.seed, STREAM_COPULA);
-                let perms = reorder(&mut by_group, &d.copula, &mut rng)?;
+                let perms = reorder_blocks(
+                    &mut by_group,
+                    &d.copula,
+                    config.simulation.seed,
+                    STREAM_COPULA,
+                    config.simulation.threads,
+                )?;
                 for (gi, perm) in perms.iter().enumerate() {
                     permute(&mut cents[gi * trials..(gi + 1) * trials], perm);
                     if !ceded_by_group.is_empty() {
@@ -169,16 +171,16 @@ impl Portfolio {
         }
         let tail_cents: i128 = order[..k].iter().map(|&t| i128::from(total_cents[t])).sum();
         let var_cents = total_cents[order[k - 1]];
-        let mut tail_per_batch = vec![0i128; batches];
+        let mut tail_per_block = vec![0i128; blocks(trials)];
         for &t in &order[..k] {
-            tail_per_batch[t * batches / trials] += 1;
+            tail_per_block[t / BLOCK] += 1;
         }
         let errors = BatchErrors {
             trials,
             tail: k,
             level: config.tvar_level,
             var_over_tvar: var_cents as f64 * k as f64 / tail_cents.max(1) as f64,
-            tail_per_batch: &tail_per_batch,
+            tail_per_block: &tail_per_block,
         };
         // 5. Per-policy replay: mean and co-TVaR, with their batch-means standard errors.
         // Only the event years are revisited, and a payment is regenerated only when its
@@ -193,21 +195,21 @@ impl Portfolio {
                 .iter()
                 .map(|&c| i128::from(c))
                 .collect();
-            let mut in_tail = vec![0i128; batches];
+            let mut in_tail = vec![0i128; tail_per_block.len()];
             let mut shock_sum = 0i128;
             let perm = perms.as_ref().map(|p| &p[self.group_of[i]]);
             self.event_years(config.simulation.seed, i, trials, |t, j| {
                 let moved = perm.map_or(t, |p| p[t] as usize);
                 if tail[moved] {
-                    in_tail[moved * batches / trials] +=
+                    in_tail[moved / BLOCK] +=
                         i128::from(self.payment(config.simulation.seed, i, j, t));
                 }
             });
             self.replay_shocks(config.simulation.seed, i, &events, |t, x| {
                 shock_sum += i128::from(x);
-                sums[t * batches / trials] += i128::from(x);
+                sums[t / batch] += i128::from(x);
                 if tail[t] {
-                    in_tail[t * batches / trials] += i128::from(x);
+                    in_tail[t / BLOCK] += i128::from(x);
                 }
             });
             tick(1);
@@ -236,8 +238,8 @@ impl Portfolio {
             .map(|(name, v)| (name.clone(), v.clone()))
             .collect();
         Ok(PortfolioRun {
-            // About as many blocks of consecutive years as the policies' batches.
-            losses: SimulatedLosses::from_values(&totals, trials.div_ceil(batches)),
+            // The policies' mean batches, for the jackknife of the standard deviation.
+            losses: SimulatedLosses::from_values(&totals, batch),
             totals,
             per_risk_recoveries,
             groups,

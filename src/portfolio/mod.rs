@@ -11,7 +11,8 @@
 //! (seed, policy, peril, year), so any single event can be regenerated on its own. Payments are accumulated per group (sector or line) in integer 分
 //! (0.01 元): integer addition is exact and order-free, so results are bit-identical for any
 //! thread count. A copula over the groups then reorders each group's trials by rank
-//! ([`crate::dependence::reorder`]); systemic events are drawn year by year and hit each
+//! ([`crate::dependence::reorder`]), block by block ([`BLOCK`] years, each block from its own
+//! stream: independent blocks give the standard errors by batch means); systemic events are drawn year by year and hit each
 //! policy of a sector with a sector-dependent probability. Allocation replays each policy's
 //! event years and regenerates only the payments that fall in the portfolio's tail years
 //! (co-TVaR, the Euler allocation of TVaR), so the allocations add up to the portfolio TVaR.
@@ -24,6 +25,7 @@ mod replay;
 mod run;
 mod shock;
 
+pub use batches::BLOCK;
 pub use run::{PolicyResult, PortfolioConfig, PortfolioRun, default_tvar_level};
 pub use shock::{CommonShock, Dependence};
 

@@ -1,6 +1,8 @@
 //! Settings and results of a portfolio run.
 
+use super::batches::{BLOCK, batch_error};
 use crate::error::Result;
+use crate::loss::Estimate;
 use crate::numerics::validate;
 use crate::simulation::{SimulatedLosses, SimulationConfig};
 use serde::{Deserialize, Serialize};
@@ -113,6 +115,54 @@ impl PortfolioRun {
     /// Annual payment of trial `t` net of per-risk recoveries.
     pub fn net_of_per_risk(&self, t: usize) -> f64 {
         self.totals[t] - self.per_risk_recoveries.get(t).copied().unwrap_or(0.0)
+    }
+
+    /// Annual totals per copula block (see [`BLOCK`]).
+    fn blocks(&self) -> std::slice::Chunks<'_, f64> {
+        self.totals.chunks(BLOCK)
+    }
+
+    /// TVaR at the run's level with its standard error: batch means over the copula blocks
+    /// of the influence function, U_b = (Σ_{t∈b}(S_t − VaR)₊)/(1 − α) + n_b·(VaR − TVaR)
+    /// (the blocks are independent; within a block the copula's ranks are not). With one
+    /// block, the independent-years formula of [`SimulatedLosses::tvar`].
+    pub fn tvar_estimate(&self) -> Result<Estimate> {
+        let var = self.losses.var(self.tvar_level)?.value;
+        if self.totals.len() <= BLOCK {
+            let se = self.losses.tvar(self.tvar_level)?.std_error;
+            return Ok(Estimate {
+                value: self.tvar,
+                std_error: se,
+            });
+        }
+        let u = self.blocks().map(|b| {
+            b.iter().map(|&s| (s - var).max(0.0)).sum::<f64>() / (1.0 - self.tvar_level)
+                + b.len() as f64 * (var - self.tvar)
+        });
+        Ok(Estimate {
+            value: self.tvar,
+            std_error: batch_error(u, self.totals.len() as f64),
+        })
+    }
+
+    /// VaR at `level` with its standard error: the independent-years error
+    /// √(α(1−α)/n)/f̂ of [`SimulatedLosses::var`] times the design effect of the blocks, the
+    /// batch-means standard deviation of the count of years above the VaR over its binomial
+    /// value √(n·α(1−α)).
+    pub fn var_estimate(&self, level: f64) -> Result<Estimate> {
+        let e = self.losses.var(level)?;
+        if self.totals.len() <= BLOCK || e.std_error == 0.0 {
+            return Ok(e);
+        }
+        let n = self.totals.len() as f64;
+        let excess = self.blocks().map(|b| {
+            b.iter().filter(|&&s| s > e.value).count() as f64 - b.len() as f64 * (1.0 - level)
+        });
+        let binomial = (n * level * (1.0 - level)).sqrt();
+        Ok(Estimate {
+            value: e.value,
+            std_error: e.std_error * batch_error(excess, binomial),
+        })
     }
 }
 

@@ -175,9 +175,9 @@ pub struct SummaryErrors {
     pub expected_loss: f64,
     /// Of the standard deviation (batch jackknife).
     pub std_dev: f64,
-    /// Of the VaR (order-statistic density).
+    /// Of the VaR (order-statistic density × the blocks' design effect).
     pub var: f64,
-    /// Of the TVaR (influence function).
+    /// Of the TVaR (batch means of its influence function over the copula blocks).
     pub tvar: f64,
     /// Of the capital: SE(TVaR) + SE(mean), an upper bound.
     pub capital: f64,

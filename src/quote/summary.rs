@@ -53,14 +53,14 @@ pub(super) fn summarize(
     let flows = Flows::new(premium, rated_el, ceded, config);
     flows.reconcile()?;
     let mean = run.losses.mean()?;
-    let var = run.losses.var(config.tvar_level)?;
-    let tvar = run.losses.tvar(config.tvar_level)?;
+    let var = run.var_estimate(config.tvar_level)?;
+    let tvar = run.tvar_estimate()?;
     let std_dev = run.losses.std_dev()?;
     let exceedance_curve = RETURN_PERIODS
         .iter()
         .filter(|&&rp| 1.0 / rp >= 1.0 / run.totals.len() as f64)
         .map(|&rp| {
-            let e = run.losses.var(1.0 - 1.0 / rp)?;
+            let e = run.var_estimate(1.0 - 1.0 / rp)?;
             Ok(CurvePoint {
                 return_period: rp,
                 loss: e.value,

@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod book;
+
 use kexian::frequency::FrequencyModel;
 use kexian::severity::SeverityModel;
 use serde::Deserialize;
