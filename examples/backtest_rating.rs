@@ -57,8 +57,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let out = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/target/backtest"));
     std::fs::create_dir_all(out)?;
     std::fs::write(out.join("report.txt"), bt.to_text() + "\n" + &ae.to_text())?;
-    std::fs::write(out.join("ae_by_sector_2025.svg"), ae.to_svg())?;
-    std::fs::write(out.join("lorenz_2025.svg"), lorenz.to_svg())?;
+    std::fs::write(out.join("ae_by_sector_2025.svg"), ae.to_svg()?)?;
+    std::fs::write(out.join("lorenz_2025.svg"), lorenz.to_svg()?)?;
     std::fs::write(out.join("rolling.json"), serde_json::to_string_pretty(&bt)?)?;
     println!("wrote {}", out.display());
 

@@ -135,9 +135,12 @@ fn gini_matches_the_reference_with_ties_and_without() {
             .gini,
         0.0
     );
-    let svg = c.to_svg();
+    let svg = c.to_svg().unwrap();
     assert!(
-        svg.starts_with("<svg") && svg.contains("polyline") && svg.trim_end().ends_with("</svg>")
+        svg.starts_with("<svg")
+            && svg.contains("polyline")
+            && svg.contains("Gini")
+            && svg.trim_end().ends_with("</svg>")
     );
 }
 
@@ -337,7 +340,7 @@ fn actual_vs_expected_handles_zero_expected_segments() {
     assert_eq!(ae.total.ratio, Some(2.0));
     let text = ae.to_text();
     assert!(text.contains("total") && text.contains('—'));
-    assert!(ae.to_svg().contains("<rect"));
+    assert!(ae.to_svg().unwrap().contains("<circle"));
     let json = serde_json::to_string(&ae).unwrap();
     assert!(!json.contains("NaN") && !json.contains("null,\"interval\":null,\"credibility\":NaN"));
 }

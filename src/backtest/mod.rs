@@ -10,6 +10,7 @@
 //! reports (`to_text`, `to_svg`). Every result is a serde-serializable table.
 
 mod experience;
+mod loss_ratio;
 mod pit;
 mod ranking;
 mod rolling;
@@ -19,6 +20,7 @@ pub use experience::{
     ActualVsExpected, AeRow, DevianceFamily, LimitedFluctuation, Measure, actual_vs_expected,
     deviance, garwood_interval, poisson_test,
 };
+pub use loss_ratio::{LossRatioBacktest, LossRatioRow, loss_ratio_backtest};
 pub use pit::{PitTests, pit_tests};
 pub use ranking::{
     Calibration, DoubleLiftGroup, LiftGroup, LorenzCurve, PremiumLiftGroup, calibration,

@@ -36,6 +36,8 @@ pub struct RollingBacktest {
     pub years: Vec<RollingYear>,
     /// All test years pooled.
     pub overall: RollingYear,
+    /// Ordered Lorenz curve of the pooled out-of-sample predictions.
+    pub lorenz: super::LorenzCurve,
 }
 
 /// For each year t after the first `min_train_years` years in `year_column`, fits `spec`
@@ -78,6 +80,78 @@ pub fn rolling_backtest(
             });
         }
     };
+    let response = table.column(&spec.response)?;
+    let exposure = spec
+        .exposure
+        .as_deref()
+        .map(|e| table.column(e))
+        .transpose()?;
+    let mut out = Vec::new();
+    let (mut all_actual, mut all_predicted, mut all_base, mut all_train) =
+        (vec![], vec![], vec![], 0);
+    out_of_sample(
+        table,
+        spec,
+        family,
+        year_column,
+        min_train_years,
+        observer,
+        |t, train, test, predicted| {
+            let actual: Vec<f64> = test
+                .iter()
+                .map(|&r| table.number(r, response))
+                .collect::<Result<_>>()?;
+            let base: Vec<f64> = match exposure {
+                Some(c) => test
+                    .iter()
+                    .map(|&r| table.number(r, c))
+                    .collect::<Result<_>>()?,
+                None => vec![1.0; test.len()],
+            };
+            out.push(summarize(
+                t.to_string(),
+                train.len(),
+                &actual,
+                predicted,
+                &base,
+                measure,
+            )?);
+            all_train += train.len();
+            all_actual.extend(actual);
+            all_predicted.extend_from_slice(predicted);
+            all_base.extend(base);
+            Ok(())
+        },
+    )?;
+    let overall = summarize(
+        "all".into(),
+        all_train,
+        &all_actual,
+        &all_predicted,
+        &all_base,
+        measure,
+    )?;
+    Ok(RollingBacktest {
+        family,
+        years: out,
+        overall,
+        lorenz: ordered_lorenz(&all_actual, &all_base, &all_predicted)?,
+    })
+}
+
+/// Fits `spec` on all years before each test year t (after the first `min_train_years`
+/// years of `year_column`) and calls `visit(t, training rows, test rows, predictions for
+/// the test rows)`, telling `observer` the years done.
+pub(super) fn out_of_sample(
+    table: &Table,
+    spec: &RatingSpec,
+    family: GlmFamily,
+    year_column: &str,
+    min_train_years: usize,
+    observer: Option<Observer>,
+    mut visit: impl FnMut(i64, &[usize], &[usize], &[f64]) -> Result<()>,
+) -> Result<()> {
+    const M: &str = "rolling_backtest";
     let ycol = table.column(year_column)?;
     let year: Vec<i64> = (0..table.len())
         .map(|r| {
@@ -99,44 +173,13 @@ pub fn rolling_backtest(
             ),
         });
     }
-    let response = table.column(&spec.response)?;
-    let exposure = spec
-        .exposure
-        .as_deref()
-        .map(|e| table.column(e))
-        .transpose()?;
-    let mut out = Vec::new();
-    let (mut all_actual, mut all_predicted, mut all_base, mut all_train) =
-        (vec![], vec![], vec![], 0);
     let tests = &years[min_train_years..];
     for (done, &t) in tests.iter().enumerate() {
         let train: Vec<usize> = (0..table.len()).filter(|&r| year[r] < t).collect();
         let test: Vec<usize> = (0..table.len()).filter(|&r| year[r] == t).collect();
         let plan = RatingPlan::fit(family, spec, &table.select(&train))?;
         let predicted = plan.predict(&table.select(&test))?;
-        let actual: Vec<f64> = test
-            .iter()
-            .map(|&r| table.number(r, response))
-            .collect::<Result<_>>()?;
-        let base: Vec<f64> = match exposure {
-            Some(c) => test
-                .iter()
-                .map(|&r| table.number(r, c))
-                .collect::<Result<_>>()?,
-            None => vec![1.0; test.len()],
-        };
-        out.push(summarize(
-            t.to_string(),
-            train.len(),
-            &actual,
-            &predicted,
-            &base,
-            measure,
-        )?);
-        all_train += train.len();
-        all_actual.extend(actual);
-        all_predicted.extend(predicted);
-        all_base.extend(base);
+        visit(t, &train, &test, &predicted)?;
         if let Some(o) = observer {
             let progress = Progress {
                 stage: "test years",
@@ -150,19 +193,7 @@ pub fn rolling_backtest(
             }
         }
     }
-    let overall = summarize(
-        "all".into(),
-        all_train,
-        &all_actual,
-        &all_predicted,
-        &all_base,
-        measure,
-    )?;
-    Ok(RollingBacktest {
-        family,
-        years: out,
-        overall,
-    })
+    Ok(())
 }
 
 fn summarize(

@@ -3,11 +3,15 @@
 //! depends on nothing here.
 
 mod charts;
+mod plot;
 mod portfolio;
 mod report;
 
 pub use crate::table::Table;
 pub use charts::{mean_excess_plot, pp_plot, qq_plot};
+pub use plot::{
+    AeBar, FONT, Language, ae_chart, calibration_chart, exceedance_chart, lorenz_chart,
+};
 pub use portfolio::{read_portfolio, read_portfolio_csv, read_portfolio_json};
 
 use crate::error::{Error, Result, Validate};

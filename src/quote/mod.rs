@@ -28,14 +28,15 @@ mod result;
 mod subsidy;
 mod summary;
 
+pub use crate::loss::CurvePoint;
 pub use config::{
     Loadings, PoolMember, QuoteConfig, RatingConfig, Rebalance, Reinsurance, RiskLoad,
 };
 pub use flows::{Flows, QuotaShareFlow, TreatyFlow};
 pub use pack::{PackQuote, price_pack};
 pub use result::{
-    AppliedRelativity, CurvePoint, InputFile, LineLoss, Provenance, Quote, QuoteErrors, QuoteRun,
-    Share, Summary, SummaryErrors,
+    AppliedRelativity, InputFile, LineLoss, Provenance, Quote, QuoteErrors, QuoteRun, Share,
+    Summary, SummaryErrors,
 };
 pub use subsidy::SubsidyRule;
 pub use summary::inputs_digest;

@@ -157,17 +157,6 @@ pub struct Share {
     pub expected_loss: f64,
 }
 
-/// A point of the exceedance curve.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct CurvePoint {
-    /// Return period (years).
-    pub return_period: f64,
-    /// Annual loss exceeded once in that many years: VaR at 1 − 1/T (元).
-    pub loss: f64,
-    /// Its standard error.
-    pub std_error: f64,
-}
-
 /// Standard errors (元) of the summary's simulated figures.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 pub struct SummaryErrors {
@@ -201,7 +190,7 @@ pub struct Summary {
     /// Capital = TVaR − mean.
     pub capital: f64,
     /// Exceedance curve.
-    pub exceedance_curve: Vec<CurvePoint>,
+    pub exceedance_curve: Vec<crate::loss::CurvePoint>,
     /// Σ premiums.
     pub premium: f64,
     /// Σ rated expected losses.

@@ -1,10 +1,11 @@
 //! The portfolio summary of a quote run: risk measures, totals, reinsurance and shares.
 
 use super::flows::{Cessions, Flows};
-use super::{CurvePoint, Provenance, Quote, QuoteConfig, Reinsurance, Summary, SummaryErrors};
+use super::{Provenance, Quote, QuoteConfig, Reinsurance, Summary, SummaryErrors};
 use crate::assumptions::Assumptions;
 use crate::book::Firm;
 use crate::error::Result;
+use crate::loss::CurvePoint;
 use crate::portfolio::PortfolioRun;
 use crate::simulation::RETURN_PERIODS;
 use crate::table::Table;

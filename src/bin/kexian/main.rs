@@ -11,8 +11,9 @@
 use clap::{Parser, Subcommand};
 use kexian::Error;
 use kexian::assumptions::Assumptions;
-use kexian::backtest::rolling_backtest;
+use kexian::backtest::{loss_ratio_backtest, rolling_backtest};
 use kexian::fitting::Bootstrap;
+use kexian::io::exceedance_chart;
 use kexian::portfolio::Portfolio;
 use kexian::pricing::{LineMethod, LineSpec, price_line};
 use kexian::quote::{InputFile, QuoteConfig, QuoteRun};
@@ -31,7 +32,10 @@ mod report;
 use output::write_set;
 
 use fit::fit;
-use report::{Lang, json_bytes, label, line_text, quotes_csv, simulation_text, summary_text};
+use report::{
+    Lang, backtest_charts, json_bytes, label, line_text, loss_ratio_csv, loss_ratio_text,
+    quotes_csv, simulation_text, summary_text,
+};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 #[derive(Parser)]
@@ -61,6 +65,10 @@ enum Command {
         /// headers and names (always with `--lang zh`).
         #[arg(long)]
         excel: bool,
+        /// Also write the charts (exceedance curve with its standard-error band, SVG) to
+        /// this directory.
+        #[arg(long)]
+        charts: Option<PathBuf>,
     },
     /// Simulate the portfolio (no quoting): its loss statistics with standard errors and
     /// exceedance curve on stdout and in `out`/simulation.json.
@@ -118,12 +126,23 @@ enum Command {
         /// bundled set).
         #[arg(long)]
         assumptions: Option<PathBuf>,
-        /// Output directory (backtest.txt, backtest.json).
+        /// Column of the losses that followed (元), for the loss-ratio backtest.
+        #[arg(long, default_value = "incurred")]
+        losses: String,
+        /// Column whose levels are the segments of the loss-ratio backtest.
+        #[arg(long, default_value = "sector")]
+        segment: String,
+        /// Output directory: backtest.txt, backtest.json, loss_ratio.csv, loss_ratio.json and
+        /// the charts (Lorenz curve, A/E of claims by year and of losses by segment,
+        /// calibration; SVG).
         #[arg(long, default_value = "kexian-backtest")]
         out: PathBuf,
         /// No progress bar.
         #[arg(long)]
         quiet: bool,
+        /// Language of labels.
+        #[arg(long, value_enum, default_value = "en")]
+        lang: Lang,
     },
     /// Fit severity families to claims (ML with truncation and censoring), rank them by AIC
     /// and write the best as model.json, with the selection table and diagnostic charts.
@@ -328,7 +347,11 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             out,
             lang,
             excel,
+            charts,
         } => {
+            if let Some(dir) = &charts {
+                check_writable(dir)?;
+            }
             let (inputs, _) = book.load(&out)?;
             let priced = price(&inputs)?;
             let bom = excel || matches!(lang, Lang::Zh);
@@ -340,6 +363,10 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                     ("summary.json", json_bytes(&priced.summary)?),
                 ],
             )?;
+            if let Some(dir) = &charts {
+                let curve = exceedance_chart(&priced.summary.exceedance_curve, lang.into())?;
+                write_set(dir, &[("exceedance.svg", curve.into_bytes())])?;
+            }
             print!("{}", summary_text(&priced.summary, lang));
             println!(
                 "{} {} → {}",
@@ -406,8 +433,11 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             min_train_years,
             year_column,
             assumptions,
+            losses,
+            segment,
             out,
             quiet,
+            lang,
         } => {
             let (cfg, _) = load_config(&config)?;
             let rating = cfg.rating.ok_or("the configuration has no rating plan")?;
@@ -421,14 +451,29 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 min_train_years,
                 progress_bar(quiet).as_ref().map(|b| b as Observer),
             )?;
-            let text = bt.to_text();
-            write_set(
-                &out,
-                &[
-                    ("backtest.txt", text.clone().into_bytes()),
-                    ("backtest.json", json_bytes(&bt)?),
-                ],
+            let spec = rating.spec.with_scale(&scale);
+            let ratios = cfg.loadings.expense_ratio
+                + cfg.loadings.commission_ratio
+                + cfg.loadings.profit_ratio;
+            let lr = loss_ratio_backtest(
+                &table,
+                &spec,
+                rating.family,
+                &year_column,
+                min_train_years,
+                (&losses, &segment),
+                ratios,
+                None,
             )?;
+            let text = format!("{}\n{}", bt.to_text(), loss_ratio_text(&lr, lang));
+            let mut files = vec![
+                ("backtest.txt", text.clone().into_bytes()),
+                ("backtest.json", json_bytes(&bt)?),
+                ("loss_ratio.csv", loss_ratio_csv(&lr)?),
+                ("loss_ratio.json", json_bytes(&lr)?),
+            ];
+            files.extend(backtest_charts(&bt, &lr, lang)?);
+            write_set(&out, &files)?;
             print!("{text}");
         }
         Command::Fit {

@@ -4,6 +4,8 @@
 use crate::Inputs;
 use clap::ValueEnum;
 use kexian::Error;
+use kexian::backtest::{LossRatioBacktest, RollingBacktest};
+use kexian::io::{AeBar, Language, ae_chart, calibration_chart, lorenz_chart};
 use kexian::loss::Estimate;
 use kexian::portfolio::PortfolioRun;
 use kexian::pricing::PricedLine;
@@ -61,6 +63,130 @@ pub(crate) fn simulation_text(
     Ok(out)
 }
 
+impl From<Lang> for Language {
+    fn from(lang: Lang) -> Self {
+        match lang {
+            Lang::En => Language::En,
+            Lang::Zh => Language::Zh,
+        }
+    }
+}
+
+/// The loss-ratio backtest as a table: by year, by segment, all.
+pub(crate) fn loss_ratio_text(lr: &LossRatioBacktest, lang: Lang) -> String {
+    let l = |k| label(k, lang);
+    let mut out = format!(
+        "{} ({} {}, {} {})\n  {}{}{}{}{}{}\n",
+        l("Loss-ratio backtest"),
+        l("losses"),
+        lr.losses_column,
+        l("segments"),
+        lr.segment_column,
+        pad(l("year / segment"), 18),
+        pad_left(l("premium"), 16),
+        pad_left(l("expected loss"), 16),
+        pad_left(l("losses"), 16),
+        pad_left(l("loss ratio"), 12),
+        pad_left("A/E [95%]", 26),
+    );
+    let opt = |v: Option<f64>| v.map_or_else(|| "—".to_owned(), |x| format!("{x:.3}"));
+    for r in lr.years.iter().chain(&lr.segments).chain([&lr.overall]) {
+        let ae = match (r.ratio, r.interval) {
+            (Some(a), Some((lo, hi))) => format!("{a:.3} [{lo:.3}, {hi:.3}]"),
+            _ => "—".into(),
+        };
+        out += &format!(
+            "  {}{:>16.0}{:>16.0}{:>16.0}{:>12}{}\n",
+            pad(&r.label, 18),
+            r.premium,
+            r.expected,
+            r.losses,
+            opt(r.loss_ratio),
+            pad_left(&ae, 26)
+        );
+    }
+    out
+}
+
+/// loss_ratio.csv: one row per year, segment and the total.
+pub(crate) fn loss_ratio_csv(
+    lr: &LossRatioBacktest,
+) -> Result<Vec<u8>, Box<dyn std::error::Error>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "kind",
+        "label",
+        "rows",
+        "premium",
+        "expected",
+        "losses",
+        "loss_ratio",
+        "ae",
+        "ae_low",
+        "ae_high",
+    ])?;
+    let opt = |v: Option<f64>| v.map_or_else(String::new, |x| format!("{x:.6}"));
+    for (kind, rows) in [
+        ("year", lr.years.as_slice()),
+        ("segment", lr.segments.as_slice()),
+        ("all", std::slice::from_ref(&lr.overall)),
+    ] {
+        for r in rows {
+            w.write_record([
+                kind.to_owned(),
+                r.label.clone(),
+                r.rows.to_string(),
+                format!("{:.2}", r.premium),
+                format!("{:.2}", r.expected),
+                format!("{:.2}", r.losses),
+                opt(r.loss_ratio),
+                opt(r.ratio),
+                opt(r.interval.map(|i| i.0)),
+                opt(r.interval.map(|i| i.1)),
+            ])?;
+        }
+    }
+    Ok(w.into_inner().map_err(|e| e.to_string())?)
+}
+
+/// The backtest's charts: Lorenz curve, A/E of claims by test year, A/E of losses by
+/// segment, calibration.
+pub(crate) fn backtest_charts(
+    bt: &RollingBacktest,
+    lr: &LossRatioBacktest,
+    lang: Lang,
+) -> Result<Vec<(&'static str, Vec<u8>)>, Error> {
+    let language = Language::from(lang);
+    let years: Vec<AeBar> = bt.years.iter().map(|y| AeBar::from(&y.ae)).collect();
+    let segments: Vec<AeBar> = lr.segments.iter().map(AeBar::from).collect();
+    let mut charts = vec![
+        ("lorenz.svg", lorenz_chart(&bt.lorenz, language)?),
+        (
+            "ae_claims_by_year.svg",
+            ae_chart(
+                &years,
+                label("Claims: actual versus expected by test year", lang),
+                language,
+            )?,
+        ),
+        (
+            "ae_losses_by_segment.svg",
+            ae_chart(
+                &segments,
+                label("Losses: actual versus expected by segment", lang),
+                language,
+            )?,
+        ),
+    ];
+    if let Some(c) = &bt.overall.calibration {
+        charts.push(("calibration.svg", calibration_chart(c, language)?));
+    }
+    Ok(charts
+        .into_iter()
+        .map(|(n, s)| (n, s.into_bytes()))
+        .collect())
+}
+
 pub(crate) fn label(key: &str, lang: Lang) -> &str {
     if let Lang::En = lang {
         return key;
@@ -111,6 +237,13 @@ pub(crate) fn label(key: &str, lang: Lang) -> &str {
             "(总额以下各行合计等于总额, 精确到分)"
         }
         "premium_std_error" => "保费标准误",
+        "Loss-ratio backtest" => "赔付率回溯",
+        "losses" => "损失",
+        "segments" => "分组",
+        "year / segment" => "年度 / 分组",
+        "loss ratio" => "赔付率",
+        "Claims: actual versus expected by test year" => "赔案数: 各检验年度实际与预期",
+        "Losses: actual versus expected by segment" => "损失: 各分组实际与预期",
         "inputs_digest" => "输入摘要",
         "statistic" => "统计量",
         "value" => "数值",

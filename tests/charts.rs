@@ -1,0 +1,108 @@
+//! Charts render: each kind, drawn from real results, rasterised by resvg to a PNG of the
+//! chart's size that is not blank (axes, ticks, curves and markers cover part of it; text is
+//! skipped by a raster without fonts, so what is counted are the drawn shapes).
+
+use kexian::backtest::{LossRatioBacktest, RollingBacktest, loss_ratio_backtest, rolling_backtest};
+use kexian::io::{AeBar, Language, ae_chart, calibration_chart, exceedance_chart, lorenz_chart};
+use kexian::quote::CurvePoint;
+use kexian::rating::GlmFamily;
+use kexian::table::Table;
+
+const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data");
+
+/// Rasterises an SVG; returns (width, height, share of pixels that are not white).
+fn raster(svg: &str) -> (u32, u32, f64) {
+    let tree = resvg::usvg::Tree::from_str(svg, &resvg::usvg::Options::default()).unwrap();
+    let size = tree.size().to_int_size();
+    let mut pixmap = resvg::tiny_skia::Pixmap::new(size.width(), size.height()).unwrap();
+    resvg::render(
+        &tree,
+        resvg::tiny_skia::Transform::default(),
+        &mut pixmap.as_mut(),
+    );
+    let inked = pixmap
+        .pixels()
+        .iter()
+        .filter(|p| p.alpha() > 0 && (p.red() < 230 || p.green() < 230 || p.blue() < 230))
+        .count();
+    if let Ok(dir) = std::env::var("KEXIAN_CHART_PNG") {
+        let name = format!("{dir}/chart-{}.png", svg.len());
+        pixmap.save_png(name).unwrap();
+    }
+    (
+        size.width(),
+        size.height(),
+        inked as f64 / (size.width() * size.height()) as f64,
+    )
+}
+
+fn backtests() -> (RollingBacktest, LossRatioBacktest) {
+    let config: kexian::quote::QuoteConfig =
+        kexian::io::read_config(format!("{DATA}/pricing.json")).unwrap();
+    let rating = config.rating.unwrap();
+    let table = Table::from_path(format!("{DATA}/experience.csv")).unwrap();
+    let bt = rolling_backtest(&table, &rating.spec, GlmFamily::Poisson, "year", 2, None).unwrap();
+    let lr = loss_ratio_backtest(
+        &table,
+        &rating.spec,
+        GlmFamily::Poisson,
+        "year",
+        2,
+        ("incurred", "sector"),
+        0.25,
+        None,
+    )
+    .unwrap();
+    (bt, lr)
+}
+
+#[test]
+fn every_chart_renders_to_a_png_that_is_not_blank() {
+    let (bt, lr) = backtests();
+    let curve: Vec<CurvePoint> = [2.0, 5.0, 10.0, 50.0, 100.0, 200.0, 1000.0]
+        .iter()
+        .map(|&t: &f64| CurvePoint {
+            return_period: t,
+            loss: 3e8 + 2e7 * t.ln(),
+            std_error: 1e6 * t.sqrt(),
+        })
+        .collect();
+    let segments: Vec<AeBar> = lr.segments.iter().map(AeBar::from).collect();
+    for lang in [Language::En, Language::Zh] {
+        let charts = [
+            exceedance_chart(&curve, lang).unwrap(),
+            lorenz_chart(&bt.lorenz, lang).unwrap(),
+            ae_chart(&segments, "A/E", lang).unwrap(),
+            calibration_chart(bt.overall.calibration.as_ref().unwrap(), lang).unwrap(),
+        ];
+        for svg in &charts {
+            assert!(
+                svg.contains(kexian::io::FONT),
+                "the CJK font stack is named"
+            );
+            let (w, h, inked) = raster(svg);
+            assert_eq!((w, h), (720, 460));
+            assert!(inked > 0.01 && inked < 0.6, "inked share {inked}");
+        }
+        if lang == Language::Zh {
+            assert!(charts[0].contains("重现期") && charts[1].contains("基尼系数"));
+        }
+    }
+    // Two curves, one pixel apart in SE, give different pictures: the band is drawn.
+    let wider: Vec<CurvePoint> = curve
+        .iter()
+        .map(|p| CurvePoint {
+            std_error: 4.0 * p.std_error,
+            ..*p
+        })
+        .collect();
+    let (_, _, narrow) = raster(&exceedance_chart(&curve, Language::En).unwrap());
+    let (_, _, wide) = raster(&exceedance_chart(&wider, Language::En).unwrap());
+    assert!(wide > narrow, "{wide} vs {narrow}");
+}
+
+#[test]
+fn empty_charts_are_errors_not_panics() {
+    assert!(exceedance_chart(&[], Language::En).is_err());
+    assert!(ae_chart(&[], "A/E", Language::En).is_err());
+}
