@@ -248,6 +248,38 @@ fn cli_quotes_the_bundled_portfolio_and_fails_on_bad_rows() {
     // Excel reads UTF-8 only after a byte-order mark: written with --lang zh.
     assert!(quotes.starts_with("\u{feff}企业,行业,沪科积分档"));
     assert!(out.join("summary.json").exists() && out.join("quotes.json").exists());
+    // The Chinese summary aligns: the first ten statistics end at the same display column
+    // (a CJK character is two columns wide).
+    let width = |s: &str| -> usize {
+        s.chars()
+            .map(|c| {
+                if ('\u{2E80}'..='\u{FFEF}').contains(&c) {
+                    2
+                } else {
+                    1
+                }
+            })
+            .sum()
+    };
+    let ends: Vec<usize> = stdout
+        .lines()
+        .skip(1)
+        .take(10)
+        .map(|l| width(&l[..l.find(" 万元").unwrap()]))
+        .collect();
+    assert!(ends.iter().all(|&e| e == ends[0]), "{ends:?}\n{stdout}");
+    // Provenance names every input file with the SHA-256 of its bytes.
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let files = summary["provenance"]["input_files"].as_array().unwrap();
+    let roles: Vec<&str> = files.iter().map(|f| f["role"].as_str().unwrap()).collect();
+    assert_eq!(roles, ["portfolio", "config", "experience"]);
+    let bytes = std::fs::read(format!("{DATA}/portfolio.csv")).unwrap();
+    use sha2::Digest;
+    assert_eq!(
+        files[0]["sha256"].as_str().unwrap(),
+        format!("{:x}", sha2::Sha256::digest(&bytes))
+    );
 
     let bad = out.join("bad.csv");
     let good = std::fs::read_to_string(format!("{DATA}/portfolio.csv")).unwrap();
