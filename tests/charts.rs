@@ -67,10 +67,17 @@ fn every_chart_renders_to_a_png_that_is_not_blank() {
             std_error: 1e6 * t.sqrt(),
         })
         .collect();
+    let occurrence: Vec<CurvePoint> = curve
+        .iter()
+        .map(|p| CurvePoint {
+            loss: p.loss / 10.0,
+            ..*p
+        })
+        .collect();
     let segments: Vec<AeBar> = lr.segments.iter().map(AeBar::from).collect();
     for lang in [Language::En, Language::Zh] {
         let charts = [
-            exceedance_chart(&curve, lang).unwrap(),
+            exceedance_chart(&curve, &occurrence, lang).unwrap(),
             lorenz_chart(&bt.lorenz, lang).unwrap(),
             ae_chart(&segments, "A/E", lang).unwrap(),
             calibration_chart(bt.overall.calibration.as_ref().unwrap(), lang).unwrap(),
@@ -96,13 +103,13 @@ fn every_chart_renders_to_a_png_that_is_not_blank() {
             ..*p
         })
         .collect();
-    let (_, _, narrow) = raster(&exceedance_chart(&curve, Language::En).unwrap());
-    let (_, _, wide) = raster(&exceedance_chart(&wider, Language::En).unwrap());
+    let (_, _, narrow) = raster(&exceedance_chart(&curve, &[], Language::En).unwrap());
+    let (_, _, wide) = raster(&exceedance_chart(&wider, &[], Language::En).unwrap());
     assert!(wide > narrow, "{wide} vs {narrow}");
 }
 
 #[test]
 fn empty_charts_are_errors_not_panics() {
-    assert!(exceedance_chart(&[], Language::En).is_err());
+    assert!(exceedance_chart(&[], &[], Language::En).is_err());
     assert!(ae_chart(&[], "A/E", Language::En).is_err());
 }

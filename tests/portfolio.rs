@@ -66,6 +66,7 @@ fn runs_are_bit_identical_for_any_thread_count() {
         assert_eq!(one.groups, other.groups);
         assert_eq!(one.policies, other.policies);
         assert_eq!(one.tvar.to_bits(), other.tvar.to_bits());
+        assert_eq!(one.occurrences, other.occurrences);
     }
     assert_eq!(one, run(&p, 20_000, Some(1)));
 }
@@ -355,4 +356,46 @@ fn systemic_events_hit_only_cyber_covers_through_their_terms() {
     // Every hit pays exactly 300.
     assert!(r.shocks.iter().all(|x| (x / 300.0).fract() == 0.0));
     assert!(r.shocks.iter().any(|&x| x > 0.0));
+}
+
+/// The year's largest occurrence, checked trial by trial against the policies' own payments:
+/// without systemic events and with one peril per policy it is the largest policy payment of
+/// the year (after the copula). Systemic events leave the perils' draws and the copula alone,
+/// so with them the largest occurrence is the larger of that and the year's largest event,
+/// which is at most the year's systemic total.
+#[test]
+fn the_largest_occurrence_is_the_largest_payment_of_the_year() {
+    let mut spec = mixed(60);
+    let shocks = spec["shocks"].take();
+    spec["shocks"] = json!([]);
+    let c = PortfolioConfig::new(42, 5_000).unwrap();
+    let p: Portfolio = serde_json::from_value(spec.clone()).unwrap();
+    let without = p.simulate(&c).unwrap();
+    let own: Vec<Vec<f64>> = p
+        .policies()
+        .iter()
+        .map(|x| p.policy_losses(&x.id, &c, &without).unwrap())
+        .collect();
+    for t in 0..5_000 {
+        let largest = own.iter().map(|v| v[t]).fold(0.0, f64::max);
+        assert_eq!(without.occurrences[t], largest, "trial {t}");
+    }
+    // A frequent event that hits every cyber cover, so that it is sometimes the largest.
+    let mut shocks = shocks;
+    shocks[0]["annual_rate"] = json!(0.5);
+    shocks[0]["default_hit_probability"] = json!(1.0);
+    shocks[0]["hit_probability"] = json!({});
+    spec["shocks"] = shocks;
+    let p: Portfolio = serde_json::from_value(spec).unwrap();
+    let with = p.simulate(&c).unwrap();
+    let mut raised = 0;
+    for t in 0..5_000 {
+        let (o, base) = (with.occurrences[t], without.occurrences[t]);
+        assert!(o >= base && o <= base.max(with.shocks[t]) && o <= with.totals[t]);
+        raised += usize::from(o > base);
+    }
+    assert!(
+        raised > 0,
+        "no systemic event was a year's largest occurrence"
+    );
 }

@@ -1,16 +1,16 @@
-//! Diagnostic charts of a fit as SVG: probability–probability, quantile–quantile (log
-//! scale) and mean excess, with axes, ticks and labels.
+//! Diagnostic charts of a fit as SVG (plotters):
+//! probability–probability, quantile–quantile (log scale) and mean excess, with axes, ticks
+//! and labels.
 
+use super::plot::{BLUE, FONT, failed, svg};
+use crate::error::Result;
 use crate::fitting::{ClaimData, MeanExcess, Observed, SeverityFit};
 use crate::severity::Severity;
-use std::fmt::Write;
-
-const SIDE: f64 = 420.0;
-const PAD: f64 = 56.0;
+use plotters::prelude::*;
 
 /// P–P plot of the uncensored claims: model probability 1 − S(x)/S(d) against the empirical
 /// plotting position (i − ½)/n, with the diagonal.
-pub fn pp_plot(fit: &SeverityFit, data: &ClaimData) -> String {
+pub fn pp_plot(fit: &SeverityFit, data: &ClaimData) -> Result<String> {
     let mut u: Vec<f64> = exact(data)
         .iter()
         .map(|&(x, d)| 1.0 - fit.model.survival(x) / fit.model.survival(d))
@@ -20,10 +20,10 @@ pub fn pp_plot(fit: &SeverityFit, data: &ClaimData) -> String {
     let points: Vec<(f64, f64)> = shown(u.len())
         .map(|i| ((i as f64 + 0.5) / n, u[i]))
         .collect();
-    chart(
+    scatter(
         &format!("P–P plot, {}", fit.family.name()),
         ("empirical probability", "model probability"),
-        (Axis::Linear(0.0, 1.0), Axis::Linear(0.0, 1.0)),
+        Scale::Linear((0.0, 1.0), (0.0, 1.0)),
         true,
         &points,
     )
@@ -33,7 +33,7 @@ pub fn pp_plot(fit: &SeverityFit, data: &ClaimData) -> String {
 /// quantile at its plotting position (i − ½)/n, the model being the fitted distribution of a
 /// reported claim, F*(x) = Σ_d w_d P(X ≤ x | X > d) / Σ w_d over the truncation points d with
 /// their weights (censoring, which thins only the top, is not modelled), with the diagonal.
-pub fn qq_plot(fit: &SeverityFit, data: &ClaimData) -> String {
+pub fn qq_plot(fit: &SeverityFit, data: &ClaimData) -> Result<String> {
     let mut pairs = exact(data);
     pairs.sort_by(|a, b| a.0.total_cmp(&b.0));
     let mut groups: Vec<(f64, f64)> = Vec::new();
@@ -78,30 +78,27 @@ pub fn qq_plot(fit: &SeverityFit, data: &ClaimData) -> String {
         .map(|p| p.0.min(p.1))
         .fold(f64::INFINITY, f64::min);
     let hi = points.iter().map(|p| p.0.max(p.1)).fold(0.0, f64::max);
-    chart(
+    scatter(
         &format!("Q–Q plot, {}", fit.family.name()),
         ("observed amount", "model quantile"),
-        (Axis::Log(lo, hi), Axis::Log(lo, hi)),
+        Scale::Log(lo, hi),
         true,
         &points,
     )
 }
 
 /// The mean-excess function e(u) against the threshold u.
-pub fn mean_excess_plot(points: &[MeanExcess]) -> String {
+pub fn mean_excess_plot(points: &[MeanExcess]) -> Result<String> {
     let xy: Vec<(f64, f64)> = points
         .iter()
         .map(|m| (m.threshold, m.mean_excess))
         .collect();
     let xmax = xy.iter().map(|p| p.0).fold(0.0, f64::max);
     let ymax = xy.iter().map(|p| p.1).fold(0.0, f64::max);
-    chart(
+    scatter(
         "Mean excess",
         ("threshold u", "mean excess e(u)"),
-        (
-            Axis::Linear(0.0, xmax.max(1.0)),
-            Axis::Linear(0.0, ymax.max(1.0)),
-        ),
+        Scale::Linear((0.0, xmax.max(1.0)), (0.0, ymax.max(1.0))),
         false,
         &xy,
     )
@@ -125,129 +122,69 @@ fn exact(data: &ClaimData) -> Vec<(f64, f64)> {
         .collect()
 }
 
-#[derive(Clone, Copy)]
-enum Axis {
-    Linear(f64, f64),
+/// Axes of a scatter chart: linear with their (low, high) ranges, or both logarithmic over
+/// one range.
+enum Scale {
+    Linear((f64, f64), (f64, f64)),
     Log(f64, f64),
 }
 
-impl Axis {
-    /// Position in [0, 1] of a value.
-    fn scale(self, v: f64) -> f64 {
-        match self {
-            Self::Linear(a, b) => (v - a) / (b - a),
-            Self::Log(a, b) => (v / a).ln() / (b / a).ln(),
-        }
-    }
-
-    /// Tick values: multiples of 1, 2 or 5 × 10ᵏ (about five), or the powers of ten in range.
-    fn ticks(self) -> Vec<f64> {
-        match self {
-            Self::Linear(a, b) => {
-                let raw = (b - a) / 5.0;
-                let power = 10f64.powf(raw.log10().floor());
-                let step = [1.0, 2.0, 5.0, 10.0]
-                    .iter()
-                    .map(|m| m * power)
-                    .find(|s| *s >= raw)
-                    .unwrap_or(10.0 * power);
-                let first = (a / step).ceil() as i64;
-                let last = (b / step).floor() as i64;
-                (first..=last).map(|k| k as f64 * step).collect()
-            }
-            Self::Log(a, b) => {
-                let (lo, hi) = (a.log10().ceil() as i32, b.log10().floor() as i32);
-                (lo..=hi).map(|e| 10f64.powi(e)).collect()
-            }
-        }
-    }
-}
-
-fn label(v: f64) -> String {
-    if v != 0.0 && (v.abs() >= 1e5 || v.abs() < 1e-2) {
-        let text = format!("{v:.1e}");
-        text.replace(".0e", "e")
-    } else if v.fract() == 0.0 {
-        format!("{v:.0}")
-    } else {
-        format!("{v:.2}")
-    }
-}
-
-/// A square scatter chart, with the diagonal y = x (the axes then being alike) when asked.
-fn chart(
+/// A scatter chart of `points`, with the diagonal y = x when asked (for P–P and Q–Q plots).
+fn scatter(
     title: &str,
-    labels: (&str, &str),
-    (x, y): (Axis, Axis),
+    (x_label, y_label): (&str, &str),
+    scale: Scale,
     diagonal: bool,
     points: &[(f64, f64)],
-) -> String {
-    let span = SIDE - 2.0 * PAD;
-    let px = |v: f64| PAD + x.scale(v).clamp(0.0, 1.0) * span;
-    let py = |v: f64| SIDE - PAD - y.scale(v).clamp(0.0, 1.0) * span;
-    let mut s = format!(
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{SIDE}" height="{SIDE}" viewBox="0 0 {SIDE} {SIDE}" font-family="sans-serif"><title>{t}</title><rect width="{SIDE}" height="{SIDE}" fill="white"/><text x="{:.1}" y="22" font-size="14" text-anchor="middle">{t}</text>"#,
-        SIDE / 2.0,
-        t = escape(title)
-    );
-    let (x0, y0, x1, y1) = (PAD, SIDE - PAD, SIDE - PAD, PAD);
-    let _ = write!(
-        s,
-        r##"<path d="M{x0},{y1} L{x0},{y0} L{x1},{y0}" fill="none" stroke="#333"/>"##
-    );
-    for t in x.ticks() {
-        let p = px(t);
-        let _ = write!(
-            s,
-            r##"<line x1="{p:.1}" y1="{y0}" x2="{p:.1}" y2="{:.1}" stroke="#333"/><text x="{p:.1}" y="{:.1}" font-size="10" text-anchor="middle">{}</text>"##,
-            y0 + 5.0,
-            y0 + 17.0,
-            label(t)
-        );
+) -> Result<String> {
+    // The same drawing on two coordinate types (plotters types linear and log axes apart).
+    macro_rules! draw {
+        ($root:expr, $x:expr, $y:expr, $diagonal:expr) => {{
+            let mut chart = ChartBuilder::on($root)
+                .caption(title, (FONT, 18))
+                .margin(16)
+                .x_label_area_size(48)
+                .y_label_area_size(72)
+                .build_cartesian_2d($x, $y)
+                .map_err(failed)?;
+            chart
+                .configure_mesh()
+                .x_desc(x_label)
+                .y_desc(y_label)
+                .label_style((FONT, 13))
+                .draw()
+                .map_err(failed)?;
+            if let Some((lo, hi)) = $diagonal {
+                chart
+                    .draw_series(LineSeries::new([(lo, lo), (hi, hi)], BLACK.mix(0.5)))
+                    .map_err(failed)?;
+            }
+            chart
+                .draw_series(
+                    points
+                        .iter()
+                        .map(|&p| Circle::new(p, 2, BLUE.mix(0.7).filled())),
+                )
+                .map_err(failed)?;
+            Ok(())
+        }};
     }
-    for t in y.ticks() {
-        let p = py(t);
-        let _ = write!(
-            s,
-            r##"<line x1="{:.1}" y1="{p:.1}" x2="{x0}" y2="{p:.1}" stroke="#333"/><text x="{:.1}" y="{:.1}" font-size="10" text-anchor="end">{}</text>"##,
-            x0 - 5.0,
-            x0 - 7.0,
-            p + 3.5,
-            label(t)
-        );
-    }
-    let _ = write!(
-        s,
-        r#"<text x="{:.1}" y="{:.1}" font-size="12" text-anchor="middle">{}</text><text x="14" y="{:.1}" font-size="12" text-anchor="middle" transform="rotate(-90 14 {:.1})">{}</text>"#,
-        SIDE / 2.0,
-        SIDE - 12.0,
-        escape(labels.0),
-        SIDE / 2.0,
-        SIDE / 2.0,
-        escape(labels.1)
-    );
-    if diagonal {
-        let _ = write!(
-            s,
-            r##"<line x1="{x0}" y1="{y0}" x2="{x1}" y2="{y1}" stroke="#999" stroke-dasharray="4 3"/>"##
-        );
-    }
-    for &(a, b) in points {
-        let _ = write!(
-            s,
-            r##"<circle cx="{:.1}" cy="{:.1}" r="2" fill="#4878a8" fill-opacity="0.7"/>"##,
-            px(a),
-            py(b)
-        );
-    }
-    s.push_str("</svg>\n");
-    s
-}
-
-/// Text escaped for SVG/XML content and attribute values.
-pub(crate) fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    svg(|root| match scale {
+        Scale::Linear((x0, x1), (y0, y1)) => {
+            draw!(
+                root,
+                x0..x1,
+                y0..y1,
+                diagonal.then_some((x0.max(y0), x1.min(y1)))
+            )
+        }
+        Scale::Log(lo, hi) => {
+            draw!(
+                root,
+                (lo..hi).log_scale(),
+                (lo..hi).log_scale(),
+                diagonal.then_some((lo, hi))
+            )
+        }
+    })
 }

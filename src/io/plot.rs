@@ -13,7 +13,8 @@ use plotters::prelude::*;
 pub const FONT: &str = "Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, WenQuanYi Micro Hei, sans-serif";
 
 const SIZE: (u32, u32) = (720, 460);
-const BLUE: RGBColor = RGBColor(0x48, 0x78, 0xa8);
+pub(super) const BLUE: RGBColor = RGBColor(0x48, 0x78, 0xa8);
+const ORANGE: RGBColor = RGBColor(0xd0, 0x70, 0x30);
 
 /// Language of chart labels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -34,7 +35,7 @@ impl Language {
     }
 }
 
-fn failed(e: impl std::fmt::Display) -> Error {
+pub(super) fn failed(e: impl std::fmt::Display) -> Error {
     Error::Inconsistent {
         model: "chart",
         message: e.to_string(),
@@ -42,7 +43,7 @@ fn failed(e: impl std::fmt::Display) -> Error {
 }
 
 /// Draws on a fresh SVG canvas and returns the document.
-fn svg(
+pub(super) fn svg(
     draw: impl FnOnce(&DrawingArea<SVGBackend, plotters::coord::Shift>) -> Result<()>,
 ) -> Result<String> {
     let mut out = String::new();
@@ -60,27 +61,27 @@ fn top(values: impl Iterator<Item = f64>, floor: f64) -> f64 {
     values.filter(|v| v.is_finite()).fold(floor, f64::max)
 }
 
-/// Exceedance curve: annual loss (万元) exceeded once in T years against T on a log axis,
-/// with a ±1.96 standard-error band.
-pub fn exceedance_chart(points: &[CurvePoint], lang: Language) -> Result<String> {
-    if points.len() < 2 {
+/// Exceedance curves: the annual total (aggregate) and the year's largest occurrence (万元)
+/// exceeded once in T years, against T on a log axis, each with a ±1.96 standard-error band
+/// (`occurrence` may be empty).
+pub fn exceedance_chart(
+    aggregate: &[CurvePoint],
+    occurrence: &[CurvePoint],
+    lang: Language,
+) -> Result<String> {
+    if aggregate.len() < 2 {
         return Err(Error::Empty {
             model: "exceedance_chart",
-            parameter: "points",
+            parameter: "aggregate",
         });
     }
     let wan = |x: f64| x / 1e4;
-    let x_max = top(points.iter().map(|p| p.return_period), 2.0);
-    let y_max = top(points.iter().map(|p| wan(p.loss + 1.96 * p.std_error)), 1.0) * 1.05;
+    let all = || aggregate.iter().chain(occurrence);
+    let x_max = top(all().map(|p| p.return_period), 2.0);
+    let y_max = top(all().map(|p| wan(p.loss + 1.96 * p.std_error)), 1.0) * 1.05;
     svg(|root| {
         let mut chart = ChartBuilder::on(root)
-            .caption(
-                lang.pick(
-                    "Exceedance curve (aggregate annual loss)",
-                    "年度累计损失超越曲线",
-                ),
-                (FONT, 20),
-            )
+            .caption(lang.pick("Exceedance curves", "超越概率曲线"), (FONT, 20))
             .margin(16)
             .x_label_area_size(48)
             .y_label_area_size(80)
@@ -89,40 +90,60 @@ pub fn exceedance_chart(points: &[CurvePoint], lang: Language) -> Result<String>
         chart
             .configure_mesh()
             .x_desc(lang.pick("return period (years, log scale)", "重现期 (年, 对数刻度)"))
-            .y_desc(lang.pick("annual loss (10,000 元)", "年度损失 (万元)"))
+            .y_desc(lang.pick("loss (10,000 元)", "损失 (万元)"))
             .label_style((FONT, 13))
             .draw()
             .map_err(failed)?;
-        let band: Vec<(f64, f64)> = points
-            .iter()
-            .map(|p| (p.return_period, wan(p.loss + 1.96 * p.std_error)))
-            .chain(
-                points
-                    .iter()
-                    .rev()
-                    .map(|p| (p.return_period, wan((p.loss - 1.96 * p.std_error).max(0.0)))),
-            )
-            .collect();
-        chart
-            .draw_series(std::iter::once(Polygon::new(band, BLUE.mix(0.2))))
-            .map_err(failed)?
-            .label(lang.pick("±1.96 standard errors", "±1.96 倍标准误"))
-            .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 20, y + 5)], BLUE.mix(0.2).filled()));
-        chart
-            .draw_series(LineSeries::new(
-                points.iter().map(|p| (p.return_period, wan(p.loss))),
-                BLUE.stroke_width(2),
-            ))
-            .map_err(failed)?
-            .label(lang.pick("simulated VaR at 1 − 1/T", "模拟 VaR (1 − 1/T)"))
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], BLUE.stroke_width(2)));
-        chart
-            .draw_series(
-                points
-                    .iter()
-                    .map(|p| Circle::new((p.return_period, wan(p.loss)), 3, BLUE.filled())),
-            )
-            .map_err(failed)?;
+        let series = [
+            (
+                aggregate,
+                BLUE,
+                lang.pick("aggregate (annual total)", "年度累计"),
+            ),
+            (
+                occurrence,
+                ORANGE,
+                lang.pick("occurrence (largest in a year)", "单次事故 (年度最大)"),
+            ),
+        ];
+        for (points, colour, name) in series {
+            if points.is_empty() {
+                continue;
+            }
+            let band: Vec<(f64, f64)> = points
+                .iter()
+                .map(|p| (p.return_period, wan(p.loss + 1.96 * p.std_error)))
+                .chain(
+                    points
+                        .iter()
+                        .rev()
+                        .map(|p| (p.return_period, wan((p.loss - 1.96 * p.std_error).max(0.0)))),
+                )
+                .collect();
+            chart
+                .draw_series(std::iter::once(Polygon::new(band, colour.mix(0.2))))
+                .map_err(failed)?;
+            chart
+                .draw_series(LineSeries::new(
+                    points.iter().map(|p| (p.return_period, wan(p.loss))),
+                    colour.stroke_width(2),
+                ))
+                .map_err(failed)?
+                .label(format!(
+                    "{name} {}",
+                    lang.pick("± 1.96 s.e.", "± 1.96 倍标准误")
+                ))
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(2))
+                });
+            chart
+                .draw_series(
+                    points
+                        .iter()
+                        .map(|p| Circle::new((p.return_period, wan(p.loss)), 3, colour.filled())),
+                )
+                .map_err(failed)?;
+        }
         legend(&mut chart)
     })
 }

@@ -6,11 +6,12 @@ use super::cents::{MAX_CENTS, check_cents, to_cents};
 use super::layout::{Layout, permute};
 use super::{PolicyResult, Portfolio, PortfolioConfig, PortfolioRun};
 use crate::error::{Error, Result};
-use crate::frequency::{Frequency, Poisson};
+
 use crate::perils::Peril;
-use crate::severity::Severity;
+
 use crate::simulation::{
-    Observer, SimulatedLosses, batch_rng, ceil_count, map_indices, splitmix64, sum_indices,
+    Observer, SimulatedLosses, batch_rng, ceil_count, fold_indices, map_indices, splitmix64,
+    sum_indices,
 };
 use rand::{RngExt, SeedableRng};
 use rand_xoshiro::SplitMix64;
@@ -77,33 +78,53 @@ impl Portfolio {
         let batch = mean_batch_size(trials);
         let batches = trials.div_ceil(batch);
         let at = Layout::new(self, trials, batches);
-        let mut cents = sum_indices(chunks, at.len, config.simulation.threads, &|c, acc| {
-            let end = ((c + 1) * chunk).min(n);
-            if stop.load(Ordering::Relaxed) {
-                return;
+        // Sums everywhere, maxima in the occurrence range.
+        let merge = |a: &mut [i64], b: &[i64]| {
+            for (k, (x, &y)) in a.iter_mut().zip(b).enumerate() {
+                *x = if at.occurrence.contains(&k) {
+                    (*x).max(y)
+                } else {
+                    x.saturating_add(y)
+                };
             }
-            for i in c * chunk..end {
-                let base = self.group_of[i] * trials;
-                self.event_years(config.simulation.seed, i, trials, |t, j| {
-                    let x = self.payment(config.simulation.seed, i, j, t);
-                    let add = |slot: &mut i64, x: i64| *slot = slot.saturating_add(x);
-                    add(&mut acc[base + t], x);
-                    add(&mut acc[at.perils[i] + j], x);
-                    add(&mut acc[at.batch_sums + i * batches + t / batch], x);
-                    if !layers.is_empty() {
-                        let y = x as f64 / 100.0;
-                        let ceded = to_cents(layers.iter().map(|l| l.annual_cap(l.ceded(y))).sum());
-                        add(&mut acc[at.ceded + i], ceded);
-                        add(&mut acc[at.ceded_by_group + base + t], ceded);
-                    }
-                });
-            }
-            tick(end - c * chunk);
-        })?;
+        };
+        let mut cents = fold_indices(
+            chunks,
+            at.len,
+            config.simulation.threads,
+            &|c, acc| {
+                let end = ((c + 1) * chunk).min(n);
+                if stop.load(Ordering::Relaxed) {
+                    return;
+                }
+                for i in c * chunk..end {
+                    let base = self.group_of[i] * trials;
+                    self.event_years(config.simulation.seed, i, trials, |t, j| {
+                        let x = self.payment(config.simulation.seed, i, j, t);
+                        let add = |slot: &mut i64, x: i64| *slot = slot.saturating_add(x);
+                        add(&mut acc[base + t], x);
+                        let top = &mut acc[at.occurrence.start + base + t];
+                        *top = (*top).max(x);
+                        add(&mut acc[at.perils[i] + j], x);
+                        add(&mut acc[at.batch_sums + i * batches + t / batch], x);
+                        if !layers.is_empty() {
+                            let y = x as f64 / 100.0;
+                            let ceded =
+                                to_cents(layers.iter().map(|l| l.annual_cap(l.ceded(y))).sum());
+                            add(&mut acc[at.ceded + i], ceded);
+                            add(&mut acc[at.ceded_by_group + base + t], ceded);
+                        }
+                    });
+                }
+                tick(end - c * chunk);
+            },
+            &merge,
+        )?;
         cancelled()?;
         let batch_sums = cents.split_off(at.batch_sums);
         let ceded_totals = cents.split_off(at.ceded);
         let peril_totals = cents.split_off(at.perils.first().copied().unwrap_or(at.ceded));
+        let mut occurrence = cents.split_off(at.occurrence.start);
         let mut ceded_by_group = cents.split_off(g * trials);
         let mut by_group: Vec<Vec<f64>> = cents
             .chunks(trials)
@@ -121,6 +142,7 @@ impl Portfolio {
                 )?;
                 for (gi, perm) in perms.iter().enumerate() {
                     permute(&mut cents[gi * trials..(gi + 1) * trials], perm);
+                    permute(&mut occurrence[gi * trials..(gi + 1) * trials], perm);
                     if !ceded_by_group.is_empty() {
                         permute(&mut ceded_by_group[gi * trials..(gi + 1) * trials], perm);
                     }
@@ -131,13 +153,28 @@ impl Portfolio {
         };
         // 3. Systemic events, policy by policy (stable streams), summed in 分.
         let events = self.shock_events(config.simulation.seed, trials);
-        let shock_cents = sum_indices(chunks, trials, config.simulation.threads, &|c, acc| {
-            for i in c * chunk..((c + 1) * chunk).min(n) {
-                self.replay_shocks(config.simulation.seed, i, &events, |t, x| {
-                    acc[t] = acc[t].saturating_add(x)
-                });
-            }
-        })?;
+        // Per trial, then per event (an event's total is one occurrence).
+        let mut shock_cents = sum_indices(
+            chunks,
+            trials + events.len(),
+            config.simulation.threads,
+            &|c, acc| {
+                for i in c * chunk..((c + 1) * chunk).min(n) {
+                    self.replay_shocks(config.simulation.seed, i, &events, |e, t, x| {
+                        acc[t] = acc[t].saturating_add(x);
+                        acc[trials + e] = acc[trials + e].saturating_add(x);
+                    });
+                }
+            },
+        )?;
+        // The year's largest occurrence: its largest peril payment or systemic event.
+        let mut largest: Vec<i64> = (0..trials)
+            .map(|t| (0..g).fold(0, |m, gi| m.max(occurrence[gi * trials + t])))
+            .collect();
+        for (&(t, ..), &x) in events.iter().zip(&shock_cents.split_off(trials)) {
+            largest[t] = largest[t].max(x);
+        }
+        let occurrences: Vec<f64> = largest.iter().map(|&c| c as f64 / 100.0).collect();
         // 4. Portfolio totals and the tail set.
         let total_cents: Vec<i64> = (0..trials)
             .map(|t| {
@@ -205,7 +242,7 @@ impl Portfolio {
                         i128::from(self.payment(config.simulation.seed, i, j, t));
                 }
             });
-            self.replay_shocks(config.simulation.seed, i, &events, |t, x| {
+            self.replay_shocks(config.simulation.seed, i, &events, |_, t, x| {
                 shock_sum += i128::from(x);
                 sums[t / batch] += i128::from(x);
                 if tail[t] {
@@ -242,6 +279,7 @@ impl Portfolio {
             losses: SimulatedLosses::from_values(&totals, batch),
             totals,
             per_risk_recoveries,
+            occurrences,
             groups,
             shocks,
             tvar_level: config.tvar_level,
@@ -306,68 +344,7 @@ impl Portfolio {
         let mut rng = SplitMix64::seed_from_u64(start);
         to_cents(policy.perils[j].sample_given_event(&mut rng))
     }
-
-    /// The systemic events of the run: (trial, shock, intensity) in trial order.
-    fn shock_events(&self, seed: u64, trials: usize) -> Vec<(usize, usize, f64)> {
-        let mut events = Vec::new();
-        for (s, shock) in self.spec.shocks.iter().enumerate() {
-            if shock.annual_rate <= 0.0 {
-                continue;
-            }
-            let mut rng = batch_rng(seed, STREAM_SHOCKS + s as u64);
-            let Ok(count) = Poisson::new(shock.annual_rate) else {
-                continue;
-            };
-            let intensity = (shock.intensity_cv > 0.0)
-                .then(|| {
-                    let shape = 1.0 / (shock.intensity_cv * shock.intensity_cv);
-                    rand_distr::Gamma::new(shape, 1.0 / shape).ok()
-                })
-                .flatten();
-            for t in 0..trials {
-                for _ in 0..count.sample(&mut rng) {
-                    let z = intensity
-                        .as_ref()
-                        .map_or(1.0, |d| rand_distr::Distribution::sample(d, &mut rng));
-                    events.push((t, s, z));
-                }
-            }
-        }
-        events.sort_by_key(|&(t, s, _)| (t, s));
-        events
-    }
-
-    /// Calls `add(trial, payment in 分)` for every systemic event that hits policy `i`: only
-    /// a policy with cyber cover is exposed, and a hit's loss passes through the shock's own
-    /// (scenario) terms and then the policy's first-party cyber terms.
-    pub(super) fn replay_shocks(
-        &self,
-        seed: u64,
-        i: usize,
-        events: &[(usize, usize, f64)],
-        mut add: impl FnMut(usize, i64),
-    ) {
-        let Some(own) = self.shock_terms[i] else {
-            return;
-        };
-        if events.is_empty() {
-            return;
-        }
-        let policy = &self.spec.policies[i];
-        let mut rng = batch_rng(seed ^ self.keys[i], STREAM_POLICY_SHOCKS);
-        for &(t, s, z) in events {
-            let shock = &self.spec.shocks[s];
-            let p = (shock.hit(&policy.sector) * z).min(1.0);
-            let u = rng.random::<f64>();
-            if u < p {
-                let loss = shock.terms.apply(shock.loss.sample(&mut rng));
-                add(t, to_cents(own.apply(loss)));
-            }
-        }
-    }
 }
 
 const STREAM_COPULA: u64 = u64::MAX;
-const STREAM_SHOCKS: u64 = 1 << 62;
-const STREAM_POLICY_SHOCKS: u64 = 1 << 61;
 const STREAM_PAYMENTS: u64 = 0x9E37_79B9_7F4A_7C15;

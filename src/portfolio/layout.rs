@@ -3,11 +3,14 @@
 use super::Portfolio;
 
 /// Offsets into the accumulator: `g·trials` group sums per trial, then (with a per-risk
-/// treaty) `g·trials` per-risk recoveries per trial, one total per peril of each policy,
+/// treaty) `g·trials` per-risk recoveries per trial, `g·trials` largest payments per trial
+/// (merged by maximum, not sum), one total per peril of each policy,
 /// one recovery total per policy, and `batches` sums per policy for its standard error.
 pub(super) struct Layout {
     /// Start of the per-risk recoveries by group and trial.
     pub ceded_by_group: usize,
+    /// The largest payments by group and trial.
+    pub occurrence: std::ops::Range<usize>,
     /// Per policy, the slot of its first peril's total.
     pub perils: Vec<usize>,
     /// Start of the per-policy recovery totals.
@@ -24,7 +27,9 @@ impl Layout {
         let n = book.spec.policies.len();
         let ceded_by_group = g * trials;
         let with_treaty = !book.spec.per_risk_xol.is_empty();
-        let mut next = ceded_by_group + if with_treaty { g * trials } else { 0 };
+        let start = ceded_by_group + if with_treaty { g * trials } else { 0 };
+        let occurrence = start..start + g * trials;
+        let mut next = occurrence.end;
         let perils = book
             .spec
             .policies
@@ -39,6 +44,7 @@ impl Layout {
         let batch_sums = ceded + n;
         Self {
             ceded_by_group,
+            occurrence,
             perils,
             ceded,
             batch_sums,

@@ -186,8 +186,8 @@ impl Portfolio {
     }
 
     /// Bytes a run with `config` needs at its peak, approximately: per trial, the group
-    /// sums of every worker (`groups × (threads + 2)` integers and floats, twice with a
-    /// per-risk treaty), the totals, shocks,
+    /// sums and largest payments of every worker (`2 × groups × (threads + 2)` integers and
+    /// floats, three times with a per-risk treaty), the totals, shocks,
     /// tail order and statistics (≈ 8 words); 24 bytes per expected systemic event; per policy
     /// about 2 KiB of results.
     pub fn memory_estimate(&self, config: &PortfolioConfig) -> u64 {
@@ -196,8 +196,9 @@ impl Portfolio {
             .threads
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
             as u64;
-        // With a per-risk treaty, its recoveries are kept per group and trial too.
-        let g = self.groups.len() as u64 * (1 + u64::from(!self.spec.per_risk_xol.is_empty()));
+        // Sums and largest payments per group and trial; with a per-risk treaty, its
+        // recoveries too.
+        let g = self.groups.len() as u64 * (2 + u64::from(!self.spec.per_risk_xol.is_empty()));
         let per_trial = 8 * (g * (threads + 2) + 8);
         let events: f64 = self.spec.shocks.iter().map(|s| s.annual_rate).sum::<f64>()
             * config.simulation.trials as f64

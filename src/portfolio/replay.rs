@@ -46,7 +46,7 @@ impl Portfolio {
         self.event_years(config.simulation.seed, i, trials, |t, j| {
             out[perm.map_or(t, |p| p[t] as usize)] += self.payment(config.simulation.seed, i, j, t);
         });
-        self.replay_shocks(config.simulation.seed, i, &run.events, |t, x| {
+        self.replay_shocks(config.simulation.seed, i, &run.events, |_, t, x| {
             out[t] = out[t].saturating_add(x)
         });
         Ok(out)

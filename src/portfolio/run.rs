@@ -90,6 +90,9 @@ pub struct PortfolioRun {
     /// payment net of them, `totals[t] − per_risk_recoveries[t]`, is what an aggregate
     /// treaty sees (the per-risk cover inures to its benefit).
     pub per_risk_recoveries: Vec<f64>,
+    /// The largest single occurrence of each year (after the copula): one policy's payment
+    /// for one peril in that year, or one systemic event's total over the firms it hits.
+    pub occurrences: Vec<f64>,
     /// Per group, its payments per trial (after the copula reordering; systemic events not
     /// included).
     pub groups: Vec<(String, Vec<f64>)>,
@@ -145,24 +148,20 @@ impl PortfolioRun {
         })
     }
 
-    /// VaR at `level` with its standard error: the independent-years error
-    /// √(α(1−α)/n)/f̂ of [`SimulatedLosses::var`] times the design effect of the blocks, the
-    /// batch-means standard deviation of the count of years above the VaR over its binomial
-    /// value √(n·α(1−α)).
+    /// VaR of the annual total at `level` with its standard error: the independent-years
+    /// error √(α(1−α)/n)/f̂ of [`SimulatedLosses::var`] times the design effect of the blocks,
+    /// the batch-means standard deviation of the count of years above the VaR over its
+    /// binomial value √(n·α(1−α)).
     pub fn var_estimate(&self, level: f64) -> Result<Estimate> {
-        let e = self.losses.var(level)?;
-        if self.totals.len() <= BLOCK || e.std_error == 0.0 {
-            return Ok(e);
-        }
-        let n = self.totals.len() as f64;
-        let excess = self.blocks().map(|b| {
-            b.iter().filter(|&&s| s > e.value).count() as f64 - b.len() as f64 * (1.0 - level)
-        });
-        let binomial = (n * level * (1.0 - level)).sqrt();
-        Ok(Estimate {
-            value: e.value,
-            std_error: e.std_error * batch_error(excess, binomial),
-        })
+        quantile(&self.losses, &self.totals, level)
+    }
+
+    /// The largest occurrence's quantile at `level` (the occurrence exceedance curve's point
+    /// at return period 1/(1 − level)), with its standard error as for
+    /// [`var_estimate`](Self::var_estimate).
+    pub fn occurrence_estimate(&self, level: f64) -> Result<Estimate> {
+        let losses = SimulatedLosses::from_values(&self.occurrences, self.occurrences.len());
+        quantile(&losses, &self.occurrences, level)
     }
 }
 
@@ -170,4 +169,22 @@ impl crate::error::Validate for PortfolioConfig {
     fn validate(&self) -> Result<()> {
         PortfolioConfig::validate(self)
     }
+}
+
+/// Quantile of `values` (summarised in `losses`) at `level`, its error scaled by the design
+/// effect of the copula blocks (see [`PortfolioRun::var_estimate`]).
+fn quantile(losses: &SimulatedLosses, values: &[f64], level: f64) -> Result<Estimate> {
+    let e = losses.var(level)?;
+    if values.len() <= BLOCK || e.std_error == 0.0 {
+        return Ok(e);
+    }
+    let n = values.len() as f64;
+    let excess = values.chunks(BLOCK).map(|b| {
+        b.iter().filter(|&&s| s > e.value).count() as f64 - b.len() as f64 * (1.0 - level)
+    });
+    let binomial = (n * level * (1.0 - level)).sqrt();
+    Ok(Estimate {
+        value: e.value,
+        std_error: e.std_error * batch_error(excess, binomial),
+    })
 }

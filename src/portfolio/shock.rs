@@ -4,9 +4,14 @@ use crate::coverage::ClaimTerms;
 use crate::dependence::Copula;
 use crate::error::Result;
 use crate::numerics::validate;
-use crate::severity::SeverityModel;
+use crate::severity::{Severity, SeverityModel};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+
+use super::cents::to_cents;
+use crate::frequency::{Frequency, Poisson};
+use crate::simulation::batch_rng;
+use rand::RngExt;
 
 const MODEL: &str = "Portfolio";
 
@@ -72,3 +77,67 @@ pub struct Dependence {
     /// The copula (dimension = number of groups).
     pub copula: Copula,
 }
+
+impl super::Portfolio {
+    /// The systemic events of the run: (trial, shock, intensity) in trial order.
+    pub(super) fn shock_events(&self, seed: u64, trials: usize) -> Vec<(usize, usize, f64)> {
+        let mut events = Vec::new();
+        for (s, shock) in self.spec.shocks.iter().enumerate() {
+            if shock.annual_rate <= 0.0 {
+                continue;
+            }
+            let mut rng = batch_rng(seed, STREAM_SHOCKS + s as u64);
+            let Ok(count) = Poisson::new(shock.annual_rate) else {
+                continue;
+            };
+            let intensity = (shock.intensity_cv > 0.0)
+                .then(|| {
+                    let shape = 1.0 / (shock.intensity_cv * shock.intensity_cv);
+                    rand_distr::Gamma::new(shape, 1.0 / shape).ok()
+                })
+                .flatten();
+            for t in 0..trials {
+                for _ in 0..count.sample(&mut rng) {
+                    let z = intensity
+                        .as_ref()
+                        .map_or(1.0, |d| rand_distr::Distribution::sample(d, &mut rng));
+                    events.push((t, s, z));
+                }
+            }
+        }
+        events.sort_by_key(|&(t, s, _)| (t, s));
+        events
+    }
+
+    /// Calls `add(event, trial, payment in 分)` for every systemic event that hits policy `i`: only
+    /// a policy with cyber cover is exposed, and a hit's loss passes through the shock's own
+    /// (scenario) terms and then the policy's first-party cyber terms.
+    pub(super) fn replay_shocks(
+        &self,
+        seed: u64,
+        i: usize,
+        events: &[(usize, usize, f64)],
+        mut add: impl FnMut(usize, usize, i64),
+    ) {
+        let Some(own) = self.shock_terms[i] else {
+            return;
+        };
+        if events.is_empty() {
+            return;
+        }
+        let policy = &self.spec.policies[i];
+        let mut rng = batch_rng(seed ^ self.keys[i], STREAM_POLICY_SHOCKS);
+        for (e, &(t, s, z)) in events.iter().enumerate() {
+            let shock = &self.spec.shocks[s];
+            let p = (shock.hit(&policy.sector) * z).min(1.0);
+            let u = rng.random::<f64>();
+            if u < p {
+                let loss = shock.terms.apply(shock.loss.sample(&mut rng));
+                add(e, t, to_cents(own.apply(loss)));
+            }
+        }
+    }
+}
+
+const STREAM_SHOCKS: u64 = 1 << 62;
+const STREAM_POLICY_SHOCKS: u64 = 1 << 61;

@@ -189,8 +189,11 @@ pub struct Summary {
     pub tvar: f64,
     /// Capital = TVaR − mean.
     pub capital: f64,
-    /// Exceedance curve.
+    /// Aggregate exceedance curve: the annual total exceeded once in T years.
     pub exceedance_curve: Vec<crate::loss::CurvePoint>,
+    /// Occurrence exceedance curve: the largest single occurrence of a year (one firm's
+    /// payment for one peril, or one systemic event's total) exceeded once in T years.
+    pub occurrence_curve: Vec<crate::loss::CurvePoint>,
     /// Σ premiums.
     pub premium: f64,
     /// Σ rated expected losses.

@@ -57,18 +57,22 @@ pub(super) fn summarize(
     let var = run.var_estimate(config.tvar_level)?;
     let tvar = run.tvar_estimate()?;
     let std_dev = run.losses.std_dev()?;
-    let exceedance_curve = RETURN_PERIODS
-        .iter()
-        .filter(|&&rp| 1.0 / rp >= 1.0 / run.totals.len() as f64)
-        .map(|&rp| {
-            let e = run.var_estimate(1.0 - 1.0 / rp)?;
-            Ok(CurvePoint {
-                return_period: rp,
-                loss: e.value,
-                std_error: e.std_error,
+    let curve = |estimate: &dyn Fn(f64) -> Result<crate::loss::Estimate>| {
+        RETURN_PERIODS
+            .iter()
+            .filter(|&&rp| 1.0 / rp >= 1.0 / run.totals.len() as f64)
+            .map(|&rp| {
+                let e = estimate(1.0 - 1.0 / rp)?;
+                Ok(CurvePoint {
+                    return_period: rp,
+                    loss: e.value,
+                    std_error: e.std_error,
+                })
             })
-        })
-        .collect::<Result<_>>()?;
+            .collect::<Result<Vec<_>>>()
+    };
+    let exceedance_curve = curve(&|level| run.var_estimate(level))?;
+    let occurrence_curve = curve(&|level| run.occurrence_estimate(level))?;
     Ok(Summary {
         firms: quotes.len(),
         expected_loss: mean.value,
@@ -77,6 +81,7 @@ pub(super) fn summarize(
         tvar: run.tvar,
         capital: run.tvar - mean.value,
         exceedance_curve,
+        occurrence_curve,
         premium,
         rated_expected_loss: rated_el,
         off_balance,

@@ -147,6 +147,24 @@ pub(crate) fn sum_indices(
     threads: Option<usize>,
     f: &(impl Fn(usize, &mut [i64]) + Sync),
 ) -> Result<Vec<i64>> {
+    fold_indices(n, len, threads, f, &|a, b| {
+        a.iter_mut()
+            .zip(b)
+            .for_each(|(x, y)| *x = x.saturating_add(*y));
+    })
+}
+
+/// [`sum_indices`] with the accumulators of the work splits combined by `merge(into, from)`,
+/// which must be associative, commutative and have the zero vector as identity (sums, maxima
+/// of non-negative values, or both in different ranges): the result then does not depend on
+/// the thread count.
+pub(crate) fn fold_indices(
+    n: usize,
+    len: usize,
+    threads: Option<usize>,
+    f: &(impl Fn(usize, &mut [i64]) + Sync),
+    merge: &(impl Fn(&mut [i64], &[i64]) + Sync),
+) -> Result<Vec<i64>> {
     #[cfg(feature = "parallel")]
     {
         use rayon::prelude::*;
@@ -163,9 +181,7 @@ pub(crate) fn sum_indices(
                 .reduce(
                     || vec![0i64; len],
                     |mut a, b| {
-                        a.iter_mut()
-                            .zip(b)
-                            .for_each(|(x, y)| *x = x.saturating_add(y));
+                        merge(&mut a, &b);
                         a
                     },
                 )
@@ -177,7 +193,7 @@ pub(crate) fn sum_indices(
     }
     #[cfg(not(feature = "parallel"))]
     {
-        let _ = threads;
+        let _ = (threads, merge);
         let mut acc = vec![0i64; len];
         (0..n).for_each(|i| f(i, &mut acc));
         Ok(acc)

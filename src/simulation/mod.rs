@@ -17,7 +17,7 @@ mod moments;
 pub use crate::loss::{Estimate, RETURN_PERIODS};
 pub use config::{Retention, SimulationConfig, VarianceReduction};
 pub use engine::{batch_rng, run_batches};
-pub(crate) use engine::{ceil_count, fnv1a, map_indices, splitmix64, sum_indices};
+pub(crate) use engine::{ceil_count, fnv1a, fold_indices, map_indices, splitmix64, sum_indices};
 pub use losses::SimulatedLosses;
 pub(crate) use moments::Moments;
 

@@ -114,11 +114,11 @@ pub(crate) fn fit(
     let mut files = vec![
         ("model.json", json_bytes(&best.model)?),
         ("selection.json", json_bytes(&selection)?),
-        ("pp.svg", pp_plot(best, &data).into_bytes()),
-        ("qq.svg", qq_plot(best, &data).into_bytes()),
+        ("pp.svg", pp_plot(best, &data)?.into_bytes()),
+        ("qq.svg", qq_plot(best, &data)?.into_bytes()),
     ];
     if let Ok(me) = mean_excess(&amounts, 10) {
-        files.push(("mean_excess.svg", mean_excess_plot(&me).into_bytes()));
+        files.push(("mean_excess.svg", mean_excess_plot(&me)?.into_bytes()));
     }
     write_set(out, &files)?;
     println!(

@@ -364,7 +364,9 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 ],
             )?;
             if let Some(dir) = &charts {
-                let curve = exceedance_chart(&priced.summary.exceedance_curve, lang.into())?;
+                let s = &priced.summary;
+                let curve =
+                    exceedance_chart(&s.exceedance_curve, &s.occurrence_curve, lang.into())?;
                 write_set(dir, &[("exceedance.svg", curve.into_bytes())])?;
             }
             print!("{}", summary_text(&priced.summary, lang));

@@ -225,6 +225,7 @@ pub(crate) fn label(key: &str, lang: Lang) -> &str {
         "return period" => "重现期",
         "annual loss" => "年度损失",
         "rated expected loss" => "费率化期望损失",
+        "largest occurrence" => "单次事故最大损失",
         "off-balance factor" => "平衡因子",
         "money flows (元)" => "资金流向 (元)",
         "expected loss" => "期望损失",
@@ -387,16 +388,19 @@ pub(crate) fn summary_text(s: &Summary, lang: Lang) -> String {
         s.off_balance
     );
     out += &format!(
-        "  {}{}\n",
+        "  {}{}{}\n",
         pad(l("return period"), 16),
-        pad_left(l("annual loss"), 17)
+        pad_left(l("annual loss"), 17),
+        pad_left(l("largest occurrence"), 30)
     );
-    for p in &s.exceedance_curve {
+    for (p, o) in s.exceedance_curve.iter().zip(&s.occurrence_curve) {
+        let aggregate = format!("{}{}", wan(p.loss), plus_minus(p.loss, p.std_error));
         out += &format!(
-            "  {}{}{}\n",
+            "  {}{}{}{}\n",
             pad(&format!("{:.0}", p.return_period), 16),
-            wan(p.loss),
-            plus_minus(p.loss, p.std_error)
+            pad(&aggregate, 30),
+            wan(o.loss),
+            plus_minus(o.loss, o.std_error)
         );
     }
     out += &flows_text(&s.flows, lang);
