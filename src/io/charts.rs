@@ -140,20 +140,7 @@ fn scatter(
     // The same drawing on two coordinate types (plotters types linear and log axes apart).
     macro_rules! draw {
         ($root:expr, $x:expr, $y:expr, $diagonal:expr) => {{
-            let mut chart = ChartBuilder::on($root)
-                .caption(title, (FONT, 18))
-                .margin(16)
-                .x_label_area_size(48)
-                .y_label_area_size(72)
-                .build_cartesian_2d($x, $y)
-                .map_err(failed)?;
-            chart
-                .configure_mesh()
-                .x_desc(x_label)
-                .y_desc(y_label)
-                .label_style((FONT, 13))
-                .draw()
-                .map_err(failed)?;
+            let mut chart = frame!($root, title, (x_label, y_label), $x, $y);
             if let Some((lo, hi)) = $diagonal {
                 chart
                     .draw_series(LineSeries::new([(lo, lo), (hi, hi)], BLACK.mix(0.5)))

@@ -2,6 +2,28 @@
 //! reports (text) and charts (SVG) out. The pricing pipeline itself takes typed values and
 //! depends on nothing here.
 
+/// A titled chart with labelled axes over coordinates `$x`, `$y` (plotters ranges, linear
+/// or log) on `$root`: the frame every chart shares.
+macro_rules! frame {
+    ($root:expr, $title:expr, ($x_desc:expr, $y_desc:expr $(,)?), $x:expr, $y:expr $(,)?) => {{
+        let mut chart = ChartBuilder::on($root)
+            .caption($title, (FONT, 20))
+            .margin(16)
+            .x_label_area_size(48)
+            .y_label_area_size(76)
+            .build_cartesian_2d($x, $y)
+            .map_err(failed)?;
+        chart
+            .configure_mesh()
+            .x_desc($x_desc)
+            .y_desc($y_desc)
+            .label_style((FONT, 13))
+            .draw()
+            .map_err(failed)?;
+        chart
+    }};
+}
+
 mod charts;
 mod plot;
 mod portfolio;

@@ -80,20 +80,16 @@ pub fn exceedance_chart(
     let x_max = top(all().map(|p| p.return_period), 2.0);
     let y_max = top(all().map(|p| wan(p.loss + 1.96 * p.std_error)), 1.0) * 1.05;
     svg(|root| {
-        let mut chart = ChartBuilder::on(root)
-            .caption(lang.pick("Exceedance curves", "超越概率曲线"), (FONT, 20))
-            .margin(16)
-            .x_label_area_size(48)
-            .y_label_area_size(80)
-            .build_cartesian_2d((1.0..x_max).log_scale(), 0.0..y_max)
-            .map_err(failed)?;
-        chart
-            .configure_mesh()
-            .x_desc(lang.pick("return period (years, log scale)", "重现期 (年, 对数刻度)"))
-            .y_desc(lang.pick("loss (10,000 元)", "损失 (万元)"))
-            .label_style((FONT, 13))
-            .draw()
-            .map_err(failed)?;
+        let mut chart = frame!(
+            root,
+            lang.pick("Exceedance curves", "超越概率曲线"),
+            (
+                lang.pick("return period (years, log scale)", "重现期 (年, 对数刻度)"),
+                lang.pick("loss (10,000 元)", "损失 (万元)")
+            ),
+            (1.0..x_max).log_scale(),
+            0.0..y_max
+        );
         let series = [
             (
                 aggregate,
@@ -165,23 +161,16 @@ fn legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
 /// relativity), the line of equality, and the Gini index in the legend.
 pub fn lorenz_chart(curve: &LorenzCurve, lang: Language) -> Result<String> {
     svg(|root| {
-        let mut chart = ChartBuilder::on(root)
-            .caption(
-                lang.pick("Ordered Lorenz curve", "有序洛伦兹曲线"),
-                (FONT, 20),
-            )
-            .margin(16)
-            .x_label_area_size(48)
-            .y_label_area_size(64)
-            .build_cartesian_2d(0.0..1.0, 0.0..1.0)
-            .map_err(failed)?;
-        chart
-            .configure_mesh()
-            .x_desc(lang.pick("share of premium", "保费占比"))
-            .y_desc(lang.pick("share of losses", "损失占比"))
-            .label_style((FONT, 13))
-            .draw()
-            .map_err(failed)?;
+        let mut chart = frame!(
+            root,
+            lang.pick("Ordered Lorenz curve", "有序洛伦兹曲线"),
+            (
+                lang.pick("share of premium", "保费占比"),
+                lang.pick("share of losses", "损失占比")
+            ),
+            0.0..1.0,
+            0.0..1.0
+        );
         chart
             .draw_series(LineSeries::new([(0.0, 0.0), (1.0, 1.0)], BLACK.mix(0.5)))
             .map_err(failed)?
@@ -324,23 +313,16 @@ pub fn calibration_chart(c: &Calibration, lang: Language) -> Result<String> {
         1e-9,
     ) * 1.1;
     svg(|root| {
-        let mut chart = ChartBuilder::on(root)
-            .caption(
-                lang.pick("Calibration by prediction bin", "按预测分组的校准图"),
-                (FONT, 20),
-            )
-            .margin(16)
-            .x_label_area_size(48)
-            .y_label_area_size(64)
-            .build_cartesian_2d(0.0..m, 0.0..m)
-            .map_err(failed)?;
-        chart
-            .configure_mesh()
-            .x_desc(lang.pick("mean predicted claims", "平均预测赔案数"))
-            .y_desc(lang.pick("mean actual claims", "平均实际赔案数"))
-            .label_style((FONT, 13))
-            .draw()
-            .map_err(failed)?;
+        let mut chart = frame!(
+            root,
+            lang.pick("Calibration by prediction bin", "按预测分组的校准图"),
+            (
+                lang.pick("mean predicted claims", "平均预测赔案数"),
+                lang.pick("mean actual claims", "平均实际赔案数"),
+            ),
+            0.0..m,
+            0.0..m,
+        );
         chart
             .draw_series(LineSeries::new([(0.0, 0.0), (m, m)], BLACK.mix(0.5)))
             .map_err(failed)?
