@@ -61,6 +61,14 @@ pub(crate) fn panjer<F: Frequency + ?Sized>(frequency: &F, f: &[f64]) -> Result<
 /// FFT aggregation with zero padding to `padding` × m points and exponential tilting by
 /// θ = 10/(padding·m) (Grübel & Hermesmeier 1999): the aliased mass is damped by e^(−10) on top
 /// of the padding, while rounding errors grow by at most e^(10/padding).
+///
+/// The atom at zero is kept out of the transform: with ψ the transform of the claims without
+/// their zero cell f₀, S's transform is P(f₀ + ψ) = P(f₀) + [P(f₀ + ψ) − P(f₀)], the first
+/// term being P(S = 0 claims paying) at cell 0, added back exactly, and the increment computed
+/// without cancellation ([`Frequency::pgf_increment`]). The rounding noise of the inverse
+/// transform then scales with the increment (of order E\[N\]·|ψ|), not with the atom: for a
+/// rare cover (P(S = 0) ≈ 1) it is orders of magnitude below the tail probabilities, which
+/// clamping the noise at zero would otherwise inflate on long grids.
 pub(crate) fn fft<F: Frequency + ?Sized>(
     frequency: &F,
     f: &[f64],
@@ -75,16 +83,17 @@ pub(crate) fn fft<F: Frequency + ?Sized>(
     });
     let tilt = powers(-theta, m);
     let mut input = vec![0.0; n];
-    for ((x, &p), t) in input.iter_mut().zip(f).zip(&tilt) {
+    for ((x, &p), t) in input.iter_mut().zip(f).zip(&tilt).skip(1) {
         *x = p * t;
     }
+    let f0 = f.first().copied().unwrap_or(0.0);
     let mut spectrum = forward.make_output_vec();
     forward
         .process(&mut input, &mut spectrum)
         .map_err(|e| fft_error(e.to_string()))?;
     for z in spectrum.iter_mut() {
         *z = frequency
-            .pgf_complex(*z)
+            .pgf_increment(f0, *z)
             .ok_or_else(|| fft_error("the claim-count distribution has no complex pgf".into()))?;
     }
     // realfft needs exactly real DC and Nyquist terms.
@@ -99,11 +108,15 @@ pub(crate) fn fft<F: Frequency + ?Sized>(
         .process(&mut spectrum, &mut output)
         .map_err(|e| fft_error(e.to_string()))?;
     let untilt = powers(theta, m);
-    Ok(output[..m]
+    let mut g: Vec<f64> = output[..m]
         .iter()
         .zip(&untilt)
         .map(|(&v, t)| (v / n as f64 * t).max(0.0))
-        .collect())
+        .collect();
+    if let Some(first) = g.first_mut() {
+        *first += frequency.pgf(f0);
+    }
+    Ok(g)
 }
 
 thread_local! {

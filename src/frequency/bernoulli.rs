@@ -72,6 +72,10 @@ impl Frequency for Bernoulli {
         Some(1.0 - self.q + self.q * z)
     }
 
+    fn pgf_increment(&self, _z0: f64, d: Complex64) -> Option<Complex64> {
+        Some(self.q * d)
+    }
+
     fn third_central_moment(&self) -> f64 {
         self.q * (1.0 - self.q) * (1.0 - 2.0 * self.q)
     }

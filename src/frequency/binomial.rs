@@ -4,6 +4,7 @@ use super::table::InverseTable;
 use super::{Complex64, Frequency, PanjerClass, PanjerKind, pgf_domain, positive_by_rejection};
 use crate::error::Result;
 use crate::numerics::special::{beta_reg, ln_gamma};
+use crate::numerics::special::{exp_increment, ln_1p};
 use crate::numerics::validate;
 use crate::severity::family_params;
 use rand::Rng;
@@ -124,6 +125,19 @@ impl Frequency for Binomial {
             Ok(m) => base.powu(m),
             Err(_) => (self.m as f64 * base.ln()).exp(),
         })
+    }
+
+    /// P(z₀)·expm1(m·ln1p(qd/(1 + q(z₀ − 1)))).
+    fn pgf_increment(&self, z0: f64, d: Complex64) -> Option<Complex64> {
+        let base = 1.0 + self.q * (z0 - 1.0);
+        if base <= 0.0 {
+            let z0 = Complex64::new(z0, 0.0);
+            return Some(self.pgf_complex(z0 + d)? - self.pgf_complex(z0)?);
+        }
+        Some(exp_increment(
+            self.ln_pgf(z0),
+            self.m as f64 * ln_1p(self.q * d / base),
+        ))
     }
 
     fn third_central_moment(&self) -> f64 {

@@ -92,6 +92,12 @@ impl Frequency for Geometric {
         Some(1.0 / (1.0 - self.beta * (z - 1.0)))
     }
 
+    /// P(z₀)·βd/(1 − β(z₀ − 1) − βd): exact algebra, no cancellation.
+    fn pgf_increment(&self, z0: f64, d: Complex64) -> Option<Complex64> {
+        let base = 1.0 - self.beta * (z0 - 1.0);
+        Some(self.beta * d / (base * (base - self.beta * d)))
+    }
+
     fn third_central_moment(&self) -> f64 {
         self.beta * (1.0 + self.beta) * (1.0 + 2.0 * self.beta)
     }

@@ -85,6 +85,16 @@ pub trait Frequency: Send + Sync {
         None
     }
 
+    /// The increment P(z₀ + d) − P(z₀) for real z₀ in \[0, 1\] and complex d with
+    /// |z₀ + d| ≤ 1, without the cancellation of the plain difference when d is small (FFT
+    /// aggregation transforms the claims without the atom at zero and adds P(z₀) back
+    /// exactly). The default is the plain difference; Poisson, negative binomial, geometric,
+    /// binomial and Bernoulli compute it through expm1 and ln1p.
+    fn pgf_increment(&self, z0: f64, d: Complex64) -> Option<Complex64> {
+        let z0 = Complex64::new(z0, 0.0);
+        Some(self.pgf_complex(z0 + d)? - self.pgf_complex(z0)?)
+    }
+
     /// Third central moment E\[(N − E[N\])³]. The default sums the pmf until the tail mass is
     /// below 1e-15 (at most 10⁶ terms).
     fn third_central_moment(&self) -> f64 {

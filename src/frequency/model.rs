@@ -74,6 +74,9 @@ impl Frequency for FrequencyModel {
     fn pgf_complex(&self, z: Complex64) -> Option<Complex64> {
         dispatch!(self, d => d.pgf_complex(z))
     }
+    fn pgf_increment(&self, z0: f64, dz: Complex64) -> Option<Complex64> {
+        dispatch!(self, d => d.pgf_increment(z0, dz))
+    }
     fn third_central_moment(&self) -> f64 {
         dispatch!(self, d => d.third_central_moment())
     }

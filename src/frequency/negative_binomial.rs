@@ -4,6 +4,7 @@ use super::table::InverseTable;
 use super::{Complex64, Frequency, PanjerClass, PanjerKind, pgf_domain, positive_by_rejection};
 use crate::error::Result;
 use crate::numerics::special::{beta_reg, ln_gamma};
+use crate::numerics::special::{exp_increment, ln_1p};
 use crate::numerics::validate;
 use crate::severity::family_params;
 use rand::Rng;
@@ -144,6 +145,15 @@ impl Frequency for NegativeBinomial {
 
     fn pgf_complex(&self, z: Complex64) -> Option<Complex64> {
         Some((-self.r * (1.0 - self.beta * (z - 1.0)).ln()).exp())
+    }
+
+    /// P(z₀)·expm1(−r·ln1p(−βd/(1 − β(z₀ − 1)))).
+    fn pgf_increment(&self, z0: f64, d: Complex64) -> Option<Complex64> {
+        let base = 1.0 - self.beta * (z0 - 1.0);
+        Some(exp_increment(
+            self.ln_pgf(z0),
+            -self.r * ln_1p(-self.beta * d / base),
+        ))
     }
 
     fn third_central_moment(&self) -> f64 {

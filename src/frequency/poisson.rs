@@ -3,6 +3,7 @@
 use super::table::InverseTable;
 use super::{Complex64, Frequency, PanjerClass, PanjerKind, pgf_domain, positive_by_rejection};
 use crate::error::Result;
+use crate::numerics::special::exp_increment;
 use crate::numerics::special::{gamma_q, ln_gamma};
 use crate::numerics::validate;
 use crate::severity::family_params;
@@ -103,6 +104,11 @@ impl Frequency for Poisson {
 
     fn pgf_complex(&self, z: Complex64) -> Option<Complex64> {
         Some((self.lambda * (z - 1.0)).exp())
+    }
+
+    /// e^(λ(z₀−1))·expm1(λd).
+    fn pgf_increment(&self, z0: f64, d: Complex64) -> Option<Complex64> {
+        Some(exp_increment(self.lambda * (z0 - 1.0), self.lambda * d))
     }
 
     fn third_central_moment(&self) -> f64 {

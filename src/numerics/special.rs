@@ -1,6 +1,7 @@
 //! Special functions with guarded domains: statrs panics outside its domain, these return NaN
 //! (or the limiting value) instead, so that queries on valid models never panic.
 
+use realfft::num_complex::Complex64;
 use statrs::function::{beta, gamma};
 
 /// Shape above which the incomplete gamma uses the Wilson–Hilferty normal approximation
@@ -84,5 +85,30 @@ pub(crate) fn ln1p_exp(s: f64) -> f64 {
         s + (-s).exp().ln_1p()
     } else {
         s.exp().ln_1p()
+    }
+}
+
+/// e^w − 1 for complex w, accurate for small |w|: (expm1(a)·cos b − 2 sin²(b/2)) +
+/// i·e^a·sin b for w = a + ib.
+pub(crate) fn exp_m1(w: Complex64) -> Complex64 {
+    let (a, b) = (w.re, w.im);
+    let half = (b / 2.0).sin();
+    Complex64::new(a.exp_m1() * b.cos() - 2.0 * half * half, a.exp() * b.sin())
+}
+
+/// ln(1 + w) for complex w, accurate for small |w|: ½·ln1p(2·Re w + |w|²) + i·arg(1 + w).
+pub(crate) fn ln_1p(w: Complex64) -> Complex64 {
+    let (a, b) = (w.re, w.im);
+    Complex64::new(0.5 * (2.0 * a + a * a + b * b).ln_1p(), b.atan2(1.0 + a))
+}
+
+/// e^(c + w) − e^c for real c and complex w: e^c·expm1(w) (no cancellation) when that is
+/// representable, else the plain difference (then nothing cancels: e^c is negligible or w is
+/// large).
+pub(crate) fn exp_increment(c: f64, w: Complex64) -> Complex64 {
+    if c > -700.0 && w.re < 1.0 {
+        c.exp() * exp_m1(w)
+    } else {
+        (c + w).exp() - c.exp()
     }
 }
