@@ -4,6 +4,7 @@ use crate::aggregate::{AggregateDistribution, Discrete};
 use crate::error::{Error, Result};
 use crate::numerics::{integrate, validate};
 use crate::severity::Severity;
+use crate::simulation::SimulatedLosses;
 
 /// A non-negative loss distribution that premium principles can price.
 pub trait LossDistribution {
@@ -19,6 +20,12 @@ pub trait LossDistribution {
     fn distorted_expectation(&self, g: &dyn Fn(f64) -> f64) -> Result<f64>;
     /// E\[e^(aX)\] (∞ if it diverges).
     fn exponential_moment(&self, a: f64) -> Result<f64>;
+    /// P(X ≤ x).
+    fn cdf(&self, x: f64) -> Result<f64>;
+    /// CTE at `level`: E\[X | X > VaR\] (≥ TVaR; equal without an atom straddling the level).
+    fn cte(&self, level: f64) -> Result<f64>;
+    /// P(X = 0).
+    fn zero_probability(&self) -> Result<f64>;
 }
 
 impl LossDistribution for Discrete {
@@ -41,6 +48,15 @@ impl LossDistribution for Discrete {
     }
     fn exponential_moment(&self, a: f64) -> Result<f64> {
         Ok(Discrete::exponential_moment(self, a))
+    }
+    fn cdf(&self, x: f64) -> Result<f64> {
+        Ok(Discrete::cdf(self, x))
+    }
+    fn cte(&self, level: f64) -> Result<f64> {
+        Discrete::cte(self, level)
+    }
+    fn zero_probability(&self) -> Result<f64> {
+        Ok(Discrete::cdf(self, 0.0))
     }
 }
 
@@ -74,6 +90,17 @@ impl LossDistribution for AggregateDistribution {
     }
     fn exponential_moment(&self, a: f64) -> Result<f64> {
         LossDistribution::exponential_moment(&self.distribution, a)
+    }
+    fn cdf(&self, x: f64) -> Result<f64> {
+        Ok(self.distribution.cdf(x))
+    }
+    fn cte(&self, level: f64) -> Result<f64> {
+        self.distribution.cte(level)
+    }
+    /// From the probability generating function (see
+    /// [`Diagnostics::zero_probability`](crate::aggregate::Diagnostics)), not the first bucket.
+    fn zero_probability(&self) -> Result<f64> {
+        Ok(self.diagnostics.zero_probability)
     }
 }
 
@@ -145,5 +172,49 @@ impl<S: Severity + ?Sized> LossDistribution for Continuous<'_, S> {
             return Err(infinite("exponential moment"));
         }
         Ok(1.0 + a * self.tail_integral(&|x| (a * x).exp() * d.survival(x)))
+    }
+    fn cdf(&self, x: f64) -> Result<f64> {
+        validate::finite("Continuous", "x", x)?;
+        Ok(self.0.cdf(x))
+    }
+    /// TVaR: a continuous distribution has no atom at its VaR.
+    fn cte(&self, level: f64) -> Result<f64> {
+        self.tvar(level)
+    }
+    fn zero_probability(&self) -> Result<f64> {
+        Ok(self.0.cdf(0.0))
+    }
+}
+
+/// Simulated losses: every statistic is the simulation's estimate (its standard error is on
+/// the [`SimulatedLosses`] methods); distortion and exponential premiums need every year kept
+/// ([`Retention::All`](crate::simulation::Retention)).
+impl LossDistribution for SimulatedLosses {
+    fn mean(&self) -> Result<f64> {
+        Ok(SimulatedLosses::mean(self)?.value)
+    }
+    fn variance(&self) -> Result<f64> {
+        Ok(self.std_dev()?.value.powi(2))
+    }
+    fn var(&self, level: f64) -> Result<f64> {
+        Ok(SimulatedLosses::var(self, level)?.value)
+    }
+    fn tvar(&self, level: f64) -> Result<f64> {
+        Ok(SimulatedLosses::tvar(self, level)?.value)
+    }
+    fn distorted_expectation(&self, g: &dyn Fn(f64) -> f64) -> Result<f64> {
+        LossDistribution::distorted_expectation(&self.to_discrete()?, g)
+    }
+    fn exponential_moment(&self, a: f64) -> Result<f64> {
+        LossDistribution::exponential_moment(&self.to_discrete()?, a)
+    }
+    fn cdf(&self, x: f64) -> Result<f64> {
+        Ok(1.0 - self.exceedance_probability(x)?.value)
+    }
+    fn cte(&self, level: f64) -> Result<f64> {
+        Ok(SimulatedLosses::cte(self, level)?.value)
+    }
+    fn zero_probability(&self) -> Result<f64> {
+        Ok(self.probability_of_zero().value)
     }
 }
