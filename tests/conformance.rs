@@ -1,9 +1,9 @@
 //! One conformance test for every `LossDistribution`: exact on a grid (`Discrete`,
-//! `AggregateDistribution`), continuous (`Continuous` severities) and simulated
-//! (`SimulatedLosses`) results obey the same relations, and every premium principle charges
-//! at least the mean.
+//! `AggregateDistribution`), continuous (`Continuous` severities), moment approximations
+//! (`Approximation`) and simulated (`SimulatedLosses`) results obey the same relations, and
+//! every premium principle charges at least the mean.
 
-use kexian::aggregate::{Discretization, ExactMethod, LossModel};
+use kexian::aggregate::{Approximation, ApproximationKind, Discretization, ExactMethod, LossModel};
 use kexian::coverage::ClaimTerms;
 use kexian::frequency::{NegativeBinomial, Poisson};
 use kexian::loss::Discrete;
@@ -123,6 +123,15 @@ fn every_loss_distribution_conforms() {
     // α = 2.5: finite variance, no exponential moment.
     conforms("pareto", &Continuous(&Pareto::new(2.5, 1e4).unwrap()), 1e-7);
 
+    for kind in [
+        ApproximationKind::Normal,
+        ApproximationKind::NormalPower,
+        ApproximationKind::ShiftedGamma,
+    ] {
+        let a = Approximation::new(kind, 1e6, 3e5, 0.8).unwrap();
+        conforms(&format!("{kind:?}"), &a, 1e-7);
+    }
+
     let simulated = LossModel::new(
         Poisson::new(1.5).unwrap(),
         Gamma::from_shape_scale(2.0, 1e4).unwrap(),
@@ -131,4 +140,26 @@ fn every_loss_distribution_conforms() {
     .unwrap()
     .losses;
     conforms("simulated", &simulated, 1e-12);
+}
+
+/// The normal approximation priced through the trait against closed forms: the Wang
+/// transform shifts a normal's mean by λσ (Wang 2000, Insurance: Math. Econ. 26), and the
+/// exponential principle of N(μ, σ²) is μ + aσ²/2. μ = 10σ, so censoring at zero is
+/// negligible (below 10⁻²²).
+#[test]
+fn the_normal_approximation_prices_to_closed_forms() {
+    let (mu, sigma) = (1e6, 1e5);
+    let normal = Approximation::new(ApproximationKind::Normal, mu, sigma, 0.0).unwrap();
+    let wang = PremiumPrinciple::Wang { lambda: 0.25 }
+        .premium(&normal)
+        .unwrap();
+    assert!((wang / (mu + 0.25 * sigma) - 1.0).abs() < 1e-8, "{wang}");
+    let a = 1e-6;
+    let exponential = PremiumPrinciple::Exponential { risk_aversion: a }
+        .premium(&normal)
+        .unwrap();
+    assert!(
+        (exponential / (mu + a * sigma * sigma / 2.0) - 1.0).abs() < 1e-8,
+        "{exponential}"
+    );
 }

@@ -53,6 +53,11 @@ impl Approximation {
         })
     }
 
+    /// (mean, standard deviation, skewness) it was built from.
+    pub fn moments(&self) -> (f64, f64, f64) {
+        (self.mean, self.sd, self.skewness)
+    }
+
     fn gamma(&self) -> Result<(Gamma, f64)> {
         let g = self.skewness;
         let dist = Gamma::from_shape_scale(4.0 / (g * g), self.sd * g / 2.0)?;

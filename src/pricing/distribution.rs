@@ -1,6 +1,6 @@
 //! What a premium principle needs to know about a loss distribution.
 
-use crate::aggregate::{AggregateDistribution, Discrete};
+use crate::aggregate::{AggregateDistribution, Approximation, Discrete};
 use crate::error::{Error, Result};
 use crate::numerics::{integrate, validate};
 use crate::severity::Severity;
@@ -217,4 +217,61 @@ impl LossDistribution for SimulatedLosses {
     fn zero_probability(&self) -> Result<f64> {
         Ok(self.probability_of_zero().value)
     }
+}
+
+/// A moment approximation (normal, normal power, shifted gamma) as the loss max(S, 0): its
+/// mean and variance are the approximation's own (the mass it puts below zero is negligible
+/// where it is fit to use); cdf, quantiles, CTE and premiums are those of the loss censored
+/// at zero, the integrals taken numerically between its quantiles up to 1 − 10⁻¹⁴.
+impl LossDistribution for Approximation {
+    fn mean(&self) -> Result<f64> {
+        Ok(self.moments().0)
+    }
+    fn variance(&self) -> Result<f64> {
+        Ok(self.moments().1.powi(2))
+    }
+    fn var(&self, level: f64) -> Result<f64> {
+        Ok(Approximation::var(self, level)?.max(0.0))
+    }
+    fn tvar(&self, level: f64) -> Result<f64> {
+        Ok(Approximation::tvar(self, level)?.max(0.0))
+    }
+    fn distorted_expectation(&self, g: &dyn Fn(f64) -> f64) -> Result<f64> {
+        approximation_integral(self, &|x| g(1.0 - self.cdf(x)))
+    }
+    fn exponential_moment(&self, a: f64) -> Result<f64> {
+        // E[e^(aZ)] = 1 + a∫₀^∞ e^(ax) S(x) dx.
+        Ok(1.0 + a * approximation_integral(self, &|x| (a * x).exp() * (1.0 - self.cdf(x)))?)
+    }
+    fn cdf(&self, x: f64) -> Result<f64> {
+        validate::finite("Approximation", "x", x)?;
+        Ok(if x < 0.0 {
+            0.0
+        } else {
+            Approximation::cdf(self, x)
+        })
+    }
+    /// TVaR: the approximations are continuous above zero.
+    fn cte(&self, level: f64) -> Result<f64> {
+        LossDistribution::tvar(self, level)
+    }
+    fn zero_probability(&self) -> Result<f64> {
+        Ok(Approximation::cdf(self, 0.0))
+    }
+}
+
+/// ∫₀^∞ h(x) dx over the approximation's quantiles 0.5, 0.9, 1 − 10⁻², …, 1 − 10⁻¹⁴.
+fn approximation_integral(a: &Approximation, h: &dyn Fn(f64) -> f64) -> Result<f64> {
+    let mut points = vec![0.0];
+    for level in [0.5, 0.9, 0.99, 1e-4, 1e-6, 1e-8, 1e-10, 1e-12, 1e-14]
+        .map(|l: f64| if l >= 0.5 { l } else { 1.0 - l })
+    {
+        points.push(Approximation::var(a, level)?.max(0.0));
+    }
+    points.sort_by(f64::total_cmp);
+    points.dedup();
+    Ok(points
+        .windows(2)
+        .map(|w| integrate(h, w[0], w[1], 1e-12))
+        .sum())
 }
