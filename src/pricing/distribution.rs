@@ -129,14 +129,20 @@ impl<S: Severity + ?Sized> Continuous<'_, S> {
             points.push(d.inverse_survival(p));
             p *= 1e-2;
         }
-        points.retain(|x| x.is_finite());
-        points.sort_by(f64::total_cmp);
-        points.dedup();
-        points
-            .windows(2)
-            .map(|w| integrate(h, w[0], w[1], 1e-12))
-            .sum()
+        piecewise_integral(points, h)
     }
+}
+
+/// ∫ h over the span of `points` (finite ones, any order), adaptively between consecutive
+/// points to 1e-12.
+fn piecewise_integral(mut points: Vec<f64>, h: &dyn Fn(f64) -> f64) -> f64 {
+    points.retain(|x| x.is_finite());
+    points.sort_by(f64::total_cmp);
+    points.dedup();
+    points
+        .windows(2)
+        .map(|w| integrate(h, w[0], w[1], 1e-12))
+        .sum()
 }
 
 impl<S: Severity + ?Sized> LossDistribution for Continuous<'_, S> {
@@ -268,10 +274,5 @@ fn approximation_integral(a: &Approximation, h: &dyn Fn(f64) -> f64) -> Result<f
     {
         points.push(Approximation::var(a, level)?.max(0.0));
     }
-    points.sort_by(f64::total_cmp);
-    points.dedup();
-    Ok(points
-        .windows(2)
-        .map(|w| integrate(h, w[0], w[1], 1e-12))
-        .sum())
+    Ok(piecewise_integral(points, h))
 }
