@@ -156,12 +156,15 @@ impl PortfolioRun {
         quantile(&self.losses, &self.totals, level)
     }
 
-    /// The largest occurrence's quantile at `level` (the occurrence exceedance curve's point
-    /// at return period 1/(1 − level)), with its standard error as for
-    /// [`var_estimate`](Self::var_estimate).
-    pub fn occurrence_estimate(&self, level: f64) -> Result<Estimate> {
+    /// The largest occurrence's quantiles at `levels` (the occurrence exceedance curve's
+    /// points at return periods 1/(1 − level)), with standard errors as for
+    /// [`var_estimate`](Self::var_estimate); the occurrences are sorted once for all levels.
+    pub fn occurrence_estimates(&self, levels: &[f64]) -> Result<Vec<Estimate>> {
         let losses = SimulatedLosses::from_values(&self.occurrences, self.occurrences.len());
-        quantile(&losses, &self.occurrences, level)
+        levels
+            .iter()
+            .map(|&level| quantile(&losses, &self.occurrences, level))
+            .collect()
     }
 }
 

@@ -57,22 +57,30 @@ pub(super) fn summarize(
     let var = run.var_estimate(config.tvar_level)?;
     let tvar = run.tvar_estimate()?;
     let std_dev = run.losses.std_dev()?;
-    let curve = |estimate: &dyn Fn(f64) -> Result<crate::loss::Estimate>| {
-        RETURN_PERIODS
+    let periods: Vec<f64> = RETURN_PERIODS
+        .iter()
+        .copied()
+        .filter(|&rp| 1.0 / rp >= 1.0 / run.totals.len() as f64)
+        .collect();
+    let levels: Vec<f64> = periods.iter().map(|rp| 1.0 - 1.0 / rp).collect();
+    let curve = |estimates: Vec<crate::loss::Estimate>| -> Vec<CurvePoint> {
+        periods
             .iter()
-            .filter(|&&rp| 1.0 / rp >= 1.0 / run.totals.len() as f64)
-            .map(|&rp| {
-                let e = estimate(1.0 - 1.0 / rp)?;
-                Ok(CurvePoint {
-                    return_period: rp,
-                    loss: e.value,
-                    std_error: e.std_error,
-                })
+            .zip(estimates)
+            .map(|(&rp, e)| CurvePoint {
+                return_period: rp,
+                loss: e.value,
+                std_error: e.std_error,
             })
-            .collect::<Result<Vec<_>>>()
+            .collect()
     };
-    let exceedance_curve = curve(&|level| run.var_estimate(level))?;
-    let occurrence_curve = curve(&|level| run.occurrence_estimate(level))?;
+    let exceedance_curve = curve(
+        levels
+            .iter()
+            .map(|&level| run.var_estimate(level))
+            .collect::<Result<_>>()?,
+    );
+    let occurrence_curve = curve(run.occurrence_estimates(&levels)?);
     Ok(Summary {
         firms: quotes.len(),
         expected_loss: mean.value,
