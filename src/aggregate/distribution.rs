@@ -125,7 +125,85 @@ pub struct AggregateDistribution {
     pub diagnostics: Diagnostics,
 }
 
+/// What the checks compare a computed distribution with.
+pub(crate) struct Reference {
+    /// E\[S\] analytically (None when unknown or infinite).
+    pub mean: Option<f64>,
+    /// Var\[S\] analytically.
+    pub variance: Option<f64>,
+    /// Skewness of S analytically.
+    pub skewness: Option<f64>,
+    /// Mean payment per claim E\[Y\] (for the coarse-grid check).
+    pub mean_payment: Option<f64>,
+    /// P(S = 0), exactly.
+    pub zero_probability: f64,
+    /// Per-claim payment probability beyond the grid.
+    pub severity_lost: f64,
+}
+
 impl AggregateDistribution {
+    /// The distribution with its diagnostics: numerical against analytic moments, lost mass,
+    /// grid coarseness.
+    pub(crate) fn checked(
+        distribution: Discrete,
+        method: ExactMethod,
+        grid: &super::Grid,
+        reference: Reference,
+    ) -> Self {
+        let h = grid.step();
+        let lost = distribution.lost_mass();
+        let (mean, sd, skew) = distribution.moments();
+        let analytic_cv = reference
+            .mean
+            .zip(reference.variance)
+            .map(|(m, v)| v.sqrt() / m);
+        let mut warnings = Vec::new();
+        if lost > 1e-8 {
+            warnings.push(Warning::LostMass {
+                mass: lost,
+                grid_end: grid.end(),
+            });
+        }
+        if reference.severity_lost > 1e-8 {
+            warnings.push(Warning::SeverityLostMass {
+                mass: reference.severity_lost,
+            });
+        }
+        if let Some(m) = reference.mean.filter(|m| *m > 0.0) {
+            let relative = (mean - m).abs() / m;
+            if relative > 1e-4 {
+                warnings.push(Warning::MeanMismatch {
+                    numeric: mean,
+                    analytic: m,
+                    relative,
+                });
+            }
+        }
+        if let Some(ey) = reference.mean_payment.filter(|e| *e > 0.0 && h > *e / 5.0) {
+            warnings.push(Warning::CoarseGrid {
+                step: h,
+                mean_payment: ey,
+            });
+        }
+        Self {
+            diagnostics: Diagnostics {
+                analytic_mean: reference.mean,
+                numeric_mean: mean,
+                analytic_cv,
+                numeric_cv: if mean > 0.0 { sd / mean } else { 0.0 },
+                analytic_skewness: reference.skewness,
+                numeric_skewness: skew,
+                lost_mass: lost,
+                zero_probability: reference.zero_probability,
+                severity_lost_mass: reference.severity_lost,
+                warnings,
+            },
+            distribution,
+            method,
+            step: h,
+        }
+    }
+
     /// VaR at `level` (see [`Discrete::var`]).
     pub fn var(&self, level: f64) -> Result<f64> {
         self.distribution.var(level)

@@ -12,12 +12,15 @@ mod approximation;
 mod discretize;
 mod distribution;
 mod exact;
+mod superposition;
 mod tower;
 
 pub use crate::loss::Discrete;
 pub use approximation::{Approximation, ApproximationKind};
 pub use discretize::{Discretization, Grid, GridParams, MAX_POINTS, MIN_POINTS, discretize};
+use distribution::Reference;
 pub use distribution::{AggregateDistribution, Diagnostics, ExactMethod, Warning};
+pub use superposition::ExactPortfolio;
 pub use tower::{LayerResult, TowerResult};
 
 use crate::coverage::{AggregateTerms, ClaimTerms, Tower};
@@ -257,56 +260,19 @@ impl<F: Frequency, S: Severity> LossModel<F, S> {
                 .sum()
         };
         let distribution = Discrete::from_parts(values, g, lost);
-        let (mean, sd, skew) = distribution.moments();
-        let analytic_mean = self.analytic_mean();
-        let analytic_cv = analytic_mean
-            .zip(self.analytic_variance())
-            .map(|(m, v)| v.sqrt() / m);
-        let mut warnings = Vec::new();
-        if lost > 1e-8 {
-            warnings.push(Warning::LostMass {
-                mass: lost,
-                grid_end: grid.end(),
-            });
-        }
-        if severity_lost > 1e-8 {
-            warnings.push(Warning::SeverityLostMass {
-                mass: severity_lost,
-            });
-        }
-        if let Some(m) = analytic_mean.filter(|m| *m > 0.0) {
-            let relative = (mean - m).abs() / m;
-            if relative > 1e-4 {
-                warnings.push(Warning::MeanMismatch {
-                    numeric: mean,
-                    analytic: m,
-                    relative,
-                });
-            }
-        }
-        if let Some(ey) = self.expected_payment().filter(|e| *e > 0.0 && h > *e / 5.0) {
-            warnings.push(Warning::CoarseGrid {
-                step: h,
-                mean_payment: ey,
-            });
-        }
-        Ok(AggregateDistribution {
-            diagnostics: Diagnostics {
-                analytic_mean,
-                numeric_mean: mean,
-                analytic_cv,
-                numeric_cv: if mean > 0.0 { sd / mean } else { 0.0 },
-                analytic_skewness: self.analytic_skewness(),
-                numeric_skewness: skew,
-                lost_mass: lost,
-                zero_probability,
-                severity_lost_mass: severity_lost,
-                warnings,
-            },
+        Ok(AggregateDistribution::checked(
             distribution,
             method,
-            step: h,
-        })
+            grid,
+            Reference {
+                mean: self.analytic_mean(),
+                variance: self.analytic_variance(),
+                skewness: self.analytic_skewness(),
+                mean_payment: self.expected_payment(),
+                zero_probability,
+                severity_lost,
+            },
+        ))
     }
 
     /// Which of E\[S\], E\[S²\], E\[S³\] are finite: all when a limit caps the claims or the year,

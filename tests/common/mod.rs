@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod book;
+pub mod insureds;
 
 use kexian::frequency::FrequencyModel;
 use kexian::severity::SeverityModel;
