@@ -102,7 +102,7 @@ fn main() -> Result<()> {
     let book = ExactPortfolio::new(&insureds::covers(&insureds::book(1_000)))?;
     let (ms, s) = best_ms(5, || {
         let grid = book.recommended_grid(1 << 16, 1.0 - 1e-10)?;
-        book.exact_distribution(&grid, 2)
+        book.exact_distribution(&grid, 2, Default::default())
     })?;
     println!(
         "exact portfolio, 1,000 insureds ({:.1} claims a year), 2^16 points: mean {:.0} (analytic {:.0}), TVaR 99.5% {:.0}",

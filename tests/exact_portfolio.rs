@@ -45,7 +45,9 @@ fn a_thousand_insureds_match_their_means_and_the_simulation() {
     let book = book(1_000);
     let exact = ExactPortfolio::new(&covers(&book)).unwrap();
     let grid = exact.recommended_grid(1 << 16, 1.0 - 1e-10).unwrap();
-    let s = exact.exact_distribution(&grid, 2).unwrap();
+    let s = exact
+        .exact_distribution(&grid, 2, Default::default())
+        .unwrap();
     let mean = analytic_mean(&book);
     // Mean-preserving discretisation: the mean is exact up to the grid's end (lost mass
     // ≈ 0), so the only error is rounding: 1e-9 relative.
@@ -101,7 +103,9 @@ fn one_insured_is_the_single_cover_and_rates_add_up() {
     let covers = covers(&book);
     let one = ExactPortfolio::new(&covers[..1]).unwrap();
     let grid = Grid::new(2_000.0, 1 << 12).unwrap();
-    let p = one.exact_distribution(&grid, 2).unwrap();
+    let p = one
+        .exact_distribution(&grid, 2, Default::default())
+        .unwrap();
     let c = &covers[0];
     let single = LossModel::new(c.frequency.clone(), c.severity.clone())
         .with_claim_terms(c.terms)
@@ -132,8 +136,11 @@ fn one_insured_is_the_single_cover_and_rates_add_up() {
     let doubled = ExactPortfolio::new(&[twice]).unwrap();
     assert!((pair.claim_rate() - doubled.claim_rate()).abs() < 1e-15);
     let (a, b) = (
-        pair.exact_distribution(&grid, 2).unwrap(),
-        doubled.exact_distribution(&grid, 2).unwrap(),
+        pair.exact_distribution(&grid, 2, Default::default())
+            .unwrap(),
+        doubled
+            .exact_distribution(&grid, 2, Default::default())
+            .unwrap(),
     );
     let worst = a
         .distribution
@@ -157,6 +164,6 @@ fn bad_portfolios_are_refused() {
     assert!(err.contains("Poisson"), "{err}");
     let p = ExactPortfolio::new(&covers(&book(2))).unwrap();
     let grid = p.recommended_grid(1 << 10, 0.999).unwrap();
-    assert!(p.exact_distribution(&grid, 0).is_err());
+    assert!(p.exact_distribution(&grid, 0, Default::default()).is_err());
     assert!(p.recommended_grid(1 << 10, 1.0).is_err());
 }

@@ -3,6 +3,7 @@
 //! distributions, and bad input.
 
 use kexian::aggregate::{Discrete, Discretization, ExactMethod, Grid, LossModel};
+use kexian::coverage::ClaimTerms;
 use kexian::frequency::Poisson;
 use kexian::pricing::{Continuous, LossDistribution, PremiumPrinciple, RiskMeasure};
 use kexian::severity::{Exponential, LogNormal, Pareto, Severity, SeverityModel};
@@ -82,11 +83,25 @@ fn all_principles() -> Vec<PremiumPrinciple> {
 
 #[test]
 fn every_principle_is_at_least_the_mean() {
-    // On an exact aggregate distribution and on a simulated one.
-    let m = LossModel::new(
+    // On an exact aggregate distribution and on a simulated one. Claims are limited: an
+    // unlimited lognormal has no exponential premium (no moment generating function), which
+    // the exact side reports through its extrapolated tail.
+    let unlimited = LossModel::new(
         Poisson::new(1.5).unwrap(),
         LogNormal::new(9.0, 1.0).unwrap(),
     );
+    let grid = unlimited.recommended_grid(1 << 14, 1.0 - 1e-10).unwrap();
+    let d = unlimited
+        .exact_distribution(ExactMethod::Fft { padding: 2 }, &grid, Default::default())
+        .unwrap();
+    assert!(matches!(
+        PremiumPrinciple::Exponential {
+            risk_aversion: 1e-7
+        }
+        .premium(&d.distribution),
+        Err(kexian::Error::InfiniteMoment { .. })
+    ));
+    let m = unlimited.with_claim_terms(ClaimTerms::new(0.0, 1e6).unwrap());
     let grid = m.recommended_grid(1 << 14, 1.0 - 1e-10).unwrap();
     let exact = m
         .exact_distribution(

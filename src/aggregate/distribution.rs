@@ -32,8 +32,13 @@ pub struct Diagnostics {
     pub analytic_skewness: Option<f64>,
     /// Skewness of the computed distribution.
     pub numeric_skewness: f64,
-    /// Aggregate probability beyond the grid.
+    /// Aggregate probability beyond the grid that no tail locates.
     pub lost_mass: f64,
+    /// Aggregate probability beyond the grid end located by the extrapolated single-big-claim
+    /// tail (see [`crate::loss::Tail`]): quantiles above 1 − `tail_mass` and the part of TVaR,
+    /// moments and distortion premiums beyond the grid end come from it.
+    #[serde(default)]
+    pub tail_mass: f64,
     /// P(S = 0) exactly, from the probability generating function: P_N(P(Y = 0)) for the
     /// per-claim payment Y (the grid's first bucket also holds the small losses rounded to 0);
     /// with an annual deductible D, P(S ≤ D) from the grid.
@@ -53,6 +58,15 @@ pub enum Warning {
     /// Probability `mass` of S lies beyond the grid end: quantiles above 1 − mass are
     /// unavailable.
     LostMass {
+        /// Probability beyond the grid.
+        mass: f64,
+        /// The grid end (元).
+        grid_end: f64,
+    },
+    /// Probability `mass` of S lies beyond the grid end and is located by the extrapolated
+    /// single-big-claim tail: quantiles above 1 − mass, and the parts of TVaR, moments and
+    /// distortion premiums beyond the grid end, rest on that approximation.
+    Extrapolated {
         /// Probability beyond the grid.
         mass: f64,
         /// The grid end (元).
@@ -88,6 +102,13 @@ impl std::fmt::Display for Warning {
                 f,
                 "{mass:.2e} of the probability lies beyond the grid end {grid_end:.4e}: \
                  quantiles above {:.8} are unavailable; lengthen the grid",
+                1.0 - mass
+            ),
+            Self::Extrapolated { mass, grid_end } => write!(
+                f,
+                "{mass:.2e} of the probability lies beyond the grid end {grid_end:.4e} and is \
+                 extrapolated (single big claim): quantiles above {:.8} rest on it; lengthen \
+                 the grid to compute them",
                 1.0 - mass
             ),
             Self::SeverityLostMass { mass } => write!(
@@ -151,7 +172,8 @@ impl AggregateDistribution {
         reference: Reference,
     ) -> Self {
         let h = grid.step();
-        let lost = distribution.lost_mass();
+        let lost = distribution.unlocated_mass();
+        let tail_mass = distribution.tail().map_or(0.0, |t| t.mass());
         let (mean, sd, skew) = distribution.moments();
         let analytic_cv = reference
             .mean
@@ -161,6 +183,12 @@ impl AggregateDistribution {
         if lost > 1e-8 {
             warnings.push(Warning::LostMass {
                 mass: lost,
+                grid_end: grid.end(),
+            });
+        }
+        if tail_mass > 1e-8 {
+            warnings.push(Warning::Extrapolated {
+                mass: tail_mass,
                 grid_end: grid.end(),
             });
         }
@@ -194,6 +222,7 @@ impl AggregateDistribution {
                 analytic_skewness: reference.skewness,
                 numeric_skewness: skew,
                 lost_mass: lost,
+                tail_mass,
                 zero_probability: reference.zero_probability,
                 severity_lost_mass: reference.severity_lost,
                 warnings,
@@ -232,5 +261,15 @@ impl AggregateDistribution {
     /// Exceedance curve at the standard return periods.
     pub fn exceedance_curve(&self) -> Vec<(f64, f64)> {
         self.distribution.exceedance_curve()
+    }
+}
+
+/// `distribution` with its mass beyond `end` located by a tail shaped like `shape` (unchanged
+/// when there is no such mass or the shape vanishes at the end).
+pub(crate) fn with_tail(distribution: Discrete, end: f64, shape: impl Fn(f64) -> f64) -> Discrete {
+    let lost = distribution.lost_mass();
+    match crate::loss::Tail::from_shape(end, lost, shape) {
+        Some(tail) if lost > 0.0 => distribution.located_by(tail),
+        _ => distribution,
     }
 }

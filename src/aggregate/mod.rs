@@ -9,6 +9,7 @@
 //! ```
 
 mod approximation;
+mod cells;
 mod discretize;
 mod distribution;
 mod exact;
@@ -25,7 +26,7 @@ pub use tower::{LayerResult, TowerResult};
 
 use crate::coverage::{AggregateTerms, ClaimTerms, Tower};
 use crate::error::{Error, Result};
-use crate::frequency::Frequency;
+use crate::frequency::{Complex64, Frequency};
 use crate::severity::Severity;
 use crate::simulation::{
     Observer, Retention, SimulatedLosses, SimulationConfig, VarianceReduction,
@@ -259,7 +260,17 @@ impl<F: Frequency, S: Severity> LossModel<F, S> {
                 .map(|(_, p)| p)
                 .sum()
         };
-        let distribution = Discrete::from_parts(values, g, lost);
+        let mut distribution = Discrete::from_parts(values, g, lost);
+        if self.aggregate_terms.is_none() && self.claim_terms.max_payment().is_infinite() {
+            // Past the grid, the single big claim: P(S > x) ∝ 1 − P_N(F_Y(x)).
+            let shape = |x: f64| {
+                let s = self.claim_terms.payment_survival(&self.severity, x);
+                self.frequency
+                    .pgf_increment(1.0, Complex64::new(-s, 0.0))
+                    .map_or(self.frequency.mean() * s, |d| -d.re)
+            };
+            distribution = distribution::with_tail(distribution, grid.end(), shape);
+        }
         Ok(AggregateDistribution::checked(
             distribution,
             method,

@@ -11,8 +11,9 @@
 //! over the policies: policies that share a severity and terms but for their limit share one
 //! discretisation, and each limit only changes the one or two cells at its cap.
 
+use super::cells::Cells;
 use super::distribution::Reference;
-use super::{AggregateDistribution, Discrete, ExactMethod, Grid, exact};
+use super::{AggregateDistribution, Discrete, Discretization, ExactMethod, Grid, exact};
 use crate::coverage::ClaimTerms;
 use crate::error::{Error, Result};
 use crate::frequency::{FrequencyModel, Poisson};
@@ -34,7 +35,7 @@ const MODEL: &str = "ExactPortfolio";
 ///         "terms": {"limit": 1e5 * f64::from(i + 1)}})))
 ///     .collect::<Result<_, _>>()?;
 /// let book = ExactPortfolio::new(&covers)?;
-/// let s = book.exact_distribution(&book.recommended_grid(1 << 12, 1.0 - 1e-10)?, 2)?;
+/// let s = book.exact_distribution(&book.recommended_grid(1 << 12, 1.0 - 1e-10)?, 2, Default::default())?;
 /// let mean = book.analytic_mean().unwrap();
 /// assert!((s.diagnostics.numeric_mean - mean).abs() < 1e-9 * mean);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -157,8 +158,14 @@ impl ExactPortfolio {
         Grid::for_tail(quantile, points, 2.0, f64::INFINITY)
     }
 
-    /// The distribution of S on `grid` by one FFT padded `padding`-fold, with its diagnostics.
-    pub fn exact_distribution(&self, grid: &Grid, padding: usize) -> Result<AggregateDistribution> {
+    /// The distribution of S on `grid` by one FFT padded `padding`-fold, the claims
+    /// discretised by `discretization` (moment matching of order 1 or 2), with its diagnostics.
+    pub fn exact_distribution(
+        &self,
+        grid: &Grid,
+        padding: usize,
+        discretization: Discretization,
+    ) -> Result<AggregateDistribution> {
         validate::rule(
             MODEL,
             "padding",
@@ -166,7 +173,7 @@ impl ExactPortfolio {
             (1..=64).contains(&padding),
             "between 1 and 64",
         )?;
-        let f = self.mixture(grid);
+        let f = self.mixture(grid, discretization)?;
         let covered = compensated_sum(f.iter().copied());
         let count = Poisson::new(self.lambda)?;
         let g = exact::fft(&count, &f, padding)?;
@@ -179,8 +186,15 @@ impl ExactPortfolio {
             g.members.iter().map(move |m| m.0 * p)
         }));
         let mean = self.analytic_mean();
+        let mut distribution = Discrete::from_parts(values, g, lost);
+        if self.unbounded() {
+            // Past the grid, the single big claim: P(S > x) ∝ 1 − exp(−Σ λᵢ·P(Yᵢ > x)).
+            distribution = super::distribution::with_tail(distribution, grid.end(), |x| {
+                -(-self.exceedance_rate(x)).exp_m1()
+            });
+        }
         Ok(AggregateDistribution::checked(
-            Discrete::from_parts(values, g, lost),
+            distribution,
             ExactMethod::Fft { padding },
             grid,
             Reference {
@@ -194,62 +208,100 @@ impl ExactPortfolio {
         ))
     }
 
-    /// The claim mixture Σ (λᵢ/Λ)·fᵢ discretised mean-preservingly on `grid`
-    /// (fⱼ = (2·LEV(jh) − LEV((j−1)h) − LEV((j+1)h))/h for the payment's LEV).
-    fn mixture(&self, grid: &Grid) -> Vec<f64> {
+    /// Whether some policy's payment is unbounded.
+    fn unbounded(&self) -> bool {
+        self.groups
+            .iter()
+            .any(|g| g.members.iter().any(|(_, t)| t.max_payment().is_infinite()))
+    }
+
+    /// Σ λᵢ·P(Yᵢ > x): the rate of claims paying more than x.
+    fn exceedance_rate(&self, x: f64) -> f64 {
+        self.groups
+            .iter()
+            .map(|g| {
+                let rate: f64 = g
+                    .members
+                    .iter()
+                    .filter(|(_, t)| t.max_payment() > x)
+                    .map(|m| m.0)
+                    .sum();
+                if rate > 0.0 {
+                    rate * g.unlimited.payment_survival(&g.severity, x)
+                } else {
+                    0.0
+                }
+            })
+            .sum()
+    }
+
+    /// The claim mixture Σ (λᵢ/Λ)·Yᵢ discretised on `grid`: its cells are the weighted sums of
+    /// the policies' cells, built from one set per group (see [`Cells`]).
+    fn mixture(&self, grid: &Grid, discretization: Discretization) -> Result<Vec<f64>> {
         let (h, m) = (grid.step(), grid.points());
-        let mut mix = vec![0.0; m];
+        let n = m + 1;
+        let mut mix = Cells::zero(h, n);
         for g in &self.groups {
-            let lev = g.unlimited.payment_lev_fn(&g.severity);
-            // Cells below ⌊cap/h⌋ are those of the unlimited payment; only policies whose cap
-            // lies inside the grid change the one or two cells at and after it.
+            // The cell c = ⌊cap/h⌋ holding each cap (n: beyond the cells).
+            let cell_of = |cap: f64| (cap / h).floor().min(n as f64) as usize;
             let top = g
                 .members
                 .iter()
-                .map(|(_, t)| cell_of(t.max_payment(), h, m))
+                .map(|(_, t)| cell_of(t.max_payment()))
                 .max()
                 .unwrap_or(0);
-            let levs: Vec<f64> = (0..=top + 1).map(|j| lev(j as f64 * h)).collect();
-            // weight[k] = Σ λᵢ/Λ over the policies whose cap lies in cell k (m: beyond the grid).
-            let mut weight = vec![0.0; top + 1];
+            let unlimited = Cells::of_payment(&g.severity, &g.unlimited, h, top.min(n - 1) + 1);
+            let lev = g.unlimited.payment_lev_fn(&g.severity);
+            let lm2 = g.unlimited.payment_second_moment_fn(&g.severity);
+            // cut[c]: weight of the policies whose cells below c and nodes below `node` are the
+            // unlimited payment's.
+            let (mut cell_cut, mut node_cut) = (vec![0.0; n + 2], vec![0.0; n + 2]);
             for (lambda, t) in &g.members {
                 let (w, cap) = (lambda / self.lambda, t.max_payment());
-                let k = cell_of(cap, h, m);
-                weight[k] += w;
-                if k < m {
-                    let lc = |j: usize| lev((j as f64 * h).min(cap));
-                    let at = |j: usize| -> f64 {
-                        let right = lc(j + 1);
-                        if j == 0 {
-                            1.0 - right / h
-                        } else {
-                            ((2.0 * lc(j) - lc(j - 1) - right) / h).max(0.0)
-                        }
-                    };
-                    mix[k] += w * at(k);
-                    if k + 1 < m {
-                        mix[k + 1] += w * at(k + 1);
-                    }
+                let c = cell_of(cap);
+                cell_cut[c] += w;
+                if c >= n {
+                    node_cut[n + 1] += w;
+                    continue;
+                }
+                let x = c as f64 * h;
+                if x == cap {
+                    // The limit on node c: its atom there, nothing in cell c.
+                    node_cut[c] += w;
+                    mix.atoms[c] += w * t.limit_probability(&g.severity);
+                } else {
+                    // The limit inside cell c: the capped payment's integrals over it.
+                    node_cut[c + 1] += w;
+                    let d1 = lev(cap) - lev(x);
+                    mix.k0[c] += w * d1 / h;
+                    mix.k1[c] += w * (lm2(cap) - lm2(x) - 2.0 * x * d1) / (h * h);
                 }
             }
-            // Σ of the weights of the policies capped above cell j, from the top down.
-            let mut above = if top >= m { weight[m] } else { 0.0 };
-            for j in (0..=top.min(m - 1)).rev() {
-                let cell = if j == 0 {
-                    1.0 - levs[1] / h
-                } else {
-                    ((2.0 * levs[j] - levs[j - 1] - levs[j + 1]) / h).max(0.0)
-                };
-                mix[j] += above * cell;
-                above += weight[j];
+            // Suffix sums: cell j (node j) counts the policies cut above it.
+            let (mut cells_above, mut nodes_above) = (cell_cut[n] + cell_cut[n + 1], 0.0);
+            for j in (0..=n).rev() {
+                if j < n {
+                    if j < unlimited.k0.len() {
+                        mix.k0[j] += cells_above * unlimited.k0[j];
+                        mix.k1[j] += cells_above * unlimited.k1[j];
+                    }
+                    cells_above += cell_cut[j];
+                }
+                nodes_above += node_cut[j + 1];
+                if j < unlimited.survival.len() {
+                    mix.survival[j] += nodes_above * unlimited.survival[j];
+                }
             }
         }
-        mix
+        match discretization {
+            Discretization::MomentMatching => Ok(mix.moment_matching(m)),
+            Discretization::MeanPreserving => Ok(mix.mean_preserving(m)),
+            other => Err(Error::Inconsistent {
+                model: MODEL,
+                message: format!(
+                    "{other:?}: an exact portfolio uses moment matching (order 1 or 2)"
+                ),
+            }),
+        }
     }
-}
-
-/// The cell k = ⌊cap/h⌋ holding a policy's cap, or `m` when the cap lies beyond the grid.
-fn cell_of(cap: f64, h: f64, m: usize) -> usize {
-    let k = (cap / h).floor();
-    if k >= (m - 1) as f64 { m } else { k as usize }
 }

@@ -248,6 +248,85 @@ impl ClaimTerms {
         }
     }
 
+    /// P(Y > y) of the payment per loss, from the severity's survival function (accurate far
+    /// in the tail, where 1 − [`payment_cdf`](Self::payment_cdf) is rounding noise).
+    pub fn payment_survival<S: Severity + ?Sized>(&self, severity: &S, y: f64) -> f64 {
+        if y.is_nan() {
+            return f64::NAN;
+        }
+        if y < 0.0 {
+            return 1.0;
+        }
+        if y >= self.max_payment() || self.inflation == 0.0 || self.share == 0.0 {
+            return 0.0;
+        }
+        let (a, c, d) = (self.share, self.inflation, self.deductible);
+        match self.kind {
+            DeductibleKind::Ordinary => severity.survival((d + y / a) / c),
+            DeductibleKind::Franchise => {
+                severity.survival(if y < a * d { d / c } else { y / (a * c) })
+            }
+        }
+    }
+
+    /// P(Y = max payment): the probability that a loss exhausts the limit (0 without one).
+    pub fn limit_probability<S: Severity + ?Sized>(&self, severity: &S) -> f64 {
+        if self.limit.is_infinite() || self.inflation == 0.0 || self.share == 0.0 {
+            return 0.0;
+        }
+        // P(cX ≥ u): the survival just below u/c (it includes an atom of the severity at u/c).
+        severity.survival((self.limit / self.inflation).next_down())
+    }
+
+    /// y ↦ E\[min(Y, y)²\] of the payment per loss, from the severity's limited moments at
+    /// t = d′ + y/(αc) (ordinary) or y/(αc) (franchise), d′ = d/c:
+    ///
+    /// ```text
+    /// ordinary:  (αc)²·[LM₂(t) − LM₂(d′) − 2d′·(LEV(t) − LEV(d′))]
+    /// franchise: y²·S(d′) for y ≤ αd, else (αc)²·[LM₂(t) − LM₂(d′) + d′²·S(d′)]
+    /// ```
+    pub fn payment_second_moment_fn<'a, S: Severity + ?Sized>(
+        &'a self,
+        severity: &'a S,
+    ) -> impl Fn(f64) -> f64 + 'a {
+        let (a, c) = (self.share, self.inflation);
+        let active = c != 0.0 && a != 0.0;
+        let d = if active { self.deductible / c } else { 0.0 };
+        let (lm2_d, lev_d, s_d) = if active {
+            (
+                severity.limited_moment(2, d),
+                severity.limited_expected_value(d),
+                severity.survival(d),
+            )
+        } else {
+            (0.0, 0.0, 0.0)
+        };
+        let (cap, kind) = (self.max_payment(), self.kind);
+        move |y: f64| {
+            if y.is_nan() || y < 0.0 {
+                return f64::NAN;
+            }
+            if !active {
+                return 0.0;
+            }
+            let y = y.min(cap);
+            let ac = a * c;
+            match kind {
+                DeductibleKind::Ordinary => {
+                    let t = d + y / ac;
+                    ac * ac
+                        * (severity.limited_moment(2, t)
+                            - lm2_d
+                            - 2.0 * d * (severity.limited_expected_value(t) - lev_d))
+                }
+                DeductibleKind::Franchise if y <= ac * d => y * y * s_d,
+                DeductibleKind::Franchise => {
+                    ac * ac * (severity.limited_moment(2, y / ac) - lm2_d + d * d * s_d)
+                }
+            }
+        }
+    }
+
     /// Limited expected value E\[min(Y, y)\] of the payment per loss (元).
     pub fn payment_lev<S: Severity + ?Sized>(&self, severity: &S, y: f64) -> f64 {
         self.payment_lev_fn(severity)(y)

@@ -4,9 +4,11 @@
 //! `simulation`, `pricing` and `portfolio` all depend on it, it depends on none of them.
 
 mod discrete;
+mod tail;
 
 pub use discrete::Discrete;
 use serde::{Deserialize, Serialize};
+pub use tail::Tail;
 
 /// Return periods (years) of the exceedance curve actuaries report.
 pub const RETURN_PERIODS: [f64; 11] = [

@@ -30,6 +30,20 @@ const WG: [f64; 4] = [
     0.417_959_183_673_469_4,
 ];
 
+/// Nodes and weights (xᵢ, wᵢ) of the 7-point Gauss–Legendre rule on \[a, b\]: Σ wᵢ·f(xᵢ)
+/// integrates polynomials of degree ≤ 13 exactly (the Kronrod panel's embedded Gauss rule).
+pub fn gauss7(a: f64, b: f64) -> [(f64, f64); 7] {
+    let c = 0.5 * (a + b);
+    let h = 0.5 * (b - a);
+    let mut out = [(c, WG[3] * h); 7];
+    for (k, j) in [1, 3, 5].into_iter().enumerate() {
+        let (dx, w) = (h * XGK[j], WG[j / 2] * h);
+        out[2 * k] = (c - dx, w);
+        out[2 * k + 1] = (c + dx, w);
+    }
+    out
+}
+
 /// One K15 panel on \[a, b\]: (Kronrod estimate, |Kronrod − Gauss|).
 fn panel<F: Fn(f64) -> f64>(f: &F, a: f64, b: f64) -> (f64, f64) {
     let c = 0.5 * (a + b);

@@ -10,7 +10,7 @@ pub(crate) mod special;
 mod summation;
 pub(crate) mod validate;
 
-pub use integrate::integrate;
+pub use integrate::{gauss7, integrate};
 pub(crate) use linalg::invert;
 pub use normal::{normal_cdf, normal_quantile, normal_survival};
 pub(crate) use roots::invert_monotone;

@@ -62,11 +62,11 @@ impl LossDistribution for Discrete {
 
 /// Moments of a distribution with mass beyond its grid would be silently too small.
 fn located(d: &Discrete) -> Result<()> {
-    if d.lost_mass() > 1e-12 {
+    if d.unlocated_mass() > 1e-12 {
         return Err(Error::BeyondGrid {
             quantity: "moment",
-            at: d.lost_mass(),
-            located: 1.0 - d.lost_mass(),
+            at: d.unlocated_mass(),
+            located: 1.0 - d.unlocated_mass(),
         });
     }
     Ok(())

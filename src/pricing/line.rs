@@ -140,9 +140,9 @@ pub fn price_line(spec: &LineSpec, observer: Option<Observer>) -> Result<PricedL
             tail_level,
         } => {
             let grid = spec.model.recommended_grid(*points, *tail_level)?;
-            let d =
-                spec.model
-                    .exact_distribution(*method, &grid, Discretization::MeanPreserving)?;
+            let d = spec
+                .model
+                .exact_distribution(*method, &grid, Discretization::default())?;
             let levels = |f: &dyn Fn(f64) -> Result<f64>| -> Result<Vec<(f64, Estimate)>> {
                 spec.levels.iter().map(|&l| Ok((l, exact(f(l)?)))).collect()
             };
