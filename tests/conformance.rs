@@ -109,6 +109,14 @@ fn every_loss_distribution_conforms() {
             .unwrap();
         conforms(&format!("{method:?}"), &exact, 1e-9);
     }
+    // Unlimited Pareto claims: the mass past the grid end on the extrapolated tail.
+    let heavy = LossModel::new(Poisson::new(2.0).unwrap(), Pareto::new(2.5, 1e3).unwrap());
+    let grid = heavy.recommended_grid(1 << 12, 1.0 - 1e-6).unwrap();
+    let exact = heavy
+        .exact_distribution(ExactMethod::Fft { padding: 2 }, &grid, Default::default())
+        .unwrap();
+    assert!(exact.diagnostics.tail_mass > 0.0);
+    conforms("exact with a tail", &exact, 1e-9);
 
     conforms(
         "lognormal",

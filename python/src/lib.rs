@@ -470,7 +470,7 @@ impl CoverModel {
         guard(|| {
             let d = py.detach(|| -> kexian::Result<AggregateDistribution> {
                 let grid = model.recommended_grid(points, tail_level)?;
-                model.exact_distribution(method, &grid, Discretization::MeanPreserving)
+                model.exact_distribution(method, &grid, Discretization::default())
             });
             Ok(Exact {
                 inner: d.map_err(Failure)?,
