@@ -128,6 +128,14 @@ fn every_loss_distribution_conforms() {
         &Continuous(&Gamma::from_shape_scale(2.0, 1e4).unwrap()),
         1e-7,
     );
+    // A covered severity (atoms at 0 and at the limit) is a severity like any other.
+    let ground_up = LogNormal::new(10.0, 1.5).unwrap();
+    let terms = ClaimTerms::new(5e3, 2e5).unwrap().with_share(0.8).unwrap();
+    conforms(
+        "covered lognormal",
+        &Continuous(&kexian::coverage::Covered::new(&ground_up, terms)),
+        1e-7,
+    );
     // α = 2.5: finite variance, no exponential moment.
     conforms("pareto", &Continuous(&Pareto::new(2.5, 1e4).unwrap()), 1e-7);
 

@@ -1,7 +1,7 @@
 //! A payment distribution as the moment-matching discretisations see it: per cell
 //! (jh, (j + 1)h) the integrals of its survival function, per node its survival and atom.
 
-use crate::coverage::ClaimTerms;
+use crate::coverage::Covered;
 use crate::severity::Severity;
 
 /// Cells below this index use the limited moments (the survival function may vary on a scale
@@ -37,22 +37,21 @@ impl Cells {
         }
     }
 
-    /// The first `cells` cells of the payment per loss Y = `terms`(X). Closed forms from the
+    /// The first `cells` cells of the payment per loss `payment`. Closed forms from the
     /// payment's limited moments in the first cells, in the cell holding the limit and for
     /// severities without a density; elsewhere 7-point Gauss–Legendre on S, whose relative
     /// accuracy does not degrade in the far tail (differences of limited moments there are
     /// rounding noise). Cells past the limit are 0.
     pub fn of_payment<S: Severity + ?Sized>(
-        severity: &S,
-        terms: &ClaimTerms,
+        payment: &Covered<'_, S>,
         h: f64,
         cells: usize,
     ) -> Self {
-        let lev = terms.payment_lev_fn(severity);
-        let lm2 = terms.payment_second_moment_fn(severity);
-        let survival = |y: f64| terms.payment_survival(severity, y);
-        let cap = terms.max_payment();
-        let smooth = !severity.density(1.0).is_nan();
+        let lev = |y: f64| payment.limited_expected_value(y);
+        let lm2 = |y: f64| payment.limited_moment(2, y);
+        let survival = |y: f64| payment.survival(y);
+        let cap = payment.terms().max_payment();
+        let smooth = !payment.severity().density(1.0).is_nan();
         let mut out = Self::zero(h, cells);
         for j in 0..cells {
             let (x, y) = (j as f64 * h, (j + 1) as f64 * h);
@@ -79,7 +78,7 @@ impl Cells {
         // The limit on a node: its atom P(Y = cap).
         let node = (cap / h).round();
         if cap.is_finite() && node >= 1.0 && node <= cells as f64 && node * h == cap {
-            out.atoms[node as usize] = terms.limit_probability(severity);
+            out.atoms[node as usize] = payment.limit_probability();
         }
         out
     }

@@ -132,7 +132,8 @@ pub fn discretize<S: Severity + ?Sized>(
 ) -> (Vec<f64>, f64) {
     let h = grid.step;
     let m = grid.points;
-    let cdf = |y: f64| terms.payment_cdf(severity, y);
+    let payment = terms.covering(severity);
+    let cdf = |y: f64| payment.cdf(y);
     let mut f = vec![0.0; m];
     let covered;
     match method {
@@ -164,11 +165,11 @@ pub fn discretize<S: Severity + ?Sized>(
             covered = prev;
         }
         Discretization::MomentMatching => {
-            f = Cells::of_payment(severity, terms, h, m + 1).moment_matching(m);
+            f = Cells::of_payment(&payment, h, m + 1).moment_matching(m);
             covered = crate::numerics::compensated_sum(f.iter().copied());
         }
         Discretization::MeanPreserving => {
-            f = Cells::of_payment(severity, terms, h, m).mean_preserving(m);
+            f = Cells::of_payment(&payment, h, m).mean_preserving(m);
             // Mass beyond the grid: what the last cells leave of the total.
             covered = crate::numerics::compensated_sum(f.iter().copied());
         }

@@ -251,7 +251,7 @@ impl<F: Frequency, S: Severity> LossModel<F, S> {
         let zero_probability = if self.aggregate_terms.deductible() == 0.0 {
             // No annual deductible: S = 0 exactly when every claim pays nothing.
             self.frequency
-                .pgf(self.claim_terms.payment_cdf(&self.severity, 0.0))
+                .pgf(self.claim_terms.covering(&self.severity).cdf(0.0))
         } else {
             values
                 .iter()
@@ -263,8 +263,9 @@ impl<F: Frequency, S: Severity> LossModel<F, S> {
         let mut distribution = Discrete::from_parts(values, g, lost);
         if self.aggregate_terms.is_none() && self.claim_terms.max_payment().is_infinite() {
             // Past the grid, the single big claim: P(S > x) ∝ 1 − P_N(F_Y(x)).
+            let payment = self.claim_terms.covering(&self.severity);
             let shape = |x: f64| {
-                let s = self.claim_terms.payment_survival(&self.severity, x);
+                let s = payment.survival(x);
                 self.frequency
                     .pgf_increment(1.0, Complex64::new(-s, 0.0))
                     .map_or(self.frequency.mean() * s, |d| -d.re)

@@ -182,7 +182,7 @@ impl ExactPortfolio {
         let values = (0..g.len()).map(|j| j as f64 * h).collect();
         // P(S = 0) = exp(−Σ λᵢ P(Yᵢ > 0)) by thinning.
         let paying: f64 = compensated_sum(self.groups.iter().flat_map(|g| {
-            let p = 1.0 - g.unlimited.payment_cdf(&g.severity, 0.0);
+            let p = g.unlimited.covering(&g.severity).survival(0.0);
             g.members.iter().map(move |m| m.0 * p)
         }));
         let mean = self.analytic_mean();
@@ -227,7 +227,7 @@ impl ExactPortfolio {
                     .map(|m| m.0)
                     .sum();
                 if rate > 0.0 {
-                    rate * g.unlimited.payment_survival(&g.severity, x)
+                    rate * g.unlimited.covering(&g.severity).survival(x)
                 } else {
                     0.0
                 }
@@ -250,9 +250,10 @@ impl ExactPortfolio {
                 .map(|(_, t)| cell_of(t.max_payment()))
                 .max()
                 .unwrap_or(0);
-            let unlimited = Cells::of_payment(&g.severity, &g.unlimited, h, top.min(n - 1) + 1);
-            let lev = g.unlimited.payment_lev_fn(&g.severity);
-            let lm2 = g.unlimited.payment_second_moment_fn(&g.severity);
+            let payment = g.unlimited.covering(&g.severity);
+            let unlimited = Cells::of_payment(&payment, h, top.min(n - 1) + 1);
+            let lev = |y: f64| payment.limited_expected_value(y);
+            let lm2 = |y: f64| payment.limited_moment(2, y);
             // cut[c]: weight of the policies whose cells below c and nodes below `node` are the
             // unlimited payment's.
             let (mut cell_cut, mut node_cut) = (vec![0.0; n + 2], vec![0.0; n + 2]);
@@ -268,7 +269,7 @@ impl ExactPortfolio {
                 if x == cap {
                     // The limit on node c: its atom there, nothing in cell c.
                     node_cut[c] += w;
-                    mix.atoms[c] += w * t.limit_probability(&g.severity);
+                    mix.atoms[c] += w * t.covering(&g.severity).limit_probability();
                 } else {
                     // The limit inside cell c: the capped payment's integrals over it.
                     node_cut[c + 1] += w;

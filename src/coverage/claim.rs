@@ -1,5 +1,6 @@
 //! Per-claim and annual aggregate policy terms.
 
+use super::Covered;
 use crate::error::Result;
 use crate::numerics::validate;
 use crate::severity::Severity;
@@ -224,155 +225,9 @@ impl ClaimTerms {
         }
     }
 
-    /// P(Y ≤ y) of the payment per loss.
-    pub fn payment_cdf<S: Severity + ?Sized>(&self, severity: &S, y: f64) -> f64 {
-        if y.is_nan() {
-            return f64::NAN;
-        }
-        if y < 0.0 {
-            return 0.0;
-        }
-        if y >= self.max_payment() || self.inflation == 0.0 || self.share == 0.0 {
-            return 1.0;
-        }
-        let (a, c, d) = (self.share, self.inflation, self.deductible);
-        match self.kind {
-            DeductibleKind::Ordinary => severity.cdf((d + y / a) / c),
-            DeductibleKind::Franchise => {
-                if y < a * d {
-                    severity.cdf(d / c)
-                } else {
-                    severity.cdf(y / (a * c))
-                }
-            }
-        }
-    }
-
-    /// P(Y > y) of the payment per loss, from the severity's survival function (accurate far
-    /// in the tail, where 1 − [`payment_cdf`](Self::payment_cdf) is rounding noise).
-    pub fn payment_survival<S: Severity + ?Sized>(&self, severity: &S, y: f64) -> f64 {
-        if y.is_nan() {
-            return f64::NAN;
-        }
-        if y < 0.0 {
-            return 1.0;
-        }
-        if y >= self.max_payment() || self.inflation == 0.0 || self.share == 0.0 {
-            return 0.0;
-        }
-        let (a, c, d) = (self.share, self.inflation, self.deductible);
-        match self.kind {
-            DeductibleKind::Ordinary => severity.survival((d + y / a) / c),
-            DeductibleKind::Franchise => {
-                severity.survival(if y < a * d { d / c } else { y / (a * c) })
-            }
-        }
-    }
-
-    /// P(Y = max payment): the probability that a loss exhausts the limit (0 without one).
-    pub fn limit_probability<S: Severity + ?Sized>(&self, severity: &S) -> f64 {
-        if self.limit.is_infinite() || self.inflation == 0.0 || self.share == 0.0 {
-            return 0.0;
-        }
-        // P(cX ≥ u): the survival just below u/c (it includes an atom of the severity at u/c).
-        severity.survival((self.limit / self.inflation).next_down())
-    }
-
-    /// y ↦ E\[min(Y, y)²\] of the payment per loss, from the severity's limited moments at
-    /// t = d′ + y/(αc) (ordinary) or y/(αc) (franchise), d′ = d/c:
-    ///
-    /// ```text
-    /// ordinary:  (αc)²·[LM₂(t) − LM₂(d′) − 2d′·(LEV(t) − LEV(d′))]
-    /// franchise: y²·S(d′) for y ≤ αd, else (αc)²·[LM₂(t) − LM₂(d′) + d′²·S(d′)]
-    /// ```
-    pub fn payment_second_moment_fn<'a, S: Severity + ?Sized>(
-        &'a self,
-        severity: &'a S,
-    ) -> impl Fn(f64) -> f64 + 'a {
-        let (a, c) = (self.share, self.inflation);
-        let active = c != 0.0 && a != 0.0;
-        let d = if active { self.deductible / c } else { 0.0 };
-        let (lm2_d, lev_d, s_d) = if active {
-            (
-                severity.limited_moment(2, d),
-                severity.limited_expected_value(d),
-                severity.survival(d),
-            )
-        } else {
-            (0.0, 0.0, 0.0)
-        };
-        let (cap, kind) = (self.max_payment(), self.kind);
-        move |y: f64| {
-            if y.is_nan() || y < 0.0 {
-                return f64::NAN;
-            }
-            if !active {
-                return 0.0;
-            }
-            let y = y.min(cap);
-            let ac = a * c;
-            match kind {
-                DeductibleKind::Ordinary => {
-                    let t = d + y / ac;
-                    ac * ac
-                        * (severity.limited_moment(2, t)
-                            - lm2_d
-                            - 2.0 * d * (severity.limited_expected_value(t) - lev_d))
-                }
-                DeductibleKind::Franchise if y <= ac * d => y * y * s_d,
-                DeductibleKind::Franchise => {
-                    ac * ac * (severity.limited_moment(2, y / ac) - lm2_d + d * d * s_d)
-                }
-            }
-        }
-    }
-
-    /// Limited expected value E\[min(Y, y)\] of the payment per loss (元).
-    pub fn payment_lev<S: Severity + ?Sized>(&self, severity: &S, y: f64) -> f64 {
-        self.payment_lev_fn(severity)(y)
-    }
-
-    /// y ↦ E\[min(Y, y)\], with the severity's quantities at the deductible computed once (for
-    /// evaluating many points, e.g. a discretisation grid).
-    pub fn payment_lev_fn<'a, S: Severity + ?Sized>(
-        &'a self,
-        severity: &'a S,
-    ) -> impl Fn(f64) -> f64 + 'a {
-        let (a, c, d) = (self.share, self.inflation, self.deductible);
-        let active = c != 0.0 && a != 0.0;
-        let lev_d = if active {
-            severity.limited_expected_value(d / c)
-        } else {
-            0.0
-        };
-        let s_d = if active {
-            severity.survival(d / c)
-        } else {
-            0.0
-        };
-        let cap = self.max_payment();
-        let kind = self.kind;
-        move |y: f64| {
-            if y.is_nan() || y < 0.0 {
-                return f64::NAN;
-            }
-            if !active {
-                return 0.0;
-            }
-            let y = y.min(cap);
-            let lev = |x: f64| severity.limited_expected_value(x);
-            match kind {
-                DeductibleKind::Ordinary => a * c * (lev((d + y / a) / c) - lev_d),
-                DeductibleKind::Franchise => {
-                    let flat = s_d * y.min(a * d);
-                    if y <= a * d {
-                        flat
-                    } else {
-                        flat + a * c * (lev(y / (a * c)) - lev_d)
-                    }
-                }
-            }
-        }
+    /// The payment per loss under these terms as a severity ([`Covered`]).
+    pub fn covering<S: Severity + ?Sized>(self, severity: &S) -> Covered<'_, S> {
+        Covered::new(severity, self)
     }
 }
 

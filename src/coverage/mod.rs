@@ -14,8 +14,10 @@
 //! In JSON an unlimited amount is the string `"unlimited"` (or the field left out).
 
 mod claim;
+mod covered;
 mod layer;
 pub(crate) mod unlimited;
 
 pub use claim::{AggregateTerms, ClaimTerms, DeductibleKind};
+pub use covered::Covered;
 pub use layer::{Layer, Tower};
