@@ -262,10 +262,15 @@ impl<F: Frequency, S: Severity> LossModel<F, S> {
         };
         let mut distribution = Discrete::from_parts(values, g, lost);
         if self.aggregate_terms.is_none() && self.claim_terms.max_payment().is_infinite() {
-            // Past the grid, the single big claim: P(S > x) ∝ 1 − P_N(F_Y(x)).
+            // Past the grid, the single big claim on top of the others' expected sum
+            // c = E[N(N−1)]/E[N]·E[Y]: P(S > x) ∝ 1 − P_N(F_Y(x − c)).
             let payment = self.claim_terms.covering(&self.severity);
+            let n = &self.frequency;
+            let others = (n.variance() + n.mean() * n.mean() - n.mean()) / n.mean()
+                * payment.mean().unwrap_or(0.0);
+            let shift = others.clamp(0.0, 0.5 * grid.end());
             let shape = |x: f64| {
-                let s = payment.survival(x);
+                let s = payment.survival(x - shift);
                 self.frequency
                     .pgf_increment(1.0, Complex64::new(-s, 0.0))
                     .map_or(self.frequency.mean() * s, |d| -d.re)

@@ -188,9 +188,11 @@ impl ExactPortfolio {
         let mean = self.analytic_mean();
         let mut distribution = Discrete::from_parts(values, g, lost);
         if self.unbounded() {
-            // Past the grid, the single big claim: P(S > x) ∝ 1 − exp(−Σ λᵢ·P(Yᵢ > x)).
+            // Past the grid, the single big claim on top of the others' expected sum E[S]:
+            // P(S > x) ∝ 1 − exp(−Σ λᵢ·P(Yᵢ > x − E[S])).
+            let shift = mean.unwrap_or(0.0).clamp(0.0, 0.5 * grid.end());
             distribution = super::distribution::with_tail(distribution, grid.end(), |x| {
-                -(-self.exceedance_rate(x)).exp_m1()
+                -(-self.exceedance_rate(x - shift)).exp_m1()
             });
         }
         Ok(AggregateDistribution::checked(
