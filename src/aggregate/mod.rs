@@ -346,7 +346,8 @@ impl<F: Frequency, S: Severity> LossModel<F, S> {
                 )
             }
         };
-        let mut builder = LossesBuilder::new(config.trials, weight, keep, min_level);
+        let mut builder =
+            LossesBuilder::new(config.trials, weight, keep, min_level).with_threads(config.threads);
         // The tail cut-off, shared with the batches so that they drop hopeless values early.
         let threshold = AtomicU64::new(f64::NEG_INFINITY.to_bits());
         let layers = self.tower.layers();

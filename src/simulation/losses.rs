@@ -73,6 +73,8 @@ pub(crate) struct LossesBuilder {
     threshold: f64,
     trials: u64,
     min_level: f64,
+    /// Worker threads for the final sort (`None`: rayon's global pool).
+    threads: Option<usize>,
 }
 
 impl LossesBuilder {
@@ -89,7 +91,14 @@ impl LossesBuilder {
             threshold: f64::NEG_INFINITY,
             trials,
             min_level,
+            threads: None,
         }
+    }
+
+    /// Sorts the kept values on `threads` workers at the end (one: serially), as the run.
+    pub fn with_threads(mut self, threads: Option<usize>) -> Self {
+        self.threads = threads;
+        self
     }
 
     /// Current cut-off for tail candidates (−∞ until the buffer first overflows).
@@ -122,7 +131,7 @@ impl LossesBuilder {
         if let Some(k) = self.keep {
             truncate_to_top(&mut self.buffer, k as usize);
         }
-        sort(&mut self.buffer);
+        sort(&mut self.buffer, self.threads);
         let below = self.trials - self.buffer.len() as u64;
         SimulatedLosses {
             trials: self.trials,
@@ -149,13 +158,24 @@ fn truncate_to_top(v: &mut Vec<f64>, k: usize) {
     }
 }
 
-fn sort(v: &mut [f64]) {
+/// Sorts ascending on `threads` workers (rayon's global pool when `None`; serially for one
+/// thread, without the parallel feature, or if the pool cannot be built).
+fn sort(v: &mut [f64], threads: Option<usize>) {
     #[cfg(feature = "parallel")]
     {
         use rayon::slice::ParallelSliceMut;
-        v.par_sort_unstable_by(f64::total_cmp);
+        match threads {
+            Some(1) => {}
+            None => return v.par_sort_unstable_by(f64::total_cmp),
+            Some(_) => {
+                if let Ok(Some(pool)) = super::engine::build_pool(threads) {
+                    return pool.install(|| v.par_sort_unstable_by(f64::total_cmp));
+                }
+            }
+        }
     }
     #[cfg(not(feature = "parallel"))]
+    let _ = threads;
     v.sort_unstable_by(f64::total_cmp);
 }
 
