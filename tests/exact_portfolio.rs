@@ -5,7 +5,7 @@
 mod common;
 
 use common::insureds::{book, covers};
-use kexian::aggregate::{ExactMethod, ExactPortfolio, Grid, LossModel};
+use kexian::aggregate::{AggregateDistribution, ExactMethod, ExactPortfolio, Grid, LossModel};
 use kexian::portfolio::{Portfolio, PortfolioConfig};
 use serde_json::{Value, json};
 use statrs::distribution::{ContinuousCDF, Normal};
@@ -97,6 +97,18 @@ fn a_thousand_insureds_match_their_means_and_the_simulation() {
     );
 }
 
+/// The two distributions' probabilities agree cell by cell to 1e-14.
+fn assert_same_cells(a: &AggregateDistribution, b: &AggregateDistribution) {
+    let worst = a
+        .distribution
+        .probs()
+        .iter()
+        .zip(b.distribution.probs())
+        .map(|(x, y)| (x - y).abs())
+        .fold(0.0, f64::max);
+    assert!(worst < 1e-14, "largest cell difference {worst:e}");
+}
+
 #[test]
 fn one_insured_is_the_single_cover_and_rates_add_up() {
     let book = book(3);
@@ -111,14 +123,7 @@ fn one_insured_is_the_single_cover_and_rates_add_up() {
         .with_claim_terms(c.terms)
         .exact_distribution(ExactMethod::Fft { padding: 2 }, &grid, Default::default())
         .unwrap();
-    let worst = p
-        .distribution
-        .probs()
-        .iter()
-        .zip(single.distribution.probs())
-        .map(|(a, b)| (a - b).abs())
-        .fold(0.0, f64::max);
-    assert!(worst < 1e-14, "largest cell difference {worst:e}");
+    assert_same_cells(&p, &single);
     assert_eq!(
         p.diagnostics.zero_probability,
         single.diagnostics.zero_probability
@@ -142,14 +147,7 @@ fn one_insured_is_the_single_cover_and_rates_add_up() {
             .exact_distribution(&grid, 2, Default::default())
             .unwrap(),
     );
-    let worst = a
-        .distribution
-        .probs()
-        .iter()
-        .zip(b.distribution.probs())
-        .map(|(x, y)| (x - y).abs())
-        .fold(0.0, f64::max);
-    assert!(worst < 1e-14, "largest cell difference {worst:e}");
+    assert_same_cells(&a, &b);
 }
 
 #[test]
