@@ -46,33 +46,50 @@ impl Cells {
         payment: &Covered<'_, S>,
         h: f64,
         cells: usize,
+        second: bool,
     ) -> Self {
         let lev = |y: f64| payment.limited_expected_value(y);
-        let lm2 = |y: f64| payment.limited_moment(2, y);
+        let lm2 = |y: f64| {
+            if second {
+                payment.limited_moment(2, y)
+            } else {
+                0.0
+            }
+        };
         let survival = |y: f64| payment.survival(y);
         let cap = payment.terms().max_payment();
         let smooth = !payment.severity().density(1.0).is_nan();
         let mut out = Self::zero(h, cells);
+        // Limited moments at the cell's left end, when the previous cell computed them.
+        let mut carried: Option<(f64, f64)> = None;
         for j in 0..cells {
             let (x, y) = (j as f64 * h, (j + 1) as f64 * h);
             if x >= cap {
                 break;
             }
-            out.survival[j] = survival(x);
+            let s = survival(x);
+            out.survival[j] = s;
+            // Differences of limited moments lose log10(E[Y]/(h·S)) digits: fine in the bulk
+            // for the first moment, not for the second nor in the far tail.
+            let closed = !smooth || j < CLOSED_FORM_CELLS || cap < y || (!second && s >= 1e-3);
             // (∫ S, ∫ 2(z − x)·S) over the cell.
-            let (k0, k1) = if smooth && j >= CLOSED_FORM_CELLS && cap >= y {
+            let (k0, k1) = if closed {
+                let (lev_x, lm2_x) = carried.unwrap_or_else(|| (lev(x), lm2(x)));
+                let (lev_y, lm2_y) = (lev(y), lm2(y));
+                carried = Some((lev_y, lm2_y));
+                let d1 = lev_y - lev_x;
+                (d1, lm2_y - lm2_x - 2.0 * x * d1)
+            } else {
+                carried = None;
                 crate::numerics::gauss7(x, y)
                     .iter()
                     .fold((0.0, 0.0), |(k0, k1), &(z, w)| {
                         let ws = w * survival(z);
                         (k0 + ws, k1 + 2.0 * (z - x) * ws)
                     })
-            } else {
-                let d1 = lev(y) - lev(x);
-                (d1, lm2(y) - lm2(x) - 2.0 * x * d1)
             };
             out.k0[j] = k0 / h;
-            out.k1[j] = k1 / (h * h);
+            out.k1[j] = if second { k1 / (h * h) } else { 0.0 };
         }
         out.survival[cells] = survival(cells as f64 * h);
         // The limit on a node: its atom P(Y = cap).

@@ -165,11 +165,11 @@ pub fn discretize<S: Severity + ?Sized>(
             covered = prev;
         }
         Discretization::MomentMatching => {
-            f = Cells::of_payment(&payment, h, m + 1).moment_matching(m);
+            f = Cells::of_payment(&payment, h, m + 1, true).moment_matching(m);
             covered = crate::numerics::compensated_sum(f.iter().copied());
         }
         Discretization::MeanPreserving => {
-            f = Cells::of_payment(&payment, h, m).mean_preserving(m);
+            f = Cells::of_payment(&payment, h, m, false).mean_preserving(m);
             // Mass beyond the grid: what the last cells leave of the total.
             covered = crate::numerics::compensated_sum(f.iter().copied());
         }

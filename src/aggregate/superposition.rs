@@ -253,7 +253,8 @@ impl ExactPortfolio {
                 .max()
                 .unwrap_or(0);
             let payment = g.unlimited.covering(&g.severity);
-            let unlimited = Cells::of_payment(&payment, h, top.min(n - 1) + 1);
+            let second = discretization == Discretization::MomentMatching;
+            let unlimited = Cells::of_payment(&payment, h, top.min(n - 1) + 1, second);
             let lev = |y: f64| payment.limited_expected_value(y);
             let lm2 = |y: f64| payment.limited_moment(2, y);
             // cut[c]: weight of the policies whose cells below c and nodes below `node` are the
