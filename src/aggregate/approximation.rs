@@ -126,3 +126,17 @@ pub(crate) fn require(value: Option<f64>, quantity: &'static str) -> Result<f64>
             .into(),
     })
 }
+
+/// The normal-power guess m + σ·(z + γ/6·(z² − 1)) of the `level` quantile from analytic
+/// moments (`None` when the mean or variance is unknown; γ = 0 when the skewness is).
+pub(crate) fn normal_power_guess(
+    mean: Option<f64>,
+    variance: Option<f64>,
+    skewness: Option<f64>,
+    level: f64,
+) -> Option<f64> {
+    let (m, v) = (mean?, variance?);
+    let z = crate::numerics::normal_quantile(level);
+    let g = skewness.unwrap_or(0.0);
+    Some(m + v.sqrt() * (z + g / 6.0 * (z * z - 1.0)))
+}

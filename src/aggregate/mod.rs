@@ -167,14 +167,13 @@ impl<F: Frequency, S: Severity> LossModel<F, S> {
     pub fn recommended_grid(&self, points: usize, tail_level: f64) -> Result<Grid> {
         crate::numerics::validate::open_probability("LossModel", "tail_level", tail_level)?;
         let cap = self.claim_terms.max_payment();
-        let normal_power = match (self.analytic_mean(), self.analytic_variance()) {
-            (Some(m), Some(v)) => {
-                let z = crate::numerics::normal_quantile(tail_level);
-                let g = self.analytic_skewness().unwrap_or(0.0);
-                m + v.sqrt() * (z + g / 6.0 * (z * z - 1.0))
-            }
-            _ => 0.0,
-        };
+        let normal_power = approximation::normal_power_guess(
+            self.analytic_mean(),
+            self.analytic_variance(),
+            self.analytic_skewness(),
+            tail_level,
+        )
+        .unwrap_or(0.0);
         let n = self.frequency.mean().max(f64::MIN_POSITIVE);
         let big_claim = self.claim_terms.apply(
             self.severity

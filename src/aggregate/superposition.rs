@@ -6,7 +6,7 @@
 //! P(Y ≤ y) = Σ (λᵢ/Λ)·P(Yᵢ ≤ y)
 //! ```
 //! (*Loss Models* Theorem 9.7). Each Yᵢ is the policy's severity under its own
-//! [`ClaimTerms`] (deductible, limit, share). The mixture is discretised mean-preservingly on
+//! [`ClaimTerms`] (deductible, limit, share). The mixture is discretised by moment matching on
 //! one grid and aggregated by one FFT, so the cost is that of a single cover plus one pass
 //! over the policies: policies that share a severity and terms but for their limit share one
 //! discretisation, and each limit only changes the one or two cells at its cap.
@@ -14,10 +14,10 @@
 use super::cells::Cells;
 use super::distribution::Reference;
 use super::{AggregateDistribution, Discrete, Discretization, ExactMethod, Grid, exact};
-use crate::coverage::ClaimTerms;
+use crate::coverage::{ClaimTerms, Covered};
 use crate::error::{Error, Result};
 use crate::frequency::{FrequencyModel, Poisson};
-use crate::numerics::{compensated_sum, normal_quantile, validate};
+use crate::numerics::{compensated_sum, validate};
 use crate::perils::CompoundPeril;
 use crate::severity::{Severity, SeverityModel};
 
@@ -132,7 +132,12 @@ impl ExactPortfolio {
 
     /// Skewness Σ λᵢ E\[Yᵢ³\] / Var\[S\]^{3/2}.
     pub fn analytic_skewness(&self) -> Option<f64> {
-        let v = self.analytic_variance()?;
+        self.skewness_given(self.analytic_variance())
+    }
+
+    /// The skewness for an already computed `variance`.
+    fn skewness_given(&self, variance: Option<f64>) -> Option<f64> {
+        let v = variance?;
         (v > 0.0).then(|| self.cumulant(3).map(|k3| k3 / v.powf(1.5)))?
     }
 
@@ -140,21 +145,21 @@ impl ExactPortfolio {
     /// heavy tails, the single-big-claim quantile of the largest uncapped policy).
     pub fn recommended_grid(&self, points: usize, tail_level: f64) -> Result<Grid> {
         validate::open_probability(MODEL, "tail_level", tail_level)?;
-        let quantile = match (self.analytic_mean(), self.analytic_variance()) {
-            (Some(m), Some(v)) => {
-                let z = normal_quantile(tail_level);
-                let g = self.analytic_skewness().unwrap_or(0.0);
-                m + v.sqrt() * (z + g / 6.0 * (z * z - 1.0))
-            }
-            _ => self
-                .groups
+        let variance = self.analytic_variance();
+        let skewness = self.skewness_given(variance);
+        let guess = super::approximation::normal_power_guess(
+            self.analytic_mean(),
+            variance,
+            skewness,
+            tail_level,
+        );
+        let quantile = guess.unwrap_or_else(|| {
+            let tail = ((1.0 - tail_level) / self.lambda).min(1.0);
+            self.groups
                 .iter()
-                .map(|g| {
-                    let tail = ((1.0 - tail_level) / self.lambda).min(1.0);
-                    g.unlimited.apply(g.severity.inverse_survival(tail))
-                })
-                .fold(0.0, f64::max),
-        };
+                .map(|g| g.unlimited.apply(g.severity.inverse_survival(tail)))
+                .fold(0.0, f64::max)
+        });
         Grid::for_tail(quantile, points, 2.0, f64::INFINITY)
     }
 
@@ -185,14 +190,15 @@ impl ExactPortfolio {
             let p = g.unlimited.covering(&g.severity).survival(0.0);
             g.members.iter().map(move |m| m.0 * p)
         }));
-        let mean = self.analytic_mean();
+        let (mean, variance) = (self.analytic_mean(), self.analytic_variance());
         let mut distribution = Discrete::from_parts(values, g, lost);
         if self.unbounded() {
             // Past the grid, the single big claim on top of the others' expected sum E[S]:
             // P(S > x) ∝ 1 − exp(−Σ λᵢ·P(Yᵢ > x − E[S])).
             let shift = mean.unwrap_or(0.0).clamp(0.0, 0.5 * grid.end());
+            let rates = self.exceedance_rates();
             distribution = super::distribution::with_tail(distribution, grid.end(), |x| {
-                -(-self.exceedance_rate(x - shift)).exp_m1()
+                -(-rates.at(x - shift)).exp_m1()
             });
         }
         Ok(AggregateDistribution::checked(
@@ -201,8 +207,8 @@ impl ExactPortfolio {
             grid,
             Reference {
                 mean,
-                variance: self.analytic_variance(),
-                skewness: self.analytic_skewness(),
+                variance,
+                skewness: self.skewness_given(variance),
                 mean_payment: mean.map(|m| m / self.lambda),
                 zero_probability: (-paying).exp(),
                 severity_lost: (1.0 - covered).max(0.0),
@@ -217,24 +223,29 @@ impl ExactPortfolio {
             .any(|g| g.members.iter().any(|(_, t)| t.max_payment().is_infinite()))
     }
 
-    /// Σ λᵢ·P(Yᵢ > x): the rate of claims paying more than x.
-    fn exceedance_rate(&self, x: f64) -> f64 {
-        self.groups
+    /// The groups' payments with their policies' caps ascending and the rates of the policies
+    /// capped at or above each, for Σ λᵢ·P(Yᵢ > x) at many x.
+    fn exceedance_rates(&self) -> ExceedanceRates<'_> {
+        let groups = self
+            .groups
             .iter()
             .map(|g| {
-                let rate: f64 = g
+                let mut caps: Vec<(f64, f64)> = g
                     .members
                     .iter()
-                    .filter(|(_, t)| t.max_payment() > x)
-                    .map(|m| m.0)
-                    .sum();
-                if rate > 0.0 {
-                    rate * g.unlimited.covering(&g.severity).survival(x)
-                } else {
-                    0.0
+                    .map(|(l, t)| (t.max_payment(), *l))
+                    .collect();
+                caps.sort_by(|a, b| a.0.total_cmp(&b.0));
+                // above[i] = Σ of the rates of caps[i..].
+                let mut above = vec![0.0; caps.len() + 1];
+                for i in (0..caps.len()).rev() {
+                    above[i] = above[i + 1] + caps[i].1;
                 }
+                let caps = caps.into_iter().map(|c| c.0).collect();
+                (g.unlimited.covering(&g.severity), caps, above)
             })
-            .sum()
+            .collect();
+        ExceedanceRates { groups }
     }
 
     /// The claim mixture Σ (λᵢ/Λ)·Yᵢ discretised on `grid`: its cells are the weighted sums of
@@ -307,5 +318,28 @@ impl ExactPortfolio {
                 ),
             }),
         }
+    }
+}
+
+/// Per group: the payment without a limit, the policies' caps ascending and the rate of the
+/// policies capped at or above each.
+struct ExceedanceRates<'a> {
+    groups: Vec<(Covered<'a, SeverityModel>, Vec<f64>, Vec<f64>)>,
+}
+
+impl ExceedanceRates<'_> {
+    /// Σ λᵢ·P(Yᵢ > x): the rate of claims paying more than x.
+    fn at(&self, x: f64) -> f64 {
+        self.groups
+            .iter()
+            .map(|(payment, caps, above)| {
+                let rate = above[caps.partition_point(|&c| c <= x)];
+                if rate > 0.0 {
+                    rate * payment.survival(x)
+                } else {
+                    0.0
+                }
+            })
+            .sum()
     }
 }

@@ -136,16 +136,10 @@ impl Tail {
     pub fn distorted(&self, g: &dyn Fn(f64) -> f64) -> f64 {
         // ∫_a^b g(S(x)) dx = ∫ g(S(e^t)) e^t dt over t ∈ [ln a, ln b].
         let segment = |a: f64, b: f64| -> f64 {
-            let (ta, tb) = (a.ln(), b.ln());
-            let (c, h) = (0.5 * (ta + tb), 0.5 * (tb - ta));
-            GAUSS4
-                .iter()
-                .map(|&(u, w)| {
-                    let x = (c + h * u).exp();
-                    w * g(self.survival(x)) * x
-                })
-                .sum::<f64>()
-                * h
+            gauss4(a.ln(), b.ln(), |t| {
+                let x = t.exp();
+                g(self.survival(x)) * x
+            })
         };
         let mut total: f64 = self
             .points
@@ -162,9 +156,7 @@ impl Tail {
         }
         total
     }
-}
 
-impl Tail {
     /// E\[e^(aX); X > start\] = e^(a·start)·S(start) + ∫ a·e^(ax)·S(x) dx, by
     /// 4-point Gauss–Legendre on each segment; ∞ when it overflows or when the table ends
     /// (S < 1e-300) with e^(ax)·S(x) not negligible (a power-law tail has no exponential
@@ -172,16 +164,7 @@ impl Tail {
     pub fn exponential_moment(&self, a: f64) -> f64 {
         let mut total = (a * self.start()).exp() * self.mass();
         for p in self.points.windows(2) {
-            let (xa, xb) = (p[0].0, p[1].0);
-            let (c, h) = (0.5 * (xa + xb), 0.5 * (xb - xa));
-            total += GAUSS4
-                .iter()
-                .map(|&(u, w)| {
-                    let x = c + h * u;
-                    w * a * (a * x).exp() * self.survival(x)
-                })
-                .sum::<f64>()
-                * h;
+            total += gauss4(p[0].0, p[1].0, |x| a * (a * x).exp() * self.survival(x));
         }
         let (x, s) = self.points[self.points.len() - 1];
         if !total.is_finite() || a * x + s.ln() > -600.0 {
@@ -198,6 +181,12 @@ const GAUSS4: [(f64, f64); 4] = [
     (0.339_981_043_584_856_3, 0.652_145_154_862_546_1),
     (0.861_136_311_594_052_6, 0.347_854_845_137_453_9),
 ];
+
+/// ∫ₐᵇ f by the 4-point Gauss–Legendre rule.
+fn gauss4(a: f64, b: f64, f: impl Fn(f64) -> f64) -> f64 {
+    let (c, h) = (0.5 * (a + b), 0.5 * (b - a));
+    GAUSS4.iter().map(|&(u, w)| w * f(c + h * u)).sum::<f64>() * h
+}
 
 /// (e^y − 1)/y, 1 at y = 0.
 fn exp_m1_over(y: f64) -> f64 {
