@@ -13,6 +13,7 @@ mod cells;
 mod discretize;
 mod distribution;
 mod exact;
+mod shard;
 mod superposition;
 mod tower;
 
@@ -21,6 +22,7 @@ pub use approximation::{Approximation, ApproximationKind};
 pub use discretize::{Discretization, Grid, GridParams, MAX_POINTS, MIN_POINTS, discretize};
 use distribution::Reference;
 pub use distribution::{AggregateDistribution, Diagnostics, ExactMethod, Warning};
+pub use shard::SimulationPart;
 pub use superposition::ExactPortfolio;
 pub use tower::{LayerResult, TowerResult};
 
@@ -31,7 +33,7 @@ use crate::severity::Severity;
 use crate::simulation::{
     Observer, Retention, SimulatedLosses, SimulationConfig, VarianceReduction,
     losses::{BatchSummary, LossesBuilder},
-    run_batches,
+    run_batch_range,
 };
 use serde::{Deserialize, Serialize};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -319,6 +321,42 @@ impl<F: Frequency, S: Severity> LossModel<F, S> {
         progress: Option<Observer>,
     ) -> Result<Simulation> {
         config.validate()?;
+        let part = self.part(config, 0..config.batches(), String::new(), progress)?;
+        self.merge_parts(config, vec![part], "")
+    }
+
+    /// How many of the largest values a run keeps (all: `None`), the lowest quantile level
+    /// they serve, and the weight of a simulated value (P(N ≥ 1) when conditioning on claims).
+    fn retention(&self, config: &SimulationConfig) -> (Option<u64>, f64, f64) {
+        let conditional = config.variance_reduction == VarianceReduction::ConditionOnClaims;
+        let weight = if conditional {
+            1.0 - self.frequency.pmf(0)
+        } else {
+            1.0
+        };
+        match config.retention {
+            Retention::All => (None, 0.0, weight),
+            Retention::Tail { min_level } => {
+                let n = config.trials as f64;
+                let a = ((min_level - (1.0 - weight)) / weight).max(0.0);
+                let tail = n * (1.0 - a);
+                (
+                    Some((tail + 2.0 * tail.sqrt() + 2.0).ceil() as u64),
+                    min_level,
+                    weight,
+                )
+            }
+        }
+    }
+
+    /// Simulates the batches in `batches` of the run `config`: its mergeable part.
+    fn part(
+        &self,
+        config: &SimulationConfig,
+        batches: std::ops::Range<u64>,
+        digest: String,
+        progress: Option<Observer>,
+    ) -> Result<SimulationPart> {
         if !self.tower.is_empty() && !self.aggregate_terms.is_none() {
             return Err(Error::Inconsistent {
                 model: "LossModel",
@@ -328,31 +366,16 @@ impl<F: Frequency, S: Severity> LossModel<F, S> {
             });
         }
         let conditional = config.variance_reduction == VarianceReduction::ConditionOnClaims;
-        let weight = if conditional {
-            1.0 - self.frequency.pmf(0)
-        } else {
-            1.0
-        };
-        let (keep, min_level) = match config.retention {
-            Retention::All => (None, 0.0),
-            Retention::Tail { min_level } => {
-                let n = config.trials as f64;
-                let a = ((min_level - (1.0 - weight)) / weight).max(0.0);
-                let tail = n * (1.0 - a);
-                (
-                    Some((tail + 2.0 * tail.sqrt() + 2.0).ceil() as u64),
-                    min_level,
-                )
-            }
-        };
+        let (keep, min_level, weight) = self.retention(config);
         let mut builder =
             LossesBuilder::new(config.trials, weight, keep, min_level).with_threads(config.threads);
         // The tail cut-off, shared with the batches so that they drop hopeless values early.
         let threshold = AtomicU64::new(f64::NEG_INFINITY.to_bits());
         let layers = self.tower.layers();
-        let mut tower_sums = TowerSums::new(layers.len());
-        run_batches(
+        let mut tower_sums = Vec::new();
+        run_batch_range(
             config,
+            batches.clone(),
             |_, mut rng, trials| {
                 let rng = &mut rng;
                 let mut values = Vec::with_capacity(trials as usize);
@@ -388,15 +411,21 @@ impl<F: Frequency, S: Severity> LossModel<F, S> {
             |(summary, sums)| {
                 builder.push_batch(summary);
                 threshold.store(builder.threshold().to_bits(), Ordering::Relaxed);
-                tower_sums.merge(&sums);
+                if !layers.is_empty() {
+                    tower_sums.push(sums);
+                }
             },
             progress,
         )?;
-        let tower =
-            (!layers.is_empty()).then(|| tower_sums.finish(layers, config.trials as f64, weight));
-        Ok(Simulation {
-            losses: builder.finish(self.finite_moments()),
-            tower,
-        })
+        let (batch_moments, zeros, tail) = builder.into_part();
+        Ok(SimulationPart::new(
+            digest,
+            config,
+            batches,
+            batch_moments,
+            zeros,
+            tail,
+            tower_sums,
+        ))
     }
 }

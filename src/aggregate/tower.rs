@@ -5,7 +5,7 @@ use crate::loss::Estimate;
 use serde::{Deserialize, Serialize};
 
 /// Σx, Σx² and #{x > 0} of one quantity over simulated years.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 struct Sums {
     sum: f64,
     sum_sq: f64,
@@ -37,7 +37,7 @@ impl Sums {
 }
 
 /// Per-batch sums for a tower (ground-up, retained, ceded and reinstatement cost per layer).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub(crate) struct TowerSums {
     ground_up: Sums,
     retained: Sums,

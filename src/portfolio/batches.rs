@@ -24,21 +24,33 @@ pub(super) fn mean_batch_size(trials: usize) -> usize {
     trials.div_ceil(32).max(1)
 }
 
-/// Reorders each group's trials by the copula, block by block (in parallel, each block from
-/// its own stream `stream − block`), and returns the permutation applied
-/// (`perm[g][trial] = new trial`, within the trial's block).
+/// The blocks overlapping `trials` with their trial ranges (clipped to `trials`).
+pub(super) fn block_ranges(
+    trials: std::ops::Range<usize>,
+) -> impl Iterator<Item = (usize, std::ops::Range<usize>)> {
+    (trials.start / BLOCK..trials.end.div_ceil(BLOCK)).map(move |b| {
+        (
+            b,
+            (b * BLOCK).max(trials.start)..((b + 1) * BLOCK).min(trials.end),
+        )
+    })
+}
+
+/// Reorders each group's trials by the copula, block by block (in parallel, block
+/// `first_block + b` from its own stream `stream − first_block − b`), and returns the
+/// permutation applied (`perm[g][trial] = new trial`, within the trial's block; indices
+/// relative to the vectors' start, which is the start of block `first_block`).
 pub(super) fn reorder_blocks(
     by_group: &mut [Vec<f64>],
     copula: &Copula,
-    seed: u64,
-    stream: u64,
+    (seed, stream, first_block): (u64, u64, usize),
     threads: Option<usize>,
 ) -> Result<Vec<Vec<u32>>> {
     let trials = by_group.first().map_or(0, Vec::len);
     let parts = map_indices(blocks(trials), threads, &|b| {
         let range = b * BLOCK..((b + 1) * BLOCK).min(trials);
         let mut part: Vec<Vec<f64>> = by_group.iter().map(|v| v[range.clone()].to_vec()).collect();
-        let mut rng = batch_rng(seed, stream - b as u64);
+        let mut rng = batch_rng(seed, stream - (first_block + b) as u64);
         reorder(&mut part, copula, &mut rng).map(|perms| (part, perms))
     })?;
     let mut perms = vec![Vec::with_capacity(trials); by_group.len()];

@@ -1,20 +1,21 @@
-//! The portfolio run: per-policy event streams, the copula reorder, systemic events, the
-//! tail and the per-policy replay for co-TVaR (see the module documentation).
+//! The portfolio run, shard by shard: per-policy event streams, the copula reorder and
+//! systemic events over a range of blocks of years, and the per-policy payments in the
+//! range's candidate tail years (see the module documentation). A whole run is one part,
+//! merged ([`super::shard`]).
 
-use super::batches::{BLOCK, BatchErrors, blocks, mean_batch_size, reorder_blocks};
-use super::cents::{MAX_CENTS, check_cents, to_cents};
+use super::batches::{BLOCK, block_ranges, blocks, mean_batch_size, reorder_blocks};
+use super::cents::to_cents;
 use super::layout::{Layout, permute};
-use super::{PolicyResult, Portfolio, PortfolioConfig, PortfolioRun};
+use super::shard::{PolicyPart, PortfolioPart};
+use super::{Portfolio, PortfolioConfig, PortfolioRun};
 use crate::error::{Error, Result};
-
 use crate::perils::Peril;
-
 use crate::simulation::{
-    Observer, SimulatedLosses, batch_rng, ceil_count, fold_indices, map_indices, splitmix64,
-    sum_indices,
+    Observer, Shard, batch_rng, ceil_count, fold_indices, map_indices, splitmix64, sum_indices,
 };
 use rand::{RngExt, SeedableRng};
 use rand_xoshiro::SplitMix64;
+use std::ops::Range;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 impl Portfolio {
@@ -46,7 +47,76 @@ impl Portfolio {
         observer: Option<Observer>,
     ) -> Result<PortfolioRun> {
         config.validate()?;
+        let part = self.simulate_part(config, 0..blocks(config.trials()), observer)?;
+        self.merge_parts(config, vec![part], None)
+    }
+
+    /// Simulates shard `shard` of the run `config`: its share of the blocks of
+    /// [`BLOCK`](super::BLOCK) years, as a part [`merge`](Self::merge) combines with the
+    /// others' into the single run's result, bit for bit.
+    ///
+    /// ```
+    /// use kexian::portfolio::{Portfolio, PortfolioConfig};
+    /// use kexian::simulation::Shard;
+    /// let portfolio: Portfolio = serde_json::from_str(r#"{"policies": [
+    ///   {"id": "A", "sector": "ai", "perils": [{"peril": "compound",
+    ///     "frequency": {"type": "poisson", "lambda": 0.1},
+    ///     "severity": {"type": "exponential", "theta": 1000.0}}]}]}"#)?;
+    /// let config = PortfolioConfig::new(7, 10_000)?; // 5 blocks of 2,048 years
+    /// let parts = (1..=2)
+    ///     .map(|i| portfolio.simulate_shard(&config, Shard::new(i, 2)?, None))
+    ///     .collect::<kexian::Result<Vec<_>>>()?;
+    /// let merged = portfolio.merge(&config, parts)?;
+    /// assert_eq!(merged, portfolio.simulate(&config)?);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn simulate_shard(
+        &self,
+        config: &PortfolioConfig,
+        shard: Shard,
+        observer: Option<Observer>,
+    ) -> Result<PortfolioPart> {
+        config.validate()?;
+        let r = shard.range(blocks(config.trials()) as u64)?;
+        self.simulate_blocks(config, r.start as usize..r.end as usize, observer)
+    }
+
+    /// Simulates the blocks `blocks` of [`BLOCK`](super::BLOCK) years (a non-empty range within
+    /// 0..⌈trials / BLOCK⌉) of the run `config`: a part for [`merge`](Self::merge).
+    pub fn simulate_blocks(
+        &self,
+        config: &PortfolioConfig,
+        blocks: Range<usize>,
+        observer: Option<Observer>,
+    ) -> Result<PortfolioPart> {
+        config.validate()?;
+        let mut part = self.simulate_part(config, blocks, observer)?;
+        part.set_digest(self.run_digest(config)?);
+        Ok(part)
+    }
+
+    /// [`simulate_blocks`](Self::simulate_blocks) without the digest.
+    pub(super) fn simulate_part(
+        &self,
+        config: &PortfolioConfig,
+        blocks: Range<usize>,
+        observer: Option<Observer>,
+    ) -> Result<PortfolioPart> {
         let trials = config.trials();
+        let all = super::batches::blocks(trials);
+        if blocks.is_empty() || blocks.end > all {
+            return Err(Error::Inconsistent {
+                model: super::MODEL,
+                message: format!(
+                    "blocks {}..{} are not a non-empty range within the run's 0..{all}",
+                    blocks.start, blocks.end
+                ),
+            });
+        }
+        let (start, end) = (blocks.start * BLOCK, (blocks.end * BLOCK).min(trials));
+        let m = end - start;
+        let seed = config.simulation.seed;
+        let threads = config.simulation.threads;
         let n = self.spec.policies.len();
         let g = self.groups.len();
         let done = AtomicUsize::new(0);
@@ -71,13 +141,14 @@ impl Portfolio {
                 Ok(())
             }
         };
-        // 1. Independent per-policy streams, summed per group in integer 分.
+        // 1. Independent per-policy streams, summed per group in integer 分 (trial t of the
+        // run at t − start).
         let chunk = 64;
         let chunks = n.div_ceil(chunk);
         let layers = &self.spec.per_risk_xol;
         let batch = mean_batch_size(trials);
         let batches = trials.div_ceil(batch);
-        let at = Layout::new(self, trials, batches);
+        let at = Layout::new(self, m, batches);
         // Sums everywhere, maxima in the occurrence range.
         let merge = |a: &mut [i64], b: &[i64]| {
             for (k, (x, &y)) in a.iter_mut().zip(b).enumerate() {
@@ -91,19 +162,19 @@ impl Portfolio {
         let mut cents = fold_indices(
             chunks,
             at.len,
-            config.simulation.threads,
+            threads,
             &|c, acc| {
-                let end = ((c + 1) * chunk).min(n);
+                let last = ((c + 1) * chunk).min(n);
                 if stop.load(Ordering::Relaxed) {
                     return;
                 }
-                for i in c * chunk..end {
-                    let base = self.group_of[i] * trials;
-                    self.event_years(config.simulation.seed, i, trials, |t, j| {
-                        let x = self.payment(config.simulation.seed, i, j, t);
+                for i in c * chunk..last {
+                    let base = self.group_of[i] * m;
+                    self.event_years(seed, i, start..end, |t, j| {
+                        let x = self.payment(seed, i, j, t);
                         let add = |slot: &mut i64, x: i64| *slot = slot.saturating_add(x);
-                        add(&mut acc[base + t], x);
-                        let top = &mut acc[at.occurrence.start + base + t];
+                        add(&mut acc[base + t - start], x);
+                        let top = &mut acc[at.occurrence.start + base + t - start];
                         *top = (*top).max(x);
                         add(&mut acc[at.perils[i] + j], x);
                         add(&mut acc[at.batch_sums + i * batches + t / batch], x);
@@ -112,220 +183,167 @@ impl Portfolio {
                             let ceded =
                                 to_cents(layers.iter().map(|l| l.annual_cap(l.ceded(y))).sum());
                             add(&mut acc[at.ceded + i], ceded);
-                            add(&mut acc[at.ceded_by_group + base + t], ceded);
+                            add(&mut acc[at.ceded_by_group + base + t - start], ceded);
                         }
                     });
                 }
-                tick(end - c * chunk);
+                tick(last - c * chunk);
             },
             &merge,
         )?;
         cancelled()?;
-        let batch_sums = cents.split_off(at.batch_sums);
+        let mut batch_sums = cents.split_off(at.batch_sums);
         let ceded_totals = cents.split_off(at.ceded);
         let peril_totals = cents.split_off(at.perils.first().copied().unwrap_or(at.ceded));
         let mut occurrence = cents.split_off(at.occurrence.start);
-        let mut ceded_by_group = cents.split_off(g * trials);
-        let mut by_group: Vec<Vec<f64>> = cents
-            .chunks(trials)
-            .map(|c| c.iter().map(|&x| x as f64 / 100.0).collect())
-            .collect();
-        // 2. Dependence by rank reordering (integer 分 reorder with their groups).
+        let mut ceded_by_group = cents.split_off(g * m);
+        // 2. Dependence by rank reordering, block by block (integer 分 reorder with their
+        // groups).
         let perms = match &self.spec.dependence {
             Some(d) => {
-                let perms = reorder_blocks(
-                    &mut by_group,
-                    &d.copula,
-                    config.simulation.seed,
-                    STREAM_COPULA,
-                    config.simulation.threads,
-                )?;
+                let mut by_group: Vec<Vec<f64>> = cents
+                    .chunks(m)
+                    .map(|c| c.iter().map(|&x| x as f64 / 100.0).collect())
+                    .collect();
+                let stream = (seed, STREAM_COPULA, blocks.start);
+                let perms = reorder_blocks(&mut by_group, &d.copula, stream, threads)?;
                 for (gi, perm) in perms.iter().enumerate() {
-                    permute(&mut cents[gi * trials..(gi + 1) * trials], perm);
-                    permute(&mut occurrence[gi * trials..(gi + 1) * trials], perm);
+                    permute(&mut cents[gi * m..(gi + 1) * m], perm);
+                    permute(&mut occurrence[gi * m..(gi + 1) * m], perm);
                     if !ceded_by_group.is_empty() {
-                        permute(&mut ceded_by_group[gi * trials..(gi + 1) * trials], perm);
+                        permute(&mut ceded_by_group[gi * m..(gi + 1) * m], perm);
                     }
                 }
                 Some(perms)
             }
             None => None,
         };
-        // 3. Systemic events, policy by policy (stable streams), summed in 分.
-        let events = self.shock_events(config.simulation.seed, trials);
-        // Per trial, then per event (an event's total is one occurrence).
-        let mut shock_cents = sum_indices(
-            chunks,
-            trials + events.len(),
-            config.simulation.threads,
-            &|c, acc| {
-                for i in c * chunk..((c + 1) * chunk).min(n) {
-                    self.replay_shocks(config.simulation.seed, i, &events, |e, t, x| {
-                        acc[t] = acc[t].saturating_add(x);
-                        acc[trials + e] = acc[trials + e].saturating_add(x);
-                    });
-                }
-            },
-        )?;
+        // 3. Systemic events, policy by policy (stable streams), summed in 分 per trial, then
+        // per event (an event's total is one occurrence).
+        let events = self.shock_events(seed, start..end);
+        let mut shocks = sum_indices(chunks, m + events.len(), threads, &|c, acc| {
+            for i in c * chunk..((c + 1) * chunk).min(n) {
+                self.replay_shocks(seed, i, &events, |e, t, x| {
+                    acc[t - start] = acc[t - start].saturating_add(x);
+                    acc[m + e] = acc[m + e].saturating_add(x);
+                });
+            }
+        })?;
         // The year's largest occurrence: its largest peril payment or systemic event.
-        let mut largest: Vec<i64> = (0..trials)
-            .map(|t| (0..g).fold(0, |m, gi| m.max(occurrence[gi * trials + t])))
+        let mut largest: Vec<i64> = (0..m)
+            .map(|t| (0..g).fold(0, |x, gi| x.max(occurrence[gi * m + t])))
             .collect();
-        for (&(t, ..), &x) in events.iter().zip(&shock_cents.split_off(trials)) {
-            largest[t] = largest[t].max(x);
+        for (&(t, ..), &x) in events.iter().zip(&shocks.split_off(m)) {
+            largest[t - start] = largest[t - start].max(x);
         }
-        let occurrences: Vec<f64> = largest.iter().map(|&c| c as f64 / 100.0).collect();
-        // 4. Portfolio totals and the tail set.
-        let total_cents: Vec<i64> = (0..trials)
-            .map(|t| {
-                (0..g).fold(shock_cents[t], |s, gi| {
-                    s.saturating_add(cents[gi * trials + t])
-                })
-            })
-            .collect();
-        check_cents(&total_cents, MAX_CENTS)?;
-        check_cents(&peril_totals, i64::MAX)?;
-        check_cents(&ceded_totals, i64::MAX)?;
-        let per_risk_recoveries: Vec<f64> = if ceded_by_group.is_empty() {
+        let sum_groups = |v: &[i64], t: usize, init: i64| {
+            (0..g).fold(init, |s, gi| s.saturating_add(v[gi * m + t]))
+        };
+        let totals: Vec<i64> = (0..m).map(|t| sum_groups(&cents, t, shocks[t])).collect();
+        let per_risk: Vec<i64> = if ceded_by_group.is_empty() {
             Vec::new()
         } else {
-            (0..trials)
-                .map(|t| {
-                    let c = (0..g).fold(0i64, |s, gi| {
-                        s.saturating_add(ceded_by_group[gi * trials + t])
-                    });
-                    c as f64 / 100.0
-                })
-                .collect()
+            (0..m).map(|t| sum_groups(&ceded_by_group, t, 0)).collect()
         };
-        // The (1 − α)·n largest years, counted as SimulatedLosses counts them (n − ⌈αn⌉).
+        // 4. The candidate tail years: the range's k largest totals (ties by trial order),
+        // k the whole run's tail size, so the run's tail years are among the candidates.
         let k = (trials - ceil_count(trials as u64, config.tvar_level) as usize).clamp(1, trials);
-        let mut order: Vec<usize> = (0..trials).collect();
-        order.sort_by(|&a, &b| total_cents[b].cmp(&total_cents[a]).then(a.cmp(&b)));
-        let mut tail = vec![false; trials];
-        for &t in &order[..k] {
-            tail[t] = true;
+        let mut order: Vec<usize> = (0..m).collect();
+        order.sort_by(|&a, &b| totals[b].cmp(&totals[a]).then(a.cmp(&b)));
+        let mut candidate = vec![false; m];
+        for &t in &order[..k.min(m)] {
+            candidate[t] = true;
         }
-        let tail_cents: i128 = order[..k].iter().map(|&t| i128::from(total_cents[t])).sum();
-        let var_cents = total_cents[order[k - 1]];
-        let mut tail_per_block = vec![0i128; blocks(trials)];
-        for &t in &order[..k] {
-            tail_per_block[t / BLOCK] += 1;
-        }
-        let errors = BatchErrors {
-            trials,
-            tail: k,
-            level: config.tvar_level,
-            var_over_tvar: var_cents as f64 * k as f64 / tail_cents.max(1) as f64,
-            tail_per_block: &tail_per_block,
-        };
-        // 5. Per-policy replay: mean and co-TVaR, with their batch-means standard errors.
-        // Only the event years are revisited, and a payment is regenerated only when its
-        // year is in the tail.
-        let policies = map_indices(n, config.simulation.threads, &|i| {
+        // 5. Per-policy replay: systemic hits into the batch sums, and the policy's payments
+        // in candidate years. Only the event years are revisited, and a payment is
+        // regenerated only when its year is a candidate.
+        let policies = map_indices(n, threads, &|i| {
             if stop.load(Ordering::Relaxed) {
                 return None;
             }
-            let own =
-                &peril_totals[at.perils[i] - at.perils[0]..][..self.spec.policies[i].perils.len()];
-            let mut sums: Vec<i128> = batch_sums[i * batches..(i + 1) * batches]
-                .iter()
-                .map(|&c| i128::from(c))
-                .collect();
-            let mut in_tail = vec![0i128; tail_per_block.len()];
-            let mut shock_sum = 0i128;
+            let mut sums = vec![0i64; batches];
+            let mut tail = Vec::new();
+            let mut shock_sum = 0i64;
             let perm = perms.as_ref().map(|p| &p[self.group_of[i]]);
-            self.event_years(config.simulation.seed, i, trials, |t, j| {
-                let moved = perm.map_or(t, |p| p[t] as usize);
-                if tail[moved] {
-                    in_tail[moved / BLOCK] +=
-                        i128::from(self.payment(config.simulation.seed, i, j, t));
+            self.event_years(seed, i, start..end, |t, j| {
+                let moved = perm.map_or(t - start, |p| p[t - start] as usize);
+                if candidate[moved] {
+                    tail.push(((moved + start) as u32, self.payment(seed, i, j, t)));
                 }
             });
-            self.replay_shocks(config.simulation.seed, i, &events, |_, t, x| {
-                shock_sum += i128::from(x);
-                sums[t / batch] += i128::from(x);
-                if tail[t] {
-                    in_tail[t / BLOCK] += i128::from(x);
+            self.replay_shocks(seed, i, &events, |_, t, x| {
+                shock_sum = shock_sum.saturating_add(x);
+                sums[t / batch] = sums[t / batch].saturating_add(x);
+                if candidate[t - start] {
+                    tail.push((t as u32, x));
                 }
             });
             tick(1);
-            let per_year = |c: i128| c as f64 / 100.0 / trials as f64;
-            let sum = own.iter().map(|&c| i128::from(c)).sum::<i128>() + shock_sum;
-            let (mean_std_error, allocated_tvar_std_error) = errors.of(&sums, &in_tail);
-            Some(PolicyResult {
-                id: self.spec.policies[i].id.clone(),
-                mean: per_year(sum),
-                mean_std_error,
-                peril_means: own.iter().map(|&c| per_year(i128::from(c))).collect(),
-                shock_mean: per_year(shock_sum),
-                per_risk_ceded: per_year(i128::from(ceded_totals[i])),
-                allocated_tvar: in_tail.iter().sum::<i128>() as f64 / 100.0 / k as f64,
-                allocated_tvar_std_error,
+            Some(PolicyPart {
+                shock_sums: sums,
+                shock_sum,
+                tail,
             })
         })?;
         cancelled()?;
-        let policies: Vec<PolicyResult> = policies.into_iter().flatten().collect();
-        let totals: Vec<f64> = total_cents.iter().map(|&c| c as f64 / 100.0).collect();
-        let shocks: Vec<f64> = shock_cents.iter().map(|&c| c as f64 / 100.0).collect();
-        let groups = self
-            .groups
-            .iter()
-            .zip(&by_group)
-            .map(|(name, v)| (name.clone(), v.clone()))
+        for (i, p) in policies.iter().flatten().enumerate() {
+            let own = &mut batch_sums[i * batches..(i + 1) * batches];
+            for (x, &y) in own.iter_mut().zip(&p.shock_sums) {
+                *x = x.saturating_add(y);
+            }
+        }
+        let groups = (0..g)
+            .map(|gi| cents[gi * m..(gi + 1) * m].to_vec())
             .collect();
-        Ok(PortfolioRun {
-            // The policies' mean batches, for the jackknife of the standard deviation.
-            losses: SimulatedLosses::from_values(&totals, batch),
-            totals,
-            per_risk_recoveries,
-            occurrences,
-            groups,
-            shocks,
-            tvar_level: config.tvar_level,
-            tail_trials: k,
-            tvar: tail_cents as f64 / 100.0 / k as f64,
-            policies,
-            permutations: perms,
+        Ok(PortfolioPart::new(
+            config,
+            blocks,
+            (totals, largest, shocks, per_risk, groups),
+            perms,
             events,
-        })
+            (peril_totals, ceded_totals, batch_sums),
+            policies.into_iter().flatten().collect(),
+        ))
     }
 
-    /// Calls `visit(trial, peril)` for every event year of each of policy `i`'s perils, in
-    /// trial order per peril. The years come from the peril's own stream, jumping with
-    /// geometric gaps G = ⌊ln U / ln(1 − q)⌋, U ∈ (0, 1].
+    /// Calls `visit(trial, peril)` for every event year in `trials` (whole blocks) of each of
+    /// policy `i`'s perils, block by block, in trial order per peril within a block. Each
+    /// (peril, block) has its own stream, jumping with geometric gaps
+    /// G = ⌊ln U / ln(1 − q)⌋, U ∈ (0, 1], from the block's first year.
     pub(super) fn event_years(
         &self,
         seed: u64,
         i: usize,
-        trials: usize,
+        trials: Range<usize>,
         mut visit: impl FnMut(usize, usize),
     ) {
         let policy = &self.spec.policies[i];
         let key = self.keys[i];
-        for (j, peril) in policy.perils.iter().enumerate() {
-            let q = peril.event_probability();
-            if q.is_nan() || q <= 0.0 {
-                continue;
-            }
-            let mut rng = batch_rng(seed ^ key, j as u64);
-            let log_miss = (-q).ln_1p();
-            let mut t = 0usize;
-            loop {
-                if q < 1.0 {
-                    let u = 1.0 - rng.random::<f64>();
-                    // ≥ 0, so truncation is the floor.
-                    let gap = u.ln() / log_miss;
-                    if gap >= (trials - t) as f64 {
+        for (b, years) in block_ranges(trials) {
+            for (j, peril) in policy.perils.iter().enumerate() {
+                let q = peril.event_probability();
+                if q.is_nan() || q <= 0.0 {
+                    continue;
+                }
+                let mut rng = batch_rng(seed ^ key, (j as u64) << 40 | b as u64);
+                let log_miss = (-q).ln_1p();
+                let mut t = years.start;
+                loop {
+                    if q < 1.0 {
+                        let u = 1.0 - rng.random::<f64>();
+                        // ≥ 0, so truncation is the floor.
+                        let gap = u.ln() / log_miss;
+                        if gap >= (years.end - t) as f64 {
+                            break;
+                        }
+                        t += gap as usize;
+                    }
+                    if t >= years.end {
                         break;
                     }
-                    t += gap as usize;
+                    visit(t, j);
+                    t += 1;
                 }
-                if t >= trials {
-                    break;
-                }
-                visit(t, j);
-                t += 1;
             }
         }
     }

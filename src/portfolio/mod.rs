@@ -23,10 +23,12 @@ mod engine;
 mod layout;
 mod replay;
 mod run;
+mod shard;
 mod shock;
 
 pub use batches::BLOCK;
 pub use run::{PolicyResult, PortfolioConfig, PortfolioRun, default_tvar_level};
+pub use shard::PortfolioPart;
 pub use shock::{CommonShock, Dependence};
 
 use crate::coverage::{ClaimTerms, Layer};

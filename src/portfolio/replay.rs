@@ -43,7 +43,7 @@ impl Portfolio {
         }
         let mut out = vec![0i64; trials];
         let perm = run.permutations.as_ref().map(|p| &p[self.group_of[i]]);
-        self.event_years(config.simulation.seed, i, trials, |t, j| {
+        self.event_years(config.simulation.seed, i, 0..trials, |t, j| {
             out[perm.map_or(t, |p| p[t] as usize)] += self.payment(config.simulation.seed, i, j, t);
         });
         self.replay_shocks(config.simulation.seed, i, &run.events, |_, t, x| {

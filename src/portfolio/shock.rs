@@ -8,6 +8,7 @@ use crate::severity::{Severity, SeverityModel};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+use super::batches::{BLOCK, block_ranges};
 use super::cents::to_cents;
 use crate::frequency::{Frequency, Poisson};
 use crate::simulation::batch_rng;
@@ -79,14 +80,18 @@ pub struct Dependence {
 }
 
 impl super::Portfolio {
-    /// The systemic events of the run: (trial, shock, intensity) in trial order.
-    pub(super) fn shock_events(&self, seed: u64, trials: usize) -> Vec<(usize, usize, f64)> {
+    /// The systemic events in `trials` (whole blocks, each from its own stream per shock):
+    /// (trial, shock, intensity) in trial order.
+    pub(super) fn shock_events(
+        &self,
+        seed: u64,
+        trials: std::ops::Range<usize>,
+    ) -> Vec<(usize, usize, f64)> {
         let mut events = Vec::new();
         for (s, shock) in self.spec.shocks.iter().enumerate() {
             if shock.annual_rate <= 0.0 {
                 continue;
             }
-            let mut rng = batch_rng(seed, STREAM_SHOCKS + s as u64);
             let Ok(count) = Poisson::new(shock.annual_rate) else {
                 continue;
             };
@@ -96,12 +101,15 @@ impl super::Portfolio {
                     rand_distr::Gamma::new(shape, 1.0 / shape).ok()
                 })
                 .flatten();
-            for t in 0..trials {
-                for _ in 0..count.sample(&mut rng) {
-                    let z = intensity
-                        .as_ref()
-                        .map_or(1.0, |d| rand_distr::Distribution::sample(d, &mut rng));
-                    events.push((t, s, z));
+            for (b, years) in block_ranges(trials.clone()) {
+                let mut rng = batch_rng(seed, STREAM_SHOCKS | (s as u64) << 32 | b as u64);
+                for t in years {
+                    for _ in 0..count.sample(&mut rng) {
+                        let z = intensity
+                            .as_ref()
+                            .map_or(1.0, |d| rand_distr::Distribution::sample(d, &mut rng));
+                        events.push((t, s, z));
+                    }
                 }
             }
         }
@@ -109,9 +117,10 @@ impl super::Portfolio {
         events
     }
 
-    /// Calls `add(event, trial, payment in 分)` for every systemic event that hits policy `i`: only
-    /// a policy with cyber cover is exposed, and a hit's loss passes through the shock's own
-    /// (scenario) terms and then the policy's first-party cyber terms.
+    /// Calls `add(event, trial, payment in 分)` for every systemic event of `events` (whole
+    /// blocks of years) that hits policy `i`: only a policy with cyber cover is exposed, and a
+    /// hit's loss passes through the shock's own (scenario) terms and then the policy's
+    /// first-party cyber terms. The hits come from the policy's stream for each block.
     pub(super) fn replay_shocks(
         &self,
         seed: u64,
@@ -126,8 +135,19 @@ impl super::Portfolio {
             return;
         }
         let policy = &self.spec.policies[i];
-        let mut rng = batch_rng(seed ^ self.keys[i], STREAM_POLICY_SHOCKS);
+        let stream = |t: usize| {
+            batch_rng(
+                seed ^ self.keys[i],
+                STREAM_POLICY_SHOCKS | (t / BLOCK) as u64,
+            )
+        };
+        let mut block = events[0].0 / BLOCK;
+        let mut rng = stream(events[0].0);
         for (e, &(t, s, z)) in events.iter().enumerate() {
+            if t / BLOCK != block {
+                block = t / BLOCK;
+                rng = stream(t);
+            }
             let shock = &self.spec.shocks[s];
             let p = (shock.hit(&policy.sector) * z).min(1.0);
             let u = rng.random::<f64>();

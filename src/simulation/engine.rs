@@ -50,6 +50,23 @@ pub(crate) fn fnv1a(s: &str) -> u64 {
 pub fn run_batches<R, S, C>(
     config: &SimulationConfig,
     simulate: S,
+    consume: C,
+    observer: Option<super::Observer>,
+) -> Result<()>
+where
+    R: Send,
+    S: Fn(u64, Xoshiro256PlusPlus, u64) -> R + Sync,
+    C: FnMut(R),
+{
+    run_batch_range(config, 0..config.batches(), simulate, consume, observer)
+}
+
+/// [`run_batches`] for the batches in `range` only (a shard of the run; see
+/// [`super::Shard`]), the observer counting from the range's start.
+pub(crate) fn run_batch_range<R, S, C>(
+    config: &SimulationConfig,
+    range: std::ops::Range<u64>,
+    simulate: S,
     mut consume: C,
     observer: Option<super::Observer>,
 ) -> Result<()>
@@ -59,7 +76,7 @@ where
     C: FnMut(R),
 {
     config.validate()?;
-    let total = config.batches();
+    let total = range.end.min(config.batches());
     let run_one = |b: u64| simulate(b, batch_rng(config.seed, b), config.batch_trials(b));
     #[cfg(feature = "parallel")]
     let pool = build_pool(config.threads)?;
@@ -78,7 +95,7 @@ where
     let (chunk, map_chunk) = (8, |range: std::ops::Range<u64>| {
         map_batches(range, &run_one)
     });
-    let mut start = 0;
+    let mut start = range.start;
     while start < total {
         let end = (start + chunk).min(total);
         for r in map_chunk(start..end) {
@@ -87,8 +104,8 @@ where
         if let Some(o) = observer {
             let progress = super::Progress {
                 stage: "batches",
-                done: end,
-                total,
+                done: end - range.start,
+                total: total.saturating_sub(range.start),
             };
             if o(progress).is_break() {
                 return Err(crate::Error::Cancelled { stage: "batches" });

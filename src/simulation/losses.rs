@@ -117,6 +117,34 @@ impl LossesBuilder {
                 .into_iter()
                 .filter(|&x| x >= self.threshold),
         );
+        self.bound_buffer();
+    }
+
+    /// Adds a part of a sharded run: its batches' moments (in batch order), its zero count
+    /// and its retained values. Parts must arrive in batch order.
+    pub fn push_part(&mut self, batch_moments: &[Moments], zeros: u64, values: &[f64]) {
+        for m in batch_moments {
+            self.moments = self.moments.merge(m);
+        }
+        self.batch_moments.extend_from_slice(batch_moments);
+        self.zeros += zeros;
+        let cut = self.threshold;
+        self.buffer.extend(values.iter().filter(|&&x| x >= cut));
+        self.bound_buffer();
+    }
+
+    /// The part's summary so far: batch moments, zeros and the top `keep` values, ascending
+    /// (a canonical form: the same whatever the thread timing that filtered the candidates).
+    pub fn into_part(mut self) -> (Vec<Moments>, u64, Vec<f64>) {
+        if let Some(k) = self.keep {
+            truncate_to_top(&mut self.buffer, k as usize);
+        }
+        sort(&mut self.buffer, self.threads);
+        (self.batch_moments, self.zeros, self.buffer)
+    }
+
+    /// Truncates the buffer to the top `keep` when it has grown past twice that.
+    fn bound_buffer(&mut self) {
         if let Some(k) = self.keep {
             let k = k as usize;
             if self.buffer.len() > 2 * k.max(1 << 16) {

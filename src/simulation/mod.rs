@@ -13,13 +13,18 @@ mod config;
 mod engine;
 pub(crate) mod losses;
 mod moments;
+mod shard;
 
 pub use crate::loss::{Estimate, RETURN_PERIODS};
 pub use config::{Retention, SimulationConfig, VarianceReduction};
 pub use engine::{batch_rng, run_batches};
-pub(crate) use engine::{ceil_count, fnv1a, fold_indices, map_indices, splitmix64, sum_indices};
+pub(crate) use engine::{
+    ceil_count, fnv1a, fold_indices, map_indices, run_batch_range, splitmix64, sum_indices,
+};
 pub use losses::SimulatedLosses;
 pub(crate) use moments::Moments;
+pub use shard::{PART_VERSION, Shard};
+pub(crate) use shard::{check_cover, decode, digest, encode};
 
 /// Progress of a long run: `done` of `total` units of work in `stage` (e.g. `batches`,
 /// `policies`).

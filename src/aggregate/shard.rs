@@ -1,0 +1,198 @@
+//! Sharded simulation of one cover: each shard simulates a contiguous range of batches and
+//! returns a [`SimulationPart`]; [`LossModel::merge`] combines any complete set of parts into
+//! the [`Simulation`] the single run gives, bit for bit (see [`crate::simulation::Shard`]).
+
+use super::tower::TowerSums;
+use super::{LossModel, Simulation};
+use crate::error::Result;
+use crate::frequency::Frequency;
+use crate::severity::Severity;
+use crate::simulation::losses::LossesBuilder;
+use crate::simulation::{
+    Moments, PART_VERSION, Shard, SimulationConfig, check_cover, decode, digest, encode,
+};
+use serde::{Deserialize, Serialize};
+use std::ops::Range;
+
+const FORMAT: &str = "kexian simulation part";
+
+/// The mergeable result of a shard of a [`LossModel`] run: per-batch moment summaries (merged
+/// in batch order), the zero count, the shard's largest values (as many as the whole run
+/// retains; all with [`crate::simulation::Retention::All`]) and per-batch tower sums.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SimulationPart {
+    format: String,
+    version: u32,
+    /// SHA-256 of the model and the run's settings (seed, trials, batch size, retention,
+    /// variance reduction; not the threads).
+    digest: String,
+    trials: u64,
+    batches: Range<u64>,
+    batch_moments: Vec<Moments>,
+    zeros: u64,
+    /// The shard's retained values, ascending.
+    tail: Vec<f64>,
+    tower: Vec<TowerSums>,
+}
+
+impl SimulationPart {
+    pub(super) fn new(
+        digest: String,
+        config: &SimulationConfig,
+        batches: Range<u64>,
+        batch_moments: Vec<Moments>,
+        zeros: u64,
+        tail: Vec<f64>,
+        tower: Vec<TowerSums>,
+    ) -> Self {
+        Self {
+            format: FORMAT.into(),
+            version: PART_VERSION,
+            digest,
+            trials: config.trials,
+            batches,
+            batch_moments,
+            zeros,
+            tail,
+            tower,
+        }
+    }
+
+    /// The batches this part covers.
+    pub fn batches(&self) -> Range<u64> {
+        self.batches.clone()
+    }
+
+    /// Its run's provenance digest (SHA-256, hex).
+    pub fn digest(&self) -> &str {
+        &self.digest
+    }
+
+    /// The part as bytes (CBOR, bit-exact), to store or send to the merging process.
+    pub fn to_bytes(&self) -> Result<Vec<u8>> {
+        encode(self)
+    }
+
+    /// A part from [`to_bytes`](Self::to_bytes); an error for other data or another version.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
+        decode(bytes, FORMAT, |p: &Self| (p.format.as_str(), p.version))
+    }
+}
+
+impl<F: Frequency + Serialize, S: Severity + Serialize> LossModel<F, S> {
+    /// The run's provenance digest: SHA-256 of the model and the settings that fix its
+    /// results (all but the thread count).
+    pub fn run_digest(&self, config: &SimulationConfig) -> Result<String> {
+        let settings = SimulationConfig {
+            threads: None,
+            ..*config
+        };
+        digest(&(self, settings))
+    }
+
+    /// Simulates shard `shard` of the run `config` (its share of the batches).
+    ///
+    /// ```
+    /// use kexian::aggregate::LossModel;
+    /// use kexian::frequency::Poisson;
+    /// use kexian::severity::LogNormal;
+    /// use kexian::simulation::{Shard, SimulationConfig};
+    /// let model = LossModel::new(Poisson::new(2.0)?, LogNormal::new(10.0, 2.0)?);
+    /// let config = SimulationConfig::new(42, 100_000)?.with_batch_size(10_000)?;
+    /// let parts = (1..=3)
+    ///     .map(|i| model.simulate_shard(&config, Shard::new(i, 3)?))
+    ///     .collect::<kexian::Result<Vec<_>>>()?;
+    /// let merged = model.merge(&config, parts)?;
+    /// assert_eq!(merged, model.simulate(&config)?);
+    /// # Ok::<(), kexian::Error>(())
+    /// ```
+    pub fn simulate_shard(
+        &self,
+        config: &SimulationConfig,
+        shard: Shard,
+    ) -> Result<SimulationPart> {
+        config.validate()?;
+        self.simulate_batches(config, shard.range(config.batches())?)
+    }
+
+    /// Simulates the batches `batches` (a non-empty range within the run's) of the run
+    /// `config`.
+    pub fn simulate_batches(
+        &self,
+        config: &SimulationConfig,
+        batches: Range<u64>,
+    ) -> Result<SimulationPart> {
+        config.validate()?;
+        let all = config.batches();
+        if batches.is_empty() || batches.end > all {
+            return Err(crate::Error::Inconsistent {
+                model: "LossModel",
+                message: format!(
+                    "batches {}..{} are not a non-empty range within the run's 0..{all}",
+                    batches.start, batches.end
+                ),
+            });
+        }
+        self.part(config, batches, self.run_digest(config)?, None)
+    }
+
+    /// Merges the parts of every shard of the run `config` (in any order) into the result
+    /// [`simulate`](Self::simulate) gives, bit for bit. Refuses parts of other models or
+    /// settings, overlapping parts (a shard given twice) and incomplete sets.
+    pub fn merge(
+        &self,
+        config: &SimulationConfig,
+        parts: Vec<SimulationPart>,
+    ) -> Result<Simulation> {
+        config.validate()?;
+        self.merge_parts(config, parts, &self.run_digest(config)?)
+    }
+}
+
+impl<F: Frequency, S: Severity> LossModel<F, S> {
+    /// Merges parts whose digest is `digest` (checked) into the run's result.
+    pub(super) fn merge_parts(
+        &self,
+        config: &SimulationConfig,
+        mut parts: Vec<SimulationPart>,
+        digest: &str,
+    ) -> Result<Simulation> {
+        parts.sort_by_key(|p| p.batches.start);
+        check_cover(
+            parts.iter().map(|p| (p.digest.as_str(), p.batches.clone())),
+            digest,
+            config.batches(),
+        )?;
+        if let Some(p) = parts.iter().find(|p| {
+            p.trials != config.trials
+                || p.batch_moments.len() as u64 != p.batches.end - p.batches.start
+        }) {
+            return Err(crate::Error::Inconsistent {
+                model: "merge",
+                message: format!(
+                    "the part for batches {}..{} holds {} batch summaries of a {}-trial run \
+                     (expected {} of a {}-trial run)",
+                    p.batches.start,
+                    p.batches.end,
+                    p.batch_moments.len(),
+                    p.trials,
+                    p.batches.end - p.batches.start,
+                    config.trials
+                ),
+            });
+        }
+        let (keep, min_level, weight) = self.retention(config);
+        let mut builder =
+            LossesBuilder::new(config.trials, weight, keep, min_level).with_threads(config.threads);
+        let layers = self.tower.layers();
+        let mut tower = TowerSums::new(layers.len());
+        for p in &parts {
+            builder.push_part(&p.batch_moments, p.zeros, &p.tail);
+            p.tower.iter().for_each(|t| tower.merge(t));
+        }
+        Ok(Simulation {
+            losses: builder.finish(self.finite_moments()),
+            tower: (!layers.is_empty()).then(|| tower.finish(layers, config.trials as f64, weight)),
+        })
+    }
+}

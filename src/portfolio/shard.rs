@@ -1,0 +1,328 @@
+//! Parts of a sharded portfolio run and their exact merge.
+//!
+//! A shard simulates a contiguous range of blocks of years ([`BLOCK`]); its part holds the
+//! per-year figures of its range in integer 分, each policy's integer sums, and each policy's
+//! payments in the range's candidate tail years (its k largest, k the run's tail size).
+//! Merging concatenates the years, adds the integers, finds the run's tail among the
+//! candidates and allocates it: integer arithmetic throughout, so any set of shards gives the
+//! single run's result bit for bit.
+
+use super::batches::{BLOCK, BatchErrors, blocks, mean_batch_size};
+use super::cents::{MAX_CENTS, check_cents};
+use super::{PolicyResult, Portfolio, PortfolioConfig, PortfolioRun};
+use crate::error::{Error, Result};
+use crate::simulation::{
+    PART_VERSION, SimulatedLosses, ceil_count, check_cover, decode, digest, encode, map_indices,
+};
+use serde::{Deserialize, Serialize};
+use std::ops::Range;
+
+const FORMAT: &str = "kexian portfolio part";
+
+/// One policy's share of a part: its systemic-event sums per mean batch, their total, and its
+/// payments (trial, 分) in the part's candidate tail years.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(super) struct PolicyPart {
+    pub shock_sums: Vec<i64>,
+    pub shock_sum: i64,
+    pub tail: Vec<(u32, i64)>,
+}
+
+/// The mergeable result of a shard of a portfolio run (see [`Portfolio::simulate_shard`]);
+/// [`to_bytes`](Self::to_bytes) writes it compactly (CBOR).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PortfolioPart {
+    format: String,
+    version: u32,
+    /// SHA-256 of the portfolio and the run's seed, trials and TVaR level.
+    digest: String,
+    trials: u64,
+    blocks: Range<usize>,
+    /// Per year of the range (分): totals, largest occurrence, systemic payments, per-risk
+    /// recoveries (empty without a treaty); per group, its payments after the copula.
+    totals: Vec<i64>,
+    occurrences: Vec<i64>,
+    shocks: Vec<i64>,
+    per_risk: Vec<i64>,
+    groups: Vec<Vec<i64>>,
+    /// Per group, the copula's moves within the range (relative to its first year).
+    permutations: Option<Vec<Vec<u32>>>,
+    /// Systemic events (trial, shock, intensity).
+    events: Vec<(usize, usize, f64)>,
+    /// Per policy and peril, per policy, and per policy × mean batch: payment sums (分).
+    peril_totals: Vec<i64>,
+    ceded: Vec<i64>,
+    batch_sums: Vec<i64>,
+    policies: Vec<PolicyPart>,
+}
+
+/// Per-year vectors of a part: totals, occurrences, systemic payments, per-risk recoveries,
+/// group payments.
+pub(super) type Years = (Vec<i64>, Vec<i64>, Vec<i64>, Vec<i64>, Vec<Vec<i64>>);
+
+impl PortfolioPart {
+    pub(super) fn new(
+        config: &PortfolioConfig,
+        blocks: Range<usize>,
+        (totals, occurrences, shocks, per_risk, groups): Years,
+        permutations: Option<Vec<Vec<u32>>>,
+        events: Vec<(usize, usize, f64)>,
+        (peril_totals, ceded, batch_sums): (Vec<i64>, Vec<i64>, Vec<i64>),
+        policies: Vec<PolicyPart>,
+    ) -> Self {
+        Self {
+            format: FORMAT.into(),
+            version: PART_VERSION,
+            digest: String::new(),
+            trials: config.simulation.trials,
+            blocks,
+            totals,
+            occurrences,
+            shocks,
+            per_risk,
+            groups,
+            permutations,
+            events,
+            peril_totals,
+            ceded,
+            batch_sums,
+            policies,
+        }
+    }
+
+    pub(super) fn set_digest(&mut self, digest: String) {
+        self.digest = digest;
+    }
+
+    /// The blocks of [`BLOCK`] years this part covers.
+    pub fn blocks(&self) -> Range<usize> {
+        self.blocks.clone()
+    }
+
+    /// Its run's provenance digest (SHA-256, hex).
+    pub fn digest(&self) -> &str {
+        &self.digest
+    }
+
+    /// The part as bytes (CBOR, bit-exact).
+    pub fn to_bytes(&self) -> Result<Vec<u8>> {
+        encode(self)
+    }
+
+    /// A part from [`to_bytes`](Self::to_bytes); an error for other data or another version.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
+        decode(bytes, FORMAT, |p: &Self| (p.format.as_str(), p.version))
+    }
+
+    /// Checks the part's shape against `book` and the run (a part of another book or a
+    /// damaged file gives an error, not a wrong result).
+    fn check(&self, book: &Portfolio, trials: usize, batches: usize) -> Result<()> {
+        let years = (self.blocks.end * BLOCK).min(trials) - (self.blocks.start * BLOCK).min(trials);
+        let n = book.spec.policies.len();
+        let perils: usize = book.spec.policies.iter().map(|p| p.perils.len()).sum();
+        let ok = self.trials as usize == trials
+            && [&self.totals, &self.occurrences, &self.shocks]
+                .iter()
+                .all(|v| v.len() == years)
+            && (self.per_risk.is_empty() || self.per_risk.len() == years)
+            && self.groups.len() == book.groups.len()
+            && self.groups.iter().all(|v| v.len() == years)
+            && self.permutations.as_ref().is_none_or(|p| {
+                p.len() == book.groups.len()
+                    && p.iter()
+                        .all(|v| v.len() == years && v.iter().all(|&t| (t as usize) < years))
+            })
+            && self.peril_totals.len() == perils
+            && self.ceded.len() == n
+            && self.batch_sums.len() == n * batches
+            && self.policies.len() == n
+            && self.policies.iter().all(|p| {
+                p.shock_sums.len() == batches && p.tail.iter().all(|&(t, _)| (t as usize) < trials)
+            })
+            && self
+                .events
+                .iter()
+                .all(|&(t, s, _)| t < trials && s < book.spec.shocks.len());
+        if ok {
+            Ok(())
+        } else {
+            Err(Error::Inconsistent {
+                model: "merge",
+                message: format!(
+                    "the part for blocks {}..{} does not fit this book and run (damaged, or \
+                     made from another book)",
+                    self.blocks.start, self.blocks.end
+                ),
+            })
+        }
+    }
+}
+
+impl Portfolio {
+    /// The run's provenance digest: SHA-256 of the portfolio and the seed, trials and TVaR
+    /// level (not the threads).
+    pub fn run_digest(&self, config: &PortfolioConfig) -> Result<String> {
+        let c = config.simulation;
+        digest(&(&self.spec, c.seed, c.trials, config.tvar_level))
+    }
+
+    /// Merges the parts of every shard of the run `config` (in any order) into the result
+    /// [`simulate`](Self::simulate) gives, bit for bit. Refuses parts of other books or
+    /// settings, overlapping parts (a shard given twice) and incomplete sets.
+    pub fn merge(
+        &self,
+        config: &PortfolioConfig,
+        parts: Vec<PortfolioPart>,
+    ) -> Result<PortfolioRun> {
+        config.validate()?;
+        let digest = self.run_digest(config)?;
+        self.merge_parts(config, parts, Some(&digest))
+    }
+
+    /// Merges parts (checked against `digest` when given) into the run's result.
+    pub(super) fn merge_parts(
+        &self,
+        config: &PortfolioConfig,
+        mut parts: Vec<PortfolioPart>,
+        digest: Option<&str>,
+    ) -> Result<PortfolioRun> {
+        let trials = config.trials();
+        let batch = mean_batch_size(trials);
+        let batches = trials.div_ceil(batch);
+        parts.sort_by_key(|p| p.blocks.start);
+        let want = digest.unwrap_or_default();
+        let cover = parts.iter().map(|p| {
+            let d = if digest.is_some() {
+                p.digest.as_str()
+            } else {
+                ""
+            };
+            (d, p.blocks.start as u64..p.blocks.end as u64)
+        });
+        check_cover(cover, want, blocks(trials) as u64)?;
+        for p in &parts {
+            p.check(self, trials, batches)?;
+        }
+        let n = self.spec.policies.len();
+        let concat = |f: &dyn Fn(&PortfolioPart) -> &[i64]| -> Vec<i64> {
+            parts.iter().flat_map(|p| f(p).iter().copied()).collect()
+        };
+        let total_cents = concat(&|p| &p.totals);
+        check_cents(&total_cents, MAX_CENTS)?;
+        let add = |f: &dyn Fn(&PortfolioPart) -> &[i64], len: usize| -> Result<Vec<i64>> {
+            let mut sum = vec![0i64; len];
+            for p in &parts {
+                for (s, &x) in sum.iter_mut().zip(f(p)) {
+                    *s = s.saturating_add(x);
+                }
+            }
+            check_cents(&sum, i64::MAX)?;
+            Ok(sum)
+        };
+        let peril_totals = add(&|p| &p.peril_totals, parts[0].peril_totals.len())?;
+        let ceded_totals = add(&|p| &p.ceded, n)?;
+        let to_yuan = |v: &[i64]| -> Vec<f64> { v.iter().map(|&c| c as f64 / 100.0).collect() };
+        // The (1 − α)·n largest years, counted as SimulatedLosses counts them (n − ⌈αn⌉).
+        let k = (trials - ceil_count(trials as u64, config.tvar_level) as usize).clamp(1, trials);
+        let mut order: Vec<usize> = (0..trials).collect();
+        order.sort_by(|&a, &b| total_cents[b].cmp(&total_cents[a]).then(a.cmp(&b)));
+        let mut tail = vec![false; trials];
+        for &t in &order[..k] {
+            tail[t] = true;
+        }
+        let tail_cents: i128 = order[..k].iter().map(|&t| i128::from(total_cents[t])).sum();
+        let var_cents = total_cents[order[k - 1]];
+        let mut tail_per_block = vec![0i128; blocks(trials)];
+        for &t in &order[..k] {
+            tail_per_block[t / BLOCK] += 1;
+        }
+        let errors = BatchErrors {
+            trials,
+            tail: k,
+            level: config.tvar_level,
+            var_over_tvar: var_cents as f64 * k as f64 / tail_cents.max(1) as f64,
+            tail_per_block: &tail_per_block,
+        };
+        let mut first_peril = 0;
+        let peril_start: Vec<usize> = self
+            .spec
+            .policies
+            .iter()
+            .map(|p| {
+                first_peril += p.perils.len();
+                first_peril - p.perils.len()
+            })
+            .collect();
+        // Per policy: mean and co-TVaR (its payments in the run's tail years), with their
+        // batch-means standard errors.
+        let policies = map_indices(n, config.simulation.threads, &|i| {
+            let own = &peril_totals[peril_start[i]..][..self.spec.policies[i].perils.len()];
+            let mut sums = vec![0i128; batches];
+            let mut in_tail = vec![0i128; tail_per_block.len()];
+            let mut shock_sum = 0i128;
+            for p in &parts {
+                for (s, &x) in sums.iter_mut().zip(&p.batch_sums[i * batches..][..batches]) {
+                    *s += i128::from(x);
+                }
+                let own = &p.policies[i];
+                shock_sum += i128::from(own.shock_sum);
+                for &(t, x) in &own.tail {
+                    if tail[t as usize] {
+                        in_tail[t as usize / BLOCK] += i128::from(x);
+                    }
+                }
+            }
+            let per_year = |c: i128| c as f64 / 100.0 / trials as f64;
+            let sum = own.iter().map(|&c| i128::from(c)).sum::<i128>() + shock_sum;
+            let (mean_std_error, allocated_tvar_std_error) = errors.of(&sums, &in_tail);
+            PolicyResult {
+                id: self.spec.policies[i].id.clone(),
+                mean: per_year(sum),
+                mean_std_error,
+                peril_means: own.iter().map(|&c| per_year(i128::from(c))).collect(),
+                shock_mean: per_year(shock_sum),
+                per_risk_ceded: per_year(i128::from(ceded_totals[i])),
+                allocated_tvar: in_tail.iter().sum::<i128>() as f64 / 100.0 / k as f64,
+                allocated_tvar_std_error,
+            }
+        })?;
+        let totals = to_yuan(&total_cents);
+        let permutations = parts[0].permutations.as_ref().map(|_| {
+            (0..self.groups.len())
+                .map(|gi| {
+                    parts
+                        .iter()
+                        .flat_map(|p| {
+                            let start = (p.blocks.start * BLOCK) as u32;
+                            let perms = p.permutations.as_ref().map_or(&[][..], |v| &v[gi]);
+                            perms.iter().map(move |&t| t + start)
+                        })
+                        .collect()
+                })
+                .collect()
+        });
+        Ok(PortfolioRun {
+            // The policies' mean batches, for the jackknife of the standard deviation.
+            losses: SimulatedLosses::from_values(&totals, batch),
+            per_risk_recoveries: to_yuan(&concat(&|p| &p.per_risk)),
+            occurrences: to_yuan(&concat(&|p| &p.occurrences)),
+            groups: self
+                .groups
+                .iter()
+                .enumerate()
+                .map(|(gi, name)| (name.clone(), to_yuan(&concat(&|p| &p.groups[gi]))))
+                .collect(),
+            shocks: to_yuan(&concat(&|p| &p.shocks)),
+            totals,
+            tvar_level: config.tvar_level,
+            tail_trials: k,
+            tvar: tail_cents as f64 / 100.0 / k as f64,
+            policies,
+            permutations,
+            events: parts
+                .iter()
+                .flat_map(|p| p.events.iter().copied())
+                .collect(),
+        })
+    }
+}

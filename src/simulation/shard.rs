@@ -1,0 +1,166 @@
+//! Shards of a run and the partial results they produce.
+//!
+//! The determinism contract makes each batch of trials a pure function of (seed, batch), so a
+//! run of `T` trials splits into shards of contiguous batch ranges (blocks of years for a
+//! portfolio) that can run anywhere — other processes, machines, a Dask or Slurm array — and
+//! whose partial results merge into exactly the single-machine result: merging only adds
+//! integers, folds per-batch summaries in batch order and takes the top values of a union.
+//!
+//! A partial result is written as CBOR ([RFC 8949](https://www.rfc-editor.org/rfc/rfc8949),
+//! bit-exact for every `f64`) carrying its format name and version, the run's provenance
+//! digest (SHA-256 of the model and settings) and its range, so a merge refuses parts of other
+//! runs, overlapping ranges and incomplete sets with an error that says which.
+
+use crate::error::{Error, Result};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use sha2::Digest;
+use std::ops::Range;
+
+/// Version of the partial-result formats; a merge refuses parts of another version.
+pub const PART_VERSION: u32 = 1;
+
+/// Shard `index` of `count` (1-based, as in `--shard 2/8`): the `index`-th of `count` near-equal
+/// contiguous ranges of a run's units (batches, or blocks of years for a portfolio).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    index: u64,
+    count: u64,
+}
+
+impl Shard {
+    /// Shard `index` of `count`: 1 ≤ index ≤ count.
+    pub fn new(index: u64, count: u64) -> Result<Self> {
+        if count == 0 || index == 0 || index > count {
+            return Err(Error::Inconsistent {
+                model: "Shard",
+                message: format!("shard {index}/{count}: need 1 ≤ index ≤ count"),
+            });
+        }
+        Ok(Self { index, count })
+    }
+
+    /// Parses `i/n`, e.g. `3/8`.
+    pub fn parse(text: &str) -> Result<Self> {
+        let bad = || Error::Inconsistent {
+            model: "Shard",
+            message: format!("`{text}` is not a shard: write i/n, e.g. 3/8 (1 ≤ i ≤ n)"),
+        };
+        let (i, n) = text.split_once('/').ok_or_else(bad)?;
+        let i = i.trim().parse().map_err(|_| bad())?;
+        let n = n.trim().parse().map_err(|_| bad())?;
+        Self::new(i, n)
+    }
+
+    /// Its range of `units`: [⌊(i−1)·units/n⌋, ⌊i·units/n⌋). An error when the range is empty
+    /// (more shards than units).
+    pub fn range(&self, units: u64) -> Result<Range<u64>> {
+        let at = |k: u64| (u128::from(k) * u128::from(units) / u128::from(self.count)) as u64;
+        let r = at(self.index - 1)..at(self.index);
+        if r.is_empty() {
+            return Err(Error::Inconsistent {
+                model: "Shard",
+                message: format!(
+                    "shard {}/{} of a run of {units} units (batches or blocks of years) is \
+                     empty: use at most {units} shards",
+                    self.index, self.count
+                ),
+            });
+        }
+        Ok(r)
+    }
+}
+
+/// SHA-256 (hex) of the JSON form of `value`: a run's provenance digest.
+pub(crate) fn digest<T: Serialize + ?Sized>(value: &T) -> Result<String> {
+    let bytes = serde_json::to_vec(value).map_err(|e| Error::Inconsistent {
+        model: "digest",
+        message: e.to_string(),
+    })?;
+    Ok(format!("{:x}", sha2::Sha256::digest(&bytes)))
+}
+
+/// Encodes a part as CBOR.
+pub(crate) fn encode<T: Serialize>(part: &T) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    ciborium::into_writer(part, &mut out).map_err(|e| Error::Inconsistent {
+        model: "partial result",
+        message: format!("cannot encode: {e}"),
+    })?;
+    Ok(out)
+}
+
+/// Decodes a part written by [`encode`], checking its format name and version.
+pub(crate) fn decode<T: DeserializeOwned>(
+    bytes: &[u8],
+    format: &str,
+    header: impl Fn(&T) -> (&str, u32),
+) -> Result<T> {
+    let part: T = ciborium::from_reader(bytes).map_err(|e| Error::Inconsistent {
+        model: "partial result",
+        message: format!("not a kexian {format} ({e})"),
+    })?;
+    let (f, v) = header(&part);
+    if f != format || v != PART_VERSION {
+        return Err(Error::Inconsistent {
+            model: "partial result",
+            message: format!(
+                "a `{f}` part of version {v}, expected `{format}` version {PART_VERSION}"
+            ),
+        });
+    }
+    Ok(part)
+}
+
+/// Checks that parts with these (digest, range) pairs, sorted by range start, come from the
+/// run with `digest` and cover `0..units` exactly once.
+pub(crate) fn check_cover<'a>(
+    parts: impl Iterator<Item = (&'a str, Range<u64>)>,
+    digest: &str,
+    units: u64,
+) -> Result<()> {
+    let err = |message: String| {
+        Err(Error::Inconsistent {
+            model: "merge",
+            message,
+        })
+    };
+    let mut next = 0;
+    let mut any = false;
+    for (d, r) in parts {
+        any = true;
+        if d != digest {
+            return err(format!(
+                "the part for units {}..{} comes from other inputs or settings (digest {}…, \
+                 this run's {}…): every shard must run the same model, seed and trials",
+                r.start,
+                r.end,
+                &d[..d.len().min(12)],
+                &digest[..digest.len().min(12)]
+            ));
+        }
+        if r.start < next || r.end > units || r.is_empty() {
+            return err(format!(
+                "the part for units {}..{} overlaps another part or lies outside the run's \
+                 0..{units} (a shard given twice?)",
+                r.start, r.end
+            ));
+        }
+        if r.start > next {
+            return err(format!(
+                "units {next}..{} are missing: a shard's part was not given",
+                r.start
+            ));
+        }
+        next = r.end;
+    }
+    if !any {
+        return err("no parts to merge".into());
+    }
+    if next != units {
+        return err(format!(
+            "units {next}..{units} are missing: a shard's part was not given"
+        ));
+    }
+    Ok(())
+}
