@@ -181,11 +181,11 @@ fn merges_of_wrong_sets_are_refused_with_the_reason() {
     // A shard given twice.
     let mut twice = parts.clone();
     twice.push(parts[1].clone());
-    assert!(err(twice, &c).contains("5..10 overlaps"));
+    assert!(err(twice, &c).contains("blocks 5..10 overlaps"));
     // A shard missing (the blocks 0..5, 5..10, 10..15, 15..20 of four).
     let missing = vec![parts[0].clone(), parts[1].clone(), parts[3].clone()];
-    assert!(err(missing, &c).contains("units 10..15 are missing"));
-    assert!(err(parts[..3].to_vec(), &c).contains("units 15..20 are missing"));
+    assert!(err(missing, &c).contains("blocks 10..15 are missing"));
+    assert!(err(parts[..3].to_vec(), &c).contains("blocks 15..20 are missing"));
     // A shard of another seed.
     let mut other = c;
     other.simulation.seed += 1;

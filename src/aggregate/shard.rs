@@ -161,7 +161,7 @@ impl<F: Frequency, S: Severity> LossModel<F, S> {
         check_cover(
             parts.iter().map(|p| (p.digest.as_str(), p.batches.clone())),
             digest,
-            config.batches(),
+            (config.batches(), "batches"),
         )?;
         if let Some(p) = parts.iter().find(|p| {
             p.trials != config.trials

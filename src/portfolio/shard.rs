@@ -199,7 +199,7 @@ impl Portfolio {
             };
             (d, p.blocks.start as u64..p.blocks.end as u64)
         });
-        check_cover(cover, want, blocks(trials) as u64)?;
+        check_cover(cover, want, (blocks(trials) as u64, "blocks"))?;
         for p in &parts {
             p.check(self, trials, batches)?;
         }

@@ -44,6 +44,7 @@ pub use summary::inputs_digest;
 use crate::assumptions::Assumptions;
 use crate::book::Firm;
 use crate::error::Result;
+use crate::portfolio::{Portfolio, PortfolioConfig, PortfolioRun};
 use crate::simulation::Observer;
 use crate::table::Table;
 
@@ -75,6 +76,20 @@ pub fn price(
     experience: Option<&Table>,
     observer: Option<Observer>,
 ) -> Result<QuoteRun> {
+    price_with(firms, assumptions, config, experience, |book, pconfig| {
+        book.simulate_with_progress(pconfig, observer)
+    })
+}
+
+/// [`price`] with the portfolio run made by `simulate(book, run settings)`: e.g. merged from
+/// the parts of a sharded run ([`Portfolio::merge`]), which gives the single run's quotes.
+pub fn price_with(
+    firms: &[Firm],
+    assumptions: &Assumptions,
+    config: &QuoteConfig,
+    experience: Option<&Table>,
+    simulate: impl FnOnce(&Portfolio, &PortfolioConfig) -> Result<PortfolioRun>,
+) -> Result<QuoteRun> {
     config.validate()?;
     let scale = assumptions.scale();
     let subsidies: Vec<SubsidyRule> = config
@@ -103,7 +118,7 @@ pub fn price(
     let pconfig = config.portfolio();
     // The rating plan is fitted before the (long) simulation: its mistakes show at once.
     let mut factors = differentiation::differentiation(firms, scale, experience, config)?;
-    let run = book.simulate_with_progress(&pconfig, observer)?;
+    let run = simulate(&book, &pconfig)?;
     let means: Vec<f64> = run.policies.iter().map(|p| p.mean).collect();
     let off_balance = differentiation::rebalance(&mut factors, &means, config);
     let ceded = summary::cessions(&run, config.reinsurance.as_ref());

@@ -52,6 +52,16 @@ impl Shard {
         Self::new(i, n)
     }
 
+    /// Its number i (1-based).
+    pub fn index(&self) -> u64 {
+        self.index
+    }
+
+    /// The number of shards n.
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+
     /// Its range of `units`: [⌊(i−1)·units/n⌋, ⌊i·units/n⌋). An error when the range is empty
     /// (more shards than units).
     pub fn range(&self, units: u64) -> Result<Range<u64>> {
@@ -113,11 +123,12 @@ pub(crate) fn decode<T: DeserializeOwned>(
 }
 
 /// Checks that parts with these (digest, range) pairs, sorted by range start, come from the
-/// run with `digest` and cover `0..units` exactly once.
+/// run with `digest` and cover `0..units` exactly once; errors name the `unit` (e.g.
+/// "batches").
 pub(crate) fn check_cover<'a>(
     parts: impl Iterator<Item = (&'a str, Range<u64>)>,
     digest: &str,
-    units: u64,
+    (units, unit): (u64, &str),
 ) -> Result<()> {
     let err = |message: String| {
         Err(Error::Inconsistent {
@@ -131,7 +142,7 @@ pub(crate) fn check_cover<'a>(
         any = true;
         if d != digest {
             return err(format!(
-                "the part for units {}..{} comes from other inputs or settings (digest {}…, \
+                "the part for {unit} {}..{} comes from other inputs or settings (digest {}…, \
                  this run's {}…): every shard must run the same model, seed and trials",
                 r.start,
                 r.end,
@@ -141,14 +152,14 @@ pub(crate) fn check_cover<'a>(
         }
         if r.start < next || r.end > units || r.is_empty() {
             return err(format!(
-                "the part for units {}..{} overlaps another part or lies outside the run's \
+                "the part for {unit} {}..{} overlaps another part or lies outside the run's \
                  0..{units} (a shard given twice?)",
                 r.start, r.end
             ));
         }
         if r.start > next {
             return err(format!(
-                "units {next}..{} are missing: a shard's part was not given",
+                "{unit} {next}..{} are missing: a shard's part was not given",
                 r.start
             ));
         }
@@ -159,7 +170,7 @@ pub(crate) fn check_cover<'a>(
     }
     if next != units {
         return err(format!(
-            "units {next}..{units} are missing: a shard's part was not given"
+            "{unit} {next}..{units} are missing: a shard's part was not given"
         ));
     }
     Ok(())

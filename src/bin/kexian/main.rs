@@ -4,6 +4,8 @@
 //! kexian quote    --portfolio data/portfolio.csv --config data/pricing.json [--out kexian-out]
 //!                 [--assumptions my_assumptions.json] [--seed S] [--trials N] [--quiet]
 //! kexian simulate --portfolio book.json --config data/pricing.json
+//! kexian quote    … --shard 2/8 --out part-2     (one shard of the run: a partial result)
+//! kexian merge    part-* --out kexian-out        (the shards' parts → the single run's outputs)
 //! kexian backtest --experience data/experience.csv --config data/pricing.json
 //! kexian fit      --claims data/claims_cyber.csv --deductible-column deductible --limit-column limit
 //! ```
@@ -15,9 +17,10 @@ use kexian::backtest::{loss_ratio_backtest, rolling_backtest};
 use kexian::fitting::Bootstrap;
 use kexian::io::exceedance_chart;
 use kexian::portfolio::Portfolio;
+use kexian::portfolio::{PortfolioConfig, PortfolioRun};
 use kexian::pricing::{LineMethod, LineSpec, price_line};
-use kexian::quote::{InputFile, QuoteConfig, QuoteRun};
-use kexian::simulation::{Observer, Progress};
+use kexian::quote::{InputFile, QuoteConfig};
+use kexian::simulation::{Observer, Progress, Shard};
 use kexian::table::Table;
 use sha2::Digest;
 use std::io::{IsTerminal, Write};
@@ -28,6 +31,7 @@ use std::process::ExitCode;
 mod fit;
 mod output;
 mod report;
+mod shard;
 
 use output::write_set;
 
@@ -55,32 +59,42 @@ enum Command {
     Quote {
         #[command(flatten)]
         book: BookArgs,
-        /// Output directory.
+        /// Output directory (with `--shard`, the directory of the shard's partial result).
         #[arg(long, default_value = "kexian-out")]
         out: PathBuf,
-        /// Language of labels in the CSV and the summary.
-        #[arg(long, value_enum, default_value = "en")]
-        lang: Lang,
-        /// Start quotes.csv with a UTF-8 byte-order mark, so Excel reads its Chinese
-        /// headers and names (always with `--lang zh`).
-        #[arg(long)]
-        excel: bool,
-        /// Also write the charts (exceedance curve with its standard-error band, SVG) to
-        /// this directory.
-        #[arg(long)]
-        charts: Option<PathBuf>,
+        #[command(flatten)]
+        job: QuoteJob,
+        /// Run only shard i of n (1 ≤ i ≤ n) of the simulated years and write its partial
+        /// result to `out`; `kexian merge` turns all n into the outputs of the single run.
+        #[arg(long, value_parser = parse_shard)]
+        shard: Option<Shard>,
     },
     /// Simulate the portfolio (no quoting): its loss statistics with standard errors and
     /// exceedance curve on stdout and in `out`/simulation.json.
     Simulate {
         #[command(flatten)]
         book: BookArgs,
-        /// Output directory.
+        /// Output directory (with `--shard`, the directory of the shard's partial result).
         #[arg(long, default_value = "kexian-sim")]
         out: PathBuf,
         /// Language of labels.
         #[arg(long, value_enum, default_value = "en")]
         lang: Lang,
+        /// Run only shard i of n (as for `quote`).
+        #[arg(long, value_parser = parse_shard)]
+        shard: Option<Shard>,
+    },
+    /// Merge the partial results of every shard of a `quote --shard` or `simulate --shard`
+    /// run (in any order) and write what the single run writes. Re-reads the inputs the
+    /// shards recorded (from the same working directory) and refuses changed inputs, parts
+    /// of other runs, a shard given twice and incomplete sets.
+    Merge {
+        /// The shards' output directories (or their shard.cbor files).
+        #[arg(required = true)]
+        parts: Vec<PathBuf>,
+        /// Output directory.
+        #[arg(long)]
+        out: PathBuf,
     },
     /// Price a single cover from a one-file spec (frequency, severity, claim and annual terms,
     /// method exact or Monte Carlo, levels, premium principles): its statistics with standard
@@ -178,8 +192,28 @@ enum Command {
     },
 }
 
+/// How `quote` writes its outputs.
+#[derive(clap::Args, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+struct QuoteJob {
+    /// Language of labels in the CSV and the summary.
+    #[arg(long, value_enum, default_value = "en")]
+    lang: Lang,
+    /// Start quotes.csv with a UTF-8 byte-order mark, so Excel reads its Chinese
+    /// headers and names (always with `--lang zh`).
+    #[arg(long)]
+    excel: bool,
+    /// Also write the charts (exceedance curve with its standard-error band, SVG) to
+    /// this directory.
+    #[arg(long)]
+    charts: Option<PathBuf>,
+}
+
+fn parse_shard(text: &str) -> Result<Shard, String> {
+    Shard::parse(text).map_err(|e| e.to_string())
+}
+
 /// The book, its assumptions and the run settings, shared by `quote` and `simulate`.
-#[derive(clap::Args)]
+#[derive(clap::Args, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 struct BookArgs {
     /// Portfolio: CSV (one row per firm; see data/README.md) or a JSON policy list (.json).
     #[arg(long)]
@@ -345,57 +379,52 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         Command::Quote {
             book,
             out,
-            lang,
-            excel,
-            charts,
+            job,
+            shard,
         } => {
-            if let Some(dir) = &charts {
+            if let Some(dir) = &job.charts {
                 check_writable(dir)?;
             }
-            let (inputs, _) = book.load(&out)?;
-            let priced = price(&inputs)?;
-            let bom = excel || matches!(lang, Lang::Zh);
-            write_set(
-                &out,
-                &[
-                    ("quotes.csv", quotes_csv(&priced, lang, bom)?),
-                    ("quotes.json", json_bytes(&priced.quotes)?),
-                    ("summary.json", json_bytes(&priced.summary)?),
-                ],
-            )?;
-            if let Some(dir) = &charts {
-                let s = &priced.summary;
-                let curve =
-                    exceedance_chart(&s.exceedance_curve, &s.occurrence_curve, lang.into())?;
-                write_set(dir, &[("exceedance.svg", curve.into_bytes())])?;
+            let (inputs, portfolio) = book.clone().load(&out)?;
+            match shard {
+                Some(s) => {
+                    shard::write(&inputs, &portfolio, s, shard::Job::Quote(job), book, &out)?
+                }
+                None => {
+                    let bar = progress_bar(inputs.quiet);
+                    quote(&inputs, &out, &job, |book, config| {
+                        book.simulate_with_progress(config, bar.as_ref().map(|b| b as Observer))
+                    })?
+                }
             }
-            print!("{}", summary_text(&priced.summary, lang));
-            println!(
-                "{} {} → {}",
-                priced.quotes.len(),
-                label("quotes written", lang),
-                out.display()
-            );
         }
-        Command::Simulate { book, out, lang } => {
-            let (inputs, portfolio) = book.load(&out)?;
-            let bar = progress_bar(inputs.quiet);
-            let run = portfolio.simulate_with_progress(
-                &inputs.config.portfolio(),
-                bar.as_ref().map(|b| b as Observer),
-            )?;
-            let text = simulation_text(&run, &inputs, lang)?;
-            let summary = serde_json::json!({
-                "losses": run.losses,
-                "tvar": run.tvar,
-                "tvar_level": run.tvar_level,
-                "seed": inputs.config.simulation.seed,
-                "trials": inputs.config.simulation.trials,
-                "assumptions": format!("{} ({})", inputs.assumptions.set().name, inputs.assumptions.source()),
-            });
-            write_set(&out, &[("simulation.json", json_bytes(&summary)?)])?;
-            print!("{text}");
+        Command::Simulate {
+            book,
+            out,
+            lang,
+            shard,
+        } => {
+            let (inputs, portfolio) = book.clone().load(&out)?;
+            match shard {
+                Some(s) => shard::write(
+                    &inputs,
+                    &portfolio,
+                    s,
+                    shard::Job::Simulate(lang),
+                    book,
+                    &out,
+                )?,
+                None => {
+                    let bar = progress_bar(inputs.quiet);
+                    let run = portfolio.simulate_with_progress(
+                        &inputs.config.portfolio(),
+                        bar.as_ref().map(|b| b as Observer),
+                    )?;
+                    simulate(&inputs, &run, &out, lang)?;
+                }
+            }
         }
+        Command::Merge { parts, out } => shard::merge(&parts, &out)?,
         Command::Price {
             model,
             seed,
@@ -538,21 +567,77 @@ fn progress_bar(quiet: bool) -> Option<impl Fn(Progress) -> ControlFlow<()> + Sy
     })
 }
 
-fn price(inputs: &Inputs) -> Result<QuoteRun, Error> {
+/// Prices the book with the portfolio run `simulate` makes, and writes quotes.csv,
+/// quotes.json, summary.json (and the charts) as `job` says.
+fn quote(
+    inputs: &Inputs,
+    out: &Path,
+    job: &QuoteJob,
+    simulate: impl FnOnce(&Portfolio, &PortfolioConfig) -> Result<PortfolioRun, Error>,
+) -> Result<(), Box<dyn std::error::Error>> {
     let cfg = &inputs.config;
     let experience = match &cfg.rating {
         Some(r) => Some(Table::from_path(inputs.dir.join(&r.experience))?),
         None => None,
     };
-    let bar = progress_bar(inputs.quiet);
-    let mut run = kexian::quote::price(
+    let mut priced = kexian::quote::price_with(
         &inputs.firms,
         &inputs.assumptions,
         cfg,
         experience.as_ref(),
-        bar.as_ref().map(|b| b as Observer),
+        simulate,
     )?;
-    run.summary.provenance.input_files = inputs
+    priced.summary.provenance.input_files = input_files(inputs)?;
+    let lang = job.lang;
+    let bom = job.excel || matches!(lang, Lang::Zh);
+    write_set(
+        out,
+        &[
+            ("quotes.csv", quotes_csv(&priced, lang, bom)?),
+            ("quotes.json", json_bytes(&priced.quotes)?),
+            ("summary.json", json_bytes(&priced.summary)?),
+        ],
+    )?;
+    if let Some(dir) = &job.charts {
+        let s = &priced.summary;
+        let curve = exceedance_chart(&s.exceedance_curve, &s.occurrence_curve, lang.into())?;
+        write_set(dir, &[("exceedance.svg", curve.into_bytes())])?;
+    }
+    print!("{}", summary_text(&priced.summary, lang));
+    println!(
+        "{} {} → {}",
+        priced.quotes.len(),
+        label("quotes written", lang),
+        out.display()
+    );
+    Ok(())
+}
+
+/// Writes the run's statistics to stdout and `out`/simulation.json.
+fn simulate(
+    inputs: &Inputs,
+    run: &PortfolioRun,
+    out: &Path,
+    lang: Lang,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let text = simulation_text(run, inputs, lang)?;
+    let summary = serde_json::json!({
+        "losses": run.losses,
+        "tvar": run.tvar,
+        "tvar_level": run.tvar_level,
+        "seed": inputs.config.simulation.seed,
+        "trials": inputs.config.simulation.trials,
+        "assumptions": format!("{} ({})", inputs.assumptions.set().name, inputs.assumptions.source()),
+        "input_files": input_files(inputs)?,
+    });
+    write_set(out, &[("simulation.json", json_bytes(&summary)?)])?;
+    print!("{text}");
+    Ok(())
+}
+
+/// Every file read, with its size and SHA-256.
+fn input_files(inputs: &Inputs) -> Result<Vec<InputFile>, Error> {
+    inputs
         .files
         .iter()
         .map(|(role, path)| {
@@ -567,8 +652,7 @@ fn price(inputs: &Inputs) -> Result<QuoteRun, Error> {
                 sha256: format!("{:x}", sha2::Sha256::digest(&bytes)),
             })
         })
-        .collect::<Result<_, Error>>()?;
-    Ok(run)
+        .collect()
 }
 
 /// The book as a portfolio under its assumptions, with the configured per-risk treaty.

@@ -13,7 +13,7 @@ use kexian::quote::{QuoteRun, Summary};
 use std::path::Path;
 
 /// Language of labels.
-#[derive(Clone, Copy, ValueEnum)]
+#[derive(Clone, Copy, PartialEq, ValueEnum, serde::Serialize, serde::Deserialize)]
 pub(crate) enum Lang {
     En,
     Zh,
