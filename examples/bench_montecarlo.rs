@@ -3,16 +3,18 @@
 //! minimal loop using the same generator and samplers ("speed of light"), in one run.
 //!
 //! `cargo run --release --example bench_montecarlo` prints a table and the lines
-//! `ratio_vs_minimal_loop=<x>` (bar: ≤ 1.5) and `parallel_efficiency_2_threads=<y>` (bar: ≥ 0.85).
+//! `ratio_vs_minimal_loop=<x>` (bar: ≤ 1.5) and `parallel_efficiency_2_threads=<y>` (bar: ≥ 0.85),
+//! `shard_overhead_ratio=<z>` (the run as 8 shards whose parts go through their bytes and are
+//! merged, over the single run; bar: ≤ 1.05) and the parts' sizes in bytes.
 //! `cargo run --release --example bench_montecarlo -- memory` runs 10⁸ trials keeping only the
 //! tail for TVaR 99.5% (measure its peak memory with `/usr/bin/time -v`).
 
 use kexian::Result;
-use kexian::aggregate::LossModel;
+use kexian::aggregate::{LossModel, SimulationPart};
 use kexian::coverage::ClaimTerms;
 use kexian::frequency::{Frequency, Poisson};
 use kexian::severity::{LogNormal, Severity};
-use kexian::simulation::{SimulationConfig, batch_rng};
+use kexian::simulation::{Shard, SimulationConfig, batch_rng};
 use std::hint::black_box;
 use std::time::Instant;
 
@@ -106,7 +108,36 @@ fn main() -> Result<()> {
         "engine, all losses kept + sorted, 2 threads",
         per(t_all)
     );
+    // The same run as 8 shards (one after another here, each a separate machine in a real
+    // run), each part through its bytes, then merged: the cost of sharding.
+    let two = tail.with_threads(2)?;
+    let mut largest_part = 0;
+    let t_sharded = best_of(|| {
+        let parts = (1..=8)
+            .map(|i| {
+                let bytes = m.simulate_shard(&two, Shard::new(i, 8)?)?.to_bytes()?;
+                largest_part = largest_part.max(bytes.len());
+                SimulationPart::from_bytes(&bytes)
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let sim = m.merge(&two, parts)?.losses;
+        black_box((sim.mean()?, sim.tvar(0.99)?));
+        Ok(())
+    })?;
+    // One shard of 10^6 trials (of 10^7, tail retention 0.99): its part's size.
+    let part_1e6 = m
+        .simulate_shard(&two, Shard::new(1, 10)?)?
+        .to_bytes()?
+        .len();
+    println!(
+        "{:<44} {t_sharded:>8.3} {:>10.1}",
+        "engine, 8 shards + bytes + merge, 2 threads",
+        per(t_sharded)
+    );
     println!("ratio_vs_minimal_loop={:.3}", t1 / t_min);
+    println!("shard_overhead_ratio={:.3}", t_sharded / t2);
+    println!("part_bytes_8_shards_max={largest_part}");
+    println!("part_bytes_1e6_trial_shard={part_1e6}");
     println!("parallel_efficiency_2_threads={:.3}", t1 / (2.0 * t2));
     println!("trials_per_second_2_threads={:.3e}", TRIALS as f64 / t2);
     Ok(())

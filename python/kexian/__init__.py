@@ -33,7 +33,7 @@ __all__ = [
     "SingleParameterPareto", "GeneralizedPareto", "Burr", "LogLogistic", "Empirical",
     "Frequency", "Poisson", "NegativeBinomial", "Binomial", "Bernoulli", "Geometric",
     "LossModel", "Simulation", "ExactDistribution", "PortfolioResult", "QuoteResult",
-    "RatingPlan", "simulate_portfolio", "quote", "price_line", "buhlmann_straub",
+    "RatingPlan", "simulate_portfolio", "simulate_portfolio_shard", "merge_portfolio", "quote", "price_line", "buhlmann_straub",
     "rolling_backtest",
 ]
 
@@ -379,20 +379,48 @@ class LossModel:
         """Monte Carlo over ``trials`` years (bit-identical for any thread count). With
         ``tail_level`` only the losses above that quantile are kept (bounded memory; VaR, TVaR
         and the exceedance curve at or above it)."""
-        config: Dict[str, Any] = {"seed": seed, "trials": trials, "threads": threads}
-        if tail_level is not None:
-            config["retention"] = {"kind": "tail", "min_level": tail_level}
-        if batch_size is not None:
-            config["batch_size"] = batch_size
-        if condition_on_claims:
-            config["variance_reduction"] = "condition_on_claims"
-        return Simulation(self._inner.simulate(json.dumps(config), _callback(progress)))
+        config = _simulation_config(trials, seed, threads, batch_size, condition_on_claims,
+                                    tail_level)
+        return Simulation(self._inner.simulate(config, _callback(progress)))
+
+    def simulate_shard(self, index: int, count: int, trials: int, seed: int,
+                       threads: Optional[int] = None, batch_size: Optional[int] = None,
+                       condition_on_claims: bool = False,
+                       tail_level: Optional[float] = None) -> bytes:
+        """Shard ``index`` of ``count`` (1-based) of the run :meth:`simulate` makes with the
+        same arguments: a partial result (bytes) for :meth:`merge`."""
+        config = _simulation_config(trials, seed, threads, batch_size, condition_on_claims,
+                                    tail_level)
+        return self._inner.simulate_shard(config, index, count)
+
+    def merge(self, parts: Sequence[bytes], trials: int, seed: int,
+              threads: Optional[int] = None, batch_size: Optional[int] = None,
+              condition_on_claims: bool = False,
+              tail_level: Optional[float] = None) -> Simulation:
+        """The run's result from the parts of all its shards (any order), bit for bit the
+        result of :meth:`simulate`; parts of other runs, duplicates and gaps are refused."""
+        config = _simulation_config(trials, seed, threads, batch_size, condition_on_claims,
+                                    tail_level)
+        return Simulation(self._inner.merge(config, list(parts)))
 
     def exact(self, method: str = "fft", points: int = 1 << 14, tail_level: float = 1 - 1e-10,
               padding: int = 2) -> ExactDistribution:
         """The exact distribution on a recommended grid (``fft`` or ``panjer``)."""
         m = {"method": method, "padding": padding} if method == "fft" else {"method": method}
         return ExactDistribution(self._inner.exact(json.dumps(m), points, tail_level))
+
+
+def _simulation_config(trials: int, seed: int, threads: Optional[int],
+                       batch_size: Optional[int], condition_on_claims: bool,
+                       tail_level: Optional[float]) -> str:
+    config: Dict[str, Any] = {"seed": seed, "trials": trials, "threads": threads}
+    if tail_level is not None:
+        config["retention"] = {"kind": "tail", "min_level": tail_level}
+    if batch_size is not None:
+        config["batch_size"] = batch_size
+    if condition_on_claims:
+        config["variance_reduction"] = "condition_on_claims"
+    return json.dumps(config)
 
 
 def _book(firms: Any) -> tuple:
@@ -456,10 +484,37 @@ def simulate_portfolio(firms: Any, trials: int, seed: int, assumptions: Any = No
                        progress: Progress = None) -> PortfolioResult:
     """Simulates a book under an assumption set (dict, JSON text or path; None: bundled)."""
     text, fmt = _book(firms)
-    config = {"simulation": {"seed": seed, "trials": trials, "threads": threads},
-              "tvar_level": tvar_level}
     return PortfolioResult(_kexian.simulate_portfolio(
-        text, fmt, json.dumps(config), _read_json_arg(assumptions), _callback(progress)))
+        text, fmt, _portfolio_config(trials, seed, tvar_level, threads),
+        _read_json_arg(assumptions), _callback(progress)))
+
+
+def _portfolio_config(trials: int, seed: int, tvar_level: float, threads: Optional[int]) -> str:
+    return json.dumps({"simulation": {"seed": seed, "trials": trials, "threads": threads},
+                       "tvar_level": tvar_level})
+
+
+def simulate_portfolio_shard(index: int, count: int, firms: Any, trials: int, seed: int,
+                             assumptions: Any = None, tvar_level: float = 0.995,
+                             threads: Optional[int] = None) -> bytes:
+    """Shard ``index`` of ``count`` (1-based) of the run :func:`simulate_portfolio` makes with
+    the same arguments (its blocks of 2,048 years): a partial result for
+    :func:`merge_portfolio`."""
+    text, fmt = _book(firms)
+    return _kexian.simulate_portfolio_shard(
+        text, fmt, _portfolio_config(trials, seed, tvar_level, threads), index, count,
+        _read_json_arg(assumptions))
+
+
+def merge_portfolio(parts: Sequence[bytes], firms: Any, trials: int, seed: int,
+                    assumptions: Any = None, tvar_level: float = 0.995,
+                    threads: Optional[int] = None) -> PortfolioResult:
+    """The run's result from the parts of all its shards (any order), bit for bit the result
+    of :func:`simulate_portfolio`; parts of other runs, duplicates and gaps are refused."""
+    text, fmt = _book(firms)
+    return PortfolioResult(_kexian.merge_portfolio(
+        text, fmt, _portfolio_config(trials, seed, tvar_level, threads), list(parts),
+        _read_json_arg(assumptions)))
 
 
 class QuoteResult(NamedTuple):

@@ -51,6 +51,8 @@ class CoverModel:
     def to_json(self) -> str: ...
     def analytic_mean(self) -> Optional[float]: ...
     def simulate(self, config_json: str, progress: ProgressCallback = None) -> Losses: ...
+    def simulate_shard(self, config_json: str, index: int, count: int) -> bytes: ...
+    def merge(self, config_json: str, parts: List[bytes]) -> Losses: ...
     def exact(self, method_json: str = ..., points: int = ..., tail_level: float = ...) -> Exact: ...
 
 class Losses:
@@ -96,6 +98,21 @@ def simulate_portfolio(
     config_json: str,
     assumptions_json: Optional[str] = None,
     progress: ProgressCallback = None,
+) -> PortfolioResult: ...
+def simulate_portfolio_shard(
+    firms: str,
+    format: str,
+    config_json: str,
+    index: int,
+    count: int,
+    assumptions_json: Optional[str] = None,
+) -> bytes: ...
+def merge_portfolio(
+    firms: str,
+    format: str,
+    config_json: str,
+    parts: List[bytes],
+    assumptions_json: Optional[str] = None,
 ) -> PortfolioResult: ...
 def quote(
     firms: str,

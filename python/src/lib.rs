@@ -4,20 +4,23 @@
 //! Pythonic layer (keyword constructors, pandas DataFrames) is `kexian/__init__.py`.
 #![forbid(unsafe_code)]
 
-use kexian::aggregate::{AggregateDistribution, Discretization, ExactMethod, LossModel};
+use kexian::aggregate::{
+    AggregateDistribution, Discretization, ExactMethod, LossModel, SimulationPart,
+};
 use kexian::assumptions::Assumptions;
 use kexian::frequency::{Frequency as _, FrequencyModel};
-use kexian::portfolio::{Portfolio as Book, PortfolioConfig, PortfolioRun};
+use kexian::portfolio::{Portfolio as Book, PortfolioConfig, PortfolioPart, PortfolioRun};
 use kexian::pricing::{LossDistribution, PremiumPrinciple};
 use kexian::rand::{SeedableRng, Xoshiro256PlusPlus};
 use kexian::rating::{BuhlmannStraub, Panel, StraubEstimator};
 use kexian::rating::{GlmFamily, RatingPlan as Plan, RatingSpec};
 use kexian::severity::{Severity as _, SeverityModel};
-use kexian::simulation::{Progress, SimulatedLosses, SimulationConfig};
+use kexian::simulation::{Progress, Shard, SimulatedLosses, SimulationConfig};
 use kexian::table::Table;
 use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
 use pyo3::exceptions::{PyKeyboardInterrupt, PyValueError};
 use pyo3::prelude::*;
+use pyo3::types::PyBytes;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::ops::ControlFlow;
@@ -456,6 +459,49 @@ impl CoverModel {
         let run = detached(py, progress, |o| model.simulate_with_progress(&config, o))?;
         Ok(Losses { inner: run.losses })
     }
+    /// Shard `index` of `count` (1-based) of the run `config_json`: its partial result as
+    /// bytes, the GIL released.
+    fn simulate_shard<'py>(
+        &self,
+        py: Python<'py>,
+        config_json: &str,
+        index: u64,
+        count: u64,
+    ) -> Res<Bound<'py, PyBytes>> {
+        let config: SimulationConfig = from_json("simulation config", config_json)?;
+        let model = &self.inner;
+        let bytes = guard(|| {
+            py.detach(|| {
+                let shard = Shard::new(index, count)?;
+                model.simulate_shard(&config, shard)?.to_bytes()
+            })
+            .map_err(|e| Failure(e).into())
+        })?;
+        Ok(PyBytes::new(py, &bytes))
+    }
+    /// Merges the partial results of every shard of the run `config_json` (any order): the
+    /// single run's losses, bit for bit.
+    fn merge(
+        &self,
+        py: Python<'_>,
+        config_json: &str,
+        parts: Vec<Bound<'_, PyBytes>>,
+    ) -> Res<Losses> {
+        let config: SimulationConfig = from_json("simulation config", config_json)?;
+        let bytes: Vec<Vec<u8>> = parts.iter().map(|p| p.as_bytes().to_vec()).collect();
+        let model = &self.inner;
+        let run = guard(|| {
+            py.detach(|| {
+                let parts = bytes
+                    .iter()
+                    .map(|b| SimulationPart::from_bytes(b))
+                    .collect::<kexian::Result<Vec<_>>>()?;
+                model.merge(&config, parts)
+            })
+            .map_err(|e| Failure(e).into())
+        })?;
+        Ok(Losses { inner: run.losses })
+    }
     /// The exact distribution by FFT or Panjer on a recommended grid.
     #[pyo3(signature = (method_json="{\"method\": \"fft\", \"padding\": 2}", points=16384, tail_level=1.0 - 1e-10))]
     fn exact(
@@ -662,14 +708,76 @@ fn simulate_portfolio(
     assumptions_json: Option<&str>,
     progress: Option<Py<PyAny>>,
 ) -> Res<PortfolioResult> {
-    let a = assumptions(assumptions_json)?;
-    let firms = read_firms(firms, format)?;
-    let config: PortfolioConfig = from_json("portfolio config", config_json)?;
-    let (_, book) = a.portfolio(&firms, vec![]).map_err(Failure)?;
+    let (book, config) = portfolio_run(firms, format, config_json, assumptions_json)?;
     let run = detached(py, progress, |o| {
         book.simulate_with_progress(&config, Some(o))
     })?;
     Ok(PortfolioResult { book, config, run })
+}
+
+/// Shard `index` of `count` (1-based) of [`simulate_portfolio`]'s run: its partial result
+/// as bytes.
+#[pyfunction]
+#[pyo3(signature = (firms, format, config_json, index, count, assumptions_json=None))]
+fn simulate_portfolio_shard<'py>(
+    py: Python<'py>,
+    firms: &str,
+    format: &str,
+    config_json: &str,
+    index: u64,
+    count: u64,
+    assumptions_json: Option<&str>,
+) -> Res<Bound<'py, PyBytes>> {
+    let (book, config) = portfolio_run(firms, format, config_json, assumptions_json)?;
+    let bytes = guard(|| {
+        py.detach(|| {
+            let shard = Shard::new(index, count)?;
+            book.simulate_shard(&config, shard, None)?.to_bytes()
+        })
+        .map_err(|e| Failure(e).into())
+    })?;
+    Ok(PyBytes::new(py, &bytes))
+}
+
+/// Merges the partial results of every shard of [`simulate_portfolio`]'s run (any order):
+/// the single run's result, bit for bit.
+#[pyfunction]
+#[pyo3(signature = (firms, format, config_json, parts, assumptions_json=None))]
+fn merge_portfolio(
+    py: Python<'_>,
+    firms: &str,
+    format: &str,
+    config_json: &str,
+    parts: Vec<Bound<'_, PyBytes>>,
+    assumptions_json: Option<&str>,
+) -> Res<PortfolioResult> {
+    let (book, config) = portfolio_run(firms, format, config_json, assumptions_json)?;
+    let bytes: Vec<Vec<u8>> = parts.iter().map(|p| p.as_bytes().to_vec()).collect();
+    let run = guard(|| {
+        py.detach(|| {
+            let parts = bytes
+                .iter()
+                .map(|b| PortfolioPart::from_bytes(b))
+                .collect::<kexian::Result<Vec<_>>>()?;
+            book.merge(&config, parts)
+        })
+        .map_err(|e| Failure(e).into())
+    })?;
+    Ok(PortfolioResult { book, config, run })
+}
+
+/// The book of `firms` under the assumption set, and the run settings.
+fn portfolio_run(
+    firms: &str,
+    format: &str,
+    config_json: &str,
+    assumptions_json: Option<&str>,
+) -> Res<(Book, PortfolioConfig)> {
+    let a = assumptions(assumptions_json)?;
+    let firms = read_firms(firms, format)?;
+    let config: PortfolioConfig = from_json("portfolio config", config_json)?;
+    let (_, book) = a.portfolio(&firms, vec![]).map_err(Failure)?;
+    Ok((book, config))
 }
 
 /// Quotes a book (`firms`: text in `format`): returns the QuoteRun as JSON.
@@ -824,6 +932,8 @@ fn _kexian(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PortfolioResult>()?;
     m.add_class::<RatingPlan>()?;
     m.add_function(wrap_pyfunction!(simulate_portfolio, m)?)?;
+    m.add_function(wrap_pyfunction!(simulate_portfolio_shard, m)?)?;
+    m.add_function(wrap_pyfunction!(merge_portfolio, m)?)?;
     m.add_function(wrap_pyfunction!(quote, m)?)?;
     m.add_function(wrap_pyfunction!(price_line, m)?)?;
     m.add_function(wrap_pyfunction!(buhlmann_straub, m)?)?;

@@ -367,6 +367,9 @@ impl<F: Frequency, S: Severity> LossModel<F, S> {
         }
         let conditional = config.variance_reduction == VarianceReduction::ConditionOnClaims;
         let (keep, min_level, weight) = self.retention(config);
+        // A shard keeps its share of the run's tail, with a margin the merge checks.
+        let share = (batches.end - batches.start) as f64 / config.batches() as f64;
+        let keep = keep.map(|k| crate::simulation::shard_keep(k, share));
         let mut builder =
             LossesBuilder::new(config.trials, weight, keep, min_level).with_threads(config.threads);
         // The tail cut-off, shared with the batches so that they drop hopeless values early.
@@ -417,14 +420,13 @@ impl<F: Frequency, S: Severity> LossModel<F, S> {
             },
             progress,
         )?;
-        let (batch_moments, zeros, tail) = builder.into_part();
+        let (batch_moments, zeros, tail, cut) = builder.into_part();
         Ok(SimulationPart::new(
             digest,
             config,
             batches,
-            batch_moments,
-            zeros,
-            tail,
+            (batch_moments, zeros),
+            (tail, cut),
             tower_sums,
         ))
     }

@@ -30,8 +30,12 @@ pub struct SimulationPart {
     batches: Range<u64>,
     batch_moments: Vec<Moments>,
     zeros: u64,
-    /// The shard's retained values, ascending.
+    /// The shard's retained values (raw little-endian bytes in the CBOR form): its share of
+    /// the run's retained tail with a margin (see `shard_keep`).
+    #[serde(with = "crate::simulation::f64_bytes")]
     tail: Vec<f64>,
+    /// The smallest value kept when some were left out (none left out is larger).
+    cut: Option<f64>,
     tower: Vec<TowerSums>,
 }
 
@@ -40,9 +44,8 @@ impl SimulationPart {
         digest: String,
         config: &SimulationConfig,
         batches: Range<u64>,
-        batch_moments: Vec<Moments>,
-        zeros: u64,
-        tail: Vec<f64>,
+        (batch_moments, zeros): (Vec<Moments>, u64),
+        (tail, cut): (Vec<f64>, Option<f64>),
         tower: Vec<TowerSums>,
     ) -> Self {
         Self {
@@ -54,6 +57,7 @@ impl SimulationPart {
             batch_moments,
             zeros,
             tail,
+            cut,
             tower,
         }
     }
@@ -190,9 +194,64 @@ impl<F: Frequency, S: Severity> LossModel<F, S> {
             builder.push_part(&p.batch_moments, p.zeros, &p.tail);
             p.tower.iter().for_each(|t| tower.merge(t));
         }
+        let losses = builder.finish(self.finite_moments());
+        // Exact only if no shard left out a value above the merged tail's cut.
+        let kept = losses.smallest_kept().unwrap_or(f64::NEG_INFINITY);
+        if let Some(p) = parts.iter().find(|p| p.cut.is_some_and(|c| c > kept)) {
+            return Err(crate::Error::Inconsistent {
+                model: "merge",
+                message: format!(
+                    "the part for batches {}..{} kept its values down to {:e} only, above the \
+                     merged tail's cut {kept:e}: its share of the run's largest values was \
+                     far beyond the expected (odds below 1e-14); rerun the run unsharded or \
+                     in fewer shards",
+                    p.batches.start,
+                    p.batches.end,
+                    p.cut.unwrap_or_default()
+                ),
+            });
+        }
         Ok(Simulation {
-            losses: builder.finish(self.finite_moments()),
+            losses,
             tower: (!layers.is_empty()).then(|| tower.finish(layers, config.trials as f64, weight)),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::frequency::Poisson;
+    use crate::severity::Exponential;
+    use crate::simulation::{Retention, shard_keep};
+
+    #[test]
+    fn a_shard_keeps_its_share_of_the_tail_with_a_margin() {
+        // 12,500 expected, 8 × √(12,500 × 7/8) = 836.7 → 13,337, plus 32.
+        assert_eq!(shard_keep(100_000, 0.125), 13_369);
+        assert_eq!(shard_keep(100_000, 1.0), 100_000);
+        assert_eq!(shard_keep(10, 0.5), 10);
+    }
+
+    #[test]
+    fn a_shard_that_left_out_a_value_of_the_merged_tail_is_refused() {
+        let model = LossModel::new(Poisson::new(1.0).unwrap(), Exponential::new(1e3).unwrap());
+        let mut config = SimulationConfig::new(3, 200_000)
+            .unwrap()
+            .with_batch_size(1000)
+            .unwrap();
+        config.retention = Retention::Tail { min_level: 0.99 };
+        let part = |i| {
+            model
+                .simulate_shard(&config, Shard::new(i, 4).unwrap())
+                .unwrap()
+        };
+        let mut parts: Vec<SimulationPart> = (1..=4).map(part).collect();
+        assert!(parts.iter().all(|p| p.cut.is_some()));
+        assert!(model.merge(&config, parts.clone()).is_ok());
+        // As if shard 2 had dropped values above the merged tail's cut.
+        parts[1].cut = Some(f64::MAX);
+        let e = model.merge(&config, parts).unwrap_err().to_string();
+        assert!(e.contains("batches 50..100 kept its values down to"), "{e}");
     }
 }

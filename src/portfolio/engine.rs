@@ -52,7 +52,7 @@ impl Portfolio {
     }
 
     /// Simulates shard `shard` of the run `config`: its share of the blocks of
-    /// [`BLOCK`](super::BLOCK) years, as a part [`merge`](Self::merge) combines with the
+    /// [`BLOCK`] years, as a part [`merge`](Self::merge) combines with the
     /// others' into the single run's result, bit for bit.
     ///
     /// ```
@@ -81,7 +81,7 @@ impl Portfolio {
         self.simulate_blocks(config, r.start as usize..r.end as usize, observer)
     }
 
-    /// Simulates the blocks `blocks` of [`BLOCK`](super::BLOCK) years (a non-empty range within
+    /// Simulates the blocks `blocks` of [`BLOCK`] years (a non-empty range within
     /// 0..⌈trials / BLOCK⌉) of the run `config`: a part for [`merge`](Self::merge).
     pub fn simulate_blocks(
         &self,

@@ -133,14 +133,19 @@ impl LossesBuilder {
         self.bound_buffer();
     }
 
-    /// The part's summary so far: batch moments, zeros and the top `keep` values, ascending
-    /// (a canonical form: the same whatever the thread timing that filtered the candidates).
-    pub fn into_part(mut self) -> (Vec<Moments>, u64, Vec<f64>) {
+    /// The part's summary so far: batch moments, zeros, the top `keep` values (unsorted,
+    /// but in an order fixed by the batches: the builder filters each batch's candidates by
+    /// its own threshold, in batch order, whatever the thread timing that pre-filtered them)
+    /// and, when values were left out, the cut: the smallest value kept (none left out is
+    /// larger).
+    pub fn into_part(mut self) -> (Vec<Moments>, u64, Vec<f64>, Option<f64>) {
         if let Some(k) = self.keep {
             truncate_to_top(&mut self.buffer, k as usize);
         }
-        sort(&mut self.buffer, self.threads);
-        (self.batch_moments, self.zeros, self.buffer)
+        let simulated: f64 = self.batch_moments.iter().map(|m| m.n).sum();
+        let cut = ((self.buffer.len() as f64) < simulated)
+            .then(|| self.buffer.iter().copied().fold(f64::INFINITY, f64::min));
+        (self.batch_moments, self.zeros, self.buffer, cut)
     }
 
     /// Truncates the buffer to the top `keep` when it has grown past twice that.
@@ -218,6 +223,11 @@ impl SimulatedLosses {
             b.push_batch(BatchSummary::new(chunk.to_vec(), f64::NEG_INFINITY));
         }
         b.finish([true; 3])
+    }
+
+    /// The smallest retained value (the retained tail's cut), if any is kept.
+    pub(crate) fn smallest_kept(&self) -> Option<f64> {
+        self.tail.first().copied()
     }
 
     /// Number of simulated years.

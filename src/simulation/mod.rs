@@ -24,7 +24,7 @@ pub(crate) use engine::{
 pub use losses::SimulatedLosses;
 pub(crate) use moments::Moments;
 pub use shard::{PART_VERSION, Shard};
-pub(crate) use shard::{check_cover, decode, digest, encode};
+pub(crate) use shard::{check_cover, decode, digest, encode, f64_bytes, shard_keep};
 
 /// Progress of a long run: `done` of `total` units of work in `stage` (e.g. `batches`,
 /// `policies`).

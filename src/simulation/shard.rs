@@ -81,6 +81,18 @@ impl Shard {
     }
 }
 
+/// How many of its largest values a shard of `share` of the run's trials keeps when the whole
+/// run keeps `keep`: its expected share of the run's top `keep` plus 8 standard deviations
+/// and 32 (at most `keep`; at least all the run keeps when the shard is the whole run). The
+/// merge checks that no shard left out a value of the merged top `keep` (a shard would have
+/// to hold its expected share plus 8 standard deviations of the run's largest values: odds
+/// below 10⁻¹⁴), so a merged tail is exact or refused, never wrong.
+pub(crate) fn shard_keep(keep: u64, share: f64) -> u64 {
+    let mean = keep as f64 * share;
+    let spread = (mean * (1.0 - share)).max(0.0).sqrt();
+    ((mean + 8.0 * spread).ceil() as u64 + 32).min(keep)
+}
+
 /// SHA-256 (hex) of the JSON form of `value`: a run's provenance digest.
 pub(crate) fn digest<T: Serialize + ?Sized>(value: &T) -> Result<String> {
     let bytes = serde_json::to_vec(value).map_err(|e| Error::Inconsistent {
@@ -174,4 +186,39 @@ pub(crate) fn check_cover<'a>(
         ));
     }
     Ok(())
+}
+
+/// Serde form of a `Vec<f64>` as one byte string of little-endian IEEE 754 values: bit-exact
+/// and copied at memory speed (a CBOR array of floats costs a width check per value).
+pub(crate) mod f64_bytes {
+    use serde::de::{Error, Visitor};
+    use serde::{Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(values: &[f64], s: S) -> Result<S::Ok, S::Error> {
+        let mut bytes = Vec::with_capacity(8 * values.len());
+        for x in values {
+            bytes.extend_from_slice(&x.to_le_bytes());
+        }
+        s.serialize_bytes(&bytes)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<f64>, D::Error> {
+        struct Floats;
+        impl Visitor<'_> for Floats {
+            type Value = Vec<f64>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a byte string of little-endian f64 values")
+            }
+            fn visit_bytes<E: Error>(self, bytes: &[u8]) -> Result<Vec<f64>, E> {
+                if !bytes.len().is_multiple_of(8) {
+                    return Err(E::invalid_length(bytes.len(), &self));
+                }
+                Ok(bytes
+                    .chunks_exact(8)
+                    .map(|c| f64::from_le_bytes(c.try_into().unwrap_or_default()))
+                    .collect())
+            }
+        }
+        d.deserialize_byte_buf(Floats)
+    }
 }

@@ -1,0 +1,77 @@
+"""Sharded runs on a Dask cluster: the shards of one run are mapped over the cluster's workers
+and their partial results merged here, bit for bit the single-process result (the engine's
+determinism contract makes each shard a pure function of the run and its range).
+
+Any ``dask.distributed.Client`` works: a ``LocalCluster`` on one machine, ``dask-jobqueue``'s
+``SLURMCluster``/``PBSCluster`` on an HPC system, ``dask-kubernetes`` or a Helm-deployed
+scheduler on Kubernetes. Workers need ``kexian`` installed (the same release).
+
+>>> from dask.distributed import Client, LocalCluster            # doctest: +SKIP
+>>> client = Client(LocalCluster(n_workers=2))                    # doctest: +SKIP
+>>> sim = kexian.distributed.simulate(model, trials=10**7, seed=1, client=client)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, List, Optional
+
+from . import LossModel, PortfolioResult, Simulation, _book, _kexian, _portfolio_config
+from . import _read_json_arg, _simulation_config
+
+__all__ = ["simulate", "simulate_portfolio"]
+
+_DEFAULT_BATCH = 16_384
+_BLOCK = 2_048
+
+
+def _count(client: Any, shards: Optional[int], units: int) -> int:
+    """The number of shards: as asked, or the cluster's worker threads; at most ``units``."""
+    if shards is None:
+        shards = max(1, sum(client.nthreads().values()))
+    if shards < 1:
+        raise ValueError(f"shards must be at least 1, not {shards}")
+    return min(shards, max(1, units))
+
+
+def _gather(client: Any, task: Any, count: int, *args: Any) -> List[bytes]:
+    futures = [client.submit(task, i, count, *args, pure=False) for i in range(1, count + 1)]
+    return client.gather(futures)
+
+
+def _cover_shard(index: int, count: int, spec: str, config: str) -> bytes:
+    return _kexian.CoverModel.from_json(spec).simulate_shard(config, index, count)
+
+
+def simulate(model: LossModel, trials: int, seed: int, *, client: Any,
+             shards: Optional[int] = None, threads: Optional[int] = None,
+             batch_size: Optional[int] = None, condition_on_claims: bool = False,
+             tail_level: Optional[float] = None) -> Simulation:
+    """:meth:`kexian.LossModel.simulate` with its batches split into ``shards`` contiguous
+    shards (default: one per worker thread) run on ``client``'s cluster; ``threads`` is each
+    shard's thread count (default: all cores of its machine)."""
+    config = _simulation_config(trials, seed, threads, batch_size, condition_on_claims,
+                                tail_level)
+    count = _count(client, shards, math.ceil(trials / (batch_size or _DEFAULT_BATCH)))
+    parts = _gather(client, _cover_shard, count, model.to_json(), config)
+    return Simulation(model._inner.merge(config, parts))
+
+
+def _book_shard(index: int, count: int, text: str, fmt: str, config: str,
+                assumptions: Optional[str]) -> bytes:
+    return _kexian.simulate_portfolio_shard(text, fmt, config, index, count, assumptions)
+
+
+def simulate_portfolio(firms: Any, trials: int, seed: int, *, client: Any,
+                       shards: Optional[int] = None, assumptions: Any = None,
+                       tvar_level: float = 0.995,
+                       threads: Optional[int] = None) -> PortfolioResult:
+    """:func:`kexian.simulate_portfolio` with its blocks of 2,048 years split into ``shards``
+    shards run on ``client``'s cluster (the book is sent to the workers once)."""
+    text, fmt = _book(firms)
+    config = _portfolio_config(trials, seed, tvar_level, threads)
+    assumptions_json = _read_json_arg(assumptions)
+    count = _count(client, shards, math.ceil(trials / _BLOCK))
+    [book] = client.scatter([text], broadcast=True)
+    parts = _gather(client, _book_shard, count, book, fmt, config, assumptions_json)
+    return PortfolioResult(_kexian.merge_portfolio(text, fmt, config, parts, assumptions_json))
