@@ -8,11 +8,14 @@
 //! prints `cost_ratio_10000_vs_1000_policies=<y>` with the time per event and per
 //! policy-year: the engine only visits event years, so a policy-year without an event costs
 //! next to nothing. Finally it quotes the bundled portfolio (`data/`, 100,000 years, all cores)
-//! and prints `quote_bundled_100000_s=<z>` (bar: < 10 s on 2 cores).
+//! and prints `quote_bundled_100000_s=<z>` (bar: < 10 s on 2 cores). The 10,000-policy run is
+//! also run as 4 shards and merged: `portfolio_10000x100000_4_shards_s=`, `merge_s=` and the
+//! parts' size per simulated year.
 
 use kexian::assumptions::Assumptions;
 use kexian::perils::{LitigationKind, PerilModel};
-use kexian::portfolio::{Policy, Portfolio, PortfolioConfig, PortfolioSpec};
+use kexian::portfolio::{Policy, Portfolio, PortfolioConfig, PortfolioPart, PortfolioSpec};
+use kexian::simulation::Shard;
 use kexian::{Error, Result};
 use std::time::Instant;
 
@@ -92,6 +95,31 @@ fn main() -> Result<()> {
     let (seconds, tvar) = timed(&portfolio, &config)?;
     println!("mixed portfolio: 10,000 policies x 100,000 years, TVaR 99.5% = {tvar:.0} 元");
     println!("portfolio_10000x100000_s={seconds:.2}");
+
+    // The same run as 4 shards (one after another; on 4 machines they run at once), each
+    // part through its bytes, then merged: what a shard costs and weighs (the scaling model
+    // in the README uses these lines).
+    let t = Instant::now();
+    let mut bytes = 0;
+    let parts = (1..=4)
+        .map(|i| {
+            let b = portfolio
+                .simulate_shard(&config, Shard::new(i, 4)?, None)?
+                .to_bytes()?;
+            bytes = bytes.max(b.len());
+            PortfolioPart::from_bytes(&b)
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let shards = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let merged = portfolio.merge(&config, parts)?;
+    let merge = t.elapsed().as_secs_f64();
+    assert_eq!(merged.tvar, tvar, "the merged run is the single run");
+    println!("portfolio_10000x100000_4_shards_s={shards:.2} merge_s={merge:.2}");
+    println!(
+        "part_bytes_per_year={:.0} (largest of 4 parts: {bytes} bytes)",
+        bytes as f64 / (trials as f64 / 4.0)
+    );
 
     let events = |n: usize| n as f64 * trials as f64 * 0.02;
     let (small, _) = timed(&low_frequency(1_000)?, &config)?;

@@ -11,7 +11,8 @@ use super::{Portfolio, PortfolioConfig, PortfolioRun};
 use crate::error::{Error, Result};
 use crate::perils::Peril;
 use crate::simulation::{
-    Observer, Shard, batch_rng, ceil_count, fold_indices, map_indices, splitmix64, sum_indices,
+    Observer, Shard, batch_rng, ceil_count, fold_indices, map_indices, shard_keep, splitmix64,
+    sum_indices,
 };
 use rand::{RngExt, SeedableRng};
 use rand_xoshiro::SplitMix64;
@@ -245,13 +246,15 @@ impl Portfolio {
         } else {
             (0..m).map(|t| sum_groups(&ceded_by_group, t, 0)).collect()
         };
-        // 4. The candidate tail years: the range's k largest totals (ties by trial order),
-        // k the whole run's tail size, so the run's tail years are among the candidates.
+        // 4. The candidate tail years: the range's largest totals (ties by trial order), as
+        // many as its share of the run's k tail years plus a margin (`shard_keep`; all k for
+        // a whole run). The merge checks that the run's tail years in the range are among them.
         let k = (trials - ceil_count(trials as u64, config.tvar_level) as usize).clamp(1, trials);
+        let candidates = (shard_keep(k as u64, m as f64 / trials as f64) as usize).min(m);
         let mut order: Vec<usize> = (0..m).collect();
         order.sort_by(|&a, &b| totals[b].cmp(&totals[a]).then(a.cmp(&b)));
         let mut candidate = vec![false; m];
-        for &t in &order[..k.min(m)] {
+        for &t in &order[..candidates] {
             candidate[t] = true;
         }
         // 5. Per-policy replay: systemic hits into the batch sums, and the policy's payments
@@ -302,7 +305,7 @@ impl Portfolio {
             perms,
             events,
             (peril_totals, ceded_totals, batch_sums),
-            policies.into_iter().flatten().collect(),
+            (candidates, policies.into_iter().flatten().collect()),
         ))
     }
 

@@ -2,7 +2,9 @@
 //!
 //! A shard simulates a contiguous range of blocks of years ([`BLOCK`]); its part holds the
 //! per-year figures of its range in integer 分, each policy's integer sums, and each policy's
-//! payments in the range's candidate tail years (its k largest, k the run's tail size).
+//! payments in the range's candidate tail years (its largest: its share of the run's k tail
+//! years plus 8 standard deviations; the merge refuses a part holding more tail years than it
+//! replayed).
 //! Merging concatenates the years, adds the integers, finds the run's tail among the
 //! candidates and allocates it: integer arithmetic throughout, so any set of shards gives the
 //! single run's result bit for bit.
@@ -53,6 +55,8 @@ pub struct PortfolioPart {
     peril_totals: Vec<i64>,
     ceded: Vec<i64>,
     batch_sums: Vec<i64>,
+    /// How many of the range's largest years are candidates for the run's tail.
+    candidates: usize,
     policies: Vec<PolicyPart>,
 }
 
@@ -68,7 +72,7 @@ impl PortfolioPart {
         permutations: Option<Vec<Vec<u32>>>,
         events: Vec<(usize, usize, f64)>,
         (peril_totals, ceded, batch_sums): (Vec<i64>, Vec<i64>, Vec<i64>),
-        policies: Vec<PolicyPart>,
+        (candidates, policies): (usize, Vec<PolicyPart>),
     ) -> Self {
         Self {
             format: FORMAT.into(),
@@ -86,6 +90,7 @@ impl PortfolioPart {
             peril_totals,
             ceded,
             batch_sums,
+            candidates,
             policies,
         }
     }
@@ -132,6 +137,7 @@ impl PortfolioPart {
                     && p.iter()
                         .all(|v| v.len() == years && v.iter().all(|&t| (t as usize) < years))
             })
+            && self.candidates <= years
             && self.peril_totals.len() == perils
             && self.ceded.len() == n
             && self.batch_sums.len() == n * batches
@@ -236,6 +242,21 @@ impl Portfolio {
         for &t in &order[..k] {
             tail_per_block[t / BLOCK] += 1;
         }
+        // Exact only if each part's tail years are among its candidates.
+        for p in &parts {
+            let in_part: i128 = tail_per_block[p.blocks.clone()].iter().sum();
+            if in_part > p.candidates as i128 {
+                return Err(Error::Inconsistent {
+                    model: "merge",
+                    message: format!(
+                        "the part for blocks {}..{} holds {in_part} of the run's tail years but \
+                         replayed its {} largest only: far beyond its expected share (odds \
+                         below 1e-14); rerun the run unsharded or in fewer shards",
+                        p.blocks.start, p.blocks.end, p.candidates
+                    ),
+                });
+            }
+        }
         let errors = BatchErrors {
             trials,
             tail: k,
@@ -324,5 +345,41 @@ impl Portfolio {
                 .flat_map(|p| p.events.iter().copied())
                 .collect(),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::simulation::Shard;
+
+    #[test]
+    fn a_part_that_replayed_too_few_years_for_the_merged_tail_is_refused() {
+        let book: Portfolio = serde_json::from_str(
+            r#"{"policies": [{"id": "A", "sector": "ai", "perils": [{"peril": "compound",
+                "frequency": {"type": "poisson", "lambda": 0.5},
+                "severity": {"type": "exponential", "theta": 1000.0}}]}]}"#,
+        )
+        .unwrap();
+        let config = PortfolioConfig::new(5, 200_000).unwrap();
+        let part = |i| {
+            book.simulate_shard(&config, Shard::new(i, 2).unwrap(), None)
+                .unwrap()
+        };
+        let mut parts: Vec<PortfolioPart> = (1..=2).map(part).collect();
+        // Each half (100,352 and 99,648 years) replays its share of the 1,000 tail years with
+        // a margin of 8·√(kp(1 − p)) + 32 ≈ 158, not all 1,000.
+        assert!(
+            parts
+                .iter()
+                .all(|p| p.candidates > 640 && p.candidates < 680)
+        );
+        assert_eq!(
+            book.merge(&config, parts.clone()).unwrap(),
+            book.simulate(&config).unwrap()
+        );
+        parts[0].candidates = 0;
+        let e = book.merge(&config, parts).unwrap_err().to_string();
+        assert!(e.contains("blocks 0..49 holds"), "{e}");
     }
 }
