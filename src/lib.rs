@@ -69,6 +69,30 @@ macro_rules! spec_conversions {
     };
 }
 
+/// The byte form of a sharded run's part (a struct with `format`, `version` and `digest`
+/// fields, CBOR through [`simulation`]'s codec): `digest`, `to_bytes`, `from_bytes`.
+macro_rules! part_bytes {
+    ($ty:ty, $format:expr) => {
+        impl $ty {
+            /// Its run's provenance digest (SHA-256, hex).
+            pub fn digest(&self) -> &str {
+                &self.digest
+            }
+
+            /// The part as bytes (CBOR, bit-exact), to store or send to the merging process.
+            pub fn to_bytes(&self) -> crate::Result<Vec<u8>> {
+                crate::simulation::encode(self)
+            }
+
+            /// A part from [`to_bytes`](Self::to_bytes); an error for other data or another
+            /// version.
+            pub fn from_bytes(bytes: &[u8]) -> crate::Result<Self> {
+                crate::simulation::decode(bytes, $format, |p: &Self| (p.format.as_str(), p.version))
+            }
+        }
+    };
+}
+
 pub mod aggregate;
 pub mod assumptions;
 pub mod backtest;

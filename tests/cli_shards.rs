@@ -117,39 +117,29 @@ fn a_changed_input_is_refused_at_the_merge() {
     let portfolio = dir.join("portfolio.csv");
     std::fs::copy(format!("{DATA}/portfolio.csv"), &portfolio).unwrap();
     let config = format!("{DATA}/pricing.json");
-    for i in 1..=2 {
-        ok(
-            &dir,
-            &[
-                "simulate",
-                "--portfolio",
-                "portfolio.csv",
-                "--config",
-                &config,
-                "--trials",
-                "8192",
-                "--shard",
-                &format!("{i}/2"),
-                "--out",
-                &format!("p{i}"),
-            ],
-        );
-    }
-    let merged = ok(&dir, &["merge", "p1", "p2", "--out", "sim"]);
-    let single = ok(
-        &dir,
-        &[
+    let simulate = |extra: &[&str]| -> Vec<String> {
+        let run = [
             "simulate",
             "--portfolio",
             "portfolio.csv",
             "--config",
             &config,
-            "--trials",
-            "8192",
-            "--out",
-            "sim1",
-        ],
-    );
+        ];
+        let years = ["--trials", "8192"];
+        run.iter()
+            .chain(&years)
+            .chain(extra)
+            .map(|s| s.to_string())
+            .collect()
+    };
+    for i in 1..=2 {
+        ok(
+            &dir,
+            &simulate(&["--shard", &format!("{i}/2"), "--out", &format!("p{i}")]),
+        );
+    }
+    let merged = ok(&dir, &["merge", "p1", "p2", "--out", "sim"]);
+    let single = ok(&dir, &simulate(&["--out", "sim1"]));
     assert_eq!(merged, single);
     let text = std::fs::read_to_string(&portfolio)
         .unwrap()

@@ -8,9 +8,7 @@ use crate::error::Result;
 use crate::frequency::Frequency;
 use crate::severity::Severity;
 use crate::simulation::losses::LossesBuilder;
-use crate::simulation::{
-    Moments, PART_VERSION, Shard, SimulationConfig, check_cover, decode, digest, encode,
-};
+use crate::simulation::{Moments, PART_VERSION, Shard, SimulationConfig, check_cover, digest};
 use serde::{Deserialize, Serialize};
 use std::ops::Range;
 
@@ -66,22 +64,9 @@ impl SimulationPart {
     pub fn batches(&self) -> Range<u64> {
         self.batches.clone()
     }
-
-    /// Its run's provenance digest (SHA-256, hex).
-    pub fn digest(&self) -> &str {
-        &self.digest
-    }
-
-    /// The part as bytes (CBOR, bit-exact), to store or send to the merging process.
-    pub fn to_bytes(&self) -> Result<Vec<u8>> {
-        encode(self)
-    }
-
-    /// A part from [`to_bytes`](Self::to_bytes); an error for other data or another version.
-    pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        decode(bytes, FORMAT, |p: &Self| (p.format.as_str(), p.version))
-    }
 }
+
+part_bytes!(SimulationPart, FORMAT);
 
 impl<F: Frequency + Serialize, S: Severity + Serialize> LossModel<F, S> {
     /// The run's provenance digest: SHA-256 of the model and the settings that fix its

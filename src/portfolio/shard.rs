@@ -14,7 +14,7 @@ use super::cents::{MAX_CENTS, check_cents};
 use super::{PolicyResult, Portfolio, PortfolioConfig, PortfolioRun};
 use crate::error::{Error, Result};
 use crate::simulation::{
-    PART_VERSION, SimulatedLosses, ceil_count, check_cover, decode, digest, encode, map_indices,
+    PART_VERSION, SimulatedLosses, ceil_count, check_cover, digest, map_indices,
 };
 use serde::{Deserialize, Serialize};
 use std::ops::Range;
@@ -104,21 +104,6 @@ impl PortfolioPart {
         self.blocks.clone()
     }
 
-    /// Its run's provenance digest (SHA-256, hex).
-    pub fn digest(&self) -> &str {
-        &self.digest
-    }
-
-    /// The part as bytes (CBOR, bit-exact).
-    pub fn to_bytes(&self) -> Result<Vec<u8>> {
-        encode(self)
-    }
-
-    /// A part from [`to_bytes`](Self::to_bytes); an error for other data or another version.
-    pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        decode(bytes, FORMAT, |p: &Self| (p.format.as_str(), p.version))
-    }
-
     /// Checks the part's shape against `book` and the run (a part of another book or a
     /// damaged file gives an error, not a wrong result).
     fn check(&self, book: &Portfolio, trials: usize, batches: usize) -> Result<()> {
@@ -163,6 +148,8 @@ impl PortfolioPart {
         }
     }
 }
+
+part_bytes!(PortfolioPart, FORMAT);
 
 impl Portfolio {
     /// The run's provenance digest: SHA-256 of the portfolio and the seed, trials and TVaR
