@@ -10,7 +10,8 @@
 //! next to nothing. Finally it quotes the bundled portfolio (`data/`, 100,000 years, all cores)
 //! and prints `quote_bundled_100000_s=<z>` (bar: < 10 s on 2 cores). The 10,000-policy run is
 //! also run as 4 shards and merged: `portfolio_10000x100000_4_shards_s=`, `merge_s=` and the
-//! parts' size per simulated year.
+//! parts' size per simulated year. First, in a child process, 1,000 insureds each in its own
+//! sector for 100,000 years without a copula: `peak_rss_1000_sectors_mb=` (bar: ≤ 100).
 
 use kexian::assumptions::Assumptions;
 use kexian::perils::{LitigationKind, PerilModel};
@@ -18,6 +19,16 @@ use kexian::portfolio::{Policy, Portfolio, PortfolioConfig, PortfolioPart, Portf
 use kexian::simulation::Shard;
 use kexian::{Error, Result};
 use std::time::Instant;
+
+#[path = "../tests/common/insureds.rs"]
+mod insureds;
+
+fn io(e: std::io::Error) -> Error {
+    Error::Inconsistent {
+        model: "bench",
+        message: e.to_string(),
+    }
+}
 
 const SECTORS: [&str; 5] = ["ic", "biomedicine", "ai", "low_altitude", "new_materials"];
 const SIZES: [&str; 4] = ["micro", "small", "medium", "large"];
@@ -87,7 +98,55 @@ fn timed(p: &Portfolio, config: &PortfolioConfig) -> Result<(f64, f64)> {
     Ok((t.elapsed().as_secs_f64(), run.tvar))
 }
 
+/// 1,000 independent Poisson × lognormal insureds (`tests/common/insureds.rs`), each in its
+/// own sector.
+fn own_sectors() -> Result<Portfolio> {
+    let policies = insureds::covers(&insureds::book(1_000))
+        .into_iter()
+        .enumerate()
+        .map(|(i, c)| Policy {
+            id: format!("I{i:04}"),
+            sector: format!("sector-{i:04}"),
+            group: None,
+            perils: vec![PerilModel::Compound(c)],
+        })
+        .collect();
+    Portfolio::new(PortfolioSpec {
+        policies,
+        shocks: vec![],
+        dependence: None,
+        per_risk_xol: vec![],
+    })
+}
+
+/// Peak resident memory of this process (VmHWM, MB).
+fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
+            line.split_whitespace().nth(1)?.parse::<f64>().ok()
+        })
+        .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
 fn main() -> Result<()> {
+    if std::env::args().nth(1).as_deref() == Some("sectors") {
+        // Run alone in a child process, so its peak memory is its own.
+        let mut config = PortfolioConfig::new(2025, 100_000)?;
+        config.simulation.threads = Some(2);
+        let run = own_sectors()?.simulate(&config)?;
+        println!("{} {}", peak_rss_mb(), run.tvar);
+        return Ok(());
+    }
+    let child = std::process::Command::new(std::env::current_exe().map_err(io)?)
+        .arg("sectors")
+        .output()
+        .map_err(io)?;
+    let text = String::from_utf8_lossy(&child.stdout);
+    let peak = text.split_whitespace().next().unwrap_or("NaN");
+    println!("1,000 insureds in 1,000 sectors x 100,000 years (no copula), 2 threads");
+    println!("peak_rss_1000_sectors_mb={peak}");
     let trials = 100_000;
     let mut config = PortfolioConfig::new(2025, trials)?;
     config.simulation.threads = Some(2);

@@ -119,7 +119,9 @@ impl Portfolio {
         let seed = config.simulation.seed;
         let threads = config.simulation.threads;
         let n = self.spec.policies.len();
-        let g = self.groups.len();
+        // Rows of per-year sums: one per group when a copula reorders the groups, else one
+        // for the whole book (independent groups need not be kept apart).
+        let g = self.rows();
         let done = AtomicUsize::new(0);
         let stop = AtomicBool::new(false);
         let tick = |k: usize| {
@@ -170,7 +172,7 @@ impl Portfolio {
                     return;
                 }
                 for i in c * chunk..last {
-                    let base = self.group_of[i] * m;
+                    let base = self.row_of(i) * m;
                     self.event_years(seed, i, start..end, |t, j| {
                         let x = self.payment(seed, i, j, t);
                         let add = |slot: &mut i64, x: i64| *slot = slot.saturating_add(x);
@@ -295,7 +297,7 @@ impl Portfolio {
                 *x = x.saturating_add(y);
             }
         }
-        let groups = (0..g)
+        let groups = (0..g * usize::from(perms.is_some()))
             .map(|gi| cents[gi * m..(gi + 1) * m].to_vec())
             .collect();
         Ok(PortfolioPart::new(

@@ -23,7 +23,7 @@ pub(super) struct Layout {
 
 impl Layout {
     pub(super) fn new(book: &Portfolio, trials: usize, batches: usize) -> Self {
-        let g = book.groups.len();
+        let g = book.rows();
         let n = book.spec.policies.len();
         let ceded_by_group = g * trials;
         let with_treaty = !book.spec.per_risk_xol.is_empty();

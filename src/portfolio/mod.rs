@@ -188,7 +188,7 @@ impl Portfolio {
     }
 
     /// Bytes a run with `config` needs at its peak, approximately: per trial, the group
-    /// sums and largest payments of every worker (`2 × groups × (threads + 2)` integers and
+    /// sums and largest payments of every worker (`2 × rows × (threads + 2)` integers and
     /// floats, three times with a per-risk treaty), the totals, shocks,
     /// tail order and statistics (≈ 8 words); 24 bytes per expected systemic event; per policy
     /// about 2 KiB of results.
@@ -198,9 +198,9 @@ impl Portfolio {
             .threads
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
             as u64;
-        // Sums and largest payments per group and trial; with a per-risk treaty, its
-        // recoveries too.
-        let g = self.groups.len() as u64 * (2 + u64::from(!self.spec.per_risk_xol.is_empty()));
+        // Sums and largest payments per row (group under a copula, else the book) and trial;
+        // with a per-risk treaty, its recoveries too.
+        let g = self.rows() as u64 * (2 + u64::from(!self.spec.per_risk_xol.is_empty()));
         let per_trial = 8 * (g * (threads + 2) + 8);
         let events: f64 = self.spec.shocks.iter().map(|s| s.annual_rate).sum::<f64>()
             * config.simulation.trials as f64
@@ -216,5 +216,23 @@ impl Portfolio {
     /// Group names (copula margins).
     pub fn groups(&self) -> &[String] {
         &self.groups
+    }
+
+    /// Rows of per-year sums in a run: one per group under a copula, else one.
+    pub(super) fn rows(&self) -> usize {
+        if self.spec.dependence.is_some() {
+            self.groups.len()
+        } else {
+            1
+        }
+    }
+
+    /// Policy `i`'s row of per-year sums.
+    pub(super) fn row_of(&self, i: usize) -> usize {
+        if self.spec.dependence.is_some() {
+            self.group_of[i]
+        } else {
+            0
+        }
     }
 }

@@ -94,7 +94,8 @@ pub struct PortfolioRun {
     /// for one peril in that year, or one systemic event's total over the firms it hits.
     pub occurrences: Vec<f64>,
     /// Per group, its payments per trial (after the copula reordering; systemic events not
-    /// included).
+    /// included); empty without a copula (independent groups are not kept apart, so memory
+    /// does not grow with the number of sectors).
     pub groups: Vec<(String, Vec<f64>)>,
     /// Systemic-event payments per trial.
     pub shocks: Vec<f64>,

@@ -115,7 +115,7 @@ impl PortfolioPart {
                 .iter()
                 .all(|v| v.len() == years)
             && (self.per_risk.is_empty() || self.per_risk.len() == years)
-            && self.groups.len() == book.groups.len()
+            && self.groups.len() == book.groups.len() * usize::from(book.spec.dependence.is_some())
             && self.groups.iter().all(|v| v.len() == years)
             && self.permutations.as_ref().is_none_or(|p| {
                 p.len() == book.groups.len()
@@ -314,11 +314,14 @@ impl Portfolio {
             losses: SimulatedLosses::from_values(&totals, batch),
             per_risk_recoveries: to_yuan(&concat(&|p| &p.per_risk)),
             occurrences: to_yuan(&concat(&|p| &p.occurrences)),
-            groups: self
-                .groups
-                .iter()
-                .enumerate()
-                .map(|(gi, name)| (name.clone(), to_yuan(&concat(&|p| &p.groups[gi]))))
+            // Kept per group under a copula only (`Portfolio::rows`).
+            groups: (0..parts[0].groups.len())
+                .map(|gi| {
+                    (
+                        self.groups[gi].clone(),
+                        to_yuan(&concat(&|p| &p.groups[gi])),
+                    )
+                })
                 .collect(),
             shocks: to_yuan(&concat(&|p| &p.shocks)),
             totals,
