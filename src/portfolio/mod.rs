@@ -73,6 +73,9 @@ pub struct Portfolio {
     /// Per policy, the terms a systemic-event loss is paid under: its cyber cover's
     /// first-party section (`None`: no cyber cover, systemic events do not touch it).
     shock_terms: Vec<Option<ClaimTerms>>,
+    /// Per policy and shock (`i × shocks + s`), the hit probability of its sector, looked up
+    /// once here rather than once per event.
+    hits: Vec<f64>,
 }
 
 /// JSON form of a [`Portfolio`].
@@ -173,12 +176,18 @@ impl Portfolio {
                 })
             })
             .collect();
+        let hits = spec
+            .policies
+            .iter()
+            .flat_map(|p| spec.shocks.iter().map(|s| s.hit(&p.sector)))
+            .collect();
         Ok(Self {
             spec,
             groups,
             group_of,
             keys,
             shock_terms,
+            hits,
         })
     }
 

@@ -134,7 +134,7 @@ impl super::Portfolio {
         if events.is_empty() {
             return;
         }
-        let policy = &self.spec.policies[i];
+        let hits = &self.hits[i * self.spec.shocks.len()..][..self.spec.shocks.len()];
         let stream = |t: usize| {
             batch_rng(
                 seed ^ self.keys[i],
@@ -149,7 +149,7 @@ impl super::Portfolio {
                 rng = stream(t);
             }
             let shock = &self.spec.shocks[s];
-            let p = (shock.hit(&policy.sector) * z).min(1.0);
+            let p = (hits[s] * z).min(1.0);
             let u = rng.random::<f64>();
             if u < p {
                 let loss = shock.terms.apply(shock.loss.sample(&mut rng));
