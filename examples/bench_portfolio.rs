@@ -14,7 +14,12 @@
 //! sector for 100,000 years without a copula: `peak_rss_1000_sectors_mb=` (bar: ≤ 100).
 
 use kexian::assumptions::Assumptions;
-use kexian::perils::{LitigationKind, PerilModel};
+use kexian::frequency::{Frequency, Poisson};
+use kexian::perils::{CompoundPeril, LitigationKind, PerilModel};
+use kexian::rand::RngExt;
+use kexian::severity::Severity;
+use kexian::simulation::batch_rng;
+use std::hint::black_box;
 use kexian::portfolio::{Policy, Portfolio, PortfolioConfig, PortfolioPart, PortfolioSpec};
 use kexian::simulation::Shard;
 use kexian::{Error, Result};
@@ -119,6 +124,82 @@ fn own_sectors() -> Result<Portfolio> {
     })
 }
 
+/// Vose's alias table for drawing index i with probability w_i / Σw: (probability, alias).
+fn alias_table(weights: &[f64]) -> Vec<(f64, usize)> {
+    let n = weights.len();
+    let total: f64 = weights.iter().sum();
+    let mut scaled: Vec<f64> = weights.iter().map(|w| w * n as f64 / total).collect();
+    let mut table = vec![(1.0, 0); n];
+    let (mut small, mut large): (Vec<usize>, Vec<usize>) = (0..n).partition(|&i| scaled[i] < 1.0);
+    while let (Some(s), Some(&l)) = (small.pop(), large.last()) {
+        table[s] = (scaled[s], l);
+        scaled[l] -= 1.0 - scaled[s];
+        if scaled[l] < 1.0 {
+            large.pop();
+            small.push(l);
+        }
+    }
+    for i in large.into_iter().chain(small) {
+        table[i] = (1.0, i);
+    }
+    table
+}
+
+/// The speed of light for independent Poisson covers: per year one Poisson(Σλ) count of
+/// claims, each claim's policy drawn from an alias table by rate, its own lognormal and terms
+/// applied, the year's total summed; the same generator and samplers as the engine, no
+/// allocation in the loop, one stream per thread.
+fn minimal_superposition(covers: &[CompoundPeril], trials: u64, threads: u64) -> f64 {
+    let rates: Vec<f64> = covers.iter().map(|c| c.frequency.mean()).collect();
+    let table = alias_table(&rates);
+    let count = Poisson::new(rates.iter().sum()).unwrap_or_else(|_| unreachable!());
+    let n = covers.len();
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|k| {
+                let (table, count) = (&table, &count);
+                scope.spawn(move || {
+                    let mut rng = batch_rng(1, k);
+                    let mut total = 0.0;
+                    for _ in 0..trials / threads {
+                        let mut year = 0.0;
+                        for _ in 0..count.sample(&mut rng) {
+                            let u = rng.random::<f64>() * n as f64;
+                            let (p, alias) = table[(u as usize).min(n - 1)];
+                            let i = if u.fract() < p { u as usize } else { alias };
+                            let c = &covers[i];
+                            year += c.terms.apply(c.severity.sample(&mut rng));
+                        }
+                        total += year;
+                    }
+                    total
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap_or(0.0)).sum()
+    })
+}
+
+/// `n` insureds of `tests/common/insureds.rs` in five sectors, no copula.
+fn insured_book(n: usize) -> Result<Portfolio> {
+    let policies = insureds::covers(&insureds::book(n))
+        .into_iter()
+        .enumerate()
+        .map(|(i, c)| Policy {
+            id: format!("I{i:05}"),
+            sector: SECTORS[i % 5].into(),
+            group: None,
+            perils: vec![PerilModel::Compound(c)],
+        })
+        .collect();
+    Portfolio::new(PortfolioSpec {
+        policies,
+        shocks: vec![],
+        dependence: None,
+        per_risk_xol: vec![],
+    })
+}
+
 /// Peak resident memory of this process (VmHWM, MB).
 fn peak_rss_mb() -> f64 {
     std::fs::read_to_string("/proc/self/status")
@@ -147,6 +228,30 @@ fn main() -> Result<()> {
     let peak = text.split_whitespace().next().unwrap_or("NaN");
     println!("1,000 insureds in 1,000 sectors x 100,000 years (no copula), 2 threads");
     println!("peak_rss_1000_sectors_mb={peak}");
+
+    // 1,000 and 10,000 independent Poisson × capped lognormal insureds, 10^6 years.
+    let years = 1_000_000;
+    let mut config = PortfolioConfig::new(2025, years)?;
+    let book = insured_book(1_000)?;
+    let covers = insureds::covers(&insureds::book(1_000));
+    let claims: f64 = covers.iter().map(|c| c.frequency.mean()).sum();
+    let t = Instant::now();
+    black_box(minimal_superposition(&covers, years, 2));
+    let light = t.elapsed().as_secs_f64();
+    config.simulation.threads = Some(2);
+    let (two, _) = timed(&book, &config)?;
+    config.simulation.threads = Some(1);
+    let (one, _) = timed(&book, &config)?;
+    println!(
+        "1,000 insureds ({claims:.1} claims a year) x 10^6 years: minimal superposition loop \
+         {light:.2} s, engine {two:.2} s (2 threads), {one:.2} s (1 thread)"
+    );
+    println!("portfolio_1000x1000000_s={two:.2}");
+    println!("ratio_vs_minimal_superposition={:.2}", two / light);
+    println!("parallel_efficiency_2_threads={:.2}", one / (2.0 * two));
+    config.simulation.threads = Some(2);
+    let (ten, _) = timed(&insured_book(10_000)?, &config)?;
+    println!("portfolio_10000x1000000_s={ten:.2}");
     let trials = 100_000;
     let mut config = PortfolioConfig::new(2025, trials)?;
     config.simulation.threads = Some(2);

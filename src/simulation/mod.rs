@@ -8,6 +8,9 @@
 //! own Xoshiro256++ generator seeded by the pure function [`batch_rng`]`(seed, b)`. Batches run
 //! in parallel (rayon, feature `parallel`) but their results are combined in batch order, so the
 //! result is bit-identical for any thread count, with or without the feature, on every run.
+//! The same holds across processes and machines: a run splits into [`Shard`]s of contiguous
+//! batches whose partial results merge into the single run's result bit for bit (see
+//! `aggregate::LossModel::merge` and `portfolio::Portfolio::merge`).
 
 mod config;
 mod engine;
