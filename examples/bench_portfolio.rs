@@ -16,13 +16,13 @@
 use kexian::assumptions::Assumptions;
 use kexian::frequency::{Frequency, Poisson};
 use kexian::perils::{CompoundPeril, LitigationKind, PerilModel};
+use kexian::portfolio::{Policy, Portfolio, PortfolioConfig, PortfolioPart, PortfolioSpec};
 use kexian::rand::RngExt;
 use kexian::severity::Severity;
-use kexian::simulation::batch_rng;
-use std::hint::black_box;
-use kexian::portfolio::{Policy, Portfolio, PortfolioConfig, PortfolioPart, PortfolioSpec};
 use kexian::simulation::Shard;
+use kexian::simulation::batch_rng;
 use kexian::{Error, Result};
+use std::hint::black_box;
 use std::time::Instant;
 
 #[path = "../tests/common/insureds.rs"]
