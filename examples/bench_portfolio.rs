@@ -103,27 +103,6 @@ fn timed(p: &Portfolio, config: &PortfolioConfig) -> Result<(f64, f64)> {
     Ok((t.elapsed().as_secs_f64(), run.tvar))
 }
 
-/// 1,000 independent Poisson × lognormal insureds (`tests/common/insureds.rs`), each in its
-/// own sector.
-fn own_sectors() -> Result<Portfolio> {
-    let policies = insureds::covers(&insureds::book(1_000))
-        .into_iter()
-        .enumerate()
-        .map(|(i, c)| Policy {
-            id: format!("I{i:04}"),
-            sector: format!("sector-{i:04}"),
-            group: None,
-            perils: vec![PerilModel::Compound(c)],
-        })
-        .collect();
-    Portfolio::new(PortfolioSpec {
-        policies,
-        shocks: vec![],
-        dependence: None,
-        per_risk_xol: vec![],
-    })
-}
-
 /// Vose's alias table for drawing index i with probability w_i / Σw: (probability, alias).
 fn alias_table(weights: &[f64]) -> Vec<(f64, usize)> {
     let n = weights.len();
@@ -180,14 +159,15 @@ fn minimal_superposition(covers: &[CompoundPeril], trials: u64, threads: u64) ->
     })
 }
 
-/// `n` insureds of `tests/common/insureds.rs` in five sectors, no copula.
-fn insured_book(n: usize) -> Result<Portfolio> {
+/// `n` independent Poisson × capped lognormal insureds of `tests/common/insureds.rs`, policy
+/// i in sector `sector(i)`, no copula.
+fn insured_book(n: usize, sector: impl Fn(usize) -> String) -> Result<Portfolio> {
     let policies = insureds::covers(&insureds::book(n))
         .into_iter()
         .enumerate()
         .map(|(i, c)| Policy {
             id: format!("I{i:05}"),
-            sector: SECTORS[i % 5].into(),
+            sector: sector(i),
             group: None,
             perils: vec![PerilModel::Compound(c)],
         })
@@ -216,7 +196,7 @@ fn main() -> Result<()> {
         // Run alone in a child process, so its peak memory is its own.
         let mut config = PortfolioConfig::new(2025, 100_000)?;
         config.simulation.threads = Some(2);
-        let run = own_sectors()?.simulate(&config)?;
+        let run = insured_book(1_000, |i| format!("sector-{i:04}"))?.simulate(&config)?;
         println!("{} {}", peak_rss_mb(), run.tvar);
         return Ok(());
     }
@@ -232,7 +212,8 @@ fn main() -> Result<()> {
     // 1,000 and 10,000 independent Poisson × capped lognormal insureds, 10^6 years.
     let years = 1_000_000;
     let mut config = PortfolioConfig::new(2025, years)?;
-    let book = insured_book(1_000)?;
+    let five = |i: usize| SECTORS[i % 5].to_string();
+    let book = insured_book(1_000, five)?;
     let covers = insureds::covers(&insureds::book(1_000));
     let claims: f64 = covers.iter().map(|c| c.frequency.mean()).sum();
     let t = Instant::now();
@@ -250,7 +231,7 @@ fn main() -> Result<()> {
     println!("ratio_vs_minimal_superposition={:.2}", two / light);
     println!("parallel_efficiency_2_threads={:.2}", one / (2.0 * two));
     config.simulation.threads = Some(2);
-    let (ten, _) = timed(&insured_book(10_000)?, &config)?;
+    let (ten, _) = timed(&insured_book(10_000, five)?, &config)?;
     println!("portfolio_10000x1000000_s={ten:.2}");
     let trials = 100_000;
     let mut config = PortfolioConfig::new(2025, trials)?;
