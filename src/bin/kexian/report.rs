@@ -500,17 +500,53 @@ pub(crate) fn line_text(p: &PricedLine, model: &Path, lang: Lang) -> String {
 /// reader of money figures). Non-finite numbers cannot occur: serde_json has no way to write
 /// them and the library returns errors instead of NaN.
 pub(crate) fn json_bytes<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, serde_json::Error> {
-    fn positive_zero(v: &mut serde_json::Value) {
-        match v {
-            serde_json::Value::Number(n) if n.as_f64() == Some(0.0) && n.is_f64() => {
-                *v = serde_json::Value::from(0.0);
-            }
-            serde_json::Value::Array(a) => a.iter_mut().for_each(positive_zero),
-            serde_json::Value::Object(o) => o.values_mut().for_each(positive_zero),
-            _ => {}
+    let mut out = Vec::new();
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, PositiveZero::default());
+    value.serialize(&mut ser)?;
+    Ok(out)
+}
+
+/// serde_json's pretty formatter writing −0.0 as 0.0, streamed (no `Value` tree of the whole
+/// output in memory).
+#[derive(Default)]
+struct PositiveZero(serde_json::ser::PrettyFormatter<'static>);
+
+macro_rules! delegate {
+    ($($name:ident),*) => {$(
+        fn $name<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+            self.0.$name(w)
         }
+    )*};
+}
+
+impl serde_json::ser::Formatter for PositiveZero {
+    delegate!(
+        begin_array,
+        end_array,
+        begin_object,
+        end_object,
+        end_array_value,
+        end_object_value
+    );
+    delegate!(begin_object_value);
+
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_array_value(w, first)
     }
-    let mut v = serde_json::to_value(value)?;
-    positive_zero(&mut v);
-    serde_json::to_vec_pretty(&v)
+
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_object_key(w, first)
+    }
+
+    fn write_f64<W: ?Sized + std::io::Write>(&mut self, w: &mut W, x: f64) -> std::io::Result<()> {
+        self.0.write_f64(w, if x == 0.0 { 0.0 } else { x })
+    }
 }
