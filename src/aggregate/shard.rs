@@ -155,12 +155,14 @@ impl<F: Frequency, S: Severity> LossModel<F, S> {
         if let Some(p) = parts.iter().find(|p| {
             p.trials != config.trials
                 || p.batch_moments.len() as u64 != p.batches.end - p.batches.start
+                || p.tail.iter().chain(&p.cut).any(|x| x.is_nan())
         }) {
             return Err(crate::Error::Inconsistent {
                 model: "merge",
                 message: format!(
                     "the part for batches {}..{} holds {} batch summaries of a {}-trial run \
-                     (expected {} of a {}-trial run)",
+                     (expected {} of a {}-trial run, and no NaN value): damaged or of another \
+                     run",
                     p.batches.start,
                     p.batches.end,
                     p.batch_moments.len(),

@@ -284,19 +284,22 @@ impl Portfolio {
                 }
             });
             tick(1);
-            Some(PolicyPart {
-                shock_sums: sums,
-                shock_sum,
-                tail,
-            })
+            Some((sums, PolicyPart { shock_sum, tail }))
         })?;
         cancelled()?;
-        for (i, p) in policies.iter().flatten().enumerate() {
-            let own = &mut batch_sums[i * batches..(i + 1) * batches];
-            for (x, &y) in own.iter_mut().zip(&p.shock_sums) {
-                *x = x.saturating_add(y);
-            }
-        }
+        // The systemic hits join the policies' batch sums; the part keeps the sums once.
+        let policies: Vec<PolicyPart> = policies
+            .into_iter()
+            .flatten()
+            .enumerate()
+            .map(|(i, (sums, part))| {
+                let own = &mut batch_sums[i * batches..(i + 1) * batches];
+                for (x, y) in own.iter_mut().zip(sums) {
+                    *x = x.saturating_add(y);
+                }
+                part
+            })
+            .collect();
         let groups = (0..g * usize::from(perms.is_some()))
             .map(|gi| cents[gi * m..(gi + 1) * m].to_vec())
             .collect();
@@ -307,7 +310,7 @@ impl Portfolio {
             perms,
             events,
             (peril_totals, ceded_totals, batch_sums),
-            (candidates, policies.into_iter().flatten().collect()),
+            (candidates, policies),
         ))
     }
 

@@ -21,11 +21,11 @@ use std::ops::Range;
 
 const FORMAT: &str = "kexian portfolio part";
 
-/// One policy's share of a part: its systemic-event sums per mean batch, their total, and its
-/// payments (trial, 分) in the part's candidate tail years.
+/// One policy's share of a part: its systemic-event total and its payments (trial, 分) in the
+/// part's candidate tail years (its batch sums, systemic hits included, are in the part's
+/// `batch_sums`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(super) struct PolicyPart {
-    pub shock_sums: Vec<i64>,
     pub shock_sum: i64,
     pub tail: Vec<(u32, i64)>,
 }
@@ -127,9 +127,7 @@ impl PortfolioPart {
             && self.ceded.len() == n
             && self.batch_sums.len() == n * batches
             && self.policies.len() == n
-            && self.policies.iter().all(|p| {
-                p.shock_sums.len() == batches && p.tail.iter().all(|&(t, _)| (t as usize) < trials)
-            })
+            && (self.policies.iter()).all(|p| p.tail.iter().all(|&(t, _)| (t as usize) < trials))
             && self
                 .events
                 .iter()

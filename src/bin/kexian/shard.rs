@@ -134,6 +134,9 @@ pub(crate) fn merge(paths: &[PathBuf], out: &Path) -> Res<()> {
     }
     let (inputs, portfolio) = first.book.clone().load(out)?;
     let now = input_files(&inputs)?;
+    if now.len() != first.inputs.len() {
+        return Err("the configuration now reads other files than the shards read".into());
+    }
     for (was, is) in first.inputs.iter().zip(&now) {
         if was != is {
             return Err(format!(
