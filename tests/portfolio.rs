@@ -2,7 +2,7 @@
 //! common-shock effect on TVaR against a hand calculation, co-TVaR allocations that add up,
 //! per-policy results aligned with the portfolio, and bad input.
 
-use kexian::portfolio::{Portfolio, PortfolioConfig, PortfolioRun};
+use kexian::portfolio::{Engine, Portfolio, PortfolioConfig, PortfolioRun};
 use serde_json::{Value, json};
 
 fn compound(lambda: f64, size: f64) -> Value {
@@ -110,7 +110,10 @@ fn adding_a_policy_leaves_the_others_draws_unchanged() {
         json!({"id": "NEW", "sector": "ai", "perils": [compound(0.5, 1e6)]}),
     );
     let big: Portfolio = serde_json::from_value(spec).unwrap();
-    let config = PortfolioConfig::new(9, 5_000).unwrap();
+    // Common random numbers are what the per-policy streams give (superposing the Poisson
+    // perils redraws every superposed claim when one is added).
+    let mut config = PortfolioConfig::new(9, 5_000).unwrap();
+    config.engine = Engine::Streams;
     let (rs, rb) = (
         small.simulate(&config).unwrap(),
         big.simulate(&config).unwrap(),
@@ -262,9 +265,11 @@ fn results_are_pinned_for_value_stability_and_the_serial_build() {
 // and when systemic events came to hit only cyber covers, through their terms (every eighth
 // policy of `mixed` became a cyber cover), and when the copula came to reorder blocks of
 // 2,048 years, each from its own stream, and when every stream (event years, systemic events
-// and their hits) came to restart at each block, so that a shard simulates only its blocks.
-const PIN_TVAR: u64 = 0x41a9_7880_656c_d9e8;
-const PIN_TOTAL: u64 = 0x427f_b9fe_8977_561a;
+// and their hits) came to restart at each block, so that a shard simulates only its blocks,
+// and when the Poisson perils came to be superposed (TVaR 213,663,795 → 213,093,552 元; sum
+// of the 20,000 totals 2.180231e12 → 2.180086e12 元, −0.007%).
+const PIN_TVAR: u64 = 0x41a9_6719_5fc5_94af;
+const PIN_TOTAL: u64 = 0x427f_b974_5480_680d;
 
 #[test]
 fn per_risk_recoveries_match_the_layer_by_hand() {
@@ -399,4 +404,51 @@ fn the_largest_occurrence_is_the_largest_payment_of_the_year() {
         raised > 0,
         "no systemic event was a year's largest occurrence"
     );
+}
+
+#[test]
+fn both_engines_give_every_policy_its_expected_payment() {
+    // Superposed (Poisson compound and cyber covers in one claim stream) or each peril on
+    // its own stream, every policy's mean is within 4 standard errors of its closed-form or
+    // integrated expected payment (`Peril::expected_payment`, independent of the simulation).
+    use kexian::perils::Peril;
+    let mut spec = mixed(24);
+    spec["shocks"] = json!([]);
+    let p: Portfolio = serde_json::from_value(spec).unwrap();
+    for engine in [Engine::Superposition, Engine::Streams] {
+        let mut c = PortfolioConfig::new(3, 100_000).unwrap();
+        c.engine = engine;
+        let r = p.simulate(&c).unwrap();
+        for (policy, result) in p.policies().iter().zip(&r.policies) {
+            let expected: f64 = policy
+                .perils
+                .iter()
+                .map(|x| x.expected_payment().unwrap())
+                .sum();
+            let z = (result.mean - expected) / result.mean_std_error;
+            assert!(z.abs() < 4.0, "{engine:?} {}: z = {z:.2}", policy.id);
+        }
+    }
+}
+
+#[test]
+fn superposed_claims_of_a_year_are_one_risk_loss_for_the_treaty() {
+    // Poisson(0.1) claims of 5m each under a 3m xs 2m per-risk layer: the layer sees the
+    // year's sum for the policy (5m, 10m, …), so it recovers 3m in every year with a claim:
+    // E = (1 − e^−0.1)·3m = 285,488.8 a year (per claim it would be 0.1·3m = 300,000).
+    // Binomial s.e. of the years with a claim: 3m·√(0.0952·0.9048/200,000) ≈ 1,968.
+    let p: Portfolio = serde_json::from_value(json!({
+        "policies": [{"id": "R", "sector": "ai", "perils": [compound(0.1, 5e6)]},
+                     {"id": "S", "sector": "ai", "perils": [compound(0.2, 1e5)]}],
+        "per_risk_xol": [{"attachment": 2e6, "limit": 3e6}]
+    }))
+    .unwrap();
+    let r = run(&p, 200_000, None);
+    let expected = -(-0.1f64).exp_m1() * 3e6;
+    let got = r.policies[0].per_risk_ceded;
+    assert!((got - expected).abs() < 4.0 * 1968.0, "{got} vs {expected}");
+    assert_eq!(r.policies[1].per_risk_ceded, 0.0);
+    // The largest occurrence of a year is the policy's year sum, not its largest claim.
+    let two_claims = r.occurrences.iter().filter(|&&x| x >= 1e7).count();
+    assert!(two_claims > 0, "some years have two 5m claims (P ≈ 0.47%)");
 }

@@ -171,7 +171,7 @@ impl CyberRisk {
         self.types.iter().map(|(w, _)| w).sum()
     }
 
-    fn sample_incident<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+    pub(super) fn sample_incident<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         let mut u = rng.random::<f64>() * self.total_weight();
         let mut chosen = &self.types[self.types.len() - 1].1;
         for (w, t) in &self.types {

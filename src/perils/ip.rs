@@ -134,7 +134,7 @@ impl PatentLitigation {
         out
     }
 
-    fn sample_suit<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+    pub(super) fn sample_suit<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         let mut loss = self.legal_cost.sample(rng);
         let mut invalidated = false;
         if let Some(v) = &self.validity

@@ -23,6 +23,7 @@ pub use rnd::{RndProject, RndSpec, RndStage};
 
 use crate::coverage::ClaimTerms;
 use crate::error::Result;
+use crate::frequency::FrequencyModel;
 use crate::numerics::integrate;
 use crate::severity::{Severity, SeverityModel};
 use rand::Rng;
@@ -78,6 +79,37 @@ impl PerilModel {
             Self::Guarantee(_) => "guarantee",
             Self::Cyber(_) => "cyber",
             Self::Compound(_) => "other",
+        }
+    }
+
+    /// λ when the peril's claims arrive as Poisson(λ) a year and its annual payment is the sum
+    /// of independent per-claim payments ([`sample_claim`](Self::sample_claim)): a compound
+    /// peril or a cyber risk with a Poisson count, patent litigation. Such perils of a book
+    /// superpose into one stream of claims (thinning: a Poisson(Σλ) count, each claim the
+    /// peril's with probability λ/Σλ). `None` for at most one event a year (R&D failure,
+    /// guarantee) and for other counts.
+    pub fn poisson_rate(&self) -> Option<f64> {
+        let poisson = |f: &FrequencyModel| match f {
+            FrequencyModel::Poisson(p) => Some(p.lambda()),
+            _ => None,
+        };
+        match self {
+            Self::Compound(c) => poisson(&c.frequency),
+            Self::Cyber(c) => poisson(&c.incidents),
+            Self::PatentLitigation(p) => Some(p.suits_per_year),
+            Self::RndFailure(_) | Self::Guarantee(_) => None,
+        }
+    }
+
+    /// One claim's payment (元) of a peril with a [`poisson_rate`](Self::poisson_rate) (for
+    /// the others, the year's payment given an event).
+    #[inline(always)]
+    pub fn sample_claim<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        match self {
+            Self::Compound(c) => c.terms.apply(c.severity.sample(rng)),
+            Self::Cyber(c) => c.sample_incident(rng),
+            Self::PatentLitigation(p) => p.sample_suit(rng),
+            Self::RndFailure(_) | Self::Guarantee(_) => self.sample_given_event(rng),
         }
     }
 }

@@ -1,21 +1,16 @@
-//! The portfolio run, shard by shard: per-policy event streams, the copula reorder and
-//! systemic events over a range of blocks of years, and the per-policy payments in the
-//! range's candidate tail years (see the module documentation). A whole run is one part,
-//! merged ([`super::shard`]).
+//! The portfolio run, shard by shard: block by block the superposed claims and the other
+//! perils' event streams, then the copula reorder and systemic events over a range of blocks
+//! of years, and the per-policy payments in the range's candidate tail years (see the module
+//! documentation). A whole run is one part, merged ([`super::shard`]).
 
-use super::batches::{BLOCK, block_ranges, blocks, mean_batch_size, reorder_blocks};
+use super::batches::{BLOCK, blocks, mean_batch_size, reorder_blocks};
 use super::cents::to_cents;
-use super::layout::{Layout, permute};
+use super::layout::{BlockRows, Layout, permute};
 use super::shard::{PolicyPart, PortfolioPart};
+use super::superposition::Engine;
 use super::{Portfolio, PortfolioConfig, PortfolioRun};
 use crate::error::{Error, Result};
-use crate::perils::Peril;
-use crate::simulation::{
-    Observer, Shard, batch_rng, ceil_count, fold_indices, map_indices, shard_keep, splitmix64,
-    sum_indices,
-};
-use rand::{RngExt, SeedableRng};
-use rand_xoshiro::SplitMix64;
+use crate::simulation::{Observer, Shard, ceil_count, map_indices, shard_keep, sum_indices};
 use std::ops::Range;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
@@ -130,7 +125,7 @@ impl Portfolio {
                 let progress = crate::simulation::Progress {
                     stage: "policies",
                     done: d as u64,
-                    total: 2 * n as u64,
+                    total: (blocks.len() + n) as u64,
                 };
                 if o(progress).is_break() {
                     stop.store(true, Ordering::Relaxed);
@@ -144,62 +139,103 @@ impl Portfolio {
                 Ok(())
             }
         };
-        // 1. Independent per-policy streams, summed per group in integer 分 (trial t of the
-        // run at t − start).
-        let chunk = 64;
-        let chunks = n.div_ceil(chunk);
+        // 1. Block by block, in parallel: the superposed claims year by year, then every
+        // other peril's event years; per year and row in the block's own rows, per policy in
+        // the worker's accumulator (integer 分: exact, order-free sums).
         let layers = &self.spec.per_risk_xol;
         let batch = mean_batch_size(trials);
         let batches = trials.div_ceil(batch);
-        let at = Layout::new(self, m, batches);
-        // Sums everywhere, maxima in the occurrence range.
-        let merge = |a: &mut [i64], b: &[i64]| {
-            for (k, (x, &y)) in a.iter_mut().zip(b).enumerate() {
-                *x = if at.occurrence.contains(&k) {
-                    (*x).max(y)
-                } else {
-                    x.saturating_add(y)
-                };
+        let at = Layout::new(self, batches);
+        let engine = config.engine;
+        let rows = std::sync::Mutex::new((0..blocks.len()).map(|_| None).collect::<Vec<_>>());
+        let sums = sum_indices(blocks.len(), at.len, threads, &|bi, acc| {
+            if stop.load(Ordering::Relaxed) {
+                return;
             }
-        };
-        let mut cents = fold_indices(
-            chunks,
-            at.len,
-            threads,
-            &|c, acc| {
-                let last = ((c + 1) * chunk).min(n);
-                if stop.load(Ordering::Relaxed) {
-                    return;
-                }
-                for i in c * chunk..last {
-                    let base = self.row_of(i) * m;
-                    self.event_years(seed, i, start..end, |t, j| {
-                        let x = self.payment(seed, i, j, t);
-                        let add = |slot: &mut i64, x: i64| *slot = slot.saturating_add(x);
-                        add(&mut acc[base + t - start], x);
-                        let top = &mut acc[at.occurrence.start + base + t - start];
-                        *top = (*top).max(x);
-                        add(&mut acc[at.perils[i] + j], x);
-                        add(&mut acc[at.batch_sums + i * batches + t / batch], x);
-                        if !layers.is_empty() {
-                            let y = x as f64 / 100.0;
-                            let ceded =
-                                to_cents(layers.iter().map(|l| l.annual_cap(l.ceded(y))).sum());
-                            add(&mut acc[at.ceded + i], ceded);
-                            add(&mut acc[at.ceded_by_group + base + t - start], ceded);
-                        }
+            let b = blocks.start + bi;
+            let years = b * BLOCK..((b + 1) * BLOCK).min(trials);
+            let len = years.len();
+            let mut block = BlockRows {
+                sums: vec![0; g * len],
+                largest: vec![0; g * len],
+                ceded: vec![0; if layers.is_empty() { 0 } else { g * len }],
+            };
+            let add = |slot: &mut i64, x: i64| *slot = slot.saturating_add(x);
+            // Each year's mean batch (< 33), looked up rather than divided per payment.
+            let mut batch_of = [0u8; BLOCK];
+            for (y, t) in years.clone().enumerate() {
+                batch_of[y] = (t / batch) as u8;
+            }
+            let copula = self.spec.dependence.is_some();
+            let superposed = engine == Engine::Superposition && !self.superposition.is_empty();
+            // One row and no treaty: a year's superposed payments summed in registers (the
+            // superposed claims come first, so the block's rows are still 0).
+            let plain = !copula && layers.is_empty();
+            if superposed && plain {
+                let mut scratch = self.superposition.scratch();
+                for (y, t) in years.clone().enumerate() {
+                    let sums = &mut acc[usize::from(batch_of[y]) * at.count..][..at.count];
+                    let (mut total, mut top) = (0i64, 0i64);
+                    self.superposition.year(seed, t, &mut scratch, |_, p, x| {
+                        add(&mut sums[p], x);
+                        total = total.saturating_add(x);
+                        top = top.max(x);
                     });
+                    (block.sums[y], block.largest[y]) = (total, top);
                 }
-                tick(last - c * chunk);
-            },
-            &merge,
-        )?;
+            }
+            let mut pay = |i: usize, p: usize, t: usize, x: i64| {
+                let y = t - years.start;
+                let slot = if copula {
+                    self.group_of[i] * len + y
+                } else {
+                    y
+                };
+                add(&mut block.sums[slot], x);
+                block.largest[slot] = block.largest[slot].max(x);
+                add(&mut acc[usize::from(batch_of[y]) * at.count + p], x);
+                if !layers.is_empty() {
+                    let y = x as f64 / 100.0;
+                    let ceded = to_cents(layers.iter().map(|l| l.annual_cap(l.ceded(y))).sum());
+                    add(&mut acc[at.ceded + i], ceded);
+                    add(&mut block.ceded[slot], ceded);
+                }
+            };
+            if superposed && !plain {
+                let mut scratch = self.superposition.scratch();
+                for t in years.clone() {
+                    (self.superposition).year(seed, t, &mut scratch, |i, p, x| pay(i, p, t, x));
+                }
+            }
+            for i in 0..n {
+                self.event_years(seed, i, years.clone(), engine, |t, j| {
+                    pay(i, at.perils[i] + j, t, self.payment(seed, i, j, t))
+                });
+            }
+            rows.lock().unwrap_or_else(|e| e.into_inner())[bi] = Some(block);
+            tick(1);
+        })?;
         cancelled()?;
-        let mut batch_sums = cents.split_off(at.batch_sums);
-        let ceded_totals = cents.split_off(at.ceded);
-        let peril_totals = cents.split_off(at.perils.first().copied().unwrap_or(at.ceded));
-        let mut occurrence = cents.split_off(at.occurrence.start);
-        let mut ceded_by_group = cents.split_off(g * m);
+        // The blocks' rows side by side: row r of the range at r × m.
+        let mut cents = vec![0i64; g * m];
+        let mut occurrence = vec![0i64; g * m];
+        let mut ceded_by_group = vec![0i64; if layers.is_empty() { 0 } else { g * m }];
+        let rows = rows.into_inner().unwrap_or_else(|e| e.into_inner());
+        for (bi, block) in rows.into_iter().enumerate() {
+            let block = block.ok_or(Error::Cancelled { stage: "policies" })?;
+            let first = bi * BLOCK;
+            let len = block.sums.len() / g;
+            for r in 0..g {
+                let (to, from) = (r * m + first..r * m + first + len, r * len..(r + 1) * len);
+                cents[to.clone()].copy_from_slice(&block.sums[from.clone()]);
+                occurrence[to.clone()].copy_from_slice(&block.largest[from.clone()]);
+                if !layers.is_empty() {
+                    ceded_by_group[to].copy_from_slice(&block.ceded[from]);
+                }
+            }
+        }
+        let (peril_totals, mut batch_sums) = at.totals(&sums, batches);
+        let ceded_totals = sums[at.ceded..].to_vec();
         // 2. Dependence by rank reordering, block by block (integer 分 reorder with their
         // groups).
         let perms = match &self.spec.dependence {
@@ -224,11 +260,12 @@ impl Portfolio {
         // 3. Systemic events, policy by policy (stable streams), summed in 分 per trial, then
         // per event (an event's total is one occurrence).
         let events = self.shock_events(seed, start..end);
-        let mut shocks = sum_indices(chunks, m + events.len(), threads, &|c, acc| {
+        let chunk = 64;
+        let chunks = n.div_ceil(chunk);
+        let by_event = sum_indices(chunks, events.len(), threads, &|c, acc| {
             for i in c * chunk..((c + 1) * chunk).min(n) {
-                self.replay_shocks(seed, i, &events, |e, t, x| {
-                    acc[t - start] = acc[t - start].saturating_add(x);
-                    acc[m + e] = acc[m + e].saturating_add(x);
+                self.replay_shocks(seed, i, &events, |e, _, x| {
+                    acc[e] = acc[e].saturating_add(x);
                 });
             }
         })?;
@@ -236,8 +273,10 @@ impl Portfolio {
         let mut largest: Vec<i64> = (0..m)
             .map(|t| (0..g).fold(0, |x, gi| x.max(occurrence[gi * m + t])))
             .collect();
-        for (&(t, ..), &x) in events.iter().zip(&shocks.split_off(m)) {
+        let mut shocks = vec![0i64; m];
+        for (&(t, ..), &x) in events.iter().zip(&by_event) {
             largest[t - start] = largest[t - start].max(x);
+            shocks[t - start] = shocks[t - start].saturating_add(x);
         }
         let sum_groups = |v: &[i64], t: usize, init: i64| {
             (0..g).fold(init, |s, gi| s.saturating_add(v[gi * m + t]))
@@ -253,24 +292,23 @@ impl Portfolio {
         // a whole run). The merge checks that the run's tail years in the range are among them.
         let k = (trials - ceil_count(trials as u64, config.tvar_level) as usize).clamp(1, trials);
         let candidates = (shard_keep(k as u64, m as f64 / trials as f64) as usize).min(m);
-        let mut order: Vec<usize> = (0..m).collect();
-        order.sort_by(|&a, &b| totals[b].cmp(&totals[a]).then(a.cmp(&b)));
         let mut candidate = vec![false; m];
-        for &t in &order[..candidates] {
+        for t in largest_first(&totals, candidates) {
             candidate[t] = true;
         }
-        // 5. Per-policy replay: systemic hits into the batch sums, and the policy's payments
-        // in candidate years. Only the event years are revisited, and a payment is
-        // regenerated only when its year is a candidate.
+        // 5. Replay: the superposed claims of the years that move into a candidate year;
+        // per policy, its own streams' event years (a payment regenerated only when its
+        // year is a candidate) and its systemic hits (into the batch sums too).
+        let superposed = self.superposed_tails(config, start, &candidate, perms.as_ref())?;
         let policies = map_indices(n, threads, &|i| {
             if stop.load(Ordering::Relaxed) {
                 return None;
             }
             let mut sums = vec![0i64; batches];
-            let mut tail = Vec::new();
+            let mut tail = superposed[i].clone();
             let mut shock_sum = 0i64;
             let perm = perms.as_ref().map(|p| &p[self.group_of[i]]);
-            self.event_years(seed, i, start..end, |t, j| {
+            self.event_years(seed, i, start..end, engine, |t, j| {
                 let moved = perm.map_or(t - start, |p| p[t - start] as usize);
                 if candidate[moved] {
                     tail.push(((moved + start) as u32, self.payment(seed, i, j, t)));
@@ -313,64 +351,19 @@ impl Portfolio {
             (candidates, policies),
         ))
     }
+}
 
-    /// Calls `visit(trial, peril)` for every event year in `trials` (whole blocks) of each of
-    /// policy `i`'s perils, block by block, in trial order per peril within a block. Each
-    /// (peril, block) has its own stream, jumping with geometric gaps
-    /// G = ⌊ln U / ln(1 − q)⌋, U ∈ (0, 1], from the block's first year.
-    pub(super) fn event_years(
-        &self,
-        seed: u64,
-        i: usize,
-        trials: Range<usize>,
-        mut visit: impl FnMut(usize, usize),
-    ) {
-        let policy = &self.spec.policies[i];
-        let key = self.keys[i];
-        for (b, years) in block_ranges(trials) {
-            for (j, peril) in policy.perils.iter().enumerate() {
-                let q = peril.event_probability();
-                if q.is_nan() || q <= 0.0 {
-                    continue;
-                }
-                let mut rng = batch_rng(seed ^ key, (j as u64) << 40 | b as u64);
-                let log_miss = (-q).ln_1p();
-                let mut t = years.start;
-                loop {
-                    if q < 1.0 {
-                        let u = 1.0 - rng.random::<f64>();
-                        // ≥ 0, so truncation is the floor.
-                        let gap = u.ln() / log_miss;
-                        if gap >= (years.end - t) as f64 {
-                            break;
-                        }
-                        t += gap as usize;
-                    }
-                    if t >= years.end {
-                        break;
-                    }
-                    visit(t, j);
-                    t += 1;
-                }
-            }
-        }
+/// The indices of the `k` (≥ 1) largest `values`, ties to the earlier index, the k-th
+/// largest last (the rest in no particular order): a selection, O(len).
+pub(super) fn largest_first(values: &[i64], k: usize) -> Vec<usize> {
+    let mut order: Vec<u32> = (0..values.len() as u32).collect();
+    let k = k.clamp(1, order.len().max(1));
+    if !order.is_empty() {
+        order.select_nth_unstable_by(k - 1, |&a, &b| {
+            values[b as usize].cmp(&values[a as usize]).then(a.cmp(&b))
+        });
     }
-
-    /// Payment (分) of policy `i`'s peril `j` in event year `t`: drawn from a generator of
-    /// its own, a pure function of (seed, policy id, j, t), so any event can be regenerated
-    /// alone.
-    ///
-    /// The generator is SplitMix64 started at a mix of the four (cheap to set up for one
-    /// event, and statistically sound for the few dozen draws one event uses).
-    #[inline]
-    pub(super) fn payment(&self, seed: u64, i: usize, j: usize, t: usize) -> i64 {
-        let policy = &self.spec.policies[i];
-        let key = self.keys[i] ^ STREAM_PAYMENTS;
-        let start = splitmix64(splitmix64(seed ^ key) ^ (((j as u64) << 32) | t as u64));
-        let mut rng = SplitMix64::seed_from_u64(start);
-        to_cents(policy.perils[j].sample_given_event(&mut rng))
-    }
+    order.iter().take(k).map(|&t| t as usize).collect()
 }
 
 const STREAM_COPULA: u64 = u64::MAX;
-const STREAM_PAYMENTS: u64 = 0x9E37_79B9_7F4A_7C15;

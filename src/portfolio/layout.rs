@@ -1,56 +1,72 @@
-//! Where the main pass of a run keeps its integer 分 sums, in one vector per worker.
+//! Where the main pass of a run keeps its integer 分 sums: per block of years, the block's
+//! rows; per worker, the policies' sums.
 
 use super::Portfolio;
 
-/// Offsets into the accumulator: `g·trials` group sums per trial, then (with a per-risk
-/// treaty) `g·trials` per-risk recoveries per trial, `g·trials` largest payments per trial
-/// (merged by maximum, not sum), one total per peril of each policy,
-/// one recovery total per policy, and `batches` sums per policy for its standard error.
+/// Offsets into a worker's accumulator: per mean batch one sum per peril of every policy
+/// (batch-major, so a block's writes stay within one or two batches' sums; the perils'
+/// totals and the policies' batch sums both follow), then one per-risk recovery total per
+/// policy.
 pub(super) struct Layout {
-    /// Start of the per-risk recoveries by group and trial.
-    pub ceded_by_group: usize,
-    /// The largest payments by group and trial.
-    pub occurrence: std::ops::Range<usize>,
-    /// Per policy, the slot of its first peril's total.
+    /// Per policy, the book-wide index of its first peril.
     pub perils: Vec<usize>,
+    /// Perils in the book.
+    pub count: usize,
     /// Start of the per-policy recovery totals.
     pub ceded: usize,
-    /// Start of the per-policy, per-batch sums.
-    pub batch_sums: usize,
     /// Length of the accumulator.
     pub len: usize,
 }
 
 impl Layout {
-    pub(super) fn new(book: &Portfolio, trials: usize, batches: usize) -> Self {
-        let g = book.rows();
-        let n = book.spec.policies.len();
-        let ceded_by_group = g * trials;
-        let with_treaty = !book.spec.per_risk_xol.is_empty();
-        let start = ceded_by_group + if with_treaty { g * trials } else { 0 };
-        let occurrence = start..start + g * trials;
-        let mut next = occurrence.end;
+    pub(super) fn new(book: &Portfolio, batches: usize) -> Self {
+        let mut next = 0;
         let perils = book
             .spec
             .policies
             .iter()
             .map(|p| {
-                let start = next;
                 next += p.perils.len();
-                start
+                next - p.perils.len()
             })
             .collect();
-        let ceded = next;
-        let batch_sums = ceded + n;
+        let ceded = next * batches;
         Self {
-            ceded_by_group,
-            occurrence,
             perils,
+            count: next,
             ceded,
-            batch_sums,
-            len: batch_sums + n * batches,
+            len: ceded + book.spec.policies.len(),
         }
     }
+
+    /// The perils' totals and the policies' sums per batch (`i × batches + batch`) from an
+    /// accumulator.
+    pub(super) fn totals(&self, acc: &[i64], batches: usize) -> (Vec<i64>, Vec<i64>) {
+        let by_batch = |p: usize| (0..batches).map(move |b| acc[b * self.count + p]);
+        let sum = |a: i64, b: i64| a.saturating_add(b);
+        let perils = (0..self.count).map(|p| by_batch(p).fold(0, sum)).collect();
+        let mut policies = vec![0i64; self.perils.len() * batches];
+        for (i, &first) in self.perils.iter().enumerate() {
+            let last = self.perils.get(i + 1).copied().unwrap_or(self.count);
+            for p in first..last {
+                for (s, x) in policies[i * batches..][..batches]
+                    .iter_mut()
+                    .zip(by_batch(p))
+                {
+                    *s = s.saturating_add(x);
+                }
+            }
+        }
+        (perils, policies)
+    }
+}
+
+/// A block's rows of per-year sums (分), `rows × years` each: payments, the largest
+/// payment (merged by maximum), and per-risk recoveries (empty without a treaty).
+pub(super) struct BlockRows {
+    pub sums: Vec<i64>,
+    pub largest: Vec<i64>,
+    pub ceded: Vec<i64>,
 }
 
 /// Moves `values[t]` to `values[perm[t]]` (a copula reorder).

@@ -1,21 +1,29 @@
-//! Portfolios of technology policies simulated jointly: per-policy event streams, dependence
-//! across groups by copula, systemic common shocks, and capital allocation by co-TVaR.
+//! Portfolios of technology policies simulated jointly: superposed Poisson claims and
+//! per-policy event streams, dependence across groups by copula, systemic common shocks, and
+//! capital allocation by co-TVaR.
 //!
 //! Pipeline position: `perils, dependence → portfolio → pricing`.
 //!
-//! **How a run works.** Every peril of every policy has its own generator of event years,
-//! derived from the run's seed, the policy id and the peril's position, so adding or removing
-//! a policy leaves every other policy's draws unchanged. Each stream jumps from one event
-//! year to the next with geometric gaps (P(event) = q), so the cost follows the number of
-//! events, not policies × trials; the payment of each event comes from a generator keyed by
-//! (seed, policy, peril, year), so any single event can be regenerated on its own. Payments are accumulated per group (sector or line) in integer 分
-//! (0.01 元): integer addition is exact and order-free, so results are bit-identical for any
-//! thread count. A copula over the groups then reorders each group's trials by rank
-//! ([`crate::dependence::reorder`]), block by block ([`BLOCK`] years, each block from its own
-//! stream: independent blocks give the standard errors by batch means); systemic events are drawn year by year and hit each
-//! policy of a sector with a sector-dependent probability. Allocation replays each policy's
-//! event years and regenerates only the payments that fall in the portfolio's tail years
-//! (co-TVaR, the Euler allocation of TVaR), so the allocations add up to the portfolio TVaR.
+//! **How a run works.** Years are simulated in blocks of [`BLOCK`], in parallel. The perils
+//! whose claims arrive as Poisson(λ) with independent claim payments (compound and cyber
+//! perils with a Poisson count, patent litigation) are superposed across the book
+//! ([`Engine::Superposition`], the default): each year one Poisson(Σλ) count of claims, each
+//! claim's peril drawn by rate from an alias table, from a generator keyed by (seed, year),
+//! so the cost follows the number of claims and any year can be regenerated alone. The other
+//! perils (R&D failure and guarantees: at most one event a year; other counts) keep their own
+//! generators of event years per (seed, policy, peril, block), jumping with geometric gaps
+//! (P(event) = q), with each event's payment from a generator keyed by (seed, policy, peril,
+//! year); under [`Engine::Streams`] every peril does, so adding or removing a policy leaves
+//! every other policy's draws unchanged (common random numbers). Payments are accumulated
+//! per year (per group under a copula) and per policy in integer 分 (0.01 元): integer
+//! addition is exact and order-free, so results are bit-identical for any thread count. A
+//! copula over the groups then reorders each group's trials by rank
+//! ([`crate::dependence::reorder`]), block by block (each block from its own stream:
+//! independent blocks give the standard errors by batch means); systemic events are drawn
+//! year by year and hit each policy of a sector with a sector-dependent probability.
+//! Allocation regenerates only the portfolio's tail years — the superposed years that land in
+//! them, each policy's own event years there — for co-TVaR (the Euler allocation of TVaR),
+//! so the allocations add up to the portfolio TVaR.
 
 mod batches;
 mod cents;
@@ -25,11 +33,14 @@ mod replay;
 mod run;
 mod shard;
 mod shock;
+mod streams;
+mod superposition;
 
 pub use batches::BLOCK;
 pub use run::{PolicyResult, PortfolioConfig, PortfolioRun, default_tvar_level};
 pub use shard::PortfolioPart;
 pub use shock::{CommonShock, Dependence};
+pub use superposition::Engine;
 
 use crate::coverage::{ClaimTerms, Layer};
 use crate::error::{Error, Result};
@@ -76,6 +87,8 @@ pub struct Portfolio {
     /// Per policy and shock (`i × shocks + s`), the hit probability of its sector, looked up
     /// once here rather than once per event.
     hits: Vec<f64>,
+    /// The book's Poisson perils as one stream of claims.
+    superposition: superposition::Superposition,
 }
 
 /// JSON form of a [`Portfolio`].
@@ -182,6 +195,7 @@ impl Portfolio {
             .flat_map(|p| spec.shocks.iter().map(|s| s.hit(&p.sector)))
             .collect();
         Ok(Self {
+            superposition: superposition::Superposition::new(&spec),
             spec,
             groups,
             group_of,
@@ -233,15 +247,6 @@ impl Portfolio {
             self.groups.len()
         } else {
             1
-        }
-    }
-
-    /// Policy `i`'s row of per-year sums.
-    pub(super) fn row_of(&self, i: usize) -> usize {
-        if self.spec.dependence.is_some() {
-            self.group_of[i]
-        } else {
-            0
         }
     }
 }

@@ -1,12 +1,15 @@
 //! One policy's payments in every year of a run, replayed from its deterministic streams.
 
+use super::superposition::{Engine, Superposition};
 use super::{MODEL, Portfolio, PortfolioConfig, PortfolioRun};
 use crate::error::{Error, Result};
 
 impl Portfolio {
     /// Policy `id`'s payment in every trial of `run` (made with `config`), aligned with the
     /// run's trials: its streams are replayed and moved by the run's copula permutation, and
-    /// its systemic-event hits are added.
+    /// its systemic-event hits are added. With superposed perils ([`Engine::Superposition`])
+    /// every year's superposed claims are regenerated: a call costs about one main pass of
+    /// those claims.
     pub fn policy_losses(
         &self,
         id: &str,
@@ -43,9 +46,21 @@ impl Portfolio {
         }
         let mut out = vec![0i64; trials];
         let perm = run.permutations.as_ref().map(|p| &p[self.group_of[i]]);
-        self.event_years(config.simulation.seed, i, 0..trials, |t, j| {
-            out[perm.map_or(t, |p| p[t] as usize)] += self.payment(config.simulation.seed, i, j, t);
+        let moved = |t: usize| perm.map_or(t, |p| p[t] as usize);
+        let seed = config.simulation.seed;
+        self.event_years(seed, i, 0..trials, config.engine, |t, j| {
+            out[moved(t)] += self.payment(seed, i, j, t);
         });
+        if config.engine == Engine::Superposition
+            && (self.spec.policies[i].perils.iter()).any(|p| Superposition::takes(config.engine, p))
+        {
+            let years: Vec<usize> = (0..trials).collect();
+            let own =
+                self.superposed_claims(config, 0, &years, |k, t| (k == i).then(|| moved(t)))?;
+            for (_, t, x) in own {
+                out[t] += x;
+            }
+        }
         self.replay_shocks(config.simulation.seed, i, &run.events, |_, t, x| {
             out[t] = out[t].saturating_add(x)
         });

@@ -1,5 +1,6 @@
 //! Settings and results of a portfolio run.
 
+use super::Engine;
 use super::batches::{BLOCK, batch_error};
 use crate::error::Result;
 use crate::loss::Estimate;
@@ -10,8 +11,8 @@ use serde::{Deserialize, Serialize};
 const MODEL: &str = "Portfolio";
 
 /// Settings of a portfolio run: the simulation's (seed, trials, threads; the portfolio
-/// streams are per policy, so `batch_size`, `retention` and `variance_reduction` do not apply)
-/// and the TVaR level of capital.
+/// is simulated by blocks of years, so `batch_size`, `retention` and `variance_reduction` do
+/// not apply), the TVaR level of capital and the engine.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PortfolioConfig {
@@ -20,6 +21,9 @@ pub struct PortfolioConfig {
     /// TVaR level for capital and allocation (default 0.995).
     #[serde(default = "default_tvar_level")]
     pub tvar_level: f64,
+    /// How the Poisson perils' claims are drawn (default: superposed).
+    #[serde(default)]
+    pub engine: Engine,
 }
 
 /// The default TVaR level of capital, 99.5%.
@@ -33,6 +37,7 @@ impl PortfolioConfig {
         let c = Self {
             simulation: SimulationConfig::new(seed, trials)?,
             tvar_level: default_tvar_level(),
+            engine: Engine::default(),
         };
         c.validate()?;
         Ok(c)

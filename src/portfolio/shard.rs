@@ -150,11 +150,17 @@ impl PortfolioPart {
 part_bytes!(PortfolioPart, FORMAT);
 
 impl Portfolio {
-    /// The run's provenance digest: SHA-256 of the portfolio and the seed, trials and TVaR
-    /// level (not the threads).
+    /// The run's provenance digest: SHA-256 of the portfolio and the seed, trials, TVaR
+    /// level and engine (not the threads).
     pub fn run_digest(&self, config: &PortfolioConfig) -> Result<String> {
         let c = config.simulation;
-        digest(&(&self.spec, c.seed, c.trials, config.tvar_level))
+        digest(&(
+            &self.spec,
+            c.seed,
+            c.trials,
+            config.tvar_level,
+            config.engine,
+        ))
     }
 
     /// Merges the parts of every shard of the run `config` (in any order) into the result
@@ -195,10 +201,17 @@ impl Portfolio {
             p.check(self, trials, batches)?;
         }
         let n = self.spec.policies.len();
-        let concat = |f: &dyn Fn(&PortfolioPart) -> &[i64]| -> Vec<i64> {
-            parts.iter().flat_map(|p| f(p).iter().copied()).collect()
+        // The parts' years one after another (moved out, not copied: the merge is their last
+        // reader).
+        let concat = |parts: &mut [PortfolioPart],
+                      f: &dyn Fn(&mut PortfolioPart) -> &mut Vec<i64>| {
+            let mut all = std::mem::take(f(&mut parts[0]));
+            for p in &mut parts[1..] {
+                all.append(f(p));
+            }
+            all
         };
-        let total_cents = concat(&|p| &p.totals);
+        let total_cents = concat(&mut parts, &|p| &mut p.totals);
         check_cents(&total_cents, MAX_CENTS)?;
         let add = |f: &dyn Fn(&PortfolioPart) -> &[i64], len: usize| -> Result<Vec<i64>> {
             let mut sum = vec![0i64; len];
@@ -215,8 +228,7 @@ impl Portfolio {
         let to_yuan = |v: &[i64]| -> Vec<f64> { v.iter().map(|&c| c as f64 / 100.0).collect() };
         // The (1 − α)·n largest years, counted as SimulatedLosses counts them (n − ⌈αn⌉).
         let k = (trials - ceil_count(trials as u64, config.tvar_level) as usize).clamp(1, trials);
-        let mut order: Vec<usize> = (0..trials).collect();
-        order.sort_by(|&a, &b| total_cents[b].cmp(&total_cents[a]).then(a.cmp(&b)));
+        let order = super::engine::largest_first(&total_cents, k);
         let mut tail = vec![false; trials];
         for &t in &order[..k] {
             tail[t] = true;
@@ -293,6 +305,15 @@ impl Portfolio {
             }
         })?;
         let totals = to_yuan(&total_cents);
+        let per_risk = to_yuan(&concat(&mut parts, &|p| &mut p.per_risk));
+        let occurrences = to_yuan(&concat(&mut parts, &|p| &mut p.occurrences));
+        let shocks = to_yuan(&concat(&mut parts, &|p| &mut p.shocks));
+        let groups = (0..parts[0].groups.len())
+            .map(|gi| {
+                let rows = concat(&mut parts, &|p| &mut p.groups[gi]);
+                (self.groups[gi].clone(), to_yuan(&rows))
+            })
+            .collect();
         let permutations = parts[0].permutations.as_ref().map(|_| {
             (0..self.groups.len())
                 .map(|gi| {
@@ -310,18 +331,11 @@ impl Portfolio {
         Ok(PortfolioRun {
             // The policies' mean batches, for the jackknife of the standard deviation.
             losses: SimulatedLosses::from_values(&totals, batch),
-            per_risk_recoveries: to_yuan(&concat(&|p| &p.per_risk)),
-            occurrences: to_yuan(&concat(&|p| &p.occurrences)),
+            per_risk_recoveries: per_risk,
+            occurrences,
             // Kept per group under a copula only (`Portfolio::rows`).
-            groups: (0..parts[0].groups.len())
-                .map(|gi| {
-                    (
-                        self.groups[gi].clone(),
-                        to_yuan(&concat(&|p| &p.groups[gi])),
-                    )
-                })
-                .collect(),
-            shocks: to_yuan(&concat(&|p| &p.shocks)),
+            groups,
+            shocks,
             totals,
             tvar_level: config.tvar_level,
             tail_trials: k,

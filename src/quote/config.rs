@@ -4,7 +4,7 @@ use super::SubsidyRule;
 use crate::coverage::Layer;
 use crate::error::{Error, Result};
 use crate::numerics::validate;
-use crate::portfolio::{PortfolioConfig, default_tvar_level};
+use crate::portfolio::{Engine, PortfolioConfig, default_tvar_level};
 use crate::rating::{GlmFamily, RatingSpec};
 use crate::simulation::SimulationConfig;
 use serde::{Deserialize, Serialize};
@@ -183,6 +183,10 @@ pub struct QuoteConfig {
     /// TVaR level of capital (default 0.995).
     #[serde(default = "default_tvar_level")]
     pub tvar_level: f64,
+    /// Portfolio engine (default: the Poisson perils superposed; `streams` keeps each
+    /// policy's draws unchanged when others are added or removed).
+    #[serde(default)]
+    pub engine: Engine,
     /// Loadings (nested, so that a mistake in them is reported at its line).
     pub loadings: Loadings,
     /// Risk-load method (default: allocated capital × cost of capital).
@@ -209,6 +213,7 @@ impl QuoteConfig {
         let c = Self {
             simulation: SimulationConfig::new(seed, trials)?,
             tvar_level: default_tvar_level(),
+            engine: Engine::default(),
             loadings,
             risk_load: RiskLoad::default(),
             rating: None,
@@ -233,6 +238,7 @@ impl QuoteConfig {
         PortfolioConfig {
             simulation: self.simulation,
             tvar_level: self.tvar_level,
+            engine: self.engine,
         }
     }
 

@@ -1,0 +1,276 @@
+//! The book's Poisson perils as one stream of claims.
+//!
+//! Independent Poisson processes superpose: the claims of perils with rates λ₁ … λₖ are one
+//! Poisson(Λ = Σλ) count a year, each claim the peril p's with probability λₚ/Λ,
+//! independently (thinning). So a year costs one count, and a claim one draw from a Vose alias
+//! table and the peril's own claim payment ([`PerilModel::sample_claim`]): the cost follows the
+//! number of claims, not policies × years. Each year draws from its own generator, a pure
+//! function of (seed, year), so any year can be regenerated alone (the co-TVaR replay).
+
+use super::cents::to_cents;
+use super::{Portfolio, PortfolioConfig, PortfolioSpec};
+use crate::coverage::ClaimTerms;
+use crate::error::Result;
+use crate::frequency::{Frequency, Poisson};
+use crate::perils::PerilModel;
+use crate::severity::{Severity, SeverityModel};
+use crate::simulation::{batch_rng, map_indices};
+use rand::RngExt;
+use serde::{Deserialize, Serialize};
+
+/// How a portfolio run draws the claims of its Poisson perils.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Engine {
+    /// All Poisson perils of the book superposed (one Poisson(Σλ) count of claims a year,
+    /// each claim's peril drawn by rate); perils with at most one event a year or another
+    /// count keep their own streams. The fastest; adding a Poisson peril to the book changes
+    /// every superposed draw.
+    #[default]
+    Superposition,
+    /// Every peril its own stream of event years (common random numbers): adding or removing
+    /// a policy leaves every other policy's draws unchanged, for marginal analyses.
+    Streams,
+}
+
+/// The superposed perils of a book: which they are, the alias table and the count.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Superposition {
+    /// (policy, book-wide peril index) of each superposed peril, in book order.
+    pairs: Vec<(u32, u32)>,
+    /// Their claim samplers, side by side (one load per claim, not a walk through the
+    /// policies).
+    claims: Vec<Claim>,
+    /// Vose alias table over the pairs by rate: (probability of keeping the drawn pair, its
+    /// alias).
+    table: Vec<(f64, u32)>,
+    /// Claims a year, Poisson(Λ); `None` when no peril has a positive rate.
+    count: Option<Poisson>,
+}
+
+/// A superposed peril's claim payment: a compound peril's severity and terms kept inline
+/// (96 bytes, so a large book's samplers stay in cache), any other behind a pointer.
+#[derive(Debug, Clone, PartialEq)]
+enum Claim {
+    Compound(SeverityModel, ClaimTerms),
+    Other(Box<PerilModel>),
+}
+
+impl Claim {
+    #[inline(always)]
+    fn sample(&self, rng: &mut impl rand::Rng) -> f64 {
+        match self {
+            Self::Compound(severity, terms) => terms.apply(severity.sample(rng)),
+            Self::Other(peril) => peril.sample_claim(rng),
+        }
+    }
+}
+
+/// A worker's scratch space for one year's claims: per pair, 1 + its slot in `claims`
+/// (0: no claim yet), and the year's (pair, summed payment) in order of first claim.
+pub(super) struct Scratch {
+    slots: Vec<u32>,
+    claims: Vec<(u32, f64)>,
+}
+
+const STREAM_CLAIMS: u64 = 0xD1B5_4A32_D192_ED03;
+
+impl Superposition {
+    pub(super) fn new(spec: &PortfolioSpec) -> Self {
+        let mut pairs = Vec::new();
+        let mut claims = Vec::new();
+        let mut rates = Vec::new();
+        let mut index = 0;
+        for (i, policy) in spec.policies.iter().enumerate() {
+            for peril in &policy.perils {
+                index += 1;
+                if let Some(rate) = peril.poisson_rate().filter(|&r| r > 0.0) {
+                    pairs.push((i as u32, index - 1));
+                    claims.push(match peril {
+                        PerilModel::Compound(c) => Claim::Compound(c.severity.clone(), c.terms),
+                        other => Claim::Other(Box::new(other.clone())),
+                    });
+                    rates.push(rate);
+                }
+            }
+        }
+        let total: f64 = rates.iter().sum();
+        Self {
+            table: alias_table(&rates),
+            count: Poisson::new(total).ok().filter(|_| total > 0.0),
+            pairs,
+            claims,
+        }
+    }
+
+    /// Whether `peril` is drawn from the superposed stream (else from its own).
+    pub(super) fn takes(engine: Engine, peril: &PerilModel) -> bool {
+        engine == Engine::Superposition && peril.poisson_rate().is_some_and(|r| r > 0.0)
+    }
+
+    /// Whether any peril is superposed.
+    pub(super) fn is_empty(&self) -> bool {
+        self.count.is_none()
+    }
+
+    pub(super) fn scratch(&self) -> Scratch {
+        Scratch {
+            slots: vec![0; self.pairs.len()],
+            claims: Vec::new(),
+        }
+    }
+
+    /// Calls `visit(policy, book-wide peril index, payment 分)` for every superposed peril
+    /// with claims in
+    /// year `t`, in the order of its first claim; the payment is the sum of its claims'
+    /// payments, rounded to 分 once.
+    #[inline]
+    pub(super) fn year(
+        &self,
+        seed: u64,
+        t: usize,
+        scratch: &mut Scratch,
+        mut visit: impl FnMut(usize, usize, i64),
+    ) {
+        let Some(count) = &self.count else { return };
+        let mut rng = batch_rng(seed ^ STREAM_CLAIMS, t as u64);
+        let len = self.pairs.len();
+        for _ in 0..count.sample(&mut rng) {
+            let u = rng.random::<f64>() * len as f64;
+            let drawn = (u as usize).min(len - 1);
+            let (keep, alias) = self.table[drawn];
+            let k = if u - (drawn as f64) < keep {
+                drawn
+            } else {
+                alias as usize
+            };
+            let x = self.claims[k].sample(&mut rng);
+            match scratch.slots[k] {
+                0 => {
+                    scratch.claims.push((k as u32, x));
+                    scratch.slots[k] = scratch.claims.len() as u32;
+                }
+                s => scratch.claims[s as usize - 1].1 += x,
+            }
+        }
+        for &(k, x) in &scratch.claims {
+            scratch.slots[k as usize] = 0;
+            let (i, j) = self.pairs[k as usize];
+            visit(i as usize, j as usize, to_cents(x));
+        }
+        scratch.claims.clear();
+    }
+}
+
+impl Portfolio {
+    /// Per policy, its superposed payments (trial of the run, 分) in the candidate tail years
+    /// of the range starting at trial `start` (`candidate[t]`, after the copula's moves
+    /// `perms`, per group): only the years that move into a candidate year are regenerated.
+    pub(super) fn superposed_tails(
+        &self,
+        config: &PortfolioConfig,
+        start: usize,
+        candidate: &[bool],
+        perms: Option<&Vec<Vec<u32>>>,
+    ) -> Result<Vec<Vec<(u32, i64)>>> {
+        let n = self.spec.policies.len();
+        let mut tails = vec![Vec::new(); n];
+        if config.engine != Engine::Superposition || self.superposition.is_empty() {
+            return Ok(tails);
+        }
+        let needed: Vec<usize> = match perms {
+            None => (0..candidate.len()).filter(|&t| candidate[t]).collect(),
+            Some(perms) => {
+                let mut needed = vec![false; candidate.len()];
+                for perm in perms {
+                    for (t, &moved) in perm.iter().enumerate() {
+                        needed[t] |= candidate[moved as usize];
+                    }
+                }
+                (0..candidate.len()).filter(|&t| needed[t]).collect()
+            }
+        };
+        let found = self.superposed_claims(config, start, &needed, |i, t| {
+            let moved = perms.map_or(t, |p| p[self.group_of[i]][t] as usize);
+            candidate[moved].then_some(moved)
+        })?;
+        for (i, t, x) in found {
+            tails[i].push(((start + t) as u32, x));
+        }
+        Ok(tails)
+    }
+
+    /// The superposed payments (policy, moved year, 分) in the years `years` (relative to
+    /// trial `start`) that `keep(policy, year)` moves to a year it returns, in year order
+    /// (the years regenerated in parallel, chunk by chunk).
+    pub(super) fn superposed_claims(
+        &self,
+        config: &PortfolioConfig,
+        start: usize,
+        years: &[usize],
+        keep: impl Fn(usize, usize) -> Option<usize> + Sync,
+    ) -> Result<Vec<(usize, usize, i64)>> {
+        let chunk = 256;
+        let (seed, threads) = (config.simulation.seed, config.simulation.threads);
+        let found = map_indices(years.len().div_ceil(chunk), threads, &|c| {
+            let mut scratch = self.superposition.scratch();
+            let mut found = Vec::new();
+            for &t in &years[c * chunk..((c + 1) * chunk).min(years.len())] {
+                self.superposition
+                    .year(seed, start + t, &mut scratch, |i, _, x| {
+                        if let Some(moved) = keep(i, t) {
+                            found.push((i, moved, x));
+                        }
+                    });
+            }
+            found
+        })?;
+        Ok(found.into_iter().flatten().collect())
+    }
+}
+
+/// Vose's alias table for drawing index i with probability wᵢ/Σw (*Vose 1991, IEEE TSE
+/// 17(9)*): (probability of keeping i, alias).
+fn alias_table(weights: &[f64]) -> Vec<(f64, u32)> {
+    let n = weights.len();
+    let total: f64 = weights.iter().sum();
+    let mut scaled: Vec<f64> = weights.iter().map(|w| w * n as f64 / total).collect();
+    let mut table = vec![(1.0, 0); n];
+    let (mut small, mut large): (Vec<usize>, Vec<usize>) = (0..n).partition(|&i| scaled[i] < 1.0);
+    while let (Some(s), Some(&l)) = (small.pop(), large.last()) {
+        table[s] = (scaled[s], l as u32);
+        scaled[l] -= 1.0 - scaled[s];
+        if scaled[l] < 1.0 {
+            large.pop();
+            small.push(l);
+        }
+    }
+    // What is left has probability 1 up to rounding.
+    for i in large.into_iter().chain(small) {
+        table[i] = (1.0, i as u32);
+    }
+    table
+}
+
+#[cfg(test)]
+mod tests {
+    use super::alias_table;
+
+    /// The table's implied probabilities, Σᵢ P(draw i)·keepᵢ + Σ_{alias = j} P(draw i)(1 −
+    /// keepᵢ), equal wⱼ/Σw (exact up to rounding: 1e-12).
+    #[test]
+    fn alias_table_reproduces_the_weights() {
+        let w = [0.3, 5.0, 0.01, 2.2, 0.0, 7.5, 1.0];
+        let table = alias_table(&w);
+        let n = w.len() as f64;
+        let mut p = [0.0; 7];
+        for (i, &(keep, alias)) in table.iter().enumerate() {
+            p[i] += keep / n;
+            p[alias as usize] += (1.0 - keep) / n;
+        }
+        let total: f64 = w.iter().sum();
+        for (pi, wi) in p.iter().zip(w) {
+            assert!((pi - wi / total).abs() < 1e-12, "{pi} vs {}", wi / total);
+        }
+    }
+}
