@@ -11,7 +11,12 @@
 //! and prints `quote_bundled_100000_s=<z>` (bar: < 10 s on 2 cores). The 10,000-policy run is
 //! also run as 4 shards and merged: `portfolio_10000x100000_4_shards_s=`, `merge_s=` and the
 //! parts' size per simulated year. First, in a child process, 1,000 insureds each in its own
-//! sector for 100,000 years without a copula: `peak_rss_1000_sectors_mb=` (bar: ≤ 100).
+//! sector for 100,000 years without a copula: `peak_rss_1000_sectors_mb=` (bar: ≤ 100). Then
+//! 1,000 and 10,000 independent Poisson × capped lognormal insureds × 10⁶ years against a
+//! hand-written minimal superposition loop run in the same process:
+//! `portfolio_1000x1000000_s=`, `ratio_vs_minimal_superposition=`,
+//! `parallel_efficiency_2_threads=`, `portfolio_10000x1000000_s=` and
+//! `ratio_10000_vs_minimal_superposition=`.
 
 use kexian::assumptions::Assumptions;
 use kexian::frequency::{Frequency, Poisson};
@@ -232,7 +237,15 @@ fn main() -> Result<()> {
     println!("parallel_efficiency_2_threads={:.2}", one / (2.0 * two));
     config.simulation.threads = Some(2);
     let (ten, _) = timed(&insured_book(10_000, five)?, &config)?;
+    let covers = insureds::covers(&insureds::book(10_000));
+    let t = Instant::now();
+    black_box(minimal_superposition(&covers, years, 2));
+    let light = t.elapsed().as_secs_f64();
+    println!(
+        "10,000 insureds x 10^6 years: minimal superposition loop {light:.2} s, engine {ten:.2} s"
+    );
     println!("portfolio_10000x1000000_s={ten:.2}");
+    println!("ratio_10000_vs_minimal_superposition={:.2}", ten / light);
     let trials = 100_000;
     let mut config = PortfolioConfig::new(2025, trials)?;
     config.simulation.threads = Some(2);

@@ -270,9 +270,14 @@ impl Portfolio {
             }
         })?;
         // The year's largest occurrence: its largest peril payment or systemic event.
-        let mut largest: Vec<i64> = (0..m)
-            .map(|t| (0..g).fold(0, |x, gi| x.max(occurrence[gi * m + t])))
-            .collect();
+        // (One row: the row is the year's figure, taken as it is.)
+        let mut largest: Vec<i64> = if g == 1 {
+            occurrence
+        } else {
+            (0..m)
+                .map(|t| (0..g).fold(0, |x, gi| x.max(occurrence[gi * m + t])))
+                .collect()
+        };
         let mut shocks = vec![0i64; m];
         for (&(t, ..), &x) in events.iter().zip(&by_event) {
             largest[t - start] = largest[t - start].max(x);
@@ -281,8 +286,18 @@ impl Portfolio {
         let sum_groups = |v: &[i64], t: usize, init: i64| {
             (0..g).fold(init, |s, gi| s.saturating_add(v[gi * m + t]))
         };
-        let totals: Vec<i64> = (0..m).map(|t| sum_groups(&cents, t, shocks[t])).collect();
-        let per_risk: Vec<i64> = if ceded_by_group.is_empty() {
+        let totals: Vec<i64> = if g == 1 && perms.is_none() {
+            let mut totals = std::mem::take(&mut cents);
+            for (x, &s) in totals.iter_mut().zip(&shocks) {
+                *x = x.saturating_add(s);
+            }
+            totals
+        } else {
+            (0..m).map(|t| sum_groups(&cents, t, shocks[t])).collect()
+        };
+        let per_risk: Vec<i64> = if g == 1 {
+            ceded_by_group
+        } else if ceded_by_group.is_empty() {
             Vec::new()
         } else {
             (0..m).map(|t| sum_groups(&ceded_by_group, t, 0)).collect()
