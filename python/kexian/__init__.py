@@ -481,39 +481,46 @@ class PortfolioResult:
 
 def simulate_portfolio(firms: Any, trials: int, seed: int, assumptions: Any = None,
                        tvar_level: float = 0.995, threads: Optional[int] = None,
-                       progress: Progress = None) -> PortfolioResult:
-    """Simulates a book under an assumption set (dict, JSON text or path; None: bundled)."""
+                       progress: Progress = None,
+                       engine: str = "superposition") -> PortfolioResult:
+    """Simulates a book under an assumption set (dict, JSON text or path; None: bundled).
+    ``engine``: ``"superposition"`` (the book's Poisson perils as one claim stream, fastest) or
+    ``"streams"`` (every peril its own stream: adding a firm leaves the others' draws as they
+    were)."""
     text, fmt = _book(firms)
     return PortfolioResult(_kexian.simulate_portfolio(
-        text, fmt, _portfolio_config(trials, seed, tvar_level, threads),
+        text, fmt, _portfolio_config(trials, seed, tvar_level, threads, engine),
         _read_json_arg(assumptions), _callback(progress)))
 
 
-def _portfolio_config(trials: int, seed: int, tvar_level: float, threads: Optional[int]) -> str:
+def _portfolio_config(trials: int, seed: int, tvar_level: float, threads: Optional[int],
+                      engine: str = "superposition") -> str:
     return json.dumps({"simulation": {"seed": seed, "trials": trials, "threads": threads},
-                       "tvar_level": tvar_level})
+                       "tvar_level": tvar_level, "engine": engine})
 
 
 def simulate_portfolio_shard(index: int, count: int, firms: Any, trials: int, seed: int,
                              assumptions: Any = None, tvar_level: float = 0.995,
-                             threads: Optional[int] = None) -> bytes:
+                             threads: Optional[int] = None,
+                             engine: str = "superposition") -> bytes:
     """Shard ``index`` of ``count`` (1-based) of the run :func:`simulate_portfolio` makes with
     the same arguments (its blocks of 2,048 years): a partial result for
     :func:`merge_portfolio`."""
     text, fmt = _book(firms)
     return _kexian.simulate_portfolio_shard(
-        text, fmt, _portfolio_config(trials, seed, tvar_level, threads), index, count,
+        text, fmt, _portfolio_config(trials, seed, tvar_level, threads, engine), index, count,
         _read_json_arg(assumptions))
 
 
 def merge_portfolio(parts: Sequence[bytes], firms: Any, trials: int, seed: int,
                     assumptions: Any = None, tvar_level: float = 0.995,
-                    threads: Optional[int] = None) -> PortfolioResult:
+                    threads: Optional[int] = None,
+                    engine: str = "superposition") -> PortfolioResult:
     """The run's result from the parts of all its shards (any order), bit for bit the result
     of :func:`simulate_portfolio`; parts of other runs, duplicates and gaps are refused."""
     text, fmt = _book(firms)
     return PortfolioResult(_kexian.merge_portfolio(
-        text, fmt, _portfolio_config(trials, seed, tvar_level, threads), list(parts),
+        text, fmt, _portfolio_config(trials, seed, tvar_level, threads, engine), list(parts),
         _read_json_arg(assumptions)))
 
 

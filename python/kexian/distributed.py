@@ -65,11 +65,12 @@ def _book_shard(index: int, count: int, text: str, fmt: str, config: str,
 def simulate_portfolio(firms: Any, trials: int, seed: int, *, client: Any,
                        shards: Optional[int] = None, assumptions: Any = None,
                        tvar_level: float = 0.995,
-                       threads: Optional[int] = None) -> PortfolioResult:
+                       threads: Optional[int] = None,
+                       engine: str = "superposition") -> PortfolioResult:
     """:func:`kexian.simulate_portfolio` with its blocks of 2,048 years split into ``shards``
     shards run on ``client``'s cluster (the book is sent to the workers once)."""
     text, fmt = _book(firms)
-    config = _portfolio_config(trials, seed, tvar_level, threads)
+    config = _portfolio_config(trials, seed, tvar_level, threads, engine)
     assumptions_json = _read_json_arg(assumptions)
     count = _count(client, shards, math.ceil(trials / _BLOCK))
     [book] = client.scatter([text], broadcast=True)

@@ -22,6 +22,20 @@ def test_per_policy_vectors_sum_to_the_portfolio_total_exactly():
     assert run.losses().mean().std_error > 0
 
 
+def test_both_engines_agree_and_an_unknown_engine_is_refused():
+    book = pd.read_csv(DATA / "portfolio.csv", keep_default_na=False).head(60)
+    runs = [kexian.simulate_portfolio(book, trials=20_000, seed=5, engine=e)
+            for e in ("superposition", "streams")]
+    a, b = (r.allocation() for r in runs)
+    # Different draws of the same model: each firm's means agree within 4.5 combined s.e.
+    z = (a["mean"] - b["mean"]) / np.hypot(a["mean_std_error"], b["mean_std_error"]).clip(1e-9)
+    assert (z.abs() < 4.5).all(), z.abs().max()
+    assert not np.array_equal(runs[0].totals(), runs[1].totals())
+    refusal = "unknown variant `fastest`, expected `superposition` or `streams`"
+    with pytest.raises(kexian.KexianError, match=refusal):
+        kexian.simulate_portfolio(book, trials=100, seed=5, engine="fastest")
+
+
 def test_the_bundled_quote_equals_the_rust_pins():
     book = pd.read_csv(DATA / "portfolio.csv", keep_default_na=False)
     experience = pd.read_csv(DATA / "experience.csv")
