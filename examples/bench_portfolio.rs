@@ -20,6 +20,7 @@
 
 use kexian::assumptions::Assumptions;
 use kexian::frequency::{Frequency, Poisson};
+use kexian::numerics::alias_table;
 use kexian::perils::{CompoundPeril, LitigationKind, PerilModel};
 use kexian::portfolio::{Policy, Portfolio, PortfolioConfig, PortfolioPart, PortfolioSpec};
 use kexian::rand::RngExt;
@@ -108,27 +109,6 @@ fn timed(p: &Portfolio, config: &PortfolioConfig) -> Result<(f64, f64)> {
     Ok((t.elapsed().as_secs_f64(), run.tvar))
 }
 
-/// Vose's alias table for drawing index i with probability w_i / Σw: (probability, alias).
-fn alias_table(weights: &[f64]) -> Vec<(f64, usize)> {
-    let n = weights.len();
-    let total: f64 = weights.iter().sum();
-    let mut scaled: Vec<f64> = weights.iter().map(|w| w * n as f64 / total).collect();
-    let mut table = vec![(1.0, 0); n];
-    let (mut small, mut large): (Vec<usize>, Vec<usize>) = (0..n).partition(|&i| scaled[i] < 1.0);
-    while let (Some(s), Some(&l)) = (small.pop(), large.last()) {
-        table[s] = (scaled[s], l);
-        scaled[l] -= 1.0 - scaled[s];
-        if scaled[l] < 1.0 {
-            large.pop();
-            small.push(l);
-        }
-    }
-    for i in large.into_iter().chain(small) {
-        table[i] = (1.0, i);
-    }
-    table
-}
-
 /// The speed of light for independent Poisson covers: per year one Poisson(Σλ) count of
 /// claims, each claim's policy drawn from an alias table by rate, its own lognormal and terms
 /// applied, the year's total summed; the same generator and samplers as the engine, no
@@ -150,7 +130,11 @@ fn minimal_superposition(covers: &[CompoundPeril], trials: u64, threads: u64) ->
                         for _ in 0..count.sample(&mut rng) {
                             let u = rng.random::<f64>() * n as f64;
                             let (p, alias) = table[(u as usize).min(n - 1)];
-                            let i = if u.fract() < p { u as usize } else { alias };
+                            let i = if u.fract() < p {
+                                u as usize
+                            } else {
+                                alias as usize
+                            };
                             let c = &covers[i];
                             year += c.terms.apply(c.severity.sample(&mut rng));
                         }

@@ -1,7 +1,8 @@
 //! Numerical building blocks at the bottom of the pipeline: special functions with guarded
-//! domains, the normal quantile, root finding and adaptive quadrature. Nothing here knows about
+//! domains, the normal quantile, root finding, adaptive quadrature and the alias method. Nothing here knows about
 //! insurance.
 
+mod alias;
 mod integrate;
 mod linalg;
 pub(crate) mod normal;
@@ -10,6 +11,7 @@ pub(crate) mod special;
 mod summation;
 pub(crate) mod validate;
 
+pub use alias::alias_table;
 pub use integrate::{gauss7, integrate};
 pub(crate) use linalg::invert;
 pub use normal::{normal_cdf, normal_quantile, normal_survival};
