@@ -210,21 +210,28 @@ impl Portfolio {
         &self.spec.policies
     }
 
-    /// Bytes a run with `config` needs at its peak, approximately: per trial, the group
-    /// sums and largest payments of every worker (`2 × rows × (threads + 2)` integers and
-    /// floats, three times with a per-risk treaty), the totals, shocks,
-    /// tail order and statistics (≈ 8 words); 24 bytes per expected systemic event; per policy
-    /// about 2 KiB of results.
+    /// Bytes a run with `config` needs at its peak, approximately: per trial, the rows of
+    /// per-year sums and largest payments (`2 × rows` integers, three with a per-risk
+    /// treaty) twice (the blocks' and the assembled), the totals, shocks, tail flags and
+    /// statistics (≈ 8 words); per worker, the policies' sums per mean batch and peril
+    /// (`8 × (perils × 33 + policies)` bytes, threads + 2 of them); 24 bytes per expected
+    /// systemic event; per policy about 2 KiB of results.
     pub fn memory_estimate(&self, config: &PortfolioConfig) -> u64 {
         let threads = config
             .simulation
             .threads
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
             as u64;
-        // Sums and largest payments per row (group under a copula, else the book) and trial;
-        // with a per-risk treaty, its recoveries too.
-        let g = self.rows() as u64 * (2 + u64::from(!self.spec.per_risk_xol.is_empty()));
-        let per_trial = 8 * (g * (threads + 2) + 8);
+        let rows = self.rows() as u64 * (2 + u64::from(!self.spec.per_risk_xol.is_empty()));
+        let per_trial = 8 * (2 * rows + 8);
+        let perils: u64 = self
+            .spec
+            .policies
+            .iter()
+            .map(|p| p.perils.len() as u64)
+            .sum();
+        let n = self.spec.policies.len() as u64;
+        let workers = 8 * (perils * 33 + n) * (threads + 2);
         let events: f64 = self.spec.shocks.iter().map(|s| s.annual_rate).sum::<f64>()
             * config.simulation.trials as f64
             * 24.0;
@@ -232,8 +239,9 @@ impl Portfolio {
             .simulation
             .trials
             .saturating_mul(per_trial)
+            .saturating_add(workers)
             .saturating_add(events.min(u64::MAX as f64) as u64)
-            .saturating_add(2048 * self.spec.policies.len() as u64)
+            .saturating_add(2048 * n)
     }
 
     /// Group names (copula margins).
