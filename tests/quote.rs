@@ -326,6 +326,54 @@ fn cli_quotes_the_bundled_portfolio_and_fails_on_bad_rows() {
 }
 
 #[test]
+fn cli_gzip_writes_the_same_quotes_compressed() {
+    let run = |dir: &str, gzip: bool| {
+        let out = std::env::temp_dir().join(format!("kexian-{dir}-{}", std::process::id()));
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_kexian"));
+        cmd.args(["quote", "--portfolio", &format!("{DATA}/portfolio.csv")])
+            .args([
+                "--config",
+                &format!("{DATA}/pricing.json"),
+                "--trials",
+                "5000",
+            ])
+            .arg("--out")
+            .arg(&out);
+        if gzip {
+            cmd.arg("--gzip");
+        }
+        let o = cmd.output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        out
+    };
+    let (plain, packed) = (run("plain", false), run("gzip", true));
+    for name in ["quotes.csv", "quotes.json"] {
+        let gz = std::fs::read(packed.join(format!("{name}.gz"))).unwrap();
+        let mut text = Vec::new();
+        use std::io::Read;
+        flate2::read::GzDecoder::new(&gz[..])
+            .read_to_end(&mut text)
+            .unwrap();
+        let original = std::fs::read(plain.join(name)).unwrap();
+        assert_eq!(text, original, "{name}");
+        assert!(
+            gz.len() * 3 < original.len(),
+            "{name}: {} of {}",
+            gz.len(),
+            original.len()
+        );
+        assert!(!packed.join(name).exists());
+    }
+    assert_eq!(
+        std::fs::read(plain.join("summary.json")).unwrap(),
+        std::fs::read(packed.join("summary.json")).unwrap()
+    );
+    for dir in [plain, packed] {
+        std::fs::remove_dir_all(dir).ok();
+    }
+}
+
+#[test]
 fn standalone_risk_load_prices_the_firms_own_distribution() {
     let mut c = config();
     c.simulation.trials = 5000;

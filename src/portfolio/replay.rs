@@ -1,6 +1,6 @@
 //! One policy's payments in every year of a run, replayed from its deterministic streams.
 
-use super::superposition::{Engine, Superposition};
+use super::superposition::Engine;
 use super::{MODEL, Portfolio, PortfolioConfig, PortfolioRun};
 use crate::error::{Error, Result};
 
@@ -52,7 +52,8 @@ impl Portfolio {
             out[moved(t)] += self.payment(seed, i, j, t);
         });
         if config.engine == Engine::Superposition
-            && (self.spec.policies[i].perils.iter()).any(|p| Superposition::takes(config.engine, p))
+            && (self.spec.policies[i].perils.iter())
+                .any(|p| self.superposition.takes(config.engine, p))
         {
             let years: Vec<usize> = (0..trials).collect();
             let own =

@@ -6,7 +6,7 @@
 use super::Portfolio;
 use super::batches::block_ranges;
 use super::cents::to_cents;
-use super::superposition::{Engine, Superposition};
+use super::superposition::Engine;
 use crate::perils::Peril;
 use crate::simulation::{batch_rng, splitmix64};
 use rand::{RngExt, SeedableRng};
@@ -31,7 +31,7 @@ impl Portfolio {
         for (b, years) in block_ranges(trials) {
             for (j, peril) in policy.perils.iter().enumerate() {
                 let q = peril.event_probability();
-                if q.is_nan() || q <= 0.0 || Superposition::takes(engine, peril) {
+                if q.is_nan() || q <= 0.0 || self.superposition.takes(engine, peril) {
                     continue;
                 }
                 let mut rng = batch_rng(seed ^ key, (j as u64) << 40 | b as u64);

@@ -104,9 +104,12 @@ impl Superposition {
         }
     }
 
-    /// Whether `peril` is drawn from the superposed stream (else from its own).
-    pub(super) fn takes(engine: Engine, peril: &PerilModel) -> bool {
-        engine == Engine::Superposition && peril.poisson_rate().is_some_and(|r| r > 0.0)
+    /// Whether `peril` is drawn from the superposed stream (else from its own: also when the
+    /// book's total rate has no Poisson count, e.g. beyond the largest float).
+    pub(super) fn takes(&self, engine: Engine, peril: &PerilModel) -> bool {
+        engine == Engine::Superposition
+            && self.count.is_some()
+            && peril.poisson_rate().is_some_and(|r| r > 0.0)
     }
 
     /// Whether any peril is superposed.

@@ -206,6 +206,11 @@ struct QuoteJob {
     /// this directory.
     #[arg(long)]
     charts: Option<PathBuf>,
+    /// Write quotes.csv.gz and quotes.json.gz (gzip, RFC 1952) instead of quotes.csv and
+    /// quotes.json: for big books (summary.json stays plain).
+    #[arg(long)]
+    #[serde(default)]
+    gzip: bool,
 }
 
 fn parse_shard(text: &str) -> Result<Shard, String> {
@@ -590,14 +595,18 @@ fn quote(
     priced.summary.provenance.input_files = input_files(inputs)?;
     let lang = job.lang;
     let bom = job.excel || matches!(lang, Lang::Zh);
-    write_set(
-        out,
-        &[
-            ("quotes.csv", quotes_csv(&priced, lang, bom)?),
-            ("quotes.json", json_bytes(&priced.quotes)?),
-            ("summary.json", json_bytes(&priced.summary)?),
-        ],
-    )?;
+    let (csv, json) = (quotes_csv(&priced, lang, bom)?, json_bytes(&priced.quotes)?);
+    let summary = ("summary.json", json_bytes(&priced.summary)?);
+    if job.gzip {
+        let files = [
+            ("quotes.csv.gz", gzip(&csv)?),
+            ("quotes.json.gz", gzip(&json)?),
+            summary,
+        ];
+        write_set(out, &files)?;
+    } else {
+        write_set(out, &[("quotes.csv", csv), ("quotes.json", json), summary])?;
+    }
     if let Some(dir) = &job.charts {
         let s = &priced.summary;
         let curve = exceedance_chart(&s.exceedance_curve, &s.occurrence_curve, lang.into())?;
@@ -611,6 +620,14 @@ fn quote(
         out.display()
     );
     Ok(())
+}
+
+/// `bytes` gzip-compressed (default level).
+fn gzip(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
+    use std::io::Write;
+    let mut z = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    z.write_all(bytes)?;
+    z.finish()
 }
 
 /// Writes the run's statistics to stdout and `out`/simulation.json.
