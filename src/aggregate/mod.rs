@@ -39,6 +39,11 @@ use serde::{Deserialize, Serialize};
 use std::sync::atomic::{AtomicU64, Ordering};
 use tower::TowerSums;
 
+std::thread_local! {
+    /// Each worker thread's buffer of a batch's annual losses, reused batch after batch.
+    static BUFFER: std::cell::RefCell<Vec<f64>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// A frequency–severity model of one cover with its policy terms.
 ///
 /// ```
@@ -381,7 +386,9 @@ impl<F: Frequency, S: Severity> LossModel<F, S> {
             batches.clone(),
             |_, mut rng, trials| {
                 let rng = &mut rng;
-                let mut values = Vec::with_capacity(trials as usize);
+                // The worker's buffer from its previous batch (no fresh pages per batch).
+                let mut values = BUFFER.with(|b| b.take());
+                values.reserve(trials as usize);
                 let mut sums = TowerSums::new(layers.len());
                 let mut ceded = vec![0.0; layers.len()];
                 for _ in 0..trials {
@@ -409,7 +416,9 @@ impl<F: Frequency, S: Severity> LossModel<F, S> {
                     values.push(self.aggregate_terms.apply(s));
                 }
                 let cut = f64::from_bits(threshold.load(Ordering::Relaxed));
-                (BatchSummary::new(values, cut), sums)
+                let summary = BatchSummary::from_buffer(&mut values, cut);
+                BUFFER.with(|b| b.replace(values));
+                (summary, sums)
             },
             |(summary, sums)| {
                 builder.push_batch(summary);

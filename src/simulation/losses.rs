@@ -47,16 +47,57 @@ impl BatchSummary {
     /// below the current cut-off can never enter the retained tail, so dropping it here does
     /// not change the result, whatever the thread timing).
     pub fn new(mut values: Vec<f64>, threshold: f64) -> Self {
-        let moments = Moments::of(&values);
-        let zeros = values.iter().filter(|&&x| x == 0.0).count() as u64;
-        if threshold > f64::NEG_INFINITY {
-            values.retain(|&x| x >= threshold);
-        }
+        let (moments, zeros) = Self::summarise(&mut values, threshold);
         Self {
             moments,
             zeros,
             candidates: values,
         }
+    }
+
+    /// As [`new`](Self::new), leaving `buffer` (emptied) for the next batch when the
+    /// candidates are a small share of it: no fresh memory per batch.
+    pub(crate) fn from_buffer(buffer: &mut Vec<f64>, threshold: f64) -> Self {
+        let (moments, zeros) = Self::summarise(buffer, threshold);
+        let candidates = if 4 * buffer.len() < buffer.capacity() {
+            let small = buffer.clone();
+            buffer.clear();
+            small
+        } else {
+            std::mem::take(buffer)
+        };
+        Self {
+            moments,
+            zeros,
+            candidates,
+        }
+    }
+
+    /// The moments and zeros of `values`, which keeps the candidates (≥ `threshold`) only.
+    /// Two passes (the same sums, in the same order, as `Moments::of`): the sum and the
+    /// zeros, then the central moments while the candidates are compacted in place.
+    fn summarise(values: &mut Vec<f64>, threshold: f64) -> (Moments, u64) {
+        let (sum, zeros) = values
+            .iter()
+            .fold((0.0, 0u64), |(s, z), &x| (s + x, z + u64::from(x == 0.0)));
+        let keep_all = threshold == f64::NEG_INFINITY;
+        let n = values.len();
+        let mean = sum / n.max(1) as f64;
+        let (mut m2, mut m3, mut m4, mut kept) = (0.0, 0.0, 0.0, 0);
+        for k in 0..n {
+            let x = values[k];
+            let d = x - mean;
+            let d2 = d * d;
+            m2 += d2;
+            m3 += d2 * d;
+            m4 += d2 * d2;
+            if keep_all || x >= threshold {
+                values[kept] = x;
+                kept += 1;
+            }
+        }
+        values.truncate(kept);
+        (Moments::from_central(n as f64, mean, [m2, m3, m4]), zeros)
     }
 }
 

@@ -37,6 +37,20 @@ impl Moments {
         }
     }
 
+    /// From n values' mean and central sums Σ(x − mean)^k, k = 2, 3, 4 (n = 0: empty).
+    pub(crate) fn from_central(n: f64, mean: f64, [m2, m3, m4]: [f64; 3]) -> Self {
+        if n == 0.0 {
+            return Self::default();
+        }
+        Self {
+            n,
+            mean,
+            m2,
+            m3,
+            m4,
+        }
+    }
+
     /// The moments of the union of the two samples.
     pub fn merge(&self, b: &Self) -> Self {
         let a = self;
