@@ -39,10 +39,11 @@ fn run(firms: &[Firm], a: &Assumptions) -> kexian::Result<QuoteRun> {
 // when every stream came to restart at each block of 2,048 years: premium 20,059,310 元
 // (−0.7 standard errors), subsidy 1,522,623 元, TVaR 46,016,496.28 元 (−1.0 s.e.); then when
 // the Poisson perils came to be superposed: premium 20,058,650 元, subsidy 1,521,289 元, TVaR
-// 45,990,538.69 元.
-const PIN_PREMIUM: &str = "20058650.00";
-const PIN_SUBSIDY: &str = "1521289.00";
-const PIN_TVAR: &str = "45990538.69";
+// 45,990,538.69 元; then when R&D projects (P(failure) ≥ 0.25) came to decide each year by one
+// keyed draw: premium 20,106,010 元, subsidy 1,515,423 元, TVaR 46,015,572.67 元.
+const PIN_PREMIUM: &str = "20106010.00";
+const PIN_SUBSIDY: &str = "1515423.00";
+const PIN_TVAR: &str = "46015572.67";
 
 #[test]
 fn a_second_insurer_prices_its_own_book_on_its_own_scale() {

@@ -315,6 +315,17 @@ impl Portfolio {
         // per policy, its own streams' event years (a payment regenerated only when its
         // year is a candidate) and its systemic hits (into the batch sums too).
         let superposed = self.superposed_tails(config, start, &candidate, perms.as_ref())?;
+        // Per row, the years (trials of the run, ascending) that move into a candidate year:
+        // the only ones a frequent peril's replay looks at.
+        let frequent_years: Vec<Vec<usize>> = (0..g)
+            .map(|r| {
+                let moved = |t: usize| perms.as_ref().map_or(t, |p| p[r][t] as usize);
+                (0..m)
+                    .filter(|&t| candidate[moved(t)])
+                    .map(|t| t + start)
+                    .collect()
+            })
+            .collect();
         let policies = map_indices(n, threads, &|i| {
             if stop.load(Ordering::Relaxed) {
                 return None;
@@ -323,7 +334,9 @@ impl Portfolio {
             let mut tail = superposed[i].clone();
             let mut shock_sum = 0i64;
             let perm = perms.as_ref().map(|p| &p[self.group_of[i]]);
-            self.event_years(seed, i, start..end, engine, |t, j| {
+            let row = if perms.is_some() { self.group_of[i] } else { 0 };
+            let years = Some(&frequent_years[row][..]);
+            self.event_years_at(seed, i, start..end, engine, years, |t, j| {
                 let moved = perm.map_or(t - start, |p| p[t - start] as usize);
                 if candidate[moved] {
                     tail.push(((moved + start) as u32, self.payment(seed, i, j, t)));

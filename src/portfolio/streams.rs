@@ -16,45 +16,81 @@ use std::ops::Range;
 impl Portfolio {
     /// Calls `visit(trial, peril)` for every event year in `trials` (whole blocks) of each of
     /// policy `i`'s perils that `engine` does not superpose, block by block, in trial order
-    /// per peril within a block. Each (peril, block) has its own stream, jumping with
-    /// geometric gaps G = ⌊ln U / ln(1 − q)⌋, U ∈ (0, 1], from the block's first year.
+    /// per peril within a block. A peril with P(event) = q ≥ `DENSE` (0.25) decides each year by
+    /// one draw keyed by (seed, policy, peril, year); a rarer one has a stream per block,
+    /// jumping with geometric gaps G = ⌊ln U / ln(1 − q)⌋, U ∈ (0, 1], from the block's first
+    /// year (one logarithm per event instead of one draw per year).
     pub(super) fn event_years(
         &self,
         seed: u64,
         i: usize,
         trials: Range<usize>,
         engine: Engine,
+        visit: impl FnMut(usize, usize),
+    ) {
+        self.event_years_at(seed, i, trials, engine, None, visit);
+    }
+
+    /// [`event_years`](Self::event_years), the frequent perils' years looked at only among
+    /// `frequent_years` (ascending trials) when given: a replay of chosen years.
+    pub(super) fn event_years_at(
+        &self,
+        seed: u64,
+        i: usize,
+        trials: Range<usize>,
+        engine: Engine,
+        frequent_years: Option<&[usize]>,
         mut visit: impl FnMut(usize, usize),
     ) {
         let policy = &self.spec.policies[i];
         let key = self.keys[i];
+        let base = self.year_base(seed, i);
         for (b, years) in block_ranges(trials) {
             for (j, peril) in policy.perils.iter().enumerate() {
                 let q = peril.event_probability();
                 if q.is_nan() || q <= 0.0 || self.superposition.takes(engine, peril) {
                     continue;
                 }
+                if q >= DENSE {
+                    let chosen = frequent_years.map(|list| {
+                        let from = list.partition_point(|&t| t < years.start);
+                        let to = list.partition_point(|&t| t < years.end);
+                        &list[from..to]
+                    });
+                    let mut check = |t: usize| {
+                        let z = splitmix64(year_key(base, j, t) ^ STREAM_EVENTS);
+                        // A uniform on [0, 1) from the top 53 bits.
+                        if ((z >> 11) as f64) * f64::EPSILON / 2.0 < q {
+                            visit(t, j);
+                        }
+                    };
+                    match chosen {
+                        Some(list) => list.iter().for_each(|&t| check(t)),
+                        None => years.clone().for_each(check),
+                    }
+                    continue;
+                }
                 let mut rng = batch_rng(seed ^ key, (j as u64) << 40 | b as u64);
                 let log_miss = (-q).ln_1p();
                 let mut t = years.start;
                 loop {
-                    if q < 1.0 {
-                        let u = 1.0 - rng.random::<f64>();
-                        // ≥ 0, so truncation is the floor.
-                        let gap = u.ln() / log_miss;
-                        if gap >= (years.end - t) as f64 {
-                            break;
-                        }
-                        t += gap as usize;
-                    }
-                    if t >= years.end {
+                    let u = 1.0 - rng.random::<f64>();
+                    // ≥ 0, so truncation is the floor.
+                    let gap = u.ln() / log_miss;
+                    if gap >= (years.end - t) as f64 {
                         break;
                     }
+                    t += gap as usize;
                     visit(t, j);
                     t += 1;
                 }
             }
         }
+    }
+
+    /// The part of every (policy `i`, peril, year) key that depends on the seed and policy.
+    fn year_base(&self, seed: u64, i: usize) -> u64 {
+        splitmix64(seed ^ self.keys[i] ^ STREAM_PAYMENTS)
     }
 
     /// Payment (分) of policy `i`'s peril `j` in event year `t`: drawn from a generator of
@@ -66,11 +102,20 @@ impl Portfolio {
     #[inline]
     pub(super) fn payment(&self, seed: u64, i: usize, j: usize, t: usize) -> i64 {
         let policy = &self.spec.policies[i];
-        let key = self.keys[i] ^ STREAM_PAYMENTS;
-        let start = splitmix64(splitmix64(seed ^ key) ^ (((j as u64) << 32) | t as u64));
-        let mut rng = SplitMix64::seed_from_u64(start);
+        let mut rng = SplitMix64::seed_from_u64(year_key(self.year_base(seed, i), j, t));
         to_cents(policy.perils[j].sample_given_event(&mut rng))
     }
 }
 
+/// The key of (policy, peril `j`, year `t`) from the policy's [`Portfolio::year_base`]: seeds
+/// the year's payment, and (mixed once more) decides a frequent peril's event.
+#[inline]
+fn year_key(base: u64, j: usize, t: usize) -> u64 {
+    splitmix64(base ^ (((j as u64) << 32) | t as u64))
+}
+
+/// P(event in a year) from which a peril's years are decided one by one.
+const DENSE: f64 = 0.25;
+
 const STREAM_PAYMENTS: u64 = 0x9E37_79B9_7F4A_7C15;
+const STREAM_EVENTS: u64 = 0xA076_1D64_78BD_642F;
