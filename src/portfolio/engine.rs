@@ -147,6 +147,8 @@ impl Portfolio {
         let batches = trials.div_ceil(batch);
         let at = Layout::new(self, batches);
         let engine = config.engine;
+        // The lowest attachment of the per-risk treaty (∞ without one).
+        let lowest = (layers.iter()).fold(f64::INFINITY, |a, l| a.min(l.attachment()));
         let rows = std::sync::Mutex::new((0..blocks.len()).map(|_| None).collect::<Vec<_>>());
         let sums = sum_indices(blocks.len(), at.len, threads, &|bi, acc| {
             if stop.load(Ordering::Relaxed) {
@@ -194,8 +196,9 @@ impl Portfolio {
                 add(&mut block.sums[slot], x);
                 block.largest[slot] = block.largest[slot].max(x);
                 add(&mut acc[usize::from(batch_of[y]) * at.count + p], x);
-                if !layers.is_empty() {
-                    let y = x as f64 / 100.0;
+                // A payment at or below every attachment cedes nothing (exactly 0).
+                let y = x as f64 / 100.0;
+                if y > lowest {
                     let ceded = to_cents(layers.iter().map(|l| l.annual_cap(l.ceded(y))).sum());
                     add(&mut acc[at.ceded + i], ceded);
                     add(&mut block.ceded[slot], ceded);
