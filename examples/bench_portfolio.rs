@@ -115,7 +115,7 @@ fn timed(p: &Portfolio, config: &PortfolioConfig) -> Result<(f64, f64)> {
 /// allocation in the loop, one stream per thread.
 fn minimal_superposition(covers: &[CompoundPeril], trials: u64, threads: u64) -> f64 {
     let rates: Vec<f64> = covers.iter().map(|c| c.frequency.mean()).collect();
-    let table = alias_table(&rates);
+    let table = alias_table(&rates).unwrap_or_else(|_| unreachable!());
     let count = Poisson::new(rates.iter().sum()).unwrap_or_else(|_| unreachable!());
     let n = covers.len();
     std::thread::scope(|scope| {

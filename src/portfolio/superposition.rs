@@ -95,10 +95,13 @@ impl Superposition {
                 }
             }
         }
+        // No table (no peril, or rates beyond the largest float): every peril keeps its own
+        // stream (`takes` is false without a count).
         let total: f64 = rates.iter().sum();
+        let table = alias_table(&rates).unwrap_or_default();
         Self {
-            table: alias_table(&rates),
-            count: Poisson::new(total).ok().filter(|_| total > 0.0),
+            count: Poisson::new(total).ok().filter(|_| !table.is_empty()),
+            table,
             pairs,
             claims,
         }
