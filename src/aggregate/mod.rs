@@ -391,6 +391,7 @@ impl<F: Frequency, S: Severity> LossModel<F, S> {
                 values.reserve(trials as usize);
                 let mut sums = TowerSums::new(layers.len());
                 let mut ceded = vec![0.0; layers.len()];
+                let mut totals = (0.0, 0);
                 for _ in 0..trials {
                     let n = if conditional {
                         self.frequency.sample_positive(rng)
@@ -413,10 +414,12 @@ impl<F: Frequency, S: Severity> LossModel<F, S> {
                         }
                         sums.add_year(layers, s, &ceded);
                     }
-                    values.push(self.aggregate_terms.apply(s));
+                    let s = self.aggregate_terms.apply(s);
+                    totals = BatchSummary::add(totals, s);
+                    values.push(s);
                 }
                 let cut = f64::from_bits(threshold.load(Ordering::Relaxed));
-                let summary = BatchSummary::from_buffer(&mut values, cut);
+                let summary = BatchSummary::from_buffer(&mut values, cut, totals);
                 BUFFER.with(|b| b.replace(values));
                 (summary, sums)
             },

@@ -47,7 +47,8 @@ impl BatchSummary {
     /// below the current cut-off can never enter the retained tail, so dropping it here does
     /// not change the result, whatever the thread timing).
     pub fn new(mut values: Vec<f64>, threshold: f64) -> Self {
-        let (moments, zeros) = Self::summarise(&mut values, threshold);
+        let totals = Self::totals(&values);
+        let (moments, zeros) = Self::summarise(&mut values, threshold, totals);
         Self {
             moments,
             zeros,
@@ -55,10 +56,11 @@ impl BatchSummary {
         }
     }
 
-    /// As [`new`](Self::new), leaving `buffer` (emptied) for the next batch when the
-    /// candidates are a small share of it: no fresh memory per batch.
-    pub(crate) fn from_buffer(buffer: &mut Vec<f64>, threshold: f64) -> Self {
-        let (moments, zeros) = Self::summarise(buffer, threshold);
+    /// As [`new`](Self::new) given the buffer's [`totals`](Self::totals) (summed while it
+    /// was filled), leaving `buffer` (emptied) for the next batch when the candidates are a
+    /// small share of it: no fresh memory per batch.
+    pub(crate) fn from_buffer(buffer: &mut Vec<f64>, threshold: f64, totals: (f64, u64)) -> Self {
+        let (moments, zeros) = Self::summarise(buffer, threshold, totals);
         let candidates = if 4 * buffer.len() < buffer.capacity() {
             let small = buffer.clone();
             buffer.clear();
@@ -73,13 +75,26 @@ impl BatchSummary {
         }
     }
 
-    /// The moments and zeros of `values`, which keeps the candidates (≥ `threshold`) only.
-    /// Two passes (the same sums, in the same order, as `Moments::of`): the sum and the
-    /// zeros, then the central moments while the candidates are compacted in place.
-    fn summarise(values: &mut Vec<f64>, threshold: f64) -> (Moments, u64) {
-        let (sum, zeros) = values
-            .iter()
-            .fold((0.0, 0u64), |(s, z), &x| (s + x, z + u64::from(x == 0.0)));
+    /// The sum (from 0.0, in order) and the number of zeros of `values`: what a batch adds
+    /// up as it pushes its values, one [`add`](Self::add) each.
+    pub(crate) fn totals(values: &[f64]) -> (f64, u64) {
+        values.iter().fold((0.0, 0), |t, &x| Self::add(t, x))
+    }
+
+    /// `totals` with the value `x` added.
+    #[inline(always)]
+    pub(crate) fn add((sum, zeros): (f64, u64), x: f64) -> (f64, u64) {
+        (sum + x, zeros + u64::from(x == 0.0))
+    }
+
+    /// The moments and zeros of `values` given their [`totals`](Self::totals), keeping the
+    /// candidates (≥ `threshold`) only: one pass (the same sums, in the same order, as
+    /// `Moments::of`) for the central moments while the candidates are compacted in place.
+    fn summarise(
+        values: &mut Vec<f64>,
+        threshold: f64,
+        (sum, zeros): (f64, u64),
+    ) -> (Moments, u64) {
         let keep_all = threshold == f64::NEG_INFINITY;
         let n = values.len();
         let mean = sum / n.max(1) as f64;
