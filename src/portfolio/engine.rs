@@ -12,6 +12,7 @@ use super::{Portfolio, PortfolioConfig, PortfolioRun};
 use crate::error::{Error, Result};
 use crate::simulation::{Observer, Shard, ceil_count, map_indices, shard_keep, sum_indices};
 use std::ops::Range;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 impl Portfolio {
@@ -149,19 +150,20 @@ impl Portfolio {
         let engine = config.engine;
         // The lowest attachment of the per-risk treaty (∞ without one).
         let lowest = (layers.iter()).fold(f64::INFINITY, |a, l| a.min(l.attachment()));
-        let rows = std::sync::Mutex::new((0..blocks.len()).map(|_| None).collect::<Vec<_>>());
+        // The range's rows (row r at r × m), each block writing its own years in place.
+        let mut cents = vec![0i64; g * m];
+        let mut occurrence = vec![0i64; g * m];
+        let mut ceded_by_group = vec![0i64; if layers.is_empty() { 0 } else { g * m }];
+        let shares = BlockRows::split((&mut cents, &mut occurrence, &mut ceded_by_group), g, BLOCK);
+        let shares: Vec<_> = shares.into_iter().map(|b| Mutex::new(Some(b))).collect();
         let sums = sum_indices(blocks.len(), at.len, threads, &|bi, acc| {
             if stop.load(Ordering::Relaxed) {
                 return;
             }
             let b = blocks.start + bi;
             let years = b * BLOCK..((b + 1) * BLOCK).min(trials);
-            let len = years.len();
-            let mut block = BlockRows {
-                sums: vec![0; g * len],
-                largest: vec![0; g * len],
-                ceded: vec![0; if layers.is_empty() { 0 } else { g * len }],
-            };
+            let taken = shares[bi].lock().map(|mut b| b.take());
+            let Ok(Some(mut block)) = taken else { return };
             let add = |slot: &mut i64, x: i64| *slot = slot.saturating_add(x);
             // Each year's mean batch (< 33), looked up rather than divided per payment.
             let mut batch_of = [0u8; BLOCK];
@@ -183,25 +185,21 @@ impl Portfolio {
                         total = total.saturating_add(x);
                         top = top.max(x);
                     });
-                    (block.sums[y], block.largest[y]) = (total, top);
+                    (block.sums[0][y], block.largest[0][y]) = (total, top);
                 }
             }
             let mut pay = |i: usize, p: usize, t: usize, x: i64| {
                 let y = t - years.start;
-                let slot = if copula {
-                    self.group_of[i] * len + y
-                } else {
-                    y
-                };
-                add(&mut block.sums[slot], x);
-                block.largest[slot] = block.largest[slot].max(x);
+                let r = if copula { self.group_of[i] } else { 0 };
+                add(&mut block.sums[r][y], x);
+                block.largest[r][y] = block.largest[r][y].max(x);
                 add(&mut acc[usize::from(batch_of[y]) * at.count + p], x);
                 // A payment at or below every attachment cedes nothing (exactly 0).
-                let y = x as f64 / 100.0;
-                if y > lowest {
-                    let ceded = to_cents(layers.iter().map(|l| l.annual_cap(l.ceded(y))).sum());
+                let paid = x as f64 / 100.0;
+                if paid > lowest {
+                    let ceded = to_cents(layers.iter().map(|l| l.annual_cap(l.ceded(paid))).sum());
                     add(&mut acc[at.ceded + i], ceded);
-                    add(&mut block.ceded[slot], ceded);
+                    add(&mut block.ceded[r][y], ceded);
                 }
             };
             if superposed && !plain {
@@ -215,28 +213,17 @@ impl Portfolio {
                     pay(i, at.perils[i] + j, t, self.payment(seed, i, j, t))
                 });
             }
-            rows.lock().unwrap_or_else(|e| e.into_inner())[bi] = Some(block);
             tick(1);
         })?;
         cancelled()?;
-        // The blocks' rows side by side: row r of the range at r × m.
-        let mut cents = vec![0i64; g * m];
-        let mut occurrence = vec![0i64; g * m];
-        let mut ceded_by_group = vec![0i64; if layers.is_empty() { 0 } else { g * m }];
-        let rows = rows.into_inner().unwrap_or_else(|e| e.into_inner());
-        for (bi, block) in rows.into_iter().enumerate() {
-            let block = block.ok_or(Error::Cancelled { stage: "policies" })?;
-            let first = bi * BLOCK;
-            let len = block.sums.len() / g;
-            for r in 0..g {
-                let (to, from) = (r * m + first..r * m + first + len, r * len..(r + 1) * len);
-                cents[to.clone()].copy_from_slice(&block.sums[from.clone()]);
-                occurrence[to.clone()].copy_from_slice(&block.largest[from.clone()]);
-                if !layers.is_empty() {
-                    ceded_by_group[to].copy_from_slice(&block.ceded[from]);
-                }
-            }
+        // Every block ran (a block left untaken would be a cancelled run).
+        if shares
+            .iter()
+            .any(|b| b.lock().map_or(true, |b| b.is_some()))
+        {
+            return Err(Error::Cancelled { stage: "policies" });
         }
+        drop(shares);
         let (peril_totals, mut batch_sums) = at.totals(&sums, batches);
         let ceded_totals = sums[at.ceded..].to_vec();
         // 2. Dependence by rank reordering, block by block (integer 分 reorder with their

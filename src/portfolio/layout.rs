@@ -61,12 +61,52 @@ impl Layout {
     }
 }
 
-/// A block's rows of per-year sums (分), `rows × years` each: payments, the largest
-/// payment (merged by maximum), and per-risk recoveries (empty without a treaty).
-pub(super) struct BlockRows {
-    pub sums: Vec<i64>,
-    pub largest: Vec<i64>,
-    pub ceded: Vec<i64>,
+/// A block's share of the range's rows of per-year sums (分), one slice of the block's years
+/// per row: payments, the largest payment (merged by maximum), and per-risk recoveries
+/// (empty slices without a treaty).
+pub(super) struct BlockRows<'a> {
+    pub sums: Vec<&'a mut [i64]>,
+    pub largest: Vec<&'a mut [i64]>,
+    pub ceded: Vec<&'a mut [i64]>,
+}
+
+impl<'a> BlockRows<'a> {
+    /// The blocks' shares of `rows` rows of `m` years each (row r at r × m) of the three
+    /// vectors (`ceded` may be empty), block b covering years b × `block` onwards: each
+    /// block writes its own years in place, and no block sees another's.
+    pub(super) fn split(
+        (sums, largest, ceded): (&'a mut [i64], &'a mut [i64], &'a mut [i64]),
+        rows: usize,
+        block: usize,
+    ) -> Vec<Self> {
+        let m = sums.len() / rows.max(1);
+        let blocks = m.div_ceil(block);
+        let mut out: Vec<Self> = (0..blocks)
+            .map(|_| Self {
+                sums: Vec::with_capacity(rows),
+                largest: Vec::with_capacity(rows),
+                ceded: Vec::with_capacity(rows),
+            })
+            .collect();
+        let deal =
+            |v: &'a mut [i64], pick: fn(&mut Self) -> &mut Vec<&'a mut [i64]>, out: &mut [Self]| {
+                for row in v.chunks_mut(m.max(1)) {
+                    for (b, years) in row.chunks_mut(block).enumerate() {
+                        pick(&mut out[b]).push(years);
+                    }
+                }
+            };
+        deal(sums, |b| &mut b.sums, &mut out);
+        deal(largest, |b| &mut b.largest, &mut out);
+        if ceded.is_empty() {
+            for b in &mut out {
+                b.ceded = (0..rows).map(|_| &mut [][..]).collect();
+            }
+        } else {
+            deal(ceded, |b| &mut b.ceded, &mut out);
+        }
+        out
+    }
 }
 
 /// Moves `values[t]` to `values[perm[t]]` (a copula reorder).

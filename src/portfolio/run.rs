@@ -166,7 +166,7 @@ impl PortfolioRun {
     /// points at return periods 1/(1 − level)), with standard errors as for
     /// [`var_estimate`](Self::var_estimate); the occurrences are sorted once for all levels.
     pub fn occurrence_estimates(&self, levels: &[f64]) -> Result<Vec<Estimate>> {
-        let losses = SimulatedLosses::from_values(&self.occurrences, self.occurrences.len());
+        let losses = SimulatedLosses::from_values(&self.occurrences, self.occurrences.len(), None);
         levels
             .iter()
             .map(|&level| quantile(&losses, &self.occurrences, level))

@@ -330,7 +330,7 @@ impl Portfolio {
         });
         Ok(PortfolioRun {
             // The policies' mean batches, for the jackknife of the standard deviation.
-            losses: SimulatedLosses::from_values(&totals, batch),
+            losses: SimulatedLosses::from_values(&totals, batch, config.simulation.threads),
             per_risk_recoveries: per_risk,
             occurrences,
             // Kept per group under a copula only (`Portfolio::rows`).

@@ -107,7 +107,7 @@ impl<'a> Pricer<'a> {
             RiskLoad::AllocatedCapital => config.loadings.cost_of_capital * capital,
             RiskLoad::Standalone { principle } => {
                 let own = self.book.policy_losses(&firm.id, self.pconfig, self.run)?;
-                let dist = crate::simulation::SimulatedLosses::from_values(&own, 16_384);
+                let dist = crate::simulation::SimulatedLosses::from_values(&own, 16_384, None);
                 f * (principle.premium(&dist.to_discrete()?)? - result.mean).max(0.0)
             }
         };

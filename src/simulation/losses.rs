@@ -43,24 +43,14 @@ pub(crate) struct BatchSummary {
 }
 
 impl BatchSummary {
-    /// Summarises a batch's values, keeping as tail candidates those ≥ `threshold` (a value
-    /// below the current cut-off can never enter the retained tail, so dropping it here does
-    /// not change the result, whatever the thread timing).
-    pub fn new(mut values: Vec<f64>, threshold: f64) -> Self {
-        let totals = Self::totals(&values);
-        let (moments, zeros) = Self::summarise(&mut values, threshold, totals);
-        Self {
-            moments,
-            zeros,
-            candidates: values,
-        }
-    }
-
-    /// As [`new`](Self::new) given the buffer's [`totals`](Self::totals) (summed while it
-    /// was filled), leaving `buffer` (emptied) for the next batch when the candidates are a
-    /// small share of it: no fresh memory per batch.
+    /// Summarises a batch's values in `buffer` given their [`totals`](Self::totals) (summed
+    /// while it was filled), keeping as tail candidates those ≥ `threshold` (a value below
+    /// the current cut-off can never enter the retained tail, so dropping it here does not
+    /// change the result, whatever the thread timing). Leaves `buffer` (emptied) for the next
+    /// batch when the candidates are a small share of it: no fresh memory per batch.
     pub(crate) fn from_buffer(buffer: &mut Vec<f64>, threshold: f64, totals: (f64, u64)) -> Self {
-        let (moments, zeros) = Self::summarise(buffer, threshold, totals);
+        let (moments, zeros, kept) = Self::summarise(buffer, threshold, totals);
+        buffer.truncate(kept);
         let candidates = if 4 * buffer.len() < buffer.capacity() {
             let small = buffer.clone();
             buffer.clear();
@@ -87,14 +77,15 @@ impl BatchSummary {
         (sum + x, zeros + u64::from(x == 0.0))
     }
 
-    /// The moments and zeros of `values` given their [`totals`](Self::totals), keeping the
-    /// candidates (≥ `threshold`) only: one pass (the same sums, in the same order, as
-    /// `Moments::of`) for the central moments while the candidates are compacted in place.
+    /// The moments and zeros of `values` given their [`totals`](Self::totals), and how many
+    /// candidates (≥ `threshold`) it moved to its front: one pass (the same sums, in the
+    /// same order, as `Moments::of`) for the central moments while the candidates are
+    /// compacted in place (with a threshold of −∞, all of them where they are).
     fn summarise(
-        values: &mut Vec<f64>,
+        values: &mut [f64],
         threshold: f64,
         (sum, zeros): (f64, u64),
-    ) -> (Moments, u64) {
+    ) -> (Moments, u64, usize) {
         let keep_all = threshold == f64::NEG_INFINITY;
         let n = values.len();
         let mean = sum / n.max(1) as f64;
@@ -111,8 +102,8 @@ impl BatchSummary {
                 kept += 1;
             }
         }
-        values.truncate(kept);
-        (Moments::from_central(n as f64, mean, [m2, m3, m4]), zeros)
+        let moments = Moments::from_central(n as f64, mean, [m2, m3, m4]);
+        (moments, zeros, kept)
     }
 }
 
@@ -162,11 +153,16 @@ impl LossesBuilder {
         self.threshold
     }
 
+    /// Adds one batch's moments and zero count, in batch order.
+    fn push_moments(&mut self, moments: &Moments, zeros: u64) {
+        self.moments = self.moments.merge(moments);
+        self.batch_moments.push(*moments);
+        self.zeros += zeros;
+    }
+
     /// Adds one batch, in batch order.
     pub fn push_batch(&mut self, batch: BatchSummary) {
-        self.moments = self.moments.merge(&batch.moments);
-        self.batch_moments.push(batch.moments);
-        self.zeros += batch.zeros;
+        self.push_moments(&batch.moments, batch.zeros);
         self.buffer.extend(
             batch
                 .candidates
@@ -180,9 +176,8 @@ impl LossesBuilder {
     /// and its retained values. Parts must arrive in batch order.
     pub fn push_part(&mut self, batch_moments: &[Moments], zeros: u64, values: &[f64]) {
         for m in batch_moments {
-            self.moments = self.moments.merge(m);
+            self.push_moments(m, 0);
         }
-        self.batch_moments.extend_from_slice(batch_moments);
         self.zeros += zeros;
         let cut = self.threshold;
         self.buffer.extend(values.iter().filter(|&&x| x >= cut));
@@ -272,12 +267,18 @@ const MODEL: &str = "SimulatedLosses";
 
 impl SimulatedLosses {
     /// All losses of a run given trial by trial (each of weight 1), with batch moments over
-    /// consecutive blocks of `batch` trials for the jackknife standard errors.
-    pub(crate) fn from_values(values: &[f64], batch: usize) -> Self {
-        let mut b = LossesBuilder::new(values.len() as u64, 1.0, None, 0.0);
-        for chunk in values.chunks(batch.max(1)) {
-            b.push_batch(BatchSummary::new(chunk.to_vec(), f64::NEG_INFINITY));
+    /// consecutive blocks of `batch` trials for the jackknife standard errors; sorted on
+    /// `threads` workers (rayon's global pool when `None`). One copy of `values`, summarised
+    /// batch by batch in place and then sorted.
+    pub(crate) fn from_values(values: &[f64], batch: usize, threads: Option<usize>) -> Self {
+        let mut b = LossesBuilder::new(values.len() as u64, 1.0, None, 0.0).with_threads(threads);
+        let mut all = values.to_vec();
+        for chunk in all.chunks_mut(batch.max(1)) {
+            let totals = BatchSummary::totals(chunk);
+            let (moments, zeros, _) = BatchSummary::summarise(chunk, f64::NEG_INFINITY, totals);
+            b.push_moments(&moments, zeros);
         }
+        b.buffer = all;
         b.finish([true; 3])
     }
 
