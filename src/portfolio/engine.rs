@@ -209,8 +209,8 @@ impl Portfolio {
                 }
             }
             for i in 0..n {
-                self.event_years(seed, i, years.clone(), engine, |t, j| {
-                    pay(i, at.perils[i] + j, t, self.payment(seed, i, j, t))
+                self.event_years(seed, i, years.clone(), engine, |t, j, e| {
+                    pay(i, at.perils[i] + j, t, self.payment(i, j, e))
                 });
             }
             tick(1);
@@ -326,10 +326,10 @@ impl Portfolio {
             let perm = perms.as_ref().map(|p| &p[self.group_of[i]]);
             let row = if perms.is_some() { self.group_of[i] } else { 0 };
             let years = Some(&frequent_years[row][..]);
-            self.event_years_at(seed, i, start..end, engine, years, |t, j| {
+            self.event_years_at(seed, i, start..end, engine, years, |t, j, e| {
                 let moved = perm.map_or(t - start, |p| p[t - start] as usize);
                 if candidate[moved] {
-                    tail.push(((moved + start) as u32, self.payment(seed, i, j, t)));
+                    tail.push(((moved + start) as u32, self.payment(i, j, e)));
                 }
             });
             self.replay_shocks(seed, i, &events, |_, t, x| {

@@ -48,8 +48,8 @@ impl Portfolio {
         let perm = run.permutations.as_ref().map(|p| &p[self.group_of[i]]);
         let moved = |t: usize| perm.map_or(t, |p| p[t] as usize);
         let seed = config.simulation.seed;
-        self.event_years(seed, i, 0..trials, config.engine, |t, j| {
-            out[moved(t)] += self.payment(seed, i, j, t);
+        self.event_years(seed, i, 0..trials, config.engine, |t, j, e| {
+            out[moved(t)] += self.payment(i, j, e);
         });
         if config.engine == Engine::Superposition
             && (self.spec.policies[i].perils.iter())

@@ -14,7 +14,7 @@ use rand_xoshiro::SplitMix64;
 use std::ops::Range;
 
 impl Portfolio {
-    /// Calls `visit(trial, peril)` for every event year in `trials` (whole blocks) of each of
+    /// Calls `visit(trial, peril, event)` for every event year in `trials` (whole blocks) of each of
     /// policy `i`'s perils that `engine` does not superpose, block by block, in trial order
     /// per peril within a block. A peril with P(event) = q ≥ `DENSE` (0.25) decides each year by
     /// one draw keyed by (seed, policy, peril, year); a rarer one has a stream per block,
@@ -26,7 +26,7 @@ impl Portfolio {
         i: usize,
         trials: Range<usize>,
         engine: Engine,
-        visit: impl FnMut(usize, usize),
+        visit: impl FnMut(usize, usize, Event),
     ) {
         self.event_years_at(seed, i, trials, engine, None, visit);
     }
@@ -40,7 +40,7 @@ impl Portfolio {
         trials: Range<usize>,
         engine: Engine,
         frequent_years: Option<&[usize]>,
-        mut visit: impl FnMut(usize, usize),
+        mut visit: impl FnMut(usize, usize, Event),
     ) {
         let policy = &self.spec.policies[i];
         let key = self.keys[i];
@@ -58,10 +58,11 @@ impl Portfolio {
                         &list[from..to]
                     });
                     let mut check = |t: usize| {
-                        let z = splitmix64(year_key(base, j, t) ^ STREAM_EVENTS);
+                        let key = year_key(base, j, t);
+                        let z = splitmix64(key ^ STREAM_EVENTS);
                         // A uniform on [0, 1) from the top 53 bits.
                         if ((z >> 11) as f64) * f64::EPSILON / 2.0 < q {
-                            visit(t, j);
+                            visit(t, j, Event(key));
                         }
                     };
                     match chosen {
@@ -81,7 +82,7 @@ impl Portfolio {
                         break;
                     }
                     t += gap as usize;
-                    visit(t, j);
+                    visit(t, j, Event(year_key(base, j, t)));
                     t += 1;
                 }
             }
@@ -93,19 +94,24 @@ impl Portfolio {
         splitmix64(seed ^ self.keys[i] ^ STREAM_PAYMENTS)
     }
 
-    /// Payment (分) of policy `i`'s peril `j` in event year `t`: drawn from a generator of
-    /// its own, a pure function of (seed, policy id, j, t), so any event can be regenerated
-    /// alone.
+    /// Payment (分) of policy `i`'s peril `j` in its event year `event`: drawn from a
+    /// generator of its own, a pure function of (seed, policy id, j, year), so any event
+    /// can be regenerated alone.
     ///
-    /// The generator is SplitMix64 started at a mix of the four (cheap to set up for one
+    /// The generator is SplitMix64 started at the event's key (cheap to set up for one
     /// event, and statistically sound for the few dozen draws one event uses).
     #[inline]
-    pub(super) fn payment(&self, seed: u64, i: usize, j: usize, t: usize) -> i64 {
-        let policy = &self.spec.policies[i];
-        let mut rng = SplitMix64::seed_from_u64(year_key(self.year_base(seed, i), j, t));
-        to_cents(policy.perils[j].sample_given_event(&mut rng))
+    pub(super) fn payment(&self, i: usize, j: usize, event: Event) -> i64 {
+        let mut rng = SplitMix64::seed_from_u64(event.0);
+        to_cents(self.spec.policies[i].perils[j].sample_given_event(&mut rng))
     }
 }
+
+/// An event year of a (policy, peril) found by [`Portfolio::event_years`]: the key of
+/// (seed, policy, peril, year) that seeds its payment (computed once, for the decision
+/// and the payment).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Event(u64);
 
 /// The key of (policy, peril `j`, year `t`) from the policy's [`Portfolio::year_base`]: seeds
 /// the year's payment, and (mixed once more) decides a frequent peril's event.
