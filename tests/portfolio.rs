@@ -434,6 +434,36 @@ fn both_engines_give_every_policy_its_expected_payment() {
 }
 
 #[test]
+fn standalone_losses_are_the_policys_own_streams_under_either_engine() {
+    // A policy's standalone sample is drawn from its own streams whatever the run's engine:
+    // under superposition, the years of the streams engine's own payments (moved by that
+    // run's copula instead), at the cost of the policy's events, not the book's claims.
+    let mut spec = mixed(12);
+    spec["shocks"] = json!([]);
+    let p: Portfolio = serde_json::from_value(spec).unwrap();
+    let s = PortfolioConfig::new(5, 20_000).unwrap();
+    let t = PortfolioConfig {
+        engine: Engine::Streams,
+        ..s
+    };
+    let (superposed, streams) = (p.simulate(&s).unwrap(), p.simulate(&t).unwrap());
+    let sorted = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v
+    };
+    let mut differ = 0;
+    for policy in p.policies() {
+        let own = sorted(p.standalone_losses(&policy.id, &s, &superposed).unwrap());
+        let run = p.policy_losses(&policy.id, &t, &streams).unwrap();
+        assert_eq!(own, sorted(run), "{}", policy.id);
+        let in_run = p.policy_losses(&policy.id, &s, &superposed).unwrap();
+        differ += usize::from(own != sorted(in_run));
+    }
+    // The Poisson compound and cyber covers (6 of 12) are superposed in the run.
+    assert_eq!(differ, 6);
+}
+
+#[test]
 fn superposed_claims_of_a_year_are_one_risk_loss_for_the_treaty() {
     // Poisson(0.1) claims of 5m each under a 3m xs 2m per-risk layer: the layer sees the
     // year's sum for the policy (5m, 10m, …), so it recovers 3m in every year with a claim:

@@ -5,6 +5,7 @@ use kexian::Error;
 use kexian::assumptions::Assumptions;
 use kexian::book::Firm;
 use kexian::io::{read_portfolio, read_portfolio_csv};
+use kexian::portfolio::Engine;
 use kexian::quote::{QuoteConfig, QuoteRun};
 use kexian::table::Table;
 use proptest::prelude::*;
@@ -384,6 +385,9 @@ fn standalone_risk_load_prices_the_firms_own_distribution() {
         r#"{"method": "standalone", "principle": {"principle": "expected_value", "loading": 0.2}}"#,
     )
     .unwrap();
+    // Under the streams engine the firm's standalone sample is the run's own draws: the
+    // load is 0.2 × the rated expected loss up to rounding.
+    c.engine = Engine::Streams;
     let q = &price_alone(one_firm(500.0, 50_000.0, 5.0e6), &c).quotes[0];
     assert!(
         (q.risk_load - 0.2 * q.expected_loss).abs() <= 1e-6 * q.expected_loss,
@@ -392,6 +396,27 @@ fn standalone_risk_load_prices_the_firms_own_distribution() {
         q.expected_loss
     );
     assert!((q.components_total() - q.premium).abs() <= 1e-9 * q.premium);
+    // Under superposition the run draws the patent suits from the book's superposed stream,
+    // while the standalone sample stays the firm's own streams: the same load, 0.2 × the
+    // mean of another sample of the firm's payments, so within 4 standard errors of the
+    // difference of two independent means (√2 · SE) of 0.2 × the rated expected loss.
+    c.engine = Engine::Superposition;
+    let s = &price_alone(one_firm(500.0, 50_000.0, 5.0e6), &c).quotes[0];
+    let tolerance = 0.2 * 4.0 * 2f64.sqrt() * s.standard_errors.expected_loss;
+    assert!(
+        (s.risk_load - 0.2 * s.expected_loss).abs() <= tolerance,
+        "{} vs {} ± {tolerance}",
+        s.risk_load,
+        0.2 * s.expected_loss
+    );
+    assert_ne!(
+        s.expected_loss, q.expected_loss,
+        "the run is another sample"
+    );
+    assert_eq!(
+        s.risk_load, q.risk_load,
+        "the standalone sample is the same"
+    );
     // A distortion principle gives a positive load.
     c.risk_load = serde_json::from_str(
         r#"{"method": "standalone", "principle": {"principle": "wang", "lambda": 0.3}}"#,

@@ -9,7 +9,8 @@ impl Portfolio {
     /// run's trials: its streams are replayed and moved by the run's copula permutation, and
     /// its systemic-event hits are added. With superposed perils ([`Engine::Superposition`])
     /// every year's superposed claims are regenerated: a call costs about one main pass of
-    /// those claims.
+    /// those claims ([`standalone_losses`](Self::standalone_losses) samples the policy's own
+    /// distribution at the cost of its own events).
     pub fn policy_losses(
         &self,
         id: &str,
@@ -28,15 +29,58 @@ impl Portfolio {
         config: &PortfolioConfig,
         run: &PortfolioRun,
     ) -> Result<Vec<i64>> {
-        let i = self
-            .spec
-            .policies
-            .iter()
+        self.policy_cents_at(self.index_of(id)?, config, run)
+    }
+
+    /// The position of policy `id` in the book.
+    fn index_of(&self, id: &str) -> Result<usize> {
+        (self.spec.policies.iter())
             .position(|p| p.id == id)
             .ok_or_else(|| Error::Inconsistent {
                 model: MODEL,
                 message: format!("no policy `{id}`"),
-            })?;
+            })
+    }
+
+    /// Policy `id`'s own annual payments (元), one per trial of `run` (made with `config`),
+    /// drawn from its own streams whatever the run's engine — the draws of
+    /// [`Engine::Streams`] — moved by the run's copula permutation, with its systemic-event
+    /// hits: a sample of its standalone loss distribution at the cost of its own events, not
+    /// of the book's claims. Under [`Engine::Streams`] these are the
+    /// [`policy_losses`](Self::policy_losses); under [`Engine::Superposition`] another
+    /// sample of the same distribution (a superposed peril's claims are, by thinning, a
+    /// Poisson process of the peril's own rate, independent of the others').
+    pub fn standalone_losses(
+        &self,
+        id: &str,
+        config: &PortfolioConfig,
+        run: &PortfolioRun,
+    ) -> Result<Vec<f64>> {
+        let cents = self.standalone_cents_at(self.index_of(id)?, config, run)?;
+        Ok(cents.iter().map(|&c| c as f64 / 100.0).collect())
+    }
+
+    /// [`standalone_losses`](Self::standalone_losses) of the `i`-th policy, in 分.
+    pub(crate) fn standalone_cents_at(
+        &self,
+        i: usize,
+        config: &PortfolioConfig,
+        run: &PortfolioRun,
+    ) -> Result<Vec<i64>> {
+        let streams = PortfolioConfig {
+            engine: Engine::Streams,
+            ..*config
+        };
+        self.policy_cents_at(i, &streams, run)
+    }
+
+    /// [`policy_cents`](Self::policy_cents) of the `i`-th policy (< the book's size).
+    fn policy_cents_at(
+        &self,
+        i: usize,
+        config: &PortfolioConfig,
+        run: &PortfolioRun,
+    ) -> Result<Vec<i64>> {
         let trials = config.trials();
         if run.totals.len() != trials {
             return Err(Error::Inconsistent {

@@ -165,8 +165,11 @@ pub enum RiskLoad {
     /// Cost of capital × the firm's allocated capital, co-TVaR − mean (the default).
     #[default]
     AllocatedCapital,
-    /// The firm's own loss distribution priced by a premium principle, minus its mean
-    /// (ignores diversification in the portfolio).
+    /// The firm's own loss distribution priced by a premium principle, minus its mean:
+    /// f · (H\[X\] − E\[X\]) on a sample of the firm's standalone annual payments
+    /// ([`Portfolio::standalone_losses`](crate::portfolio::Portfolio::standalone_losses):
+    /// its own streams, so a firm costs its own events whatever the book's size); ignores
+    /// diversification in the portfolio.
     Standalone {
         /// The principle, e.g. `{"principle": "wang", "lambda": 0.25}`.
         principle: crate::pricing::PremiumPrinciple,

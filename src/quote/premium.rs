@@ -8,6 +8,8 @@ use crate::assumptions::Underwritten;
 use crate::book::Firm;
 use crate::error::Result;
 use crate::portfolio::{PolicyResult, Portfolio, PortfolioConfig, PortfolioRun};
+use crate::pricing::LossDistribution;
+use crate::simulation::SimulatedLosses;
 use std::collections::HashMap;
 
 /// What every firm's premium is computed from.
@@ -51,12 +53,31 @@ impl<'a> Pricer<'a> {
         factors: &Factors,
     ) -> Result<Vec<Quote>> {
         let mut used: HashMap<(String, String), f64> = HashMap::new();
+        // Standalone risk loads: the principle's margin H[X] − E[X] over each firm's own
+        // sample (its own streams: a cost of its own events), firms in parallel.
+        let own = match self.config.risk_load {
+            RiskLoad::AllocatedCapital => Vec::new(),
+            RiskLoad::Standalone { principle } => {
+                let threads = self.pconfig.simulation.threads;
+                crate::simulation::map_indices(firms.len(), threads, &|i| {
+                    let own = self.book.standalone_cents_at(i, self.pconfig, self.run)?;
+                    let own: Vec<f64> = own.iter().map(|&c| c as f64 / 100.0).collect();
+                    let dist = SimulatedLosses::from_values(&own, 16_384, Some(1)).to_discrete()?;
+                    Ok(principle.premium(&dist)? - dist.mean()?)
+                })?
+                .into_iter()
+                .collect::<Result<Vec<f64>>>()?
+            }
+        };
         firms
             .iter()
             .zip(underwritten)
             .zip(&self.run.policies)
             .zip(factors)
-            .map(|(((firm, u), result), f)| self.quote(firm, u, result, f, &mut used))
+            .enumerate()
+            .map(|(i, (((firm, u), result), f))| {
+                self.quote(firm, u, result, f, own.get(i).copied(), &mut used)
+            })
             .collect()
     }
 
@@ -80,6 +101,8 @@ impl<'a> Pricer<'a> {
         u: &Underwritten,
         result: &PolicyResult,
         (relativities, rating_factor, experience): &(Vec<super::AppliedRelativity>, f64, f64),
+        // The standalone principle's margin over the firm's own mean, when priced so.
+        standalone: Option<f64>,
         used: &mut HashMap<(String, String), f64>,
     ) -> Result<Quote> {
         let config = self.config;
@@ -103,13 +126,9 @@ impl<'a> Pricer<'a> {
         let expected_loss: f64 = lines.iter().map(|l| l.expected_loss).sum();
         // 2. Risk load.
         let capital = f * (result.allocated_tvar - result.mean).max(0.0);
-        let risk_load = match config.risk_load {
-            RiskLoad::AllocatedCapital => config.loadings.cost_of_capital * capital,
-            RiskLoad::Standalone { principle } => {
-                let own = self.book.policy_losses(&firm.id, self.pconfig, self.run)?;
-                let dist = crate::simulation::SimulatedLosses::from_values(&own, 16_384, None);
-                f * (principle.premium(&dist.to_discrete()?)? - result.mean).max(0.0)
-            }
+        let risk_load = match standalone {
+            None => config.loadings.cost_of_capital * capital,
+            Some(margin) => f * margin.max(0.0),
         };
         // 3. Reinsurance cost: aggregate margin by co-TVaR share, per-risk by own recoveries.
         let aggregate_share = if self.tail_total > 0.0 {
