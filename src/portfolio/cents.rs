@@ -20,6 +20,24 @@ pub(super) fn to_cents(x: f64) -> i64 {
     }
 }
 
+/// The largest payment c (分, ≥ 0) with c / 100 ≤ `attachment` (元) in floating point, so
+/// that `c > cents_at_or_below(a)` ⇔ `c as f64 / 100.0 > a` for every payment c (the
+/// conversion is monotone); `i64::MAX` without an attachment (∞, or NaN), −1 below 0.
+pub(super) fn cents_at_or_below(attachment: f64) -> i64 {
+    if attachment < 0.0 {
+        return -1;
+    }
+    // No payment exceeds ∞ or NaN.
+    if attachment.is_nan() || attachment * 100.0 >= i64::MAX as f64 {
+        return i64::MAX;
+    }
+    let mut c = ((attachment * 100.0).floor() as i64 - 2).max(-1);
+    while c < i64::MAX && (c + 1) as f64 / 100.0 <= attachment {
+        c += 1;
+    }
+    c
+}
+
 /// An error if any sum reached `limit` (per-year totals: [`MAX_CENTS`]; sums over years:
 /// `i64::MAX`, saturation).
 pub(super) fn check_cents(sums: &[i64], limit: i64) -> Result<()> {
@@ -35,5 +53,35 @@ pub(super) fn check_cents(sums: &[i64], limit: i64) -> Result<()> {
             ),
         }),
         _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cents_at_or_below;
+
+    #[test]
+    fn the_integer_cut_agrees_with_the_float_comparison() {
+        // Brute force around each attachment: c > cut ⇔ c / 100 > attachment, in floating
+        // point, for attachments that are and are not whole 分, tiny, zero and huge.
+        for a in [
+            2e6,
+            5e6 + 0.005,
+            0.0,
+            0.001,
+            0.015,
+            12_345.675,
+            1e13 + 0.3,
+            0.1 + 0.2,
+        ] {
+            let cut = cents_at_or_below(a);
+            let centre = (a * 100.0) as i64;
+            for c in (centre - 50).max(0)..centre + 50 {
+                assert_eq!(c > cut, c as f64 / 100.0 > a, "attachment {a}, payment {c}");
+            }
+        }
+        assert_eq!(cents_at_or_below(f64::INFINITY), i64::MAX);
+        assert_eq!(cents_at_or_below(f64::NAN), i64::MAX);
+        assert_eq!(cents_at_or_below(-1.0), -1);
     }
 }

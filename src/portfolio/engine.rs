@@ -4,7 +4,7 @@
 //! documentation). A whole run is one part, merged ([`super::shard`]).
 
 use super::batches::{BLOCK, blocks, mean_batch_size, reorder_blocks};
-use super::cents::to_cents;
+use super::cents::{cents_at_or_below, to_cents};
 use super::layout::{BlockRows, Layout, permute};
 use super::shard::{PolicyPart, PortfolioPart};
 use super::superposition::Engine;
@@ -148,8 +148,13 @@ impl Portfolio {
         let batches = trials.div_ceil(batch);
         let at = Layout::new(self, batches);
         let engine = config.engine;
-        // The lowest attachment of the per-risk treaty (∞ without one).
-        let lowest = (layers.iter()).fold(f64::INFINITY, |a, l| a.min(l.attachment()));
+        // The largest payment (分) at or below every attachment of the per-risk treaty: it
+        // cedes nothing (exactly 0).
+        let below = cents_at_or_below(
+            layers
+                .iter()
+                .fold(f64::INFINITY, |a, l| a.min(l.attachment())),
+        );
         // The range's rows (row r at r × m), each block writing its own years in place.
         let mut cents = vec![0i64; g * m];
         let mut occurrence = vec![0i64; g * m];
@@ -194,9 +199,8 @@ impl Portfolio {
                 add(&mut block.sums[r][y], x);
                 block.largest[r][y] = block.largest[r][y].max(x);
                 add(&mut acc[usize::from(batch_of[y]) * at.count + p], x);
-                // A payment at or below every attachment cedes nothing (exactly 0).
-                let paid = x as f64 / 100.0;
-                if paid > lowest {
+                if x > below {
+                    let paid = x as f64 / 100.0;
                     let ceded = to_cents(layers.iter().map(|l| l.annual_cap(l.ceded(paid))).sum());
                     add(&mut acc[at.ceded + i], ceded);
                     add(&mut block.ceded[r][y], ceded);
