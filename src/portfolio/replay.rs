@@ -102,7 +102,7 @@ impl Portfolio {
             let years: Vec<usize> = (0..trials).collect();
             let own =
                 self.superposed_claims(config, 0, &years, |k, t| (k == i).then(|| moved(t)))?;
-            for (_, t, x) in own {
+            for &(_, t, x) in own.iter().flatten() {
                 out[t] += x;
             }
         }

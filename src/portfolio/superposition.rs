@@ -201,7 +201,15 @@ impl Portfolio {
             let moved = perms.map_or(t, |p| p[self.group_of[i]][t] as usize);
             candidate[moved].then_some(moved)
         })?;
-        for (i, t, x) in found {
+        // Each policy's tail sized once (no regrowth), then filled chunk by chunk.
+        let mut count = vec![0usize; n];
+        for &(i, ..) in found.iter().flatten() {
+            count[i] += 1;
+        }
+        for (tail, &c) in tails.iter_mut().zip(&count) {
+            tail.reserve_exact(c);
+        }
+        for &(i, t, x) in found.iter().flatten() {
             tails[i].push(((start + t) as u32, x));
         }
         Ok(tails)
@@ -209,17 +217,18 @@ impl Portfolio {
 
     /// The superposed payments (policy, moved year, 分) in the years `years` (relative to
     /// trial `start`) that `keep(policy, year)` moves to a year it returns, in year order
-    /// (the years regenerated in parallel, chunk by chunk).
+    /// chunk after chunk (the years regenerated in parallel, chunk by chunk; the chunks'
+    /// lists are not copied into one).
     pub(super) fn superposed_claims(
         &self,
         config: &PortfolioConfig,
         start: usize,
         years: &[usize],
         keep: impl Fn(usize, usize) -> Option<usize> + Sync,
-    ) -> Result<Vec<(usize, usize, i64)>> {
+    ) -> Result<Vec<Vec<(usize, usize, i64)>>> {
         let chunk = 256;
         let (seed, threads) = (config.simulation.seed, config.simulation.threads);
-        let found = map_indices(years.len().div_ceil(chunk), threads, &|c| {
+        map_indices(years.len().div_ceil(chunk), threads, &|c| {
             let mut scratch = self.superposition.scratch();
             let mut found = Vec::new();
             for &t in &years[c * chunk..((c + 1) * chunk).min(years.len())] {
@@ -231,7 +240,6 @@ impl Portfolio {
                     });
             }
             found
-        })?;
-        Ok(found.into_iter().flatten().collect())
+        })
     }
 }
