@@ -465,6 +465,13 @@ class PortfolioResult:
         """One policy's payment per trial (元)."""
         return self._inner.policy_cents(policy_id) / 100.0
 
+    def standalone_losses(self, policy_id: str) -> np.ndarray:
+        """A sample of one policy's standalone annual payments (元), one per trial, drawn from
+        its own streams whatever the run's engine: its cost is the policy's own events. Under
+        ``engine="streams"`` it is ``policy_losses``; under superposition another sample of
+        the same distribution."""
+        return self._inner.standalone_losses(policy_id)
+
     @property
     def tvar(self) -> float:
         return self._inner.tvar()

@@ -665,6 +665,14 @@ impl PortfolioResult {
             .map_err(Failure)?;
         Ok(v.into_pyarray(py))
     }
+    /// Policy `id`'s standalone payments per trial (元): drawn from its own streams whatever
+    /// the run's engine (`Portfolio::standalone_losses`).
+    fn standalone_losses<'py>(&self, py: Python<'py>, id: &str) -> Res<Bound<'py, PyArray1<f64>>> {
+        let v = (self.book)
+            .standalone_losses(id, &self.config, &self.run)
+            .map_err(Failure)?;
+        Ok(v.into_pyarray(py))
+    }
     /// TVaR at the run's level.
     fn tvar(&self) -> f64 {
         self.run.tvar

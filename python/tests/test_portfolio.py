@@ -36,6 +36,23 @@ def test_both_engines_agree_and_an_unknown_engine_is_refused():
         kexian.simulate_portfolio(book, trials=100, seed=5, engine="fastest")
 
 
+def test_standalone_losses_are_the_streams_engines_draws():
+    book = pd.read_csv(DATA / "portfolio.csv", keep_default_na=False).head(30)
+    sup, streams = (kexian.simulate_portfolio(book, trials=5_000, seed=9, engine=e)
+                    for e in ("superposition", "streams"))
+    cents = lambda x: np.rint(x * 100).astype(np.int64).sum()
+    differ = 0
+    for i in sup.ids:
+        # The same draws, moved by each run's own copula (systemic hits stay in their
+        # years): the same total over the years, to the 分.
+        own = sup.standalone_losses(i)
+        assert cents(own) == cents(streams.policy_losses(i)), i
+        differ += cents(own) != sup.policy_cents(i).sum()
+    assert differ > 0  # the superposed run drew some firms' suits from the book's stream
+    with pytest.raises(kexian.KexianError, match="no policy `nobody`"):
+        sup.standalone_losses("nobody")
+
+
 def test_the_bundled_quote_equals_the_rust_pins():
     book = pd.read_csv(DATA / "portfolio.csv", keep_default_na=False)
     experience = pd.read_csv(DATA / "experience.csv")
