@@ -56,22 +56,22 @@ impl Portfolio {
         config: &PortfolioConfig,
         run: &PortfolioRun,
     ) -> Result<Vec<f64>> {
-        let cents = self.standalone_cents_at(self.index_of(id)?, config, run)?;
-        Ok(cents.iter().map(|&c| c as f64 / 100.0).collect())
+        self.standalone_losses_at(self.index_of(id)?, config, run)
     }
 
-    /// [`standalone_losses`](Self::standalone_losses) of the `i`-th policy, in 分.
-    pub(crate) fn standalone_cents_at(
+    /// [`standalone_losses`](Self::standalone_losses) of the `i`-th policy.
+    pub(crate) fn standalone_losses_at(
         &self,
         i: usize,
         config: &PortfolioConfig,
         run: &PortfolioRun,
-    ) -> Result<Vec<i64>> {
+    ) -> Result<Vec<f64>> {
         let streams = PortfolioConfig {
             engine: Engine::Streams,
             ..*config
         };
-        self.policy_cents_at(i, &streams, run)
+        let cents = self.policy_cents_at(i, &streams, run)?;
+        Ok(cents.iter().map(|&c| c as f64 / 100.0).collect())
     }
 
     /// [`policy_cents`](Self::policy_cents) of the `i`-th policy (< the book's size).

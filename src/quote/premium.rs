@@ -60,8 +60,7 @@ impl<'a> Pricer<'a> {
             RiskLoad::Standalone { principle } => {
                 let threads = self.pconfig.simulation.threads;
                 crate::simulation::map_indices(firms.len(), threads, &|i| {
-                    let own = self.book.standalone_cents_at(i, self.pconfig, self.run)?;
-                    let own: Vec<f64> = own.iter().map(|&c| c as f64 / 100.0).collect();
+                    let own = self.book.standalone_losses_at(i, self.pconfig, self.run)?;
                     let dist = SimulatedLosses::from_values(&own, 16_384, Some(1)).to_discrete()?;
                     Ok(principle.premium(&dist)? - dist.mean()?)
                 })?
