@@ -187,6 +187,40 @@ fn bit_identical_for_any_thread_count() {
     assert_eq!(m.simulate(&base).unwrap().losses, runs[0]);
 }
 
+/// The engine's other loops (claim terms with a share and inflation plus annual terms; a
+/// tower's cessions) are as deterministic as the plain one, and one thread (run on the
+/// calling thread, without a pool) gives the pool's bits.
+#[test]
+fn every_simulation_loop_is_bit_identical_for_any_thread_count() {
+    let terms = ClaimTerms::new(10_000.0, 1_000_000.0)
+        .unwrap()
+        .with_share(0.8)
+        .unwrap()
+        .with_inflation(1.05)
+        .unwrap();
+    let scaled = standard_model()
+        .with_claim_terms(terms)
+        .with_aggregate_terms(AggregateTerms::new(20_000.0, 2_000_000.0).unwrap());
+    let tower = Tower::new(vec![Layer::new(100_000.0, 400_000.0).unwrap()]).unwrap();
+    let towered = standard_model().with_tower(tower);
+    let base = SimulationConfig::new(11, 100_000)
+        .unwrap()
+        .with_batch_size(4096)
+        .unwrap();
+    let at = |t: usize| base.with_threads(t).unwrap();
+    let one = scaled.simulate(&at(1)).unwrap().losses;
+    assert_eq!(one, scaled.simulate(&at(2)).unwrap().losses);
+    assert_eq!(one, scaled.simulate(&at(8)).unwrap().losses);
+    // The share and inflation are applied: the mean moves off the plain model's.
+    let plain = standard_model().simulate(&at(1)).unwrap().losses;
+    assert_ne!(one.mean().unwrap().value, plain.mean().unwrap().value);
+    let one = towered.simulate(&at(1)).unwrap();
+    let eight = towered.simulate(&at(8)).unwrap();
+    assert_eq!(one.losses, eight.losses);
+    assert_eq!(one.tower, eight.tower);
+    assert!(one.tower.unwrap().layers[0].ceded.value > 0.0);
+}
+
 #[test]
 fn first_results_are_stable() {
     // Value stability (also run with --no-default-features in CI: the serial build must give

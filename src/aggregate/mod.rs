@@ -37,7 +37,7 @@ use crate::simulation::{
 };
 use serde::{Deserialize, Serialize};
 use std::sync::atomic::{AtomicU64, Ordering};
-use tower::TowerSums;
+use tower::{Cessions, Recorder};
 
 std::thread_local! {
     /// Each worker thread's buffer of a batch's annual losses, reused batch after batch.
@@ -354,6 +354,55 @@ impl<F: Frequency, S: Severity> LossModel<F, S> {
         }
     }
 
+    /// Whether the claim terms have neither inflation nor share and there are no annual
+    /// terms: then multiplying each claim by 1 twice and clamping each year's sum (≥ 0) to
+    /// [0, ∞) change no bits, and [`fill`](Self::fill) skips them.
+    fn is_plain(&self) -> bool {
+        self.claim_terms.is_unscaled() && self.aggregate_terms.is_none()
+    }
+
+    /// Pushes `trials` simulated annual payments onto `values`, telling `recorder` each
+    /// claim's payment and each year's gross, and returns their [`BatchSummary::totals`];
+    /// `PLAIN` only when [`is_plain`](Self::is_plain) holds.
+    #[inline(never)]
+    fn fill<const PLAIN: bool>(
+        &self,
+        rng: &mut crate::rand::Xoshiro256PlusPlus,
+        trials: u64,
+        conditional: bool,
+        values: &mut Vec<f64>,
+        recorder: &mut impl Recorder,
+    ) -> (f64, u64) {
+        let mut totals = (0.0, 0);
+        for _ in 0..trials {
+            let n = if conditional {
+                self.frequency.sample_positive(rng)
+            } else {
+                self.frequency.sample(rng)
+            };
+            let mut s = 0.0;
+            for _ in 0..n {
+                let x = self.severity.sample(rng);
+                let y = if PLAIN {
+                    self.claim_terms.apply_unscaled(x)
+                } else {
+                    self.claim_terms.apply(x)
+                };
+                recorder.claim(y);
+                s += y;
+            }
+            recorder.year(s);
+            let s = if PLAIN {
+                s
+            } else {
+                self.aggregate_terms.apply(s)
+            };
+            totals = BatchSummary::add(totals, s);
+            values.push(s);
+        }
+        totals
+    }
+
     /// Simulates the batches in `batches` of the run `config`: its mergeable part.
     fn part(
         &self,
@@ -389,39 +438,20 @@ impl<F: Frequency, S: Severity> LossModel<F, S> {
                 // The worker's buffer from its previous batch (no fresh pages per batch).
                 let mut values = BUFFER.with(|b| b.take());
                 values.reserve(trials as usize);
-                let mut sums = TowerSums::new(layers.len());
-                let mut ceded = vec![0.0; layers.len()];
-                let mut totals = (0.0, 0);
-                for _ in 0..trials {
-                    let n = if conditional {
-                        self.frequency.sample_positive(rng)
-                    } else {
-                        self.frequency.sample(rng)
-                    };
-                    let mut s = 0.0;
-                    if layers.is_empty() {
-                        for _ in 0..n {
-                            s += self.claim_terms.apply(self.severity.sample(rng));
-                        }
-                    } else {
-                        ceded.fill(0.0);
-                        for _ in 0..n {
-                            let y = self.claim_terms.apply(self.severity.sample(rng));
-                            s += y;
-                            for (c, layer) in ceded.iter_mut().zip(layers) {
-                                *c += layer.ceded(y);
-                            }
-                        }
-                        sums.add_year(layers, s, &ceded);
+                let mut cessions = Cessions::new(layers);
+                let totals = match (layers.is_empty(), self.is_plain()) {
+                    (true, true) => {
+                        self.fill::<true>(rng, trials, conditional, &mut values, &mut ())
                     }
-                    let s = self.aggregate_terms.apply(s);
-                    totals = BatchSummary::add(totals, s);
-                    values.push(s);
-                }
+                    (true, false) => {
+                        self.fill::<false>(rng, trials, conditional, &mut values, &mut ())
+                    }
+                    _ => self.fill::<false>(rng, trials, conditional, &mut values, &mut cessions),
+                };
                 let cut = f64::from_bits(threshold.load(Ordering::Relaxed));
                 let summary = BatchSummary::from_buffer(&mut values, cut, totals);
                 BUFFER.with(|b| b.replace(values));
-                (summary, sums)
+                (summary, cessions.sums)
             },
             |(summary, sums)| {
                 builder.push_batch(summary);

@@ -45,6 +45,52 @@ pub(crate) struct TowerSums {
     reinstatement: Vec<Sums>,
 }
 
+/// What a simulation loop records besides each year's payments: nothing (`()`), or a
+/// tower's cessions ([`Cessions`]). Generic, so that the nothing costs nothing.
+pub(crate) trait Recorder {
+    /// One claim's payment.
+    fn claim(&mut self, payment: f64);
+    /// The end of a year whose claims paid `gross` in all.
+    fn year(&mut self, gross: f64);
+}
+
+impl Recorder for () {
+    #[inline(always)]
+    fn claim(&mut self, _: f64) {}
+    #[inline(always)]
+    fn year(&mut self, _: f64) {}
+}
+
+/// A tower's per-claim cessions summed over the year, then added to the batch's sums.
+pub(crate) struct Cessions<'a> {
+    layers: &'a [Layer],
+    ceded: Vec<f64>,
+    pub sums: TowerSums,
+}
+
+impl<'a> Cessions<'a> {
+    pub fn new(layers: &'a [Layer]) -> Self {
+        Self {
+            layers,
+            ceded: vec![0.0; layers.len()],
+            sums: TowerSums::new(layers.len()),
+        }
+    }
+}
+
+impl Recorder for Cessions<'_> {
+    fn claim(&mut self, payment: f64) {
+        for (c, layer) in self.ceded.iter_mut().zip(self.layers) {
+            *c += layer.ceded(payment);
+        }
+    }
+
+    fn year(&mut self, gross: f64) {
+        self.sums.add_year(self.layers, gross, &self.ceded);
+        self.ceded.fill(0.0);
+    }
+}
+
 impl TowerSums {
     pub fn new(layers: usize) -> Self {
         Self {

@@ -167,18 +167,35 @@ impl ClaimTerms {
     /// Payment for one ground-up loss `x` (元).
     #[inline]
     pub fn apply(&self, x: f64) -> f64 {
-        let x = self.inflation * x;
-        let paid = match self.kind {
-            DeductibleKind::Ordinary => x.min(self.limit) - x.min(self.deductible),
+        self.share * self.layer(self.inflation * x)
+    }
+
+    /// Whether inflation and share are both 1, so that [`apply`](Self::apply) is
+    /// [`apply_unscaled`](Self::apply_unscaled) (multiplying by 1 changes no bits): a
+    /// simulation loop can test this once instead of multiplying twice per claim.
+    pub(crate) fn is_unscaled(&self) -> bool {
+        self.inflation == 1.0 && self.share == 1.0
+    }
+
+    /// [`apply`](Self::apply) for terms that are [`is_unscaled`](Self::is_unscaled).
+    #[inline(always)]
+    pub(crate) fn apply_unscaled(&self, x: f64) -> f64 {
+        self.layer(x)
+    }
+
+    /// What the deductible and limit leave of an inflated loss `x`.
+    #[inline(always)]
+    fn layer(&self, x: f64) -> f64 {
+        match self.kind {
+            DeductibleKind::Ordinary => lesser(x, self.limit) - lesser(x, self.deductible),
             DeductibleKind::Franchise => {
                 if x > self.deductible {
-                    x.min(self.limit)
+                    lesser(x, self.limit)
                 } else {
                     0.0
                 }
             }
-        };
-        self.share * paid
+        }
     }
 
     /// E\[Y^k\] of the payment per loss, from the severity's limited moments LM(j, ·) at
@@ -316,4 +333,11 @@ impl AggregateTerms {
     pub fn exhaustion_point(&self) -> f64 {
         self.deductible + self.limit
     }
+}
+
+/// min(x, bound) for a bound that is never NaN: one comparison (`f64::min` also tests x
+/// for NaN, which gives the bound here too).
+#[inline(always)]
+fn lesser(x: f64, bound: f64) -> f64 {
+    if x < bound { x } else { bound }
 }

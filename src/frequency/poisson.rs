@@ -128,7 +128,7 @@ impl Frequency for Poisson {
         Self::new(self.lambda * p)
     }
 
-    #[inline]
+    #[inline(always)]
     fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> u64 {
         match &self.sampler {
             Sampler::Table(t) => t.sample(rng, |k| pmf(self.lambda, k)),

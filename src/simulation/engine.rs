@@ -78,14 +78,24 @@ where
     config.validate()?;
     let total = range.end.min(config.batches());
     let run_one = |b: u64| simulate(b, batch_rng(config.seed, b), config.batch_trials(b));
+    // One thread runs the batches on the calling thread: no pool to start or wake.
     #[cfg(feature = "parallel")]
-    let pool = build_pool(config.threads)?;
+    let serial = config.threads == Some(1);
+    #[cfg(feature = "parallel")]
+    let pool = if serial {
+        None
+    } else {
+        build_pool(config.threads)?
+    };
     #[cfg(feature = "parallel")]
     let (chunk, map_chunk) = {
-        let threads = pool
-            .as_ref()
-            .map_or_else(rayon::current_num_threads, |p| p.current_num_threads());
+        let threads = match &pool {
+            _ if serial => 1,
+            Some(p) => p.current_num_threads(),
+            None => rayon::current_num_threads(),
+        };
         let map = |range: std::ops::Range<u64>| match &pool {
+            _ if serial => range.map(&run_one).collect(),
             Some(p) => p.install(|| map_batches(range, &run_one)),
             None => map_batches(range, &run_one),
         };
