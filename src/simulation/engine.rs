@@ -78,33 +78,13 @@ where
     config.validate()?;
     let total = range.end.min(config.batches());
     let run_one = |b: u64| simulate(b, batch_rng(config.seed, b), config.batch_trials(b));
-    // One thread runs the batches on the calling thread: no pool to start or wake.
-    #[cfg(feature = "parallel")]
-    let serial = config.threads == Some(1);
-    #[cfg(feature = "parallel")]
-    let pool = if serial {
-        None
-    } else {
-        build_pool(config.threads)?
+    let workers = Workers::new(config.threads)?;
+    let chunk = (workers.threads() as u64 * 8).max(8);
+    let map_chunk = |range: std::ops::Range<u64>| {
+        workers.map((range.end - range.start) as usize, &|i| {
+            run_one(range.start + i as u64)
+        })
     };
-    #[cfg(feature = "parallel")]
-    let (chunk, map_chunk) = {
-        let threads = match &pool {
-            _ if serial => 1,
-            Some(p) => p.current_num_threads(),
-            None => rayon::current_num_threads(),
-        };
-        let map = |range: std::ops::Range<u64>| match &pool {
-            _ if serial => range.map(&run_one).collect(),
-            Some(p) => p.install(|| map_batches(range, &run_one)),
-            None => map_batches(range, &run_one),
-        };
-        ((threads as u64 * 8).max(8), map)
-    };
-    #[cfg(not(feature = "parallel"))]
-    let (chunk, map_chunk) = (8, |range: std::ops::Range<u64>| {
-        map_batches(range, &run_one)
-    });
     let mut start = range.start;
     while start < total {
         let end = (start + chunk).min(total);
@@ -126,20 +106,78 @@ where
     Ok(())
 }
 
-/// A pool of `threads` workers, or `None` for rayon's global pool.
-#[cfg(feature = "parallel")]
-pub(crate) fn build_pool(threads: Option<usize>) -> Result<Option<rayon::ThreadPool>> {
-    threads
-        .map(|n| {
-            rayon::ThreadPoolBuilder::new()
-                .num_threads(n)
-                .build()
-                .map_err(|e| Error::Inconsistent {
-                    model: "SimulationConfig",
-                    message: format!("cannot start {n} worker threads: {e}"),
-                })
-        })
-        .transpose()
+/// Where parallel work runs: on the calling thread (one thread configured, or the
+/// `parallel` feature off: no pool to start or wake), on rayon's global pool (no thread
+/// count configured) or on a pool of its own.
+pub(crate) enum Workers {
+    Serial,
+    #[cfg(feature = "parallel")]
+    Global,
+    #[cfg(feature = "parallel")]
+    Pool(rayon::ThreadPool),
+}
+
+impl Workers {
+    /// Workers for `threads` (`None`: rayon's global pool).
+    pub(crate) fn new(threads: Option<usize>) -> Result<Self> {
+        #[cfg(feature = "parallel")]
+        {
+            Ok(match threads {
+                Some(1) => Self::Serial,
+                None => Self::Global,
+                Some(n) => Self::Pool(
+                    rayon::ThreadPoolBuilder::new()
+                        .num_threads(n)
+                        .build()
+                        .map_err(|e| Error::Inconsistent {
+                            model: "SimulationConfig",
+                            message: format!("cannot start {n} worker threads: {e}"),
+                        })?,
+                ),
+            })
+        }
+        #[cfg(not(feature = "parallel"))]
+        {
+            let _ = threads;
+            Ok(Self::Serial)
+        }
+    }
+
+    /// How many threads run the work.
+    pub(crate) fn threads(&self) -> usize {
+        match self {
+            Self::Serial => 1,
+            #[cfg(feature = "parallel")]
+            Self::Global => rayon::current_num_threads(),
+            #[cfg(feature = "parallel")]
+            Self::Pool(p) => p.current_num_threads(),
+        }
+    }
+
+    /// `op()` on these workers: rayon's parallel iterators inside it use them.
+    #[cfg(feature = "parallel")]
+    pub(crate) fn install<R: Send>(&self, op: impl FnOnce() -> R + Send) -> R {
+        match self {
+            Self::Pool(p) => p.install(op),
+            Self::Serial | Self::Global => op(),
+        }
+    }
+
+    /// Whether the work runs on the calling thread alone.
+    #[cfg(feature = "parallel")]
+    pub(crate) fn is_serial(&self) -> bool {
+        matches!(self, Self::Serial)
+    }
+
+    /// `f(i)` for i in 0..n, results in index order.
+    pub(crate) fn map<R: Send>(&self, n: usize, f: &(impl Fn(usize) -> R + Sync)) -> Vec<R> {
+        #[cfg(feature = "parallel")]
+        if !self.is_serial() {
+            use rayon::prelude::*;
+            return self.install(|| (0..n).into_par_iter().map(f).collect());
+        }
+        (0..n).map(f).collect()
+    }
 }
 
 /// `f(i)` for i in 0..n, in parallel on `threads` workers (rayon's global pool when `None`;
@@ -149,20 +187,7 @@ pub(crate) fn map_indices<R: Send>(
     threads: Option<usize>,
     f: &(impl Fn(usize) -> R + Sync),
 ) -> Result<Vec<R>> {
-    #[cfg(feature = "parallel")]
-    {
-        use rayon::prelude::*;
-        let run = || (0..n).into_par_iter().map(f).collect();
-        Ok(match build_pool(threads)? {
-            Some(p) => p.install(run),
-            None => run(),
-        })
-    }
-    #[cfg(not(feature = "parallel"))]
-    {
-        let _ = threads;
-        Ok((0..n).map(f).collect())
-    }
+    Ok(Workers::new(threads)?.map(n, f))
 }
 
 /// Σᵢ vᵢ over i in 0..n, where `f(i, acc)` adds vᵢ (a vector of `len` integers) into `acc`:
@@ -192,10 +217,11 @@ pub(crate) fn fold_indices(
     f: &(impl Fn(usize, &mut [i64]) + Sync),
     merge: &(impl Fn(&mut [i64], &[i64]) + Sync),
 ) -> Result<Vec<i64>> {
+    let workers = Workers::new(threads)?;
     #[cfg(feature = "parallel")]
-    {
+    if !workers.is_serial() {
         use rayon::prelude::*;
-        let run = || {
+        return Ok(workers.install(|| {
             (0..n)
                 .into_par_iter()
                 .fold(
@@ -212,30 +238,12 @@ pub(crate) fn fold_indices(
                         a
                     },
                 )
-        };
-        Ok(match build_pool(threads)? {
-            Some(p) => p.install(run),
-            None => run(),
-        })
+        }));
     }
-    #[cfg(not(feature = "parallel"))]
-    {
-        let _ = (threads, merge);
-        let mut acc = vec![0i64; len];
-        (0..n).for_each(|i| f(i, &mut acc));
-        Ok(acc)
-    }
-}
-
-#[cfg(feature = "parallel")]
-fn map_batches<R: Send>(range: std::ops::Range<u64>, f: &(impl Fn(u64) -> R + Sync)) -> Vec<R> {
-    use rayon::prelude::*;
-    range.into_par_iter().map(f).collect()
-}
-
-#[cfg(not(feature = "parallel"))]
-fn map_batches<R>(range: std::ops::Range<u64>, f: &impl Fn(u64) -> R) -> Vec<R> {
-    range.map(f).collect()
+    let _ = (workers, merge);
+    let mut acc = vec![0i64; len];
+    (0..n).for_each(|i| f(i, &mut acc));
+    Ok(acc)
 }
 
 #[cfg(test)]

@@ -246,17 +246,11 @@ fn truncate_to_top(v: &mut Vec<f64>, k: usize) {
 /// thread, without the parallel feature, or if the pool cannot be built).
 fn sort(v: &mut [f64], threads: Option<usize>) {
     #[cfg(feature = "parallel")]
+    if let Ok(workers) = super::engine::Workers::new(threads)
+        && !workers.is_serial()
     {
         use rayon::slice::ParallelSliceMut;
-        match threads {
-            Some(1) => {}
-            None => return v.par_sort_unstable_by(f64::total_cmp),
-            Some(_) => {
-                if let Ok(Some(pool)) = super::engine::build_pool(threads) {
-                    return pool.install(|| v.par_sort_unstable_by(f64::total_cmp));
-                }
-            }
-        }
+        return workers.install(|| v.par_sort_unstable_by(f64::total_cmp));
     }
     #[cfg(not(feature = "parallel"))]
     let _ = threads;
