@@ -59,6 +59,8 @@ pub struct RndProject {
     fail: Vec<f64>,
     /// Cumulative expense Cₖ.
     cumulative: Vec<f64>,
+    /// Σₖ P(fail at stage k), summed once (every event draws its stage against it).
+    failure: f64,
 }
 
 /// JSON form of [`RndProject`].
@@ -133,10 +135,12 @@ impl RndProject {
             cumulative.push(cost);
             reach *= s.success_probability;
         }
+        let failure = fail.iter().sum();
         Ok(Self {
             spec,
             fail,
             cumulative,
+            failure,
         })
     }
 
@@ -156,7 +160,7 @@ impl RndProject {
 
     /// P(the project fails at some stage).
     pub fn failure_probability(&self) -> f64 {
-        self.fail.iter().sum()
+        self.failure
     }
 
     /// P(fail at stage k) for each stage.
