@@ -16,18 +16,22 @@
 //! hand-written minimal superposition loop run in the same process:
 //! `portfolio_1000x1000000_s=`, `ratio_vs_minimal_superposition=`,
 //! `parallel_efficiency_2_threads=` (the three sides alternating, best of 3 each),
-//! `portfolio_10000x1000000_s=` and `ratio_10000_vs_minimal_superposition=`.
+//! `portfolio_10000x1000000_s=` and `ratio_10000_vs_minimal_superposition=`. Then 2,000 R&D
+//! projects × 100,000 years on one thread against a minimal loop of the same keyed draws and
+//! sampler: `ns_per_rnd_event=` and `rnd_event_ratio_vs_minimal=` (R&D events dominate the
+//! main job, so these set its floor).
 
 use kexian::assumptions::Assumptions;
 use kexian::frequency::{Frequency, Poisson};
 use kexian::numerics::alias_table;
-use kexian::perils::{CompoundPeril, LitigationKind, PerilModel};
+use kexian::perils::{CompoundPeril, LitigationKind, Peril, PerilModel, RndProject};
 use kexian::portfolio::{Policy, Portfolio, PortfolioConfig, PortfolioPart, PortfolioSpec};
-use kexian::rand::RngExt;
+use kexian::rand::{RngExt, SeedableRng};
 use kexian::severity::Severity;
 use kexian::simulation::Shard;
 use kexian::simulation::batch_rng;
 use kexian::{Error, Result};
+use rand_xoshiro::SplitMix64;
 use std::hint::black_box;
 use std::time::Instant;
 
@@ -84,6 +88,74 @@ fn mixed(n: usize) -> Result<Portfolio> {
         message: e.to_string(),
     })?;
     Portfolio::new(PortfolioSpec { policies, ..extra })
+}
+
+/// SplitMix64's finaliser (the engine keys its event years and payments with it).
+fn mix(z: u64) -> u64 {
+    let z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    let z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    let z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// The speed of light for a frequent per-policy peril: each policy-year decided by one
+/// keyed draw, each event's payment from a SplitMix64 stream started at its key, the same
+/// sampler as the engine, the payments summed in 分. Returns the number of events.
+fn minimal_events(project: &RndProject, policies: usize, years: usize) -> u64 {
+    let q = project.event_probability();
+    let (mut total, mut events) = (0i64, 0u64);
+    for i in 0..policies {
+        let base = mix(i as u64);
+        for t in 0..years {
+            let key = mix(base ^ t as u64);
+            if ((mix(key ^ 1) >> 11) as f64) * f64::EPSILON / 2.0 < q {
+                let mut rng = SplitMix64::seed_from_u64(key);
+                total += (project.sample_given_event(&mut rng) * 100.0 + 0.5) as i64;
+                events += 1;
+            }
+        }
+    }
+    black_box(total);
+    events
+}
+
+/// 2,000 R&D projects (the main job's most frequent peril: an event in about 79% of
+/// years) × 100,000 years on one thread, the engine against [`minimal_events`], alternating,
+/// best of `ROUNDS` each.
+fn rnd_events() -> Result<()> {
+    let project = Assumptions::bundled()?.rnd_project("ai_software")?;
+    let (n, years) = (2_000, 100_000);
+    let book = Portfolio::new(PortfolioSpec {
+        policies: (0..n)
+            .map(|i| Policy {
+                id: format!("R{i:05}"),
+                sector: SECTORS[i % 5].into(),
+                group: None,
+                perils: vec![PerilModel::RndFailure(project.clone())],
+            })
+            .collect(),
+        shocks: vec![],
+        dependence: None,
+        per_risk_xol: vec![],
+    })?;
+    let mut config = PortfolioConfig::new(2025, years as u64)?;
+    config.simulation.threads = Some(1);
+    let (mut light, mut engine, mut events) = (f64::INFINITY, f64::INFINITY, 0);
+    for _ in 0..ROUNDS {
+        let t = Instant::now();
+        events = minimal_events(&project, n, years);
+        light = light.min(t.elapsed().as_secs_f64());
+        engine = engine.min(timed(&book, &config)?.0);
+    }
+    let per = |s: f64| s * 1e9 / events as f64;
+    println!(
+        "R&D failure, {n} projects x {years} years ({events} events), 1 thread: minimal event \
+         loop {light:.2} s ({:.1} ns/event), engine {engine:.2} s, best of {ROUNDS}",
+        per(light)
+    );
+    println!("ns_per_rnd_event={:.1}", per(engine));
+    println!("rnd_event_ratio_vs_minimal={:.2}", engine / light);
+    Ok(())
 }
 
 fn low_frequency(n: usize) -> Result<Portfolio> {
@@ -239,6 +311,7 @@ fn main() -> Result<()> {
     );
     println!("portfolio_10000x1000000_s={ten:.2}");
     println!("ratio_10000_vs_minimal_superposition={:.2}", ten / light);
+    rnd_events()?;
     let trials = 100_000;
     let mut config = PortfolioConfig::new(2025, trials)?;
     config.simulation.threads = Some(2);
