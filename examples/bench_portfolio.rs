@@ -125,19 +125,7 @@ fn minimal_events(project: &RndProject, policies: usize, years: usize) -> u64 {
 fn rnd_events() -> Result<()> {
     let project = Assumptions::bundled()?.rnd_project("ai_software")?;
     let (n, years) = (2_000, 100_000);
-    let book = Portfolio::new(PortfolioSpec {
-        policies: (0..n)
-            .map(|i| Policy {
-                id: format!("R{i:05}"),
-                sector: SECTORS[i % 5].into(),
-                group: None,
-                perils: vec![PerilModel::RndFailure(project.clone())],
-            })
-            .collect(),
-        shocks: vec![],
-        dependence: None,
-        per_risk_xol: vec![],
-    })?;
+    let book = uniform_book(n, 'R', &PerilModel::RndFailure(project.clone()))?;
     let mut config = PortfolioConfig::new(2025, years as u64)?;
     config.simulation.threads = Some(1);
     let (mut light, mut engine, mut events) = (f64::INFINITY, f64::INFINITY, 0);
@@ -160,13 +148,19 @@ fn rnd_events() -> Result<()> {
 
 fn low_frequency(n: usize) -> Result<Portfolio> {
     let pledge = Assumptions::bundled()?.guarantee("ip_pledge", 3e6, 0.02)?;
+    uniform_book(n, 'L', &PerilModel::Guarantee(pledge))
+}
+
+/// `n` independent policies with the same peril, ids `{prefix}00000`…, in the five sectors
+/// in turn, no shocks, copula or treaty.
+fn uniform_book(n: usize, prefix: char, peril: &PerilModel) -> Result<Portfolio> {
     Portfolio::new(PortfolioSpec {
         policies: (0..n)
             .map(|i| Policy {
-                id: format!("L{i:05}"),
+                id: format!("{prefix}{i:05}"),
                 sector: SECTORS[i % 5].into(),
                 group: None,
-                perils: vec![PerilModel::Guarantee(pledge.clone())],
+                perils: vec![peril.clone()],
             })
             .collect(),
         shocks: vec![],
