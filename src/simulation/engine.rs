@@ -154,7 +154,9 @@ impl Workers {
         }
     }
 
-    /// `op()` on these workers: rayon's parallel iterators inside it use them.
+    /// `op()` on these workers: rayon's parallel iterators inside it use their pool (for
+    /// `Serial`, `op` runs on the calling thread and its parallel iterators would use the
+    /// global pool, so serial work checks [`is_serial`](Self::is_serial) first).
     #[cfg(feature = "parallel")]
     pub(crate) fn install<R: Send>(&self, op: impl FnOnce() -> R + Send) -> R {
         match self {
@@ -181,7 +183,8 @@ impl Workers {
 }
 
 /// `f(i)` for i in 0..n, in parallel on `threads` workers (rayon's global pool when `None`;
-/// serially without the `parallel` feature), results in index order.
+/// on the calling thread for one thread or without the `parallel` feature), results in
+/// index order.
 pub(crate) fn map_indices<R: Send>(
     n: usize,
     threads: Option<usize>,
