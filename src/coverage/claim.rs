@@ -167,7 +167,7 @@ impl ClaimTerms {
     /// Payment for one ground-up loss `x` (元).
     #[inline]
     pub fn apply(&self, x: f64) -> f64 {
-        self.share * self.layer(self.inflation * x)
+        self.share * self.apply_unscaled(self.inflation * x)
     }
 
     /// Whether inflation and share are both 1, so that [`apply`](Self::apply) is
@@ -177,15 +177,10 @@ impl ClaimTerms {
         self.inflation == 1.0 && self.share == 1.0
     }
 
-    /// [`apply`](Self::apply) for terms that are [`is_unscaled`](Self::is_unscaled).
+    /// What the deductible and limit leave of an (inflated) loss `x`: [`apply`](Self::apply)
+    /// for terms that are [`is_unscaled`](Self::is_unscaled).
     #[inline(always)]
     pub(crate) fn apply_unscaled(&self, x: f64) -> f64 {
-        self.layer(x)
-    }
-
-    /// What the deductible and limit leave of an inflated loss `x`.
-    #[inline(always)]
-    fn layer(&self, x: f64) -> f64 {
         match self.kind {
             DeductibleKind::Ordinary => lesser(x, self.limit) - lesser(x, self.deductible),
             DeductibleKind::Franchise => {
