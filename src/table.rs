@@ -3,6 +3,33 @@
 
 use crate::error::{Error, Result};
 use std::io::Read;
+use std::path::Path;
+
+/// The largest input file (CSV or JSON) kexian reads: 1 GiB.
+pub const MAX_INPUT_BYTES: u64 = 1 << 30;
+
+/// Opens `path` to read at most `cap` bytes: a regular file (links followed); a directory,
+/// device, FIFO or socket, or a file above `cap`, is refused before it is read.
+pub(crate) fn open_input(path: &Path, cap: u64) -> Result<std::io::Take<std::fs::File>> {
+    let io = |message: String| Error::Io {
+        path: path.display().to_string(),
+        message,
+    };
+    let meta = std::fs::metadata(path).map_err(|e| io(e.to_string()))?;
+    if !meta.is_file() {
+        return Err(io(
+            "not a regular file (a directory, device, FIFO or socket is not read)".into(),
+        ));
+    }
+    if meta.len() > cap {
+        return Err(io(format!(
+            "{} bytes, above the {cap} bytes kexian reads from one file",
+            meta.len()
+        )));
+    }
+    let file = std::fs::File::open(path).map_err(|e| io(e.to_string()))?;
+    Ok(file.take(cap))
+}
 
 /// A CSV table with a header row. Cells are trimmed; every row must have as many fields as
 /// the header.
@@ -131,15 +158,11 @@ impl Table {
         })
     }
 
-    /// Reads a CSV file.
-    pub fn from_path(path: impl AsRef<std::path::Path>) -> Result<Self> {
+    /// Reads a CSV file: a regular file of at most [`MAX_INPUT_BYTES`].
+    pub fn from_path(path: impl AsRef<Path>) -> Result<Self> {
         let path = path.as_ref();
-        let name = path.display().to_string();
-        let file = std::fs::File::open(path).map_err(|e| Error::Io {
-            path: name.clone(),
-            message: e.to_string(),
-        })?;
-        Self::from_reader(&name, std::io::BufReader::new(file))
+        let file = open_input(path, MAX_INPUT_BYTES)?;
+        Self::from_reader(&path.display().to_string(), std::io::BufReader::new(file))
     }
 
     /// The name errors use for this table (file name or description).

@@ -68,12 +68,15 @@ fn four_shards_and_a_merge_write_the_single_runs_quotes() {
         );
         assert!(s.starts_with(&format!("shard {i}/4: years ")), "{s}");
     }
-    // Merged in another order than written.
+    // Merged in another order than written, on the inputs the command names.
+    let merge = |parts: &[&str], out: &str| -> Vec<String> {
+        let inputs = ["--portfolio", &portfolio, "--config", &config, "--out", out];
+        let args = ["merge"].iter().chain(parts).chain(&inputs);
+        args.map(|s| s.to_string()).collect()
+    };
     ok(
         &dir,
-        &[
-            "merge", "part-3", "part-1", "part-4", "part-2", "--out", "merged",
-        ],
+        &merge(&["part-3", "part-1", "part-4", "part-2"], "merged"),
     );
     for f in ["quotes.csv", "quotes.json", "summary.json"] {
         let a = std::fs::read(dir.join("single").join(f)).unwrap();
@@ -83,12 +86,10 @@ fn four_shards_and_a_merge_write_the_single_runs_quotes() {
     // A shard twice, a missing shard, a shard of another seed, another command.
     let e = refused(
         &dir,
-        &[
-            "merge", "part-1", "part-2", "part-2", "part-3", "part-4", "--out", "x",
-        ],
+        &merge(&["part-1", "part-2", "part-2", "part-3", "part-4"], "x"),
     );
     assert!(e.contains("overlaps another part"), "{e}");
-    let e = refused(&dir, &["merge", "part-1", "part-2", "part-4", "--out", "x"]);
+    let e = refused(&dir, &merge(&["part-1", "part-2", "part-4"], "x"));
     assert!(e.contains("are missing"), "{e}");
     ok(
         &dir,
@@ -96,14 +97,9 @@ fn four_shards_and_a_merge_write_the_single_runs_quotes() {
             "--lang", "zh", "--shard", "3/4", "--seed", "7", "--out", "seed-7",
         ]),
     );
-    let e = refused(
-        &dir,
-        &[
-            "merge", "part-1", "part-2", "seed-7", "part-4", "--out", "x",
-        ],
-    );
+    let e = refused(&dir, &merge(&["part-1", "part-2", "seed-7", "part-4"], "x"));
     assert!(e.contains("other arguments"), "{e}");
-    let e = refused(&dir, &["merge", "part-1", "no-such-part", "--out", "x"]);
+    let e = refused(&dir, &merge(&["part-1", "no-such-part"], "x"));
     assert!(e.contains("no-such-part"), "{e}");
     let e = refused(&dir, &with(&["--shard", "5/4", "--out", "x"]));
     assert!(e.contains("1 ≤ index ≤ count"), "{e}");
@@ -138,14 +134,22 @@ fn a_changed_input_is_refused_at_the_merge() {
             &simulate(&["--shard", &format!("{i}/2"), "--out", &format!("p{i}")]),
         );
     }
-    let merged = ok(&dir, &["merge", "p1", "p2", "--out", "sim"]);
+    let merge = |out: &str| {
+        let args = ["merge", "p1", "p2", "--portfolio", "portfolio.csv"];
+        let rest = ["--config", &config, "--out", out];
+        args.iter()
+            .chain(&rest)
+            .map(|s| s.to_string())
+            .collect::<Vec<_>>()
+    };
+    let merged = ok(&dir, &merge("sim"));
     let single = ok(&dir, &simulate(&["--out", "sim1"]));
     assert_eq!(merged, single);
     let text = std::fs::read_to_string(&portfolio)
         .unwrap()
         .replacen("414.4", "514.4", 1);
     std::fs::write(&portfolio, text).unwrap();
-    let e = refused(&dir, &["merge", "p1", "p2", "--out", "sim2"]);
-    assert!(e.contains("changed since the shards read it"), "{e}");
+    let e = refused(&dir, &merge("sim2"));
+    assert!(e.contains("differs from the"), "{e}");
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -95,17 +95,16 @@ fn kexian(args: &[&str]) -> std::process::Output {
 }
 
 /// Outputs were written in place one file after another: a failure left new quotes beside an
-/// old or missing summary. The set is now staged beside the target and swapped in by renames;
-/// a config with a UTF-8 BOM is read; errors name the path.
+/// old or missing summary. The set is now staged beside the target and swapped in by renames,
+/// and the store keeps the current set and the two before it; a config with a UTF-8 BOM is
+/// read; errors name the path.
 #[test]
 fn quote_outputs_are_replaced_as_a_set() {
     let base = std::env::temp_dir().join(format!("kexian-set-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&base);
     std::fs::create_dir_all(&base).unwrap();
     let out = base.join("out");
     let out_s = out.to_str().unwrap();
-    // An old set, including a summary.json that is a directory (it used to block the write).
-    std::fs::create_dir_all(out.join("summary.json")).unwrap();
-    std::fs::write(out.join("quotes.csv"), "old").unwrap();
     // The bundled config behind a byte-order mark.
     let config = base.join("pricing.json");
     let text =
@@ -126,30 +125,31 @@ fn quote_outputs_are_replaced_as_a_set() {
         "--out",
         out_s,
     ];
-    let o = kexian(&args);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let names: Vec<String> = std::fs::read_dir(&out)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    assert_eq!(names.len(), 4, "{names:?}"); // quotes.csv, quotes.json, summary.json, manifest
-    assert!(out.join("summary.json").is_file());
-    assert_ne!(
-        std::fs::read_to_string(out.join("quotes.csv")).unwrap(),
-        "old"
-    );
-    // Beside it only the config and the hidden store of sets, which holds just the current
-    // set: no staging, old or legacy directories are left.
-    let mut beside: Vec<_> = std::fs::read_dir(&base)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    beside.sort();
-    assert_eq!(beside, [".out.sets", "out", "pricing.json"]);
-    assert_eq!(
-        std::fs::read_dir(base.join(".out.sets")).unwrap().count(),
-        1
-    );
+    let sorted = |dir: &std::path::Path| {
+        let mut names: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    for run in 1..=4 {
+        let o = kexian(&args);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        assert_eq!(
+            sorted(&out),
+            ["manifest.json", "quotes.csv", "quotes.json", "summary.json"]
+        );
+        assert_eq!(
+            std::fs::read_link(&out).unwrap(),
+            std::path::Path::new(".out.sets").join(run.to_string())
+        );
+        // Beside it only the config and the hidden store of sets, which holds the current
+        // set and the two before it: no staging, old or legacy directories are left.
+        assert_eq!(sorted(&base), [".out.sets", "out", "pricing.json"]);
+        let kept: Vec<String> = (run.max(3) - 2..=run).map(|n| n.to_string()).collect();
+        assert_eq!(sorted(&base.join(".out.sets")), kept);
+    }
     // A target that is a file is refused by name, and left alone.
     let file = base.join("taken");
     std::fs::write(&file, "keep").unwrap();

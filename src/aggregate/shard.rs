@@ -8,7 +8,9 @@ use crate::error::Result;
 use crate::frequency::Frequency;
 use crate::severity::Severity;
 use crate::simulation::losses::LossesBuilder;
-use crate::simulation::{Moments, PART_VERSION, Shard, SimulationConfig, check_cover, digest};
+use crate::simulation::{
+    Moments, PART_VERSION, Shard, SimulationConfig, check_cover, check_header, digest,
+};
 use serde::{Deserialize, Serialize};
 use std::ops::Range;
 
@@ -18,6 +20,7 @@ const FORMAT: &str = "kexian simulation part";
 /// in batch order), the zero count, the shard's largest values (as many as the whole run
 /// retains; all with [`crate::simulation::Retention::All`]) and per-batch tower sums.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SimulationPart {
     format: String,
     version: u32,
@@ -67,6 +70,34 @@ impl SimulationPart {
 }
 
 part_bytes!(SimulationPart, FORMAT);
+
+impl SimulationPart {
+    /// Whether the part can be a shard of the run `config` on a tower of `layers` layers:
+    /// its format and version, one moment summary per batch whose counts add up to the
+    /// range's trials, finite moments (central sums ≥ 0), at most the range's trials among
+    /// its zeros and retained values, no NaN, and tower sums of the tower's shape.
+    fn fits(&self, config: &SimulationConfig, layers: usize) -> bool {
+        let at = |b: u64| b.saturating_mul(config.batch_size).min(config.trials);
+        let trials = at(self.batches.end) - at(self.batches.start);
+        let moments = self.batch_moments.iter().all(|m| {
+            [m.n, m.mean, m.m2, m.m3, m.m4]
+                .iter()
+                .all(|x| x.is_finite())
+                && m.n >= 0.0
+                && m.m2 >= 0.0
+                && m.m4 >= 0.0
+        });
+        check_header(FORMAT, &self.format, self.version).is_ok()
+            && self.trials == config.trials
+            && self.batch_moments.len() as u64 == self.batches.end - self.batches.start
+            && moments
+            && self.batch_moments.iter().map(|m| m.n).sum::<f64>() == trials as f64
+            && self.zeros <= trials
+            && self.tail.len() as u64 <= trials
+            && !self.tail.iter().chain(&self.cut).any(|x| x.is_nan())
+            && self.tower.iter().all(|t| t.fits(layers))
+    }
+}
 
 impl<F: Frequency + Serialize, S: Severity + Serialize> LossModel<F, S> {
     /// The run's provenance digest: SHA-256 of the model and the settings that fix its
@@ -152,30 +183,21 @@ impl<F: Frequency, S: Severity> LossModel<F, S> {
             digest,
             (config.batches(), "batches"),
         )?;
-        if let Some(p) = parts.iter().find(|p| {
-            p.trials != config.trials
-                || p.batch_moments.len() as u64 != p.batches.end - p.batches.start
-                || p.tail.iter().chain(&p.cut).any(|x| x.is_nan())
-        }) {
+        let layers = self.tower.layers();
+        if let Some(p) = parts.iter().find(|p| !p.fits(config, layers.len())) {
             return Err(crate::Error::Inconsistent {
                 model: "merge",
                 message: format!(
-                    "the part for batches {}..{} holds {} batch summaries of a {}-trial run \
-                     (expected {} of a {}-trial run, and no NaN value): damaged or of another \
-                     run",
-                    p.batches.start,
-                    p.batches.end,
-                    p.batch_moments.len(),
-                    p.trials,
-                    p.batches.end - p.batches.start,
-                    config.trials
+                    "the part for batches {}..{} does not fit this {}-trial run (its version, \
+                     batch summaries, counts, retained values or tower sums are not what a \
+                     shard of it gives): damaged, crafted or of another run",
+                    p.batches.start, p.batches.end, config.trials
                 ),
             });
         }
         let (keep, min_level, weight) = self.retention(config);
         let mut builder =
             LossesBuilder::new(config.trials, weight, keep, min_level).with_threads(config.threads);
-        let layers = self.tower.layers();
         let mut tower = TowerSums::new(layers.len());
         for p in &parts {
             builder.push_part(&p.batch_moments, p.zeros, &p.tail);

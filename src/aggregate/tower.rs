@@ -25,6 +25,14 @@ impl Sums {
         self.positive += o.positive;
     }
 
+    /// Whether these are sums a run can give: finite, the squares and the count ≥ 0.
+    fn plausible(&self) -> bool {
+        self.sum.is_finite()
+            && self.sum_sq >= 0.0
+            && self.sum_sq.is_finite()
+            && self.positive >= 0.0
+    }
+
     /// Mean and its standard error over `n` simulated years of weight `q`.
     fn estimate(&self, n: f64, q: f64) -> Estimate {
         let m = self.sum / n;
@@ -111,6 +119,18 @@ impl TowerSums {
         }
         self.ground_up.add(gross);
         self.retained.add(gross - total_ceded);
+    }
+
+    /// Whether these sums fit a tower of `layers` layers and are sums a run can give (a
+    /// merge checks a part's sums with it).
+    pub fn fits(&self, layers: usize) -> bool {
+        self.ceded.len() == layers
+            && self.reinstatement.len() == layers
+            && [&self.ground_up, &self.retained]
+                .into_iter()
+                .chain(&self.ceded)
+                .chain(&self.reinstatement)
+                .all(Sums::plausible)
     }
 
     pub fn merge(&mut self, o: &Self) {

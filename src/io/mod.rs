@@ -29,7 +29,7 @@ mod plot;
 mod portfolio;
 mod report;
 
-pub use crate::table::Table;
+pub use crate::table::{MAX_INPUT_BYTES, Table};
 pub use charts::{mean_excess_plot, pp_plot, qq_plot};
 pub use plot::{
     AeBar, FONT, Language, ae_chart, calibration_chart, exceedance_chart, lorenz_chart,
@@ -37,7 +37,9 @@ pub use plot::{
 pub use portfolio::{read_portfolio, read_portfolio_csv, read_portfolio_json};
 
 use crate::error::{Error, Result, Validate};
+use crate::table::open_input;
 use serde::de::DeserializeOwned;
+use std::io::Read;
 use std::path::Path;
 
 /// Parses JSON text into `T`; a shape or syntax error names `source`, line and column.
@@ -70,14 +72,36 @@ pub fn read_config<T: DeserializeOwned + Validate>(path: impl AsRef<Path>) -> Re
     Ok(config)
 }
 
-/// A file's display name and text; a missing or unreadable file is [`Error::Io`].
+/// A file's display name and text; a missing or unreadable file, or one that is not a
+/// regular file of at most [`MAX_INPUT_BYTES`], is [`Error::Io`].
 pub fn read_text(path: &Path) -> Result<(String, String)> {
     let name = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| Error::Io {
-        path: name.clone(),
-        message: e.to_string(),
-    })?;
+    let mut text = String::new();
+    open_input(path, MAX_INPUT_BYTES)?
+        .read_to_string(&mut text)
+        .map_err(|e| Error::Io {
+            path: name.clone(),
+            message: e.to_string(),
+        })?;
     Ok((name, text))
+}
+
+/// A file's bytes, read as [`read_text`] reads (at most [`MAX_INPUT_BYTES`]).
+pub fn read_bytes(path: &Path) -> Result<Vec<u8>> {
+    read_bytes_capped(path, MAX_INPUT_BYTES)
+}
+
+/// A regular file's bytes, at most `cap` of them (a larger file, a directory, device, FIFO
+/// or socket is [`Error::Io`], refused before it is read).
+pub fn read_bytes_capped(path: &Path, cap: u64) -> Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    open_input(path, cap)?
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::Io {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        })?;
+    Ok(bytes)
 }
 
 /// serde_json appends " at line L column C"; the error carries them as fields.

@@ -14,7 +14,7 @@ use super::cents::{MAX_CENTS, check_cents};
 use super::{PolicyResult, Portfolio, PortfolioConfig, PortfolioRun};
 use crate::error::{Error, Result};
 use crate::simulation::{
-    PART_VERSION, SimulatedLosses, ceil_count, check_cover, digest, map_indices,
+    PART_VERSION, SimulatedLosses, ceil_count, check_cover, check_header, digest, map_indices,
 };
 use serde::{Deserialize, Serialize};
 use std::ops::Range;
@@ -25,6 +25,7 @@ const FORMAT: &str = "kexian portfolio part";
 /// part's candidate tail years (its batch sums, systemic hits included, are in the part's
 /// `batch_sums`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(super) struct PolicyPart {
     pub shock_sum: i64,
     pub tail: Vec<(u32, i64)>,
@@ -33,6 +34,7 @@ pub(super) struct PolicyPart {
 /// The mergeable result of a shard of a portfolio run (see [`Portfolio::simulate_shard`]);
 /// [`to_bytes`](Self::to_bytes) writes it compactly (CBOR).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PortfolioPart {
     format: String,
     version: u32,
@@ -104,47 +106,78 @@ impl PortfolioPart {
         self.blocks.clone()
     }
 
-    /// Checks the part's shape against `book` and the run (a part of another book or a
-    /// damaged file gives an error, not a wrong result).
+    /// Checks the part against `book` and the run: its format and version, every length,
+    /// that every sum is a payment in 0..[`MAX_CENTS`] 分 (a sum over years: ≥ 0), that each
+    /// block's copula moves are a permutation of the block, and that every trial it names
+    /// lies in its own range. A part of another book or a crafted or damaged file gives an
+    /// error, never a wrong result.
     fn check(&self, book: &Portfolio, trials: usize, batches: usize) -> Result<()> {
-        let years = (self.blocks.end * BLOCK).min(trials) - (self.blocks.start * BLOCK).min(trials);
+        check_header(FORMAT, &self.format, self.version)?;
+        // A year beyond 2^53 分 is the engine's saturation: the error that explains it.
+        check_cents(&self.totals, MAX_CENTS)?;
+        let first = (self.blocks.start * BLOCK).min(trials);
+        let years = (self.blocks.end * BLOCK).min(trials) - first;
+        let own = first..first + years;
         let n = book.spec.policies.len();
         let perils: usize = book.spec.policies.iter().map(|p| p.perils.len()).sum();
-        let ok = self.trials as usize == trials
+        let groups = book.groups.len() * usize::from(book.spec.dependence.is_some());
+        let payment = |v: &[i64]| v.iter().all(|&c| (0..MAX_CENTS).contains(&c));
+        let per_year = |v: &[i64]| v.len() == years && payment(v);
+        let shape = self.trials as usize == trials
             && [&self.totals, &self.occurrences, &self.shocks]
                 .iter()
-                .all(|v| v.len() == years)
-            && (self.per_risk.is_empty() || self.per_risk.len() == years)
-            && self.groups.len() == book.groups.len() * usize::from(book.spec.dependence.is_some())
-            && self.groups.iter().all(|v| v.len() == years)
+                .all(|v| per_year(v))
+            && (self.per_risk.is_empty() || per_year(&self.per_risk))
+            && self.groups.len() == groups
+            && self.groups.iter().all(|v| per_year(v))
             && self.permutations.as_ref().is_none_or(|p| {
-                p.len() == book.groups.len()
-                    && p.iter()
-                        .all(|v| v.len() == years && v.iter().all(|&t| (t as usize) < years))
+                p.len() == book.groups.len() && p.iter().all(|v| moves_within_blocks(v, years))
             })
             && self.candidates <= years
             && self.peril_totals.len() == perils
             && self.ceded.len() == n
             && self.batch_sums.len() == n * batches
-            && self.policies.len() == n
-            && (self.policies.iter()).all(|p| p.tail.iter().all(|&(t, _)| (t as usize) < trials))
-            && self
-                .events
+            && [&self.peril_totals, &self.ceded, &self.batch_sums]
                 .iter()
-                .all(|&(t, s, _)| t < trials && s < book.spec.shocks.len());
-        if ok {
+                .all(|v| v.iter().all(|&c| c >= 0))
+            && self.policies.len() == n
+            && self.policies.iter().all(|p| {
+                p.shock_sum >= 0
+                    && p.tail
+                        .iter()
+                        .all(|&(t, c)| own.contains(&(t as usize)) && (0..MAX_CENTS).contains(&c))
+            })
+            && self.events.iter().all(|&(t, s, x)| {
+                own.contains(&t) && s < book.spec.shocks.len() && x.is_finite() && x >= 0.0
+            });
+        if shape {
             Ok(())
         } else {
             Err(Error::Inconsistent {
                 model: "merge",
                 message: format!(
-                    "the part for blocks {}..{} does not fit this book and run (damaged, or \
-                     made from another book)",
+                    "the part for blocks {}..{} does not fit this book and run (damaged, \
+                     crafted, or made from another book)",
                     self.blocks.start, self.blocks.end
                 ),
             })
         }
     }
+}
+
+/// Whether `perm` (a part's copula moves over `years` years from the start of a block) maps
+/// each block of [`BLOCK`] years onto itself one to one.
+fn moves_within_blocks(perm: &[u32], years: usize) -> bool {
+    let mut seen = vec![false; years];
+    perm.len() == years
+        && perm.iter().enumerate().all(|(t, &to)| {
+            let to = to as usize;
+            let fresh = to < years && to / BLOCK == t / BLOCK && !seen[to];
+            if fresh {
+                seen[to] = true;
+            }
+            fresh
+        })
 }
 
 part_bytes!(PortfolioPart, FORMAT);

@@ -24,8 +24,8 @@ pub use engine::{batch_rng, run_batches};
 pub(crate) use engine::{ceil_count, fnv1a, map_indices, run_batch_range, splitmix64, sum_indices};
 pub use losses::SimulatedLosses;
 pub(crate) use moments::Moments;
-pub use shard::{PART_VERSION, Shard};
-pub(crate) use shard::{check_cover, decode, digest, encode, f64_bytes, shard_keep};
+pub use shard::{PART_VERSION, Shard, seal, unseal};
+pub(crate) use shard::{check_cover, check_header, decode, digest, encode, f64_bytes, shard_keep};
 
 /// Progress of a long run: `done` of `total` units of work in `stage` (e.g. `batches`,
 /// `policies`).

@@ -18,7 +18,53 @@ use sha2::Digest;
 use std::ops::Range;
 
 /// Version of the partial-result formats; a merge refuses parts of another version.
-pub const PART_VERSION: u32 = 1;
+pub const PART_VERSION: u32 = 2;
+
+/// The first bytes of sealed data (see [`seal`]).
+const SEAL: &[u8; 8] = b"KXSEAL01";
+
+/// `payload` sealed against damage: `KXSEAL01` ‖ SHA-256(payload) (32 bytes) ‖ payload.
+/// [`unseal`] gives the payload back only when every bit is as written, so a part changed
+/// in storage or transit is refused before it is decoded (a part's
+/// [`to_bytes`](crate::portfolio::PortfolioPart::to_bytes) is sealed).
+///
+/// ```
+/// use kexian::simulation::{seal, unseal};
+/// let mut sealed = seal(b"part");
+/// assert_eq!(unseal(&sealed)?, b"part");
+/// sealed[45] ^= 1;
+/// assert!(unseal(&sealed).is_err());
+/// # Ok::<(), kexian::Error>(())
+/// ```
+pub fn seal(payload: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(SEAL.len() + 32 + payload.len());
+    out.extend_from_slice(SEAL);
+    out.extend_from_slice(&sha2::Sha256::digest(payload));
+    out.extend_from_slice(payload);
+    out
+}
+
+/// The payload of [`seal`]ed bytes; an error when they do not start with the seal or their
+/// SHA-256 does not match (damaged, truncated or extended data).
+pub fn unseal(bytes: &[u8]) -> Result<&[u8]> {
+    let damaged = |why: &str| {
+        Err(Error::Inconsistent {
+            model: "partial result",
+            message: format!("not sealed kexian data, or damaged: {why}"),
+        })
+    };
+    let Some((head, payload)) = bytes.split_at_checked(SEAL.len() + 32) else {
+        return damaged("shorter than its seal");
+    };
+    let (magic, hash) = head.split_at(SEAL.len());
+    if magic != SEAL {
+        return damaged("it does not start with the seal `KXSEAL01`");
+    }
+    if hash != sha2::Sha256::digest(payload).as_slice() {
+        return damaged("its SHA-256 does not match its bytes");
+    }
+    Ok(payload)
+}
 
 /// Shard `index` of `count` (1-based, as in `--shard 2/8`): the `index`-th of `count` near-equal
 /// contiguous ranges of a run's units (batches, or blocks of years for a portfolio).
@@ -102,27 +148,40 @@ pub(crate) fn digest<T: Serialize + ?Sized>(value: &T) -> Result<String> {
     Ok(format!("{:x}", sha2::Sha256::digest(&bytes)))
 }
 
-/// Encodes a part as CBOR.
+/// Encodes a part as sealed CBOR.
 pub(crate) fn encode<T: Serialize>(part: &T) -> Result<Vec<u8>> {
     let mut out = Vec::new();
     ciborium::into_writer(part, &mut out).map_err(|e| Error::Inconsistent {
         model: "partial result",
         message: format!("cannot encode: {e}"),
     })?;
-    Ok(out)
+    Ok(seal(&out))
 }
 
-/// Decodes a part written by [`encode`], checking its format name and version.
+/// Decodes a part written by [`encode`]: its seal, that the CBOR ends where the bytes end,
+/// and its format name and version (`header`).
 pub(crate) fn decode<T: DeserializeOwned>(
     bytes: &[u8],
     format: &str,
     header: impl Fn(&T) -> (&str, u32),
 ) -> Result<T> {
-    let part: T = ciborium::from_reader(bytes).map_err(|e| Error::Inconsistent {
+    let mut payload = unseal(bytes)?;
+    let bad = |why: String| Error::Inconsistent {
         model: "partial result",
-        message: format!("not a kexian {format} ({e})"),
-    })?;
+        message: format!("not a kexian {format} ({why})"),
+    };
+    let part: T = ciborium::from_reader(&mut payload).map_err(|e| bad(e.to_string()))?;
+    if !payload.is_empty() {
+        return Err(bad(format!("{} bytes after its end", payload.len())));
+    }
     let (f, v) = header(&part);
+    check_header(format, f, v)?;
+    Ok(part)
+}
+
+/// An error unless a part's format name `f` and version `v` are `format` and
+/// [`PART_VERSION`].
+pub(crate) fn check_header(format: &str, f: &str, v: u32) -> Result<()> {
     if f != format || v != PART_VERSION {
         return Err(Error::Inconsistent {
             model: "partial result",
@@ -131,7 +190,7 @@ pub(crate) fn decode<T: DeserializeOwned>(
             ),
         });
     }
-    Ok(part)
+    Ok(())
 }
 
 /// Checks that parts with these (digest, range) pairs, sorted by range start, come from the

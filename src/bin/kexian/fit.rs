@@ -1,6 +1,6 @@
 //! `kexian fit`.
 
-use crate::output::write_set;
+use crate::output::{check, write_set};
 use crate::report::json_bytes;
 use kexian::fitting::{Bootstrap, ClaimData, SeverityFamily, mean_excess, select_severity};
 use kexian::io::{mean_excess_plot, pp_plot, qq_plot};
@@ -16,6 +16,7 @@ pub(crate) fn fit(
     bootstrap: Option<Bootstrap>,
     out: &Path,
 ) -> Result<(), Box<dyn std::error::Error>> {
+    check(out)?;
     let table = Table::from_path(claims)?;
     let data = ClaimData::from_table(
         &table,

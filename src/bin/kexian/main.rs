@@ -5,7 +5,7 @@
 //!                 [--assumptions my_assumptions.json] [--seed S] [--trials N] [--quiet]
 //! kexian simulate --portfolio book.json --config data/pricing.json
 //! kexian quote    … --shard 2/8 --out part-2     (one shard of the run: a partial result)
-//! kexian merge    part-* --out kexian-out        (the shards' parts → the single run's outputs)
+//! kexian merge    part-* --portfolio … --config … --out kexian-out   (the parts → the run's outputs)
 //! kexian backtest --experience data/experience.csv --config data/pricing.json
 //! kexian fit      --claims data/claims_cyber.csv --deductible-column deductible --limit-column limit
 //! ```
@@ -85,16 +85,24 @@ enum Command {
         shard: Option<Shard>,
     },
     /// Merge the partial results of every shard of a `quote --shard` or `simulate --shard`
-    /// run (in any order) and write what the single run writes. Re-reads the inputs the
-    /// shards recorded (from the same working directory) and refuses changed inputs, parts
-    /// of other runs, a shard given twice and incomplete sets.
+    /// run (in any order) and write what the single run writes. Reads the inputs this
+    /// command names (never paths from the parts) and refuses inputs whose contents differ
+    /// from what the shards read, damaged parts, parts of other runs, a shard given twice and
+    /// incomplete sets.
     Merge {
         /// The shards' output directories (or their shard.cbor files).
         #[arg(required = true)]
         parts: Vec<PathBuf>,
+        #[command(flatten)]
+        inputs: InputArgs,
+        #[command(flatten)]
+        run: RunArgs,
         /// Output directory.
         #[arg(long)]
         out: PathBuf,
+        /// Also write the charts of a `quote` run (as `quote --charts`).
+        #[arg(long)]
+        charts: Option<PathBuf>,
     },
     /// Price a single cover from a one-file spec (frequency, severity, claim and annual terms,
     /// method exact or Monte Carlo, levels, premium principles): its statistics with standard
@@ -194,6 +202,7 @@ enum Command {
 
 /// How `quote` writes its outputs.
 #[derive(clap::Args, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 struct QuoteJob {
     /// Language of labels in the CSV and the summary.
     #[arg(long, value_enum, default_value = "en")]
@@ -203,8 +212,9 @@ struct QuoteJob {
     #[arg(long)]
     excel: bool,
     /// Also write the charts (exceedance curve with its standard-error band, SVG) to
-    /// this directory.
+    /// this directory (into the output set itself when it names `--out`).
     #[arg(long)]
+    #[serde(skip)]
     charts: Option<PathBuf>,
     /// Write quotes.csv.gz and quotes.json.gz (gzip, RFC 1952) instead of quotes.csv and
     /// quotes.json: for big books (summary.json stays plain).
@@ -217,9 +227,9 @@ fn parse_shard(text: &str) -> Result<Shard, String> {
     Shard::parse(text).map_err(|e| e.to_string())
 }
 
-/// The book, its assumptions and the run settings, shared by `quote` and `simulate`.
-#[derive(clap::Args, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-struct BookArgs {
+/// The files a book's run reads, shared by `quote`, `simulate` and `merge`.
+#[derive(clap::Args, Clone)]
+struct InputArgs {
     /// Portfolio: CSV (one row per firm; see data/README.md) or a JSON policy list (.json).
     #[arg(long)]
     portfolio: PathBuf,
@@ -229,12 +239,26 @@ struct BookArgs {
     /// Assumption set (JSON; default: the bundled data/assumptions/shanghai_2025.json).
     #[arg(long)]
     assumptions: Option<PathBuf>,
+}
+
+/// The book, its assumptions and the run settings, shared by `quote` and `simulate`.
+#[derive(clap::Args, Clone)]
+struct BookArgs {
+    #[command(flatten)]
+    inputs: InputArgs,
     /// Override the configured number of simulated years.
     #[arg(long)]
     trials: Option<u64>,
     /// Override the configured seed.
     #[arg(long)]
     seed: Option<u64>,
+    #[command(flatten)]
+    run: RunArgs,
+}
+
+/// How a book's run reports and how much memory it may take (neither changes its results).
+#[derive(clap::Args, Clone)]
+struct RunArgs {
     /// No progress bar (it is shown only when stderr is a terminal anyway).
     #[arg(long)]
     quiet: bool,
@@ -294,23 +318,6 @@ fn check_memory(estimate: u64, limit: Option<u64>, remedies: &str) -> Result<(),
     Ok(())
 }
 
-/// Fails early when `out`'s parent cannot be written (before any simulation).
-fn check_writable(out: &Path) -> Result<(), String> {
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&parent).map_err(|e| format!("{}: {e}", parent.display()))?;
-    let probe = parent.join(format!(".kexian-probe-{}", std::process::id()));
-    std::fs::write(&probe, b"").map_err(|e| format!("{}: {e}", parent.display()))?;
-    let _ = std::fs::remove_file(&probe);
-    if out.exists() && !out.is_dir() {
-        return Err(format!("{}: exists and is not a directory", out.display()));
-    }
-    // `out` is replaced by a link to the new set: it may be a directory or such a link.
-    Ok(())
-}
-
 /// What `quote` and `simulate` read.
 pub(crate) struct Inputs {
     firms: Vec<kexian::book::Firm>,
@@ -326,8 +333,8 @@ impl BookArgs {
     /// Reads and validates every input, checks `out` is writable and the run fits the
     /// memory budget: all before anything is simulated.
     fn load(self, out: &Path) -> Result<(Inputs, Portfolio), Box<dyn std::error::Error>> {
-        check_writable(out)?;
-        let limit = self.memory_limit;
+        output::check(out)?;
+        let limit = self.run.memory_limit;
         let inputs = self.read()?;
         let book = book_portfolio(&inputs)?;
         check_memory(
@@ -339,24 +346,26 @@ impl BookArgs {
     }
 
     fn read(self) -> Result<Inputs, Box<dyn std::error::Error>> {
-        let (mut config, dir) = load_config(&self.config)?;
+        let InputArgs {
+            portfolio,
+            config: config_path,
+            assumptions,
+        } = self.inputs;
+        let (mut config, dir) = load_config(&config_path)?;
         config.simulation.trials = self.trials.unwrap_or(config.simulation.trials);
         config.simulation.seed = self.seed.unwrap_or(config.simulation.seed);
         config.validate()?;
-        let mut files = vec![
-            ("portfolio", self.portfolio.clone()),
-            ("config", self.config),
-        ];
-        files.extend(self.assumptions.clone().map(|p| ("assumptions", p)));
+        let mut files = vec![("portfolio", portfolio.clone()), ("config", config_path)];
+        files.extend(assumptions.clone().map(|p| ("assumptions", p)));
         if let Some(r) = &config.rating {
             files.push(("experience", dir.join(&r.experience)));
         }
         Ok(Inputs {
-            firms: kexian::io::read_portfolio(&self.portfolio)?,
-            assumptions: load_assumptions(self.assumptions.as_deref())?,
+            firms: kexian::io::read_portfolio(&portfolio)?,
+            assumptions: load_assumptions(assumptions.as_deref())?,
             config,
             dir,
-            quiet: self.quiet,
+            quiet: self.run.quiet,
             files,
         })
     }
@@ -388,13 +397,14 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             shard,
         } => {
             if let Some(dir) = &job.charts {
-                check_writable(dir)?;
-            }
-            let (inputs, portfolio) = book.clone().load(&out)?;
-            match shard {
-                Some(s) => {
-                    shard::write(&inputs, &portfolio, s, shard::Job::Quote(job), book, &out)?
+                if shard.is_some() {
+                    return Err("--charts goes with the merge of a sharded run, not a shard".into());
                 }
+                output::check(dir)?;
+            }
+            let (inputs, portfolio) = book.load(&out)?;
+            match shard {
+                Some(s) => shard::write(&inputs, &portfolio, s, shard::Job::Quote(job), &out)?,
                 None => {
                     let bar = progress_bar(inputs.quiet);
                     quote(&inputs, &out, &job, |book, config| {
@@ -409,16 +419,9 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             lang,
             shard,
         } => {
-            let (inputs, portfolio) = book.clone().load(&out)?;
+            let (inputs, portfolio) = book.load(&out)?;
             match shard {
-                Some(s) => shard::write(
-                    &inputs,
-                    &portfolio,
-                    s,
-                    shard::Job::Simulate(lang),
-                    book,
-                    &out,
-                )?,
+                Some(s) => shard::write(&inputs, &portfolio, s, shard::Job::Simulate(lang), &out)?,
                 None => {
                     let bar = progress_bar(inputs.quiet);
                     let run = portfolio.simulate_with_progress(
@@ -429,7 +432,13 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 }
             }
         }
-        Command::Merge { parts, out } => shard::merge(&parts, &out)?,
+        Command::Merge {
+            parts,
+            inputs,
+            run,
+            out,
+            charts,
+        } => shard::merge(&parts, inputs, run, &out, charts)?,
         Command::Price {
             model,
             seed,
@@ -439,7 +448,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             lang,
             memory_limit,
         } => {
-            check_writable(&out)?;
+            output::check(&out)?;
             let mut spec: LineSpec = kexian::io::read_config(&model)?;
             if let LineMethod::MonteCarlo { simulation } = &mut spec.method {
                 simulation.seed = seed.unwrap_or(simulation.seed);
@@ -475,6 +484,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             quiet,
             lang,
         } => {
+            output::check(&out)?;
             let (cfg, _) = load_config(&config)?;
             let rating = cfg.rating.ok_or("the configuration has no rating plan")?;
             let scale = load_assumptions(assumptions.as_deref())?.scale().clone();
@@ -597,20 +607,34 @@ fn quote(
     let bom = job.excel || matches!(lang, Lang::Zh);
     let (csv, json) = (quotes_csv(&priced, lang, bom)?, json_bytes(&priced.quotes)?);
     let summary = ("summary.json", json_bytes(&priced.summary)?);
-    if job.gzip {
-        let files = [
+    let mut files = if job.gzip {
+        vec![
             ("quotes.csv.gz", gzip(&csv)?),
             ("quotes.json.gz", gzip(&json)?),
             summary,
-        ];
-        write_set(out, &files)?;
+        ]
     } else {
-        write_set(out, &[("quotes.csv", csv), ("quotes.json", json), summary])?;
-    }
-    if let Some(dir) = &job.charts {
-        let s = &priced.summary;
-        let curve = exceedance_chart(&s.exceedance_curve, &s.occurrence_curve, lang.into())?;
-        write_set(dir, &[("exceedance.svg", curve.into_bytes())])?;
+        vec![("quotes.csv", csv), ("quotes.json", json), summary]
+    };
+    let charts = match &job.charts {
+        Some(dir) => {
+            let s = &priced.summary;
+            let curve = exceedance_chart(&s.exceedance_curve, &s.occurrence_curve, lang.into())?;
+            Some((dir, ("exceedance.svg", curve.into_bytes())))
+        }
+        None => None,
+    };
+    match charts {
+        // One set when the charts go to `out` itself.
+        Some((dir, chart)) if same_path(dir, out) => {
+            files.push(chart);
+            write_set(out, &files)?;
+        }
+        Some((dir, chart)) => {
+            write_set(out, &files)?;
+            write_set(dir, &[chart])?;
+        }
+        None => write_set(out, &files)?,
     }
     print!("{}", summary_text(&priced.summary, lang));
     println!(
@@ -620,6 +644,12 @@ fn quote(
         out.display()
     );
     Ok(())
+}
+
+/// Whether `a` and `b` name the same path (made absolute, `.` components dropped).
+fn same_path(a: &Path, b: &Path) -> bool {
+    let norm = |p: &Path| std::path::absolute(p).map(|p| p.components().collect::<PathBuf>());
+    matches!((norm(a), norm(b)), (Ok(x), Ok(y)) if x == y)
 }
 
 /// `bytes` gzip-compressed (default level).
@@ -658,10 +688,7 @@ fn input_files(inputs: &Inputs) -> Result<Vec<InputFile>, Error> {
         .files
         .iter()
         .map(|(role, path)| {
-            let bytes = std::fs::read(path).map_err(|e| Error::Inconsistent {
-                model: "inputs",
-                message: format!("{}: {e}", path.display()),
-            })?;
+            let bytes = kexian::io::read_bytes(path)?;
             Ok(InputFile {
                 role: (*role).into(),
                 path: path.display().to_string(),

@@ -1,69 +1,243 @@
-//! Output sets written atomically: a reader of `out` sees the previous complete set or the
-//! new one, never a mix, whatever happens during the write (kill, full disk, a failing file).
+//! Output sets: written atomically, and never at the cost of a file kexian did not write.
 //!
-//! `out` is a symbolic link to `.{name}.sets/{id}/`, a directory holding the files and
-//! `manifest.json` (each file's name, size and SHA-256), written last. A new set is written
-//! and synced beside the old one, then a fresh link replaces `out` by `rename`, which POSIX
-//! makes atomic; older sets are removed afterwards. An `out` that is still a plain directory
-//! (from an earlier version) is moved aside once, the only non-atomic step.
+//! `out` is a symbolic link to `.{name}.sets/{n}/` beside it, a directory holding the files
+//! and `manifest.json` (each file's name, size and SHA-256), written last. A write:
+//! 1. refuses an `out` that is not kexian's: an existing file, a directory that holds
+//!    anything, a link that does not point into its own store (nothing there is touched);
+//! 2. takes an advisory lock on the store `.{name}.sets/` (a second run into the same `out`
+//!    waits up to [`LOCK_WAIT`] and then fails, saying another run is writing);
+//! 3. writes set n (one more than the newest) and syncs it, with a staging list of the names
+//!    it is writing that is removed once the manifest is synced;
+//! 4. replaces `out` by a fresh link to it with `rename`, which POSIX makes atomic;
+//! 5. deletes sets older than the [`KEEP`] previous complete ones, and sets that killed runs
+//!    left staged — only the files their manifest or staging list names, then the directory
+//!    if that left it empty. Anything else in the store is left alone.
+//!
+//! A reader that resolves `out` once (opens the directory it points to, or `readlink`s it)
+//! and reads the files there sees one complete set, whose manifest matches its files, as
+//! long as it finishes before [`KEEP`] more sets of the same `out` have been written.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use std::fs::File;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
+use std::time::{Duration, Instant};
 
 /// The manifest's name inside a set.
 pub(crate) const MANIFEST: &str = "manifest.json";
+/// The names a set is being written with, present until its manifest is synced.
+const STAGING: &str = ".kexian-staging";
+/// Previous complete sets kept beside the current one, for readers still resolving them.
+pub(crate) const KEEP: usize = 2;
+/// How long a run waits for another run writing the same `out`.
+const LOCK_WAIT: Duration = Duration::from_secs(120);
 
-#[derive(Serialize)]
-struct Manifest<'a> {
+#[derive(Serialize, Deserialize)]
+struct Manifest {
     written_by: String,
-    files: Vec<Entry<'a>>,
+    files: Vec<Entry>,
 }
 
-#[derive(Serialize)]
-struct Entry<'a> {
-    name: &'a str,
-    bytes: usize,
+#[derive(Serialize, Deserialize)]
+struct Entry {
+    name: String,
+    bytes: u64,
     sha256: String,
 }
 
-fn at(p: &Path, e: std::io::Error) -> String {
+type Res<T> = Result<T, String>;
+
+fn at(p: &Path, e: impl std::fmt::Display) -> String {
     format!("{}: {e}", p.display())
 }
 
-fn write_synced(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    let mut f = std::fs::File::create(path).map_err(|e| at(path, e))?;
+/// `out`, its parent directory, its name and its store of sets.
+struct Target {
+    out: PathBuf,
+    parent: PathBuf,
+    name: String,
+    store: PathBuf,
+}
+
+impl Target {
+    fn new(out: &Path) -> Res<Self> {
+        let name = match out.components().next_back() {
+            Some(Component::Normal(n)) => n.to_string_lossy().into_owned(),
+            _ => {
+                return Err(format!(
+                    "{}: not a directory name; --out names a new directory or one that kexian \
+                     wrote before",
+                    out.display()
+                ));
+            }
+        };
+        let parent = match out.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let store = parent.join(format!(".{name}.sets"));
+        Ok(Self {
+            out: out.to_path_buf(),
+            parent,
+            name,
+            store,
+        })
+    }
+
+    /// What `out` is now; an error for anything kexian may not replace.
+    fn state(&self) -> Res<State> {
+        let out = &self.out;
+        let meta = match std::fs::symlink_metadata(out) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(State::Absent),
+            Err(e) => return Err(at(out, e)),
+            Ok(m) => m,
+        };
+        let refused = "refused, and left as it is: kexian replaces only the output sets it \
+                       wrote; choose another --out, or move it away yourself";
+        if meta.file_type().is_symlink() {
+            let to = std::fs::read_link(out).map_err(|e| at(out, e))?;
+            if self.set_id(&to).is_some() {
+                return Ok(State::Ours);
+            }
+            return Err(format!(
+                "{}: a symbolic link to {} that kexian did not make: {refused}",
+                out.display(),
+                to.display()
+            ));
+        }
+        if meta.is_dir() {
+            let mut entries = std::fs::read_dir(out).map_err(|e| at(out, e))?;
+            if entries.next().is_none() {
+                return Ok(State::Empty);
+            }
+            return Err(format!(
+                "{}: an existing directory with files that kexian did not write: {refused}",
+                out.display()
+            ));
+        }
+        Err(format!(
+            "{}: exists and is not a directory: {refused}",
+            out.display()
+        ))
+    }
+
+    /// The set number a link `to` names when it is `.{name}.sets/{n}` (kexian's own form).
+    fn set_id(&self, to: &Path) -> Option<u64> {
+        let mut parts = to.components();
+        let store = format!(".{}.sets", self.name);
+        match (parts.next(), parts.next(), parts.next()) {
+            (Some(Component::Normal(s)), Some(Component::Normal(id)), None)
+                if s.to_str() == Some(store.as_str()) =>
+            {
+                set_number(id.to_str()?)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// What `out` is before a write.
+#[derive(Clone, Copy, PartialEq)]
+enum State {
+    Absent,
+    /// An empty directory: removed (losing nothing) and replaced by the link.
+    Empty,
+    /// A link to one of its own sets.
+    Ours,
+}
+
+/// Fails early — before a run computes anything — when `out` could not take an output set:
+/// its parent cannot be written, or `out` is not kexian's to replace (see the module
+/// documentation).
+pub(crate) fn check(out: &Path) -> Res<()> {
+    let target = Target::new(out)?;
+    let parent = &target.parent;
+    std::fs::create_dir_all(parent).map_err(|e| at(parent, e))?;
+    target.state()?;
+    // A probe file of a name no one else uses, created new (never over another file).
+    let probe = parent.join(format!(".kexian-probe-{}", std::process::id()));
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)
+        .map_err(|e| at(parent, e))?;
+    let _ = std::fs::remove_file(&probe);
+    Ok(())
+}
+
+fn write_synced(path: &Path, bytes: &[u8]) -> Res<()> {
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|e| at(path, e))?;
     f.write_all(bytes).map_err(|e| at(path, e))?;
     f.sync_all().map_err(|e| at(path, e))
 }
 
+fn sync_dir(dir: &Path) {
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
+/// The number of a set's directory name `n`; 0 for the `{time}-{process}` names of sets
+/// written before sets were numbered (older than any numbered set).
+fn set_number(name: &str) -> Option<u64> {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    match name.split_once('-') {
+        None if digits(name) => name.parse().ok(),
+        Some((a, b)) if digits(a) && digits(b) => Some(0),
+        _ => None,
+    }
+}
+
+/// A file name of a set: one plain component.
+fn plain(name: &str) -> bool {
+    matches!(
+        Path::new(name).components().collect::<Vec<_>>()[..],
+        [Component::Normal(_)]
+    )
+}
+
 /// Writes `files` as the new set of `out` (see the module documentation). Errors name the
 /// path; on any error `out` still holds the previous set.
-pub(crate) fn write_set(out: &Path, files: &[(&str, Vec<u8>)]) -> Result<(), String> {
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = out
-        .file_name()
-        .ok_or_else(|| format!("{}: not a directory name", out.display()))?
-        .to_string_lossy()
-        .into_owned();
-    let sets = parent.join(format!(".{name}.sets"));
-    std::fs::create_dir_all(&sets).map_err(|e| at(&sets, e))?;
-    let stamp = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos());
-    let id = format!("{stamp}-{}", std::process::id());
-    let set = sets.join(&id);
+pub(crate) fn write_set(out: &Path, files: &[(&str, Vec<u8>)]) -> Res<()> {
+    let target = Target::new(out)?;
+    if let Some((name, _)) = files
+        .iter()
+        .find(|(n, _)| !plain(n) || *n == MANIFEST || *n == STAGING)
+    {
+        return Err(format!("`{name}` cannot be a file of an output set"));
+    }
+    target.state()?;
+    std::fs::create_dir_all(&target.parent).map_err(|e| at(&target.parent, e))?;
+    match std::fs::create_dir(&target.store) {
+        Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {
+            return Err(at(&target.store, e));
+        }
+        _ => {}
+    }
+    let _lock = lock(&target)?;
+    // Again under the lock: another run may have written meanwhile.
+    let state = target.state()?;
+    let store = Store::read(&target.store)?;
+    let id = store.sets.iter().map(|s| s.id).max().unwrap_or(0) + 1;
+    let set = target.store.join(id.to_string());
     std::fs::create_dir(&set).map_err(|e| at(&set, e))?;
+    let names: Vec<&str> = files.iter().map(|(n, _)| *n).collect();
+    let staging = set.join(STAGING);
+    write_synced(
+        &staging,
+        &serde_json::to_vec(&names).map_err(|e| e.to_string())?,
+    )?;
     let mut entries = Vec::with_capacity(files.len());
     for (file, bytes) in files {
         write_synced(&set.join(file), bytes)?;
         entries.push(Entry {
-            name: file,
-            bytes: bytes.len(),
+            name: (*file).to_owned(),
+            bytes: bytes.len() as u64,
             sha256: format!("{:x}", Sha256::digest(bytes)),
         });
     }
@@ -73,46 +247,138 @@ pub(crate) fn write_set(out: &Path, files: &[(&str, Vec<u8>)]) -> Result<(), Str
     };
     let text = serde_json::to_vec_pretty(&manifest).map_err(|e| e.to_string())?;
     write_synced(&set.join(MANIFEST), &text)?;
-    if let Ok(dir) = std::fs::File::open(&set) {
-        let _ = dir.sync_all();
-    }
-    swap(out, &parent, &name, &sets, &id)?;
-    // Older sets (and those of killed runs) go; the one `out` names stays.
-    if let Ok(entries) = std::fs::read_dir(&sets) {
-        for e in entries.flatten() {
-            if e.file_name() != id.as_str() {
-                let _ = std::fs::remove_dir_all(e.path());
-            }
-        }
-    }
+    std::fs::remove_file(&staging).map_err(|e| at(&staging, e))?;
+    sync_dir(&set);
+    swap(&target, state, id)?;
+    store.prune(id);
     Ok(())
 }
 
-/// Points `out` at `sets/id` atomically.
-#[cfg(unix)]
-fn swap(out: &Path, parent: &Path, name: &str, sets: &Path, id: &str) -> Result<(), String> {
-    let meta = std::fs::symlink_metadata(out);
-    if let Ok(m) = &meta {
-        if m.is_dir() {
-            let legacy = sets.join(format!("legacy-{id}"));
-            std::fs::rename(out, &legacy).map_err(|e| at(out, e))?;
-        } else if !m.file_type().is_symlink() {
-            return Err(format!("{}: exists and is not a directory", out.display()));
+/// Takes the advisory lock on `target`'s store, waiting up to [`LOCK_WAIT`] for another run.
+fn lock(target: &Target) -> Res<File> {
+    let store = &target.store;
+    let dir = File::open(store).map_err(|e| at(store, e))?;
+    let start = Instant::now();
+    loop {
+        match dir.try_lock() {
+            Ok(()) => return Ok(dir),
+            Err(std::fs::TryLockError::WouldBlock) if start.elapsed() < LOCK_WAIT => {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(format!(
+                    "{}: another kexian run is writing this output (it holds the lock on {}) \
+                     and has not finished within {} s; wait for it, or choose another --out",
+                    target.out.display(),
+                    store.display(),
+                    LOCK_WAIT.as_secs()
+                ));
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(at(store, e)),
         }
     }
-    let link = parent.join(format!(".{name}.link-{}", std::process::id()));
-    let _ = std::fs::remove_file(&link);
-    let target = Path::new(&format!(".{name}.sets")).join(id);
-    std::os::unix::fs::symlink(&target, &link).map_err(|e| at(&link, e))?;
-    std::fs::rename(&link, out).map_err(|e| at(out, e))
 }
 
-/// Without symbolic links: the new set replaces `out` by two renames.
-#[cfg(not(unix))]
-fn swap(out: &Path, _parent: &Path, _name: &str, sets: &Path, id: &str) -> Result<(), String> {
-    let old = sets.join(format!("old-{id}"));
-    if out.exists() {
-        std::fs::rename(out, &old).map_err(|e| at(out, e))?;
+/// One of kexian's sets in a store.
+struct Set {
+    id: u64,
+    dir: PathBuf,
+    /// The names its manifest lists, or its staging list names (a run killed while writing).
+    names: Vec<String>,
+    complete: bool,
+}
+
+/// The sets of a store that kexian recognises as its own: directories named by a number
+/// (see [`set_number`]) that hold a staging list or a kexian manifest.
+struct Store {
+    sets: Vec<Set>,
+}
+
+impl Store {
+    fn read(store: &Path) -> Res<Self> {
+        let mut sets = Vec::new();
+        for e in std::fs::read_dir(store)
+            .map_err(|e| at(store, e))?
+            .flatten()
+        {
+            let Some(id) = e.file_name().to_str().and_then(set_number) else {
+                continue;
+            };
+            if !e.file_type().is_ok_and(|t| t.is_dir()) {
+                continue;
+            }
+            let dir = e.path();
+            let staged = std::fs::read(dir.join(STAGING))
+                .ok()
+                .and_then(|b| serde_json::from_slice::<Vec<String>>(&b).ok());
+            let listed = std::fs::read(dir.join(MANIFEST))
+                .ok()
+                .and_then(|b| serde_json::from_slice::<Manifest>(&b).ok())
+                .filter(|m| m.written_by.starts_with("kexian "));
+            let (names, complete) = match (staged, listed) {
+                (Some(names), _) => (names, false),
+                (None, Some(m)) => (m.files.into_iter().map(|f| f.name).collect(), true),
+                (None, None) => continue,
+            };
+            sets.push(Set {
+                id,
+                dir,
+                names,
+                complete,
+            });
+        }
+        Ok(Self { sets })
     }
-    std::fs::rename(sets.join(id), out).map_err(|e| at(out, e))
+
+    /// Deletes the sets older than the [`KEEP`] newest complete ones before `current`, and
+    /// every staged set (no run but this one, which holds the lock, can be writing).
+    fn prune(mut self, current: u64) {
+        self.sets.sort_by_key(|s| std::cmp::Reverse(s.id));
+        let mut kept = 0;
+        for s in &self.sets {
+            let keep = s.complete && s.id < current && kept < KEEP;
+            kept += usize::from(keep);
+            if !keep && s.id != current {
+                s.delete();
+            }
+        }
+    }
+}
+
+impl Set {
+    /// Deletes the files it names, its manifest and staging list, then the directory if
+    /// that left it empty (a file someone else put there keeps it).
+    fn delete(&self) {
+        for name in self.names.iter().filter(|n| plain(n)) {
+            let _ = std::fs::remove_file(self.dir.join(name));
+        }
+        let _ = std::fs::remove_file(self.dir.join(MANIFEST));
+        let _ = std::fs::remove_file(self.dir.join(STAGING));
+        let _ = std::fs::remove_dir(&self.dir);
+    }
+}
+
+/// Points `out` at set `id` atomically (an empty directory `out` is removed first).
+#[cfg(unix)]
+fn swap(target: &Target, state: State, id: u64) -> Res<()> {
+    let link = target.store.join(".link");
+    if std::fs::symlink_metadata(&link).is_ok_and(|m| m.file_type().is_symlink()) {
+        std::fs::remove_file(&link).map_err(|e| at(&link, e))?;
+    }
+    let to = Path::new(&format!(".{}.sets", target.name)).join(id.to_string());
+    std::os::unix::fs::symlink(&to, &link).map_err(|e| at(&link, e))?;
+    if state == State::Empty {
+        // Fails, touching nothing, if a file appeared in it meanwhile.
+        std::fs::remove_dir(&target.out).map_err(|e| at(&target.out, e))?;
+    }
+    std::fs::rename(&link, &target.out).map_err(|e| at(&target.out, e))
+}
+
+/// Without symbolic links, `out` cannot be swapped atomically: refused rather than risked.
+#[cfg(not(unix))]
+fn swap(target: &Target, _state: State, _id: u64) -> Res<()> {
+    Err(format!(
+        "{}: output sets need symbolic links (a unix system)",
+        target.out.display()
+    ))
 }

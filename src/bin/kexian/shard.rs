@@ -1,46 +1,76 @@
 //! Sharded runs from the command line. `quote … --shard i/n --out DIR` (or `simulate`)
-//! simulates shard i of n of the run's years and writes DIR/shard.cbor: the part, the command
-//! and its arguments, and the size and SHA-256 of every input read. `merge DIR… --out OUT`
-//! checks that the parts come from one command on unchanged inputs, merges them (exactly:
-//! see `kexian::portfolio::Portfolio::merge`) and writes what the single run writes.
+//! simulates shard i of n of the run's years and writes DIR/shard.cbor: the part, the command's
+//! output options, the run's seed and years, and the role, size and SHA-256 of every input
+//! read, sealed with a SHA-256 of the whole (see `kexian::simulation::seal`).
+//! `merge DIR… --portfolio … --config … --out OUT` reads the inputs it names (never a path
+//! from a part), checks that the parts come from one command on inputs of the same contents,
+//! merges them (exactly: see `kexian::portfolio::Portfolio::merge`) and writes what the single
+//! run writes.
 
 use super::{
-    BookArgs, Lang, QuoteJob, check_writable, input_files, progress_bar, quote, simulate, write_set,
+    BookArgs, InputArgs, Lang, QuoteJob, RunArgs, input_files, output, progress_bar, quote,
+    simulate, write_set,
 };
 use crate::Inputs;
 use kexian::portfolio::{Portfolio, PortfolioPart};
 use kexian::quote::InputFile;
-use kexian::simulation::{Observer, Shard};
+use kexian::simulation::{Observer, Shard, seal, unseal};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
 type Res<T> = Result<T, Box<dyn std::error::Error>>;
 
-/// The command a shard belongs to, with its output options.
+/// The command a shard belongs to, with its output options (no paths).
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) enum Job {
     Quote(QuoteJob),
     Simulate(Lang),
 }
 
-/// What a shard writes.
+/// What a shard writes: no path of any kind (a merge reads only what its command names, and
+/// refuses a file with fields it does not know).
 #[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct ShardFile {
     format: String,
     version: u32,
     /// The kexian release that simulated it (a merge needs the same).
     written_by: String,
     job: Job,
-    book: BookArgs,
-    inputs: Vec<InputFile>,
+    /// The run's seed and simulated years (the configuration's, or the command line's).
+    seed: u64,
+    trials: u64,
+    /// What the shard read, by role and contents.
+    inputs: Vec<Contents>,
     /// `i/n`.
     shard: String,
     part: PortfolioPart,
 }
 
+/// An input file's role, size and SHA-256.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Contents {
+    role: String,
+    bytes: u64,
+    sha256: String,
+}
+
+impl From<InputFile> for Contents {
+    fn from(f: InputFile) -> Self {
+        Self {
+            role: f.role,
+            bytes: f.bytes,
+            sha256: f.sha256,
+        }
+    }
+}
+
 const FORMAT: &str = "kexian shard";
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 const FILE: &str = "shard.cbor";
+/// The largest shard file a merge reads.
+const MAX_PART_BYTES: u64 = 8 << 30;
 
 fn release() -> String {
     format!("kexian {}", env!("CARGO_PKG_VERSION"))
@@ -52,7 +82,6 @@ pub(crate) fn write(
     portfolio: &Portfolio,
     shard: Shard,
     job: Job,
-    book: BookArgs,
     out: &Path,
 ) -> Res<()> {
     let bar = progress_bar(inputs.quiet);
@@ -65,19 +94,18 @@ pub(crate) fn write(
         version: VERSION,
         written_by: release(),
         job,
-        // Progress and the memory budget do not change the results.
-        book: BookArgs {
-            quiet: false,
-            memory_limit: None,
-            ..book
-        },
-        inputs: input_files(inputs)?,
+        seed: config.simulation.seed,
+        trials: config.simulation.trials,
+        inputs: input_files(inputs)?
+            .into_iter()
+            .map(Contents::from)
+            .collect(),
         shard: name.clone(),
         part,
     };
     let mut bytes = Vec::new();
     ciborium::into_writer(&file, &mut bytes)?;
-    write_set(out, &[(FILE, bytes)])?;
+    write_set(out, &[(FILE, seal(&bytes))])?;
     let trials = config.simulation.trials;
     let year = |b: usize| (b as u64 * kexian::portfolio::BLOCK as u64).min(trials);
     println!(
@@ -89,16 +117,22 @@ pub(crate) fn write(
     Ok(())
 }
 
-/// Reads a shard's file (`path` or `path`/shard.cbor).
+/// Reads a shard's file (`path` or `path`/shard.cbor): a regular file, its seal checked
+/// before it is decoded.
 fn read(path: &Path) -> Res<ShardFile> {
     let file = if path.is_dir() {
         path.join(FILE)
     } else {
         path.to_path_buf()
     };
-    let bytes = std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
-    let f: ShardFile = ciborium::from_reader(&bytes[..])
-        .map_err(|e| format!("{}: not a kexian shard ({e})", file.display()))?;
+    let bytes = kexian::io::read_bytes_capped(&file, MAX_PART_BYTES)?;
+    let damaged =
+        |e: &dyn std::fmt::Display| format!("{}: not a kexian shard ({e})", file.display());
+    let mut payload = unseal(&bytes).map_err(|e| damaged(&e))?;
+    let f: ShardFile = ciborium::from_reader(&mut payload).map_err(|e| damaged(&e))?;
+    if !payload.is_empty() {
+        return Err(damaged(&"bytes after its end").into());
+    }
     if f.format != FORMAT || f.version != VERSION || f.written_by != release() {
         return Err(format!(
             "{}: a `{}` file version {} written by {}, this is {} reading `{FORMAT}` version \
@@ -114,13 +148,25 @@ fn read(path: &Path) -> Res<ShardFile> {
     Ok(f)
 }
 
-/// Merges the shards' parts in `paths` and writes the single run's outputs to `out`.
-pub(crate) fn merge(paths: &[PathBuf], out: &Path) -> Res<()> {
-    check_writable(out)?;
+/// Merges the shards' parts in `paths` on the inputs the command names and writes the
+/// single run's outputs to `out` (and the charts to `charts`).
+pub(crate) fn merge(
+    paths: &[PathBuf],
+    inputs: InputArgs,
+    run: RunArgs,
+    out: &Path,
+    charts: Option<PathBuf>,
+) -> Res<()> {
+    output::check(out)?;
     let files = paths.iter().map(|p| read(p)).collect::<Res<Vec<_>>>()?;
     let first = &files[0];
+    let same_run = |f: &ShardFile| {
+        f.job == first.job
+            && (f.seed, f.trials) == (first.seed, first.trials)
+            && f.inputs == first.inputs
+    };
     for (f, path) in files.iter().zip(paths).skip(1) {
-        if f.job != first.job || f.book != first.book || f.inputs != first.inputs {
+        if !same_run(f) {
             return Err(format!(
                 "{} (shard {}) was made by another command, with other arguments or from other \
                  inputs than {} (shard {})",
@@ -132,16 +178,25 @@ pub(crate) fn merge(paths: &[PathBuf], out: &Path) -> Res<()> {
             .into());
         }
     }
-    let (inputs, portfolio) = first.book.clone().load(out)?;
+    let book = BookArgs {
+        inputs,
+        trials: Some(first.trials),
+        seed: Some(first.seed),
+        run,
+    };
+    let (inputs, portfolio) = book.load(out)?;
     let now = input_files(&inputs)?;
     if now.len() != first.inputs.len() {
         return Err("the configuration now reads other files than the shards read".into());
     }
-    for (was, is) in first.inputs.iter().zip(&now) {
-        if was != is {
+    for (was, is) in first.inputs.iter().zip(now) {
+        let path = is.path.clone();
+        let is = Contents::from(is);
+        if *was != is {
             return Err(format!(
-                "{} ({}) changed since the shards read it (SHA-256 {} then, {} now)",
-                is.path, is.role, was.sha256, is.sha256
+                "{path} ({}) differs from the {} the shards read ({} bytes, SHA-256 {} then; \
+                 {} bytes, {} now)",
+                is.role, was.role, was.bytes, was.sha256, is.bytes, is.sha256
             )
             .into());
         }
@@ -149,11 +204,15 @@ pub(crate) fn merge(paths: &[PathBuf], out: &Path) -> Res<()> {
     let job = first.job.clone();
     let parts: Vec<PortfolioPart> = files.into_iter().map(|f| f.part).collect();
     match job {
-        Job::Quote(job) => {
-            if let Some(dir) = &job.charts {
-                check_writable(dir)?;
+        Job::Quote(mut job) => {
+            if let Some(dir) = &charts {
+                output::check(dir)?;
             }
+            job.charts = charts;
             quote(&inputs, out, &job, |book, config| book.merge(config, parts))
+        }
+        Job::Simulate(_) if charts.is_some() => {
+            Err("--charts goes with the merge of a `quote` run".into())
         }
         Job::Simulate(lang) => {
             let run = portfolio.merge(&inputs.config.portfolio(), parts)?;
