@@ -5,7 +5,8 @@
 //! 1. refuses an `out` that is not kexian's: an existing file, a directory that holds
 //!    anything, a link that does not point into its own store (nothing there is touched);
 //! 2. takes an advisory lock on the store `.{name}.sets/` (a second run into the same `out`
-//!    waits up to [`LOCK_WAIT`] and then fails, saying another run is writing);
+//!    waits up to 120 s, or `KEXIAN_LOCK_WAIT` seconds, and then fails, saying another run
+//!    is writing);
 //! 3. writes set n (one more than the newest) and syncs it, with a staging list of the names
 //!    it is writing that is removed once the manifest is synced;
 //! 4. replaces `out` by a fresh link to it with `rename`, which POSIX makes atomic;
@@ -30,8 +31,12 @@ pub(crate) const MANIFEST: &str = "manifest.json";
 const STAGING: &str = ".kexian-staging";
 /// Previous complete sets kept beside the current one, for readers still resolving them.
 pub(crate) const KEEP: usize = 2;
-/// How long a run waits for another run writing the same `out`.
-const LOCK_WAIT: Duration = Duration::from_secs(120);
+/// How long a run waits for another run writing the same `out`: `KEXIAN_LOCK_WAIT` seconds,
+/// or 120.
+fn lock_wait() -> Duration {
+    let secs = std::env::var("KEXIAN_LOCK_WAIT").ok();
+    Duration::from_secs(secs.and_then(|s| s.trim().parse().ok()).unwrap_or(120))
+}
 
 #[derive(Serialize, Deserialize)]
 struct Manifest {
@@ -254,15 +259,15 @@ pub(crate) fn write_set(out: &Path, files: &[(&str, Vec<u8>)]) -> Res<()> {
     Ok(())
 }
 
-/// Takes the advisory lock on `target`'s store, waiting up to [`LOCK_WAIT`] for another run.
+/// Takes the advisory lock on `target`'s store, waiting up to [`lock_wait`] for another run.
 fn lock(target: &Target) -> Res<File> {
     let store = &target.store;
     let dir = File::open(store).map_err(|e| at(store, e))?;
-    let start = Instant::now();
+    let (start, wait) = (Instant::now(), lock_wait());
     loop {
         match dir.try_lock() {
             Ok(()) => return Ok(dir),
-            Err(std::fs::TryLockError::WouldBlock) if start.elapsed() < LOCK_WAIT => {
+            Err(std::fs::TryLockError::WouldBlock) if start.elapsed() < wait => {
                 std::thread::sleep(Duration::from_millis(20));
             }
             Err(std::fs::TryLockError::WouldBlock) => {
@@ -271,7 +276,7 @@ fn lock(target: &Target) -> Res<File> {
                      and has not finished within {} s; wait for it, or choose another --out",
                     target.out.display(),
                     store.display(),
-                    LOCK_WAIT.as_secs()
+                    wait.as_secs()
                 ));
             }
             Err(std::fs::TryLockError::Error(e)) => return Err(at(store, e)),
