@@ -63,3 +63,15 @@ def test_wrong_sets_of_parts_are_refused():
         cover().merge(parts, **{**args, "seed": 2})
     with pytest.raises(kexian.KexianError):
         cover().merge([b"not a part"], **args)
+
+
+def test_a_damaged_part_is_refused_before_it_is_decoded():
+    args = dict(trials=20_000, seed=1, batch_size=10_000)
+    parts = [cover().simulate_shard(i, 2, **args) for i in (1, 2)]
+    assert parts[0][:8] == b"KXSEAL01"
+    for at in (8, 40, len(parts[0]) // 2, len(parts[0]) - 1):
+        damaged = bytearray(parts[0])
+        damaged[at] ^= 0x10
+        with pytest.raises(kexian.KexianError, match="SHA-256 does not match"):
+            cover().merge([bytes(damaged), parts[1]], **args)
+    assert cover().merge(parts, **args).mean() == cover().simulate(**args).mean()
