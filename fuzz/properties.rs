@@ -2,12 +2,14 @@
 //! hang. Shared by the cargo-fuzz targets (`fuzz_targets/`, nightly) and the stable proptest
 //! version (`tests/fuzz_properties.rs`, run in CI).
 
-use kexian::aggregate::LossModel;
+use kexian::aggregate::{LossModel, SimulationPart};
 use kexian::assumptions::Assumptions;
 use kexian::frequency::{Frequency, FrequencyModel};
+use kexian::portfolio::{Portfolio, PortfolioConfig, PortfolioPart};
 use kexian::quote::QuoteConfig;
 use kexian::rating::{GlmFamily, RatingPlan, RatingSpec};
 use kexian::severity::{Severity, SeverityModel};
+use kexian::simulation::SimulationConfig;
 use kexian::table::Table;
 
 /// A portfolio CSV: read, then underwritten under the bundled assumptions.
@@ -111,5 +113,49 @@ pub fn model_json(data: &[u8]) {
         && let Ok(c) = kexian::simulation::SimulationConfig::new(1, 64)
     {
         let _ = m.simulate(&c);
+    }
+}
+
+/// The book and run of the `part_cbor` corpus: two compound policies, 2,048 years, seed 1.
+pub fn part_book() -> (Portfolio, PortfolioConfig) {
+    let book = serde_json::from_str(
+        r#"{"policies": [
+            {"id": "A", "sector": "ai", "perils": [{"peril": "compound",
+             "frequency": {"type": "poisson", "lambda": 0.4},
+             "severity": {"type": "lognormal", "mu": 12.0, "sigma": 1.5}}]},
+            {"id": "B", "sector": "biotech", "perils": [{"peril": "compound",
+             "frequency": {"type": "poisson", "lambda": 0.2},
+             "severity": {"type": "exponential", "theta": 300000.0}}]}]}"#,
+    )
+    .expect("a valid book");
+    (book, PortfolioConfig::new(1, 2048).expect("a valid run"))
+}
+
+/// The cover and run of the `part_cbor` corpus: Poisson(2) × lognormal(10, 2), 400 trials
+/// in batches of 100, seed 1.
+pub fn part_cover() -> (LossModel<FrequencyModel, SeverityModel>, SimulationConfig) {
+    let model = serde_json::from_str(
+        r#"{"frequency": {"type": "poisson", "lambda": 2.0},
+            "severity": {"type": "lognormal", "mu": 10.0, "sigma": 2.0}}"#,
+    )
+    .expect("a valid model");
+    let config = SimulationConfig::new(1, 400)
+        .and_then(|c| c.with_batch_size(100))
+        .expect("a valid run");
+    (model, config)
+}
+
+/// A partial result's CBOR, crafted and then sealed (so the seal passes and the decoder and
+/// the merge's range checks see it): merged into the corpus run as a portfolio part or a
+/// cover's part, it gives Ok or a clear Err, never a panic.
+pub fn part_cbor(data: &[u8]) {
+    let sealed = kexian::simulation::seal(data);
+    if let Ok(part) = PortfolioPart::from_bytes(&sealed) {
+        let (book, config) = part_book();
+        let _ = book.merge(&config, vec![part]);
+    }
+    if let Ok(part) = SimulationPart::from_bytes(&sealed) {
+        let (model, config) = part_cover();
+        let _ = model.merge(&config, vec![part]);
     }
 }

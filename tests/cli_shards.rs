@@ -186,7 +186,15 @@ fn damaged_or_crafted_shard_files_and_irregular_inputs_are_refused() {
         );
     }
     let merge = |p1: &str, portfolio: &str, config: &str| {
-        let args = ["merge", p1, "p2", "--portfolio", portfolio, "--config", config];
+        let args = [
+            "merge",
+            p1,
+            "p2",
+            "--portfolio",
+            portfolio,
+            "--config",
+            config,
+        ];
         kexian(&dir, &[&args[..], &["--out", "merged"]].concat())
     };
     let bytes = std::fs::read(dir.join("p1/shard.cbor")).unwrap();
@@ -203,7 +211,10 @@ fn damaged_or_crafted_shard_files_and_irregular_inputs_are_refused() {
         std::fs::write(dir.join("damaged.cbor"), &damaged).unwrap();
         let o = merge("damaged.cbor", &portfolio, &config);
         let e = String::from_utf8_lossy(&o.stderr);
-        assert!(!o.status.success() && e.contains("not a kexian shard"), "bit {bit}: {e}");
+        assert!(
+            !o.status.success() && e.contains("not a kexian shard"),
+            "bit {bit}: {e}"
+        );
     }
     // Crafted with a valid seal: a charts directory, an input path (a FIFO, /etc/shadow).
     let victim = dir.join("victim");
@@ -231,14 +242,15 @@ fn damaged_or_crafted_shard_files_and_irregular_inputs_are_refused() {
             "job" => {
                 let job = map.iter_mut().find(|(k, _)| k.as_text() == Some("job"));
                 let quote = job.unwrap().1.as_map_mut().unwrap()[0].1.as_map_mut();
-                quote
-                    .unwrap()
-                    .push((path, Value::from(victim_s.as_str())));
+                quote.unwrap().push((path, Value::from(victim_s.as_str())));
             }
             "inputs" => {
                 let inputs = map.iter_mut().find(|(k, _)| k.as_text() == Some("inputs"));
                 let first = &mut inputs.unwrap().1.as_array_mut().unwrap()[0];
-                first.as_map_mut().unwrap().push((Value::from("path"), path));
+                first
+                    .as_map_mut()
+                    .unwrap()
+                    .push((Value::from("path"), path));
             }
             _ => map.push((Value::from(key), path)),
         }
@@ -247,7 +259,10 @@ fn damaged_or_crafted_shard_files_and_irregular_inputs_are_refused() {
         std::fs::write(dir.join("crafted.cbor"), seal(&cbor)).unwrap();
         let o = merge("crafted.cbor", &portfolio, &config);
         let e = String::from_utf8_lossy(&o.stderr);
-        assert!(!o.status.success() && e.contains("unknown field"), "{key}: {e}");
+        assert!(
+            !o.status.success() && e.contains("unknown field"),
+            "{key}: {e}"
+        );
     }
     // The command's own inputs: a FIFO, a device and a directory are refused, not read.
     for (portfolio, config) in [
@@ -257,11 +272,20 @@ fn damaged_or_crafted_shard_files_and_irregular_inputs_are_refused() {
     ] {
         let o = merge("p1", portfolio, config);
         let e = String::from_utf8_lossy(&o.stderr);
-        assert!(!o.status.success() && e.contains("not a regular file"), "{e}");
+        assert!(
+            !o.status.success() && e.contains("not a regular file"),
+            "{e}"
+        );
     }
-    assert_eq!(std::fs::read_to_string(victim.join("keep.txt")).unwrap(), "mine");
+    assert_eq!(
+        std::fs::read_to_string(victim.join("keep.txt")).unwrap(),
+        "mine"
+    );
     assert_eq!(std::fs::read_dir(&victim).unwrap().count(), 1);
-    assert!(!dir.join("merged").exists(), "a refused merge wrote nothing");
+    assert!(
+        !dir.join("merged").exists(),
+        "a refused merge wrote nothing"
+    );
     // The genuine parts still merge.
     let o = merge("p1", &portfolio, &config);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));

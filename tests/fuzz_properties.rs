@@ -66,6 +66,9 @@ proptest! {
 
     #[test]
     fn model_json(data in input("model_json")) { properties::model_json(&data) }
+
+    #[test]
+    fn part_cbor(data in input("part_cbor")) { properties::part_cbor(&data) }
 }
 
 #[test]
@@ -82,4 +85,20 @@ fn the_corpus_files_themselves_load() {
     ] {
         assert!(!corpus(target).is_empty(), "{target}");
     }
+    // The part corpus holds genuine parts of its run: sealed, each merges.
+    let parts = corpus("part_cbor");
+    assert_eq!(parts.len(), 2);
+    let sealed: Vec<Vec<u8>> = parts.iter().map(|p| kexian::simulation::seal(p)).collect();
+    let (book, config) = properties::part_book();
+    let part = kexian::portfolio::PortfolioPart::from_bytes(&sealed[1]).unwrap();
+    assert_eq!(
+        book.merge(&config, vec![part]).unwrap(),
+        book.simulate(&config).unwrap()
+    );
+    let (model, config) = properties::part_cover();
+    let part = kexian::aggregate::SimulationPart::from_bytes(&sealed[0]).unwrap();
+    assert_eq!(
+        model.merge(&config, vec![part]).unwrap(),
+        model.simulate(&config).unwrap()
+    );
 }

@@ -118,7 +118,10 @@ fn random_bit_flips_of_a_large_portfolio_part_are_refused() {
 
 #[test]
 fn every_single_bit_flip_of_a_simulation_part_is_refused() {
-    let model = LossModel::new(Poisson::new(2.0).unwrap(), LogNormal::new(10.0, 2.0).unwrap());
+    let model = LossModel::new(
+        Poisson::new(2.0).unwrap(),
+        LogNormal::new(10.0, 2.0).unwrap(),
+    );
     let config = SimulationConfig::new(3, 400)
         .unwrap()
         .with_batch_size(100)
