@@ -162,7 +162,8 @@ fn an_out_that_kexian_did_not_write_is_refused_by_every_command_and_left_byte_fo
             out,
         ])
     };
-    let commands: Vec<(&str, Box<dyn Fn(&str) -> Vec<String>>)> = vec![
+    type Args<'a> = Box<dyn Fn(&str) -> Vec<String> + 'a>;
+    let commands: Vec<(&str, Args)> = vec![
         ("quote", Box::new(|t| quote(1, t))),
         (
             "quote --charts",
@@ -383,5 +384,107 @@ fn a_run_that_cannot_get_the_lock_in_time_fails_saying_so_and_touches_nothing() 
     let o = kexian(&base, &quote(2, "out"));
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     complete_set(&base.join("out")).unwrap();
+    std::fs::remove_dir_all(&base).unwrap();
+}
+
+/// The names and bytes of the files in the set `out` resolves to.
+fn files_of(out: &Path) -> BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(out)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// A write that fails part-way — a file size limit fails it as a full disk does, at the
+/// staging list, quotes.csv or quotes.json — leaves `out` at the previous complete set, byte
+/// for byte, and removes what it wrote; the next run writes its set.
+#[test]
+fn a_write_that_fails_part_way_leaves_the_previous_set() {
+    if Command::new("prlimit").arg("--version").output().is_err() {
+        panic!("prlimit (util-linux) is needed for this test");
+    }
+    let base = scratch("write-fails");
+    let out = base.join("out");
+    let o = kexian(&base, &quote(1, "out"));
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let before = files_of(&out);
+    let sizes: Vec<usize> = ["quotes.csv", "quotes.json"]
+        .iter()
+        .map(|f| before[*f].len())
+        .collect();
+    for limit in [
+        20,
+        100,
+        sizes[0] / 2,
+        sizes[0] - 1,
+        sizes[0] + 1,
+        sizes[1] - 1,
+    ] {
+        let args = quote(2, "out").join(" ");
+        let script = format!(
+            "trap '' XFSZ; exec prlimit --fsize={limit} -- '{}' {args}",
+            env!("CARGO_BIN_EXE_kexian")
+        );
+        let o = Command::new("sh")
+            .current_dir(&base)
+            .args(["-c", &script])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            !o.status.success(),
+            "a write limited to {limit} bytes succeeded"
+        );
+        assert!(err.contains(".out.sets/"), "limit {limit}: {err}");
+        assert!(
+            files_of(&out) == before,
+            "limit {limit}: out no longer holds the previous set"
+        );
+        complete_set(&out).unwrap();
+    }
+    let o = kexian(&base, &quote(2, "out"));
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    complete_set(&out).unwrap();
+    let store: Vec<PathBuf> = std::fs::read_dir(base.join(".out.sets"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert!(store.len() <= 3, "{store:?}");
+    for set in store {
+        complete_set(&set).unwrap();
+    }
+    std::fs::remove_dir_all(&base).unwrap();
+}
+
+/// `--charts` naming `--out` (in any spelling) puts the chart into the quote's set: it held
+/// only the chart, while the run reported its quotes written.
+#[test]
+fn charts_into_the_out_directory_join_its_set() {
+    let base = scratch("charts-in-out");
+    for charts in ["x", "./x", "x/"] {
+        let mut args = quote(1, "x");
+        args.extend(strings(&["--charts", charts]));
+        let o = kexian(&base, &args);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        assert!(String::from_utf8_lossy(&o.stdout).contains("300 quotes written"));
+        complete_set(&base.join("x")).unwrap();
+        let names: Vec<String> = files_of(&base.join("x")).into_keys().collect();
+        assert_eq!(
+            names,
+            [
+                "exceedance.svg",
+                "manifest.json",
+                "quotes.csv",
+                "quotes.json",
+                "summary.json"
+            ]
+        );
+    }
     std::fs::remove_dir_all(&base).unwrap();
 }

@@ -245,10 +245,10 @@ fn crafted_portfolio_parts_are_refused() {
             "a tail year of another part",
             Box::new(|m: &mut Vec<(Value, Value)>| {
                 let policies = array(field(m, "policies"));
-                let tails = policies
+                let mut tails = policies
                     .iter_mut()
                     .map(|p| array(field(p.as_map_mut().unwrap(), "tail")));
-                let tail = tails.filter(|t| !t.is_empty()).next().unwrap();
+                let tail = tails.find(|t| !t.is_empty()).unwrap();
                 array(&mut tail[0])[0] = Value::from(8000);
             }),
             "",

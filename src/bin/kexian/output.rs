@@ -67,6 +67,10 @@ struct Target {
 
 impl Target {
     fn new(out: &Path) -> Res<Self> {
+        // Without a trailing `/`, which would make the path name the directory a link
+        // points to rather than the link.
+        let out: PathBuf = out.components().collect();
+        let out = out.as_path();
         let name = match out.components().next_back() {
             Some(Component::Normal(n)) => n.to_string_lossy().into_owned(),
             _ => {
@@ -228,18 +232,34 @@ pub(crate) fn write_set(out: &Path, files: &[(&str, Vec<u8>)]) -> Res<()> {
     // Again under the lock: another run may have written meanwhile.
     let state = target.state()?;
     let store = Store::read(&target.store)?;
-    let id = store.sets.iter().map(|s| s.id).max().unwrap_or(0) + 1;
-    let set = target.store.join(id.to_string());
-    std::fs::create_dir(&set).map_err(|e| at(&set, e))?;
-    let names: Vec<&str> = files.iter().map(|(n, _)| *n).collect();
-    let staging = set.join(STAGING);
-    write_synced(
-        &staging,
-        &serde_json::to_vec(&names).map_err(|e| e.to_string())?,
-    )?;
+    let id = store.last + 1;
+    let dir = target.store.join(id.to_string());
+    std::fs::create_dir(&dir).map_err(|e| at(&dir, e))?;
+    let set = Set {
+        id,
+        dir,
+        names: files.iter().map(|(n, _)| (*n).to_owned()).collect(),
+        complete: false,
+    };
+    // A failed write removes what it wrote (a killed one is removed by the next run).
+    let written = write_files(&set, files).and_then(|()| swap(&target, state, id));
+    if written.is_err() {
+        set.delete();
+    }
+    written?;
+    store.prune(id);
+    Ok(())
+}
+
+/// Writes `set`: the staging list, `files` and the manifest (each synced), then removes the
+/// staging list.
+fn write_files(set: &Set, files: &[(&str, Vec<u8>)]) -> Res<()> {
+    let staging = set.dir.join(STAGING);
+    let names = serde_json::to_vec(&set.names).map_err(|e| e.to_string())?;
+    write_synced(&staging, &names)?;
     let mut entries = Vec::with_capacity(files.len());
     for (file, bytes) in files {
-        write_synced(&set.join(file), bytes)?;
+        write_synced(&set.dir.join(file), bytes)?;
         entries.push(Entry {
             name: (*file).to_owned(),
             bytes: bytes.len() as u64,
@@ -251,11 +271,9 @@ pub(crate) fn write_set(out: &Path, files: &[(&str, Vec<u8>)]) -> Res<()> {
         files: entries,
     };
     let text = serde_json::to_vec_pretty(&manifest).map_err(|e| e.to_string())?;
-    write_synced(&set.join(MANIFEST), &text)?;
+    write_synced(&set.dir.join(MANIFEST), &text)?;
     std::fs::remove_file(&staging).map_err(|e| at(&staging, e))?;
-    sync_dir(&set);
-    swap(&target, state, id)?;
-    store.prune(id);
+    sync_dir(&set.dir);
     Ok(())
 }
 
@@ -294,14 +312,17 @@ struct Set {
 }
 
 /// The sets of a store that kexian recognises as its own: directories named by a number
-/// (see [`set_number`]) that hold a staging list or a kexian manifest.
+/// (see [`set_number`]) that hold a staging list (whole or torn: it is written first) or a
+/// kexian manifest, or nothing at all.
 struct Store {
     sets: Vec<Set>,
+    /// The largest number any directory of the store is named by (recognised or not).
+    last: u64,
 }
 
 impl Store {
     fn read(store: &Path) -> Res<Self> {
-        let mut sets = Vec::new();
+        let (mut sets, mut last) = (Vec::new(), 0);
         for e in std::fs::read_dir(store)
             .map_err(|e| at(store, e))?
             .flatten()
@@ -309,20 +330,24 @@ impl Store {
             let Some(id) = e.file_name().to_str().and_then(set_number) else {
                 continue;
             };
+            last = last.max(id);
             if !e.file_type().is_ok_and(|t| t.is_dir()) {
                 continue;
             }
             let dir = e.path();
+            // A torn staging list: the run died writing it, before any other file.
             let staged = std::fs::read(dir.join(STAGING))
                 .ok()
-                .and_then(|b| serde_json::from_slice::<Vec<String>>(&b).ok());
+                .map(|b| serde_json::from_slice::<Vec<String>>(&b).unwrap_or_default());
             let listed = std::fs::read(dir.join(MANIFEST))
                 .ok()
                 .and_then(|b| serde_json::from_slice::<Manifest>(&b).ok())
                 .filter(|m| m.written_by.starts_with("kexian "));
+            let empty = || std::fs::read_dir(&dir).is_ok_and(|mut d| d.next().is_none());
             let (names, complete) = match (staged, listed) {
                 (Some(names), _) => (names, false),
                 (None, Some(m)) => (m.files.into_iter().map(|f| f.name).collect(), true),
+                (None, None) if empty() => (Vec::new(), false),
                 (None, None) => continue,
             };
             sets.push(Set {
@@ -332,7 +357,7 @@ impl Store {
                 complete,
             });
         }
-        Ok(Self { sets })
+        Ok(Self { sets, last })
     }
 
     /// Deletes the sets older than the [`KEEP`] newest complete ones before `current`, and
