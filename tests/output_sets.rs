@@ -129,6 +129,9 @@ fn an_out_that_kexian_did_not_write_is_refused_by_every_command_and_left_byte_fo
     std::fs::write(work.join("notes.txt"), "keep me").unwrap();
     std::os::unix::fs::symlink("user", work.join("link")).unwrap();
     std::os::unix::fs::symlink(base.join("home"), work.join("home-link")).unwrap();
+    // A link of kexian's form whose store is a link to the user's directory.
+    std::os::unix::fs::symlink("user", work.join(".posing.sets")).unwrap();
+    std::os::unix::fs::symlink(".posing.sets/1", work.join("posing")).unwrap();
     // The two parts of a sharded quote, for `merge`.
     let (portfolio, config) = (data("portfolio.csv"), data("pricing.json"));
     for i in 1..=2 {
@@ -147,6 +150,7 @@ fn an_out_that_kexian_did_not_write_is_refused_by_every_command_and_left_byte_fo
         "link",
         "home-link",
         "user/.",
+        "posing",
     ];
     let before = snapshot(&base);
     let merge = |out: &str| {

@@ -107,6 +107,7 @@ impl Target {
         if meta.file_type().is_symlink() {
             let to = std::fs::read_link(out).map_err(|e| at(out, e))?;
             if self.set_id(&to).is_some() {
+                self.check_store()?;
                 return Ok(State::Ours);
             }
             return Err(format!(
@@ -129,6 +130,19 @@ impl Target {
             "{}: exists and is not a directory: {refused}",
             out.display()
         ))
+    }
+
+    /// An error when the store exists but is not a directory of its own (a file, or a link
+    /// to a directory elsewhere).
+    fn check_store(&self) -> Res<()> {
+        match std::fs::symlink_metadata(&self.store) {
+            Ok(m) if !m.is_dir() => Err(format!(
+                "{}: not a directory kexian made for the sets of {}: refused, and left as it is",
+                self.store.display(),
+                self.out.display()
+            )),
+            _ => Ok(()),
+        }
     }
 
     /// The set number a link `to` names when it is `.{name}.sets/{n}` (kexian's own form).
@@ -165,7 +179,10 @@ pub(crate) fn check(out: &Path) -> Res<()> {
     std::fs::create_dir_all(parent).map_err(|e| at(parent, e))?;
     target.state()?;
     // A probe file of a name no one else uses, created new (never over another file).
-    let probe = parent.join(format!(".kexian-probe-{}", std::process::id()));
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let probe = parent.join(format!(".kexian-probe-{}-{stamp}", std::process::id()));
     std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
@@ -228,6 +245,7 @@ pub(crate) fn write_set(out: &Path, files: &[(&str, Vec<u8>)]) -> Res<()> {
         }
         _ => {}
     }
+    target.check_store()?;
     let _lock = lock(&target)?;
     // Again under the lock: another run may have written meanwhile.
     let state = target.state()?;
