@@ -1,6 +1,9 @@
 //! Regressions from the hostile-input review (issue 14), fixed one by one: each test states the
 //! defect it guards against.
 
+mod common;
+
+use common::sets::complete_set;
 use kexian::aggregate::{Grid, LossModel};
 use kexian::backtest::{VarLevel, traffic_light, traffic_light_table};
 use kexian::frequency::FrequencyModel;
@@ -221,40 +224,6 @@ fn an_overflowing_rating_factor_is_an_error_not_a_nan_premium() {
         assert!(!out.exists());
     }
     std::fs::remove_dir_all(&base).unwrap();
-}
-
-/// Checks that `out` holds one complete output set: its manifest lists exactly the other
-/// files, with their sizes and SHA-256 digests, and quotes.csv has every firm.
-fn complete_set(out: &std::path::Path) -> Result<(), String> {
-    use sha2::Digest;
-    let manifest: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(out.join("manifest.json")).map_err(|e| format!("manifest: {e}"))?,
-    )
-    .map_err(|e| format!("manifest: {e}"))?;
-    let mut listed = std::collections::BTreeSet::new();
-    for f in manifest["files"].as_array().ok_or("no files")? {
-        let name = f["name"].as_str().ok_or("no name")?;
-        let bytes = std::fs::read(out.join(name)).map_err(|e| format!("{name}: {e}"))?;
-        if bytes.len() as u64 != f["bytes"].as_u64().unwrap_or(0)
-            || format!("{:x}", sha2::Sha256::digest(&bytes)) != f["sha256"].as_str().unwrap_or("")
-        {
-            return Err(format!("{name} does not match the manifest"));
-        }
-        listed.insert(name.to_owned());
-    }
-    let present: std::collections::BTreeSet<String> = std::fs::read_dir(out)
-        .map_err(|e| e.to_string())?
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n != "manifest.json")
-        .collect();
-    if present != listed {
-        return Err(format!("files {present:?} vs manifest {listed:?}"));
-    }
-    let quotes = std::fs::read_to_string(out.join("quotes.csv")).map_err(|e| e.to_string())?;
-    if quotes.lines().count() != 301 {
-        return Err("quotes.csv is not whole".into());
-    }
-    Ok(())
 }
 
 /// A kill at any point of a run (200 random points, concentrated around the write) leaves

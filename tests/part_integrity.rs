@@ -2,41 +2,26 @@
 //! with the SHA-256 of its bytes (checked before decoding), and every decoded field is
 //! range-checked against the book and the run.
 
+mod common;
+#[path = "../fuzz/properties.rs"]
+#[allow(dead_code)]
+mod properties;
+
 use ciborium::Value;
 use kexian::aggregate::{LossModel, SimulationPart};
-use kexian::assumptions::Assumptions;
 use kexian::frequency::Poisson;
 use kexian::portfolio::{Portfolio, PortfolioConfig, PortfolioPart};
-use kexian::quote::QuoteConfig;
 use kexian::severity::LogNormal;
 use kexian::simulation::{Shard, SimulationConfig, seal, unseal};
 
-const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data");
-
-/// The bundled book: copula over sectors, systemic events, a per-risk treaty.
 fn bundled() -> Portfolio {
-    let firms = kexian::io::read_portfolio(format!("{DATA}/portfolio.csv")).unwrap();
-    let config: QuoteConfig = kexian::io::read_config(format!("{DATA}/pricing.json")).unwrap();
-    Assumptions::bundled()
-        .unwrap()
-        .portfolio(&firms, config.per_risk_xol())
-        .unwrap()
-        .1
+    common::bundled_portfolio()
 }
 
-/// Two compound policies: a small book whose second shard (52 years) is a part of a few
-/// hundred bytes.
+/// Two compound policies (the fuzz corpus's book): a small book whose second shard of a
+/// 2,100-year run (52 years) is a part of a few hundred bytes.
 fn small() -> Portfolio {
-    serde_json::from_str(
-        r#"{"policies": [
-            {"id": "A", "sector": "ai", "perils": [{"peril": "compound",
-             "frequency": {"type": "poisson", "lambda": 0.4},
-             "severity": {"type": "lognormal", "mu": 12.0, "sigma": 1.5}}]},
-            {"id": "B", "sector": "biotech", "perils": [{"peril": "compound",
-             "frequency": {"type": "poisson", "lambda": 0.2},
-             "severity": {"type": "exponential", "theta": 300000.0}}]}]}"#,
-    )
-    .unwrap()
+    properties::part_book().0
 }
 
 fn parts(book: &Portfolio, config: &PortfolioConfig, n: u64) -> Vec<Vec<u8>> {

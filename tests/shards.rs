@@ -1,27 +1,18 @@
 //! Sharded runs: any split of a run into shards, merged in any order (through their bytes),
 //! gives the single run's results bit for bit; merges of wrong sets are refused.
 
+mod common;
+
 use kexian::aggregate::{LossModel, SimulationPart};
-use kexian::assumptions::Assumptions;
 use kexian::coverage::{ClaimTerms, Layer, Tower};
 use kexian::frequency::NegativeBinomial;
 use kexian::portfolio::{Portfolio, PortfolioConfig, PortfolioPart, PortfolioRun};
-use kexian::quote::QuoteConfig;
 use kexian::severity::LogNormal;
 use kexian::simulation::{Retention, Shard, SimulationConfig};
 use proptest::prelude::*;
 
-const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data");
-
-/// The bundled book: copula over sectors, systemic events, a per-risk treaty.
 fn bundled() -> Portfolio {
-    let firms = kexian::io::read_portfolio(format!("{DATA}/portfolio.csv")).unwrap();
-    let config: QuoteConfig = kexian::io::read_config(format!("{DATA}/pricing.json")).unwrap();
-    Assumptions::bundled()
-        .unwrap()
-        .portfolio(&firms, config.per_risk_xol())
-        .unwrap()
-        .1
+    common::bundled_portfolio()
 }
 
 /// 40,000 years: 20 blocks of 2,048.

@@ -32,7 +32,7 @@ const SEAL: &[u8; 8] = b"KXSEAL01";
 /// use kexian::simulation::{seal, unseal};
 /// let mut sealed = seal(b"part");
 /// assert_eq!(unseal(&sealed)?, b"part");
-/// sealed[45] ^= 1;
+/// sealed[42] ^= 1; // a bit of the payload
 /// assert!(unseal(&sealed).is_err());
 /// # Ok::<(), kexian::Error>(())
 /// ```

@@ -3,8 +3,10 @@
 
 pub mod book;
 pub mod insureds;
+pub mod sets;
 
 use kexian::frequency::FrequencyModel;
+use kexian::portfolio::Portfolio;
 use kexian::severity::SeverityModel;
 use serde::Deserialize;
 
@@ -102,4 +104,18 @@ pub fn ks_statistic(mut xs: Vec<f64>, cdf: impl Fn(f64) -> f64) -> f64 {
             (f - i as f64 / n).max((i + 1) as f64 / n - f)
         })
         .fold(0.0, f64::max)
+}
+
+/// The bundled book (data/portfolio.csv under the bundled assumptions, with the per-risk
+/// treaty of data/pricing.json): copula over sectors, systemic events.
+pub fn bundled_portfolio() -> Portfolio {
+    let data = concat!(env!("CARGO_MANIFEST_DIR"), "/data");
+    let firms = kexian::io::read_portfolio(format!("{data}/portfolio.csv")).unwrap();
+    let config: kexian::quote::QuoteConfig =
+        kexian::io::read_config(format!("{data}/pricing.json")).unwrap();
+    kexian::assumptions::Assumptions::bundled()
+        .unwrap()
+        .portfolio(&firms, config.per_risk_xol())
+        .unwrap()
+        .1
 }
