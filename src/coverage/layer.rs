@@ -108,6 +108,11 @@ impl Layer {
         self.limit
     }
 
+    /// Number of reinstatements k.
+    pub fn reinstatements(&self) -> u32 {
+        self.reinstatements
+    }
+
     /// Participation share.
     pub fn share(&self) -> f64 {
         self.share

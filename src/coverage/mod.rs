@@ -11,13 +11,17 @@
 //! ```
 //! Annual terms apply to the year's total S: min((S − D)₊, L). Reinsurance layers apply to each
 //! claim's payment: ceded = share·min((Y − a)₊, l), with at most (1 + reinstatements)·l per year.
+//! A [`Package`] combines sections, per-occurrence policy terms, layers and an annual
+//! aggregate limit in one cover (综合保险方案; formulas in its module).
 //! In JSON an unlimited amount is the string `"unlimited"` (or the field left out).
 
 mod claim;
 mod covered;
 mod layer;
+mod package;
 pub(crate) mod unlimited;
 
 pub use claim::{AggregateTerms, ClaimTerms, DeductibleKind};
 pub use covered::Covered;
 pub use layer::{Layer, Tower};
+pub use package::{OccurrencePayment, Package, PackageParams, PolicyDeductible, Section};
