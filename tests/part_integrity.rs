@@ -89,6 +89,7 @@ fn every_single_bit_flip_of_a_small_portfolio_part_is_refused() {
     let bits: Vec<usize> = (0..bytes[1].len() * 8).collect();
     assert!(bits.len() > 2_000, "{} bits", bits.len());
     assert_eq!(flip_and_merge(&book, &config, &bytes, 1, &bits), bits.len());
+    eprintln!("{} of {} bit flips refused", bits.len(), bits.len());
 }
 
 #[test]
@@ -99,6 +100,10 @@ fn random_bit_flips_of_a_large_portfolio_part_are_refused() {
     let bits = positions(bytes[0].len() * 8, 2_000);
     assert!(bytes[0].len() > 100_000, "{} bytes", bytes[0].len());
     assert_eq!(flip_and_merge(&book, &config, &bytes, 0, &bits), bits.len());
+    eprintln!(
+        "2,000 random flips of a {}-byte part refused",
+        bytes[0].len()
+    );
 }
 
 #[test]
@@ -134,6 +139,7 @@ fn every_single_bit_flip_of_a_simulation_part_is_refused() {
         }
     }
     assert_eq!(refused, bits);
+    eprintln!("{refused} of {bits} bit flips refused");
 }
 
 /// `bytes` (a sealed part) decoded as CBOR, changed by `change`, encoded and sealed again:
