@@ -264,6 +264,26 @@ fn damaged_or_crafted_shard_files_and_irregular_inputs_are_refused() {
             "{key}: {e}"
         );
     }
+    // A part crafted under a valid seal (a negative year total) is refused, naming its file.
+    let mut value: Value = ciborium::from_reader(unseal(&bytes).unwrap()).unwrap();
+    let part = value
+        .as_map_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|(k, _)| k.as_text() == Some("part"));
+    let part = part.unwrap().1.as_map_mut().unwrap();
+    let totals = part.iter_mut().find(|(k, _)| k.as_text() == Some("totals"));
+    totals.unwrap().1.as_array_mut().unwrap()[0] = Value::from(-1);
+    let mut cbor = Vec::new();
+    ciborium::into_writer(&value, &mut cbor).unwrap();
+    std::fs::write(dir.join("crafted.cbor"), seal(&cbor)).unwrap();
+    let o = merge("crafted.cbor", &portfolio, &config);
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        !o.status.success()
+            && e.contains("crafted.cbor (shard 1/2): merge: the part for blocks 0..1"),
+        "{e}"
+    );
     // The command's own inputs: a FIFO, a device and a directory are refused, not read.
     for (portfolio, config) in [
         (fifo_s.as_str(), config.as_str()),

@@ -138,6 +138,29 @@ impl Portfolio {
         self.merge_parts(config, parts, Some(&digest))
     }
 
+    /// Checks one part as [`merge`](Self::merge) checks each: that it comes from this book
+    /// and the run `config` (its digest), covers a range of the run, and that its fields fit
+    /// the book and balance — so that a caller holding several can say which one is bad.
+    pub fn check_part(&self, config: &PortfolioConfig, part: &PortfolioPart) -> Result<()> {
+        config.validate()?;
+        let trials = config.trials();
+        let all = blocks(trials);
+        if part.digest != self.run_digest(config)?
+            || part.blocks.is_empty()
+            || part.blocks.end > all
+        {
+            return Err(Error::Inconsistent {
+                model: "merge",
+                message: format!(
+                    "the part for blocks {}..{} is not a shard of this run: it comes from other \
+                     inputs or settings, or lies outside the run's 0..{all}",
+                    part.blocks.start, part.blocks.end
+                ),
+            });
+        }
+        part.check(self, trials, trials.div_ceil(mean_batch_size(trials)))
+    }
+
     /// Merges parts (checked against `digest` when given) into the run's result.
     pub(super) fn merge_parts(
         &self,

@@ -202,6 +202,12 @@ pub(crate) fn merge(
         }
     }
     let job = first.job.clone();
+    let config = inputs.config.portfolio();
+    for (f, path) in files.iter().zip(paths) {
+        portfolio
+            .check_part(&config, &f.part)
+            .map_err(|e| format!("{} (shard {}): {e}", path.display(), f.shard))?;
+    }
     let parts: Vec<PortfolioPart> = files.into_iter().map(|f| f.part).collect();
     match job {
         Job::Quote(mut job) => {
@@ -215,7 +221,7 @@ pub(crate) fn merge(
             Err("--charts goes with the merge of a `quote` run".into())
         }
         Job::Simulate(lang) => {
-            let run = portfolio.merge(&inputs.config.portfolio(), parts)?;
+            let run = portfolio.merge(&config, parts)?;
             simulate(&inputs, &run, out, lang)
         }
     }
