@@ -358,6 +358,25 @@ fn a_run_beyond_the_memory_budget_is_refused_at_once() {
         start.elapsed()
     );
     assert!(!out.exists());
+    // A small budget is said in its own unit ("0.0 GiB above 0.0 GiB" before).
+    let o = kexian(&[
+        "quote",
+        "--portfolio",
+        "data/portfolio.csv",
+        "--config",
+        "data/pricing.json",
+        "--trials",
+        "2000",
+        "--memory-limit",
+        "1K",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        !o.status.success() && err.contains("MiB, above the memory budget of 1.0 KiB"),
+        "{err}"
+    );
     let o = kexian(&[
         "price",
         "--model",

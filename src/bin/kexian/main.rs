@@ -306,16 +306,28 @@ fn default_memory_limit() -> u64 {
 /// Refuses a run estimated above the budget, naming both and the remedies.
 fn check_memory(estimate: u64, limit: Option<u64>, remedies: &str) -> Result<(), String> {
     let limit = limit.unwrap_or_else(default_memory_limit);
-    let gib = |b: u64| b as f64 / (1u64 << 30) as f64;
     if estimate > limit {
         return Err(format!(
-            "the run needs about {:.1} GiB, above the memory budget of {:.1} GiB (--memory-limit): \
-             {remedies}",
-            gib(estimate),
-            gib(limit)
+            "the run needs about {}, above the memory budget of {} (--memory-limit): {remedies}",
+            size(estimate),
+            size(limit)
         ));
     }
     Ok(())
+}
+
+/// `bytes` in the largest binary unit that leaves at least 1 (e.g. `2.0 GiB`, `1.0 KiB`).
+fn size(bytes: u64) -> String {
+    let units = ["bytes", "KiB", "MiB", "GiB", "TiB"];
+    let k = ((64 - bytes.leading_zeros()).saturating_sub(1) / 10).min(4);
+    match k {
+        0 => format!("{bytes} bytes"),
+        _ => format!(
+            "{:.1} {}",
+            bytes as f64 / (1u64 << (10 * k)) as f64,
+            units[k as usize]
+        ),
+    }
 }
 
 /// What `quote` and `simulate` read.
