@@ -230,58 +230,61 @@ fn damaged_or_crafted_shard_files_and_irregular_inputs_are_refused() {
     );
     let victim_s = victim.display().to_string();
     let fifo_s = fifo.display().to_string();
-    let crafts: Vec<(&str, Value)> = vec![
-        ("job", Value::from("charts")),
-        ("book", Value::from("/etc/shadow")),
-        ("inputs", Value::from(fifo_s.as_str())),
-    ];
-    for (key, path) in crafts {
+    // Shard files crafted under a valid seal: `change` edits the decoded map; the merge of
+    // the result fails, and its error is returned.
+    let crafted = |change: &dyn Fn(&mut Vec<(Value, Value)>)| -> String {
         let mut value: Value = ciborium::from_reader(unseal(&bytes).unwrap()).unwrap();
-        let map = value.as_map_mut().unwrap();
-        match key {
-            "job" => {
-                let job = map.iter_mut().find(|(k, _)| k.as_text() == Some("job"));
-                let quote = job.unwrap().1.as_map_mut().unwrap()[0].1.as_map_mut();
-                quote.unwrap().push((path, Value::from(victim_s.as_str())));
-            }
-            "inputs" => {
-                let inputs = map.iter_mut().find(|(k, _)| k.as_text() == Some("inputs"));
-                let first = &mut inputs.unwrap().1.as_array_mut().unwrap()[0];
-                first
-                    .as_map_mut()
-                    .unwrap()
-                    .push((Value::from("path"), path));
-            }
-            _ => map.push((Value::from(key), path)),
-        }
+        change(value.as_map_mut().unwrap());
         let mut cbor = Vec::new();
         ciborium::into_writer(&value, &mut cbor).unwrap();
         std::fs::write(dir.join("crafted.cbor"), seal(&cbor)).unwrap();
         let o = merge("crafted.cbor", &portfolio, &config);
-        let e = String::from_utf8_lossy(&o.stderr);
-        assert!(
-            !o.status.success() && e.contains("unknown field"),
-            "{key}: {e}"
-        );
+        assert!(!o.status.success());
+        String::from_utf8_lossy(&o.stderr).into_owned()
+    };
+    fn field<'a>(map: &'a mut [(Value, Value)], key: &str) -> &'a mut Value {
+        &mut map
+            .iter_mut()
+            .find(|(k, _)| k.as_text() == Some(key))
+            .unwrap()
+            .1
     }
-    // A part crafted under a valid seal (a negative year total) is refused, naming its file.
-    let mut value: Value = ciborium::from_reader(unseal(&bytes).unwrap()).unwrap();
-    let part = value
-        .as_map_mut()
-        .unwrap()
-        .iter_mut()
-        .find(|(k, _)| k.as_text() == Some("part"));
-    let part = part.unwrap().1.as_map_mut().unwrap();
-    let totals = part.iter_mut().find(|(k, _)| k.as_text() == Some("totals"));
-    totals.unwrap().1.as_array_mut().unwrap()[0] = Value::from(-1);
-    let mut cbor = Vec::new();
-    ciborium::into_writer(&value, &mut cbor).unwrap();
-    std::fs::write(dir.join("crafted.cbor"), seal(&cbor)).unwrap();
-    let o = merge("crafted.cbor", &portfolio, &config);
-    let e = String::from_utf8_lossy(&o.stderr);
+    let victim_path = Value::from(victim_s.as_str());
+    let fifo_path = Value::from(fifo_s.as_str());
+    // A charts directory in the job, a book naming /etc/shadow, an input's path (a FIFO).
+    let changes: [(&str, Box<dyn Fn(&mut Vec<(Value, Value)>)>); 3] = [
+        (
+            "charts",
+            Box::new(|m| {
+                let quote = &mut field(m, "job").as_map_mut().unwrap()[0].1;
+                let job = quote.as_map_mut().unwrap();
+                job.push((Value::from("charts"), victim_path.clone()));
+            }),
+        ),
+        (
+            "book",
+            Box::new(|m| m.push((Value::from("book"), Value::from("/etc/shadow")))),
+        ),
+        (
+            "input path",
+            Box::new(|m| {
+                let first = &mut field(m, "inputs").as_array_mut().unwrap()[0];
+                let input = first.as_map_mut().unwrap();
+                input.push((Value::from("path"), fifo_path.clone()));
+            }),
+        ),
+    ];
+    for (what, change) in &changes {
+        let e = crafted(change.as_ref());
+        assert!(e.contains("unknown field"), "{what}: {e}");
+    }
+    // A negative year total is refused, naming the file and shard.
+    let e = crafted(&|m| {
+        let totals = field(field(m, "part").as_map_mut().unwrap(), "totals");
+        totals.as_array_mut().unwrap()[0] = Value::from(-1);
+    });
     assert!(
-        !o.status.success()
-            && e.contains("crafted.cbor (shard 1/2): merge: the part for blocks 0..1"),
+        e.contains("crafted.cbor (shard 1/2): merge: the part for blocks 0..1"),
         "{e}"
     );
     // The command's own inputs: a FIFO, a device and a directory are refused, not read.
