@@ -232,7 +232,9 @@ fn damaged_or_crafted_shard_files_and_irregular_inputs_are_refused() {
     let fifo_s = fifo.display().to_string();
     // Shard files crafted under a valid seal: `change` edits the decoded map; the merge of
     // the result fails, and its error is returned.
-    let crafted = |change: &dyn Fn(&mut Vec<(Value, Value)>)| -> String {
+    type Map = Vec<(Value, Value)>;
+    type Change<'a> = Box<dyn Fn(&mut Map) + 'a>;
+    let crafted = |change: &dyn Fn(&mut Map)| -> String {
         let mut value: Value = ciborium::from_reader(unseal(&bytes).unwrap()).unwrap();
         change(value.as_map_mut().unwrap());
         let mut cbor = Vec::new();
@@ -252,7 +254,7 @@ fn damaged_or_crafted_shard_files_and_irregular_inputs_are_refused() {
     let victim_path = Value::from(victim_s.as_str());
     let fifo_path = Value::from(fifo_s.as_str());
     // A charts directory in the job, a book naming /etc/shadow, an input's path (a FIFO).
-    let changes: [(&str, Box<dyn Fn(&mut Vec<(Value, Value)>)>); 3] = [
+    let changes: [(&str, Change); 3] = [
         (
             "charts",
             Box::new(|m| {
