@@ -619,3 +619,36 @@ fn late_or_silent_mistakes_are_refused_early() {
     assert!(e.contains("t.csv") && e.contains("line 0"), "{e}");
     std::fs::remove_dir_all(&base).unwrap();
 }
+
+/// Two systemic shocks could share a name (reports, the allocation and merges tell them by
+/// name); an assumption set and a portfolio now refuse it.
+#[test]
+fn two_shocks_may_not_share_a_name() {
+    let shock = serde_json::json!({"name": "cloud_outage", "annual_rate": 0.1,
+        "default_hit_probability": 0.2,
+        "loss": {"type": "lognormal", "mu": 13.0, "sigma": 1.0}});
+    let book = serde_json::json!({
+        "policies": [{"id": "A", "sector": "ai", "perils": [{"peril": "compound",
+            "frequency": {"type": "poisson", "lambda": 0.5},
+            "severity": {"type": "exponential", "theta": 1000.0}}]}],
+        "shocks": [shock.clone(), shock]});
+    let e = serde_json::from_value::<kexian::portfolio::Portfolio>(book)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("two shocks are named `cloud_outage`"), "{e}");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/data/assumptions/shanghai_2025.json"
+    );
+    let mut set: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let shocks = set["shocks"].as_array_mut().unwrap();
+    shocks.push(shocks[0].clone());
+    let e = kexian::assumptions::Assumptions::from_json("dup.json", &set.to_string())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("shocks") && e.contains("`cloud_outage` is named twice"),
+        "{e}"
+    );
+}

@@ -305,6 +305,7 @@ fn check(set: &AssumptionSet, c: &mut Check) {
     for (k, m) in set.risk_reduction.iter().enumerate() {
         m.check(c, &format!("risk_reduction[{k}]"));
     }
+    c.names("shocks", set.shocks.iter().map(|s| &s.name));
     for (k, s) in set.shocks.iter().enumerate() {
         if let Err(e) = s.validate() {
             c.rule(&format!("shocks[{k}]"), false, &e.to_string());

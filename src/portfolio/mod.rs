@@ -112,7 +112,7 @@ pub struct PortfolioSpec {
 spec_conversions!(Portfolio, PortfolioSpec, spec);
 
 impl Portfolio {
-    /// Validates: at least one policy, unique ids, valid perils and shocks, every policy's
+    /// Validates: at least one policy, unique ids, valid perils and uniquely named shocks, every policy's
     /// group among the copula's groups (when there is a copula).
     pub fn new(spec: PortfolioSpec) -> Result<Self> {
         if spec.policies.is_empty() {
@@ -136,8 +136,18 @@ impl Portfolio {
                 })?;
             }
         }
+        let mut names = std::collections::HashSet::new();
         for s in &spec.shocks {
             s.validate()?;
+            if !names.insert(s.name.as_str()) {
+                return Err(Error::Inconsistent {
+                    model: MODEL,
+                    message: format!(
+                        "two shocks are named `{}`: reports and merges tell them by name",
+                        s.name
+                    ),
+                });
+            }
         }
         let groups: Vec<String> = match &spec.dependence {
             Some(d) => {
