@@ -328,3 +328,29 @@ fn a_package_round_trips_through_json() {
     assert_eq!(p.layers()[0].attachment(), 0.0);
     assert_eq!(p.sections()[1].name, "b");
 }
+
+/// The engines' per-claim path (`Package::occurrence`, a claim on one section) pays what
+/// `apply` pays for the same occurrence, under every kind of policy term.
+#[test]
+fn the_engines_per_claim_path_pays_what_apply_pays() {
+    let policies = [
+        json!({}),
+        json!({"deductible": {"kind": "flat", "amount": 15000}, "limit": 150000}),
+        json!({"deductible": percent()}),
+        json!({"deductible": percent(), "layers": layers()}),
+        json!({"limit": 90000, "layers": layers(), "annual_limit": 250000}),
+    ];
+    for policy in policies {
+        let p = package(policy.clone());
+        for k in 0..400 {
+            let x = 1.7f64.powi(k % 40) * (1.0 + f64::from(k) / 400.0);
+            for s in 0..2 {
+                let mut losses = [0.0; 2];
+                losses[s] = x;
+                let want = p.apply(&losses).unwrap().paid;
+                assert_eq!(p.occurrence(s, x), want, "{policy}: section {s}, loss {x}");
+            }
+        }
+        assert!(p.max_occurrence() >= p.apply(&[1e12, 1e12]).unwrap().paid);
+    }
+}

@@ -12,7 +12,6 @@ mod approximation;
 mod cells;
 mod discretize;
 mod distribution;
-mod exact;
 mod shard;
 mod superposition;
 mod tower;
@@ -230,7 +229,7 @@ impl<F: Frequency, S: Severity> LossModel<F, S> {
         let (f, severity_lost) =
             discretize(&self.severity, &self.claim_terms, grid, discretization);
         let g = match method {
-            ExactMethod::Panjer => exact::panjer(&self.frequency, &f)?,
+            ExactMethod::Panjer => crate::frequency::compound::panjer(&self.frequency, &f)?,
             ExactMethod::Fft { padding } => {
                 crate::numerics::validate::rule(
                     "ExactMethod",
@@ -239,7 +238,7 @@ impl<F: Frequency, S: Severity> LossModel<F, S> {
                     (1..=64).contains(&padding),
                     "between 1 and 64",
                 )?;
-                exact::fft(&self.frequency, &f, padding)?
+                crate::frequency::compound::fft(&self.frequency, &f, padding)?
             }
         };
         let h = grid.step();

@@ -13,7 +13,7 @@
 
 use super::cells::Cells;
 use super::distribution::Reference;
-use super::{AggregateDistribution, Discrete, Discretization, ExactMethod, Grid, exact};
+use super::{AggregateDistribution, Discrete, Discretization, ExactMethod, Grid};
 use crate::coverage::{ClaimTerms, Covered};
 use crate::error::{Error, Result};
 use crate::frequency::{FrequencyModel, Poisson};
@@ -181,7 +181,7 @@ impl ExactPortfolio {
         let f = self.mixture(grid, discretization)?;
         let covered = compensated_sum(f.iter().copied());
         let count = Poisson::new(self.lambda)?;
-        let g = exact::fft(&count, &f, padding)?;
+        let g = crate::frequency::compound::fft(&count, &f, padding)?;
         let lost = (1.0 - compensated_sum(g.iter().copied())).max(0.0);
         let h = grid.step();
         let values = (0..g.len()).map(|j| j as f64 * h).collect();

@@ -19,9 +19,11 @@ mod claim;
 mod covered;
 mod layer;
 mod package;
+mod terms;
 pub(crate) mod unlimited;
 
 pub use claim::{AggregateTerms, ClaimTerms, DeductibleKind};
 pub use covered::Covered;
 pub use layer::{Layer, Tower};
 pub use package::{OccurrencePayment, Package, PackageParams, PolicyDeductible, Section};
+pub use terms::CoverTerms;

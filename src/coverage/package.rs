@@ -63,6 +63,14 @@ impl Default for PolicyDeductible {
 }
 
 impl PolicyDeductible {
+    /// True when D = 0 for every loss.
+    pub fn is_none(&self) -> bool {
+        match *self {
+            Self::Flat { amount } => amount == 0.0,
+            Self::PercentOfLoss { rate, minimum, .. } => rate == 0.0 && minimum == 0.0,
+        }
+    }
+
     /// The deductible D for an occurrence of ground-up loss `loss` (元).
     pub fn amount(&self, loss: f64) -> f64 {
         match *self {
@@ -325,6 +333,44 @@ impl Package {
             layers,
             allocated,
         })
+    }
+
+    /// Y for an occurrence whose ground-up loss `loss` (元, ≥ 0) falls on section `section`
+    /// alone: the same formulas as [`apply`](Self::apply) with the other sections at 0,
+    /// without allocating (the engines' per-claim path).
+    #[inline]
+    pub fn occurrence(&self, section: usize, loss: f64) -> f64 {
+        let z = self.sections[section].terms.apply(loss);
+        let policy = (z - self.deductible.amount(loss)).max(0.0).min(self.limit);
+        if self.layers.is_empty() {
+            policy
+        } else {
+            self.layers.iter().map(|l| l.ceded(policy)).sum()
+        }
+    }
+
+    /// The most one occurrence can cost (元): the layers' Σ φ_j·w_j, else min(L, Σ_s of the
+    /// sections' maximum payments).
+    pub fn max_occurrence(&self) -> f64 {
+        if self.layers.is_empty() {
+            let most = self
+                .sections
+                .iter()
+                .map(|s| s.terms.max_payment())
+                .sum::<f64>();
+            most.min(self.limit)
+        } else {
+            self.layers.iter().map(|l| l.share() * l.limit()).sum()
+        }
+    }
+
+    /// True when the package is its sections' terms alone: no policy deductible, limit,
+    /// layers or annual limit.
+    pub fn is_sections_only(&self) -> bool {
+        self.deductible.is_none()
+            && self.limit.is_infinite()
+            && self.layers.is_empty()
+            && self.annual_limit.is_infinite()
     }
 
     /// The year's payment: min(Σ of its occurrences' payments, G) (元).

@@ -12,6 +12,7 @@
 
 mod bernoulli;
 mod binomial;
+pub(crate) mod compound;
 mod geometric;
 mod logarithmic;
 mod model;

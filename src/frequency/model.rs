@@ -38,6 +38,33 @@ pub enum FrequencyModel {
     ZeroModified(ZeroModified),
 }
 
+impl FrequencyModel {
+    /// The count with its mean × `k` (k ≥ 0), keeping its family: Poisson λk; negative
+    /// binomial r, βk (the same shape); binomial m, qk and Bernoulli qk (qk ≤ 1). Other
+    /// families have no such scaling: an error naming the family.
+    pub fn scaled(&self, k: f64) -> crate::error::Result<Self> {
+        crate::numerics::validate::non_negative("FrequencyModel", "factor", k)?;
+        Ok(match self {
+            Self::Poisson(p) => Self::Poisson(Poisson::new(p.lambda() * k)?),
+            Self::NegativeBinomial(n) => {
+                Self::NegativeBinomial(NegativeBinomial::new(n.r(), n.beta() * k)?)
+            }
+            Self::Binomial(b) => Self::Binomial(Binomial::new(b.m(), b.q() * k)?),
+            Self::Bernoulli(b) => Self::Bernoulli(Bernoulli::new(b.q() * k)?),
+            _ if k == 1.0 => self.clone(),
+            other => {
+                return Err(crate::Error::Inconsistent {
+                    model: "FrequencyModel",
+                    message: format!(
+                        "{other:?} cannot be scaled by {k}: use a Poisson, negative binomial, \
+                         binomial or Bernoulli count"
+                    ),
+                });
+            }
+        })
+    }
+}
+
 macro_rules! dispatch {
     ($self:ident, $d:ident => $call:expr) => {
         match $self {

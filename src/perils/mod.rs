@@ -13,12 +13,14 @@ mod compound;
 mod cyber;
 mod guarantee;
 mod ip;
+mod package;
 mod rnd;
 
 pub use compound::CompoundPeril;
 pub use cyber::{CyberRisk, CyberSections, IncidentType};
 pub use guarantee::Guarantee;
 pub use ip::{LitigationKind, PatentLitigation, ValidityChallenge};
+pub use package::{ClaimSection, PackagePeril};
 pub use rnd::{RndProject, RndSpec, RndStage};
 
 use crate::coverage::ClaimTerms;
@@ -56,6 +58,8 @@ pub enum PerilModel {
     Cyber(CyberRisk),
     /// [`CompoundPeril`].
     Compound(CompoundPeril),
+    /// [`PackagePeril`].
+    Package(PackagePeril),
 }
 
 impl PerilModel {
@@ -66,19 +70,8 @@ impl PerilModel {
             Self::PatentLitigation(x) => x.validate(),
             Self::Guarantee(x) => x.validate(),
             Self::Cyber(x) => x.validate(),
+            Self::Package(x) => x.validate(),
             Self::RndFailure(_) | Self::Compound(_) => Ok(()),
-        }
-    }
-
-    /// Short line name: `rnd`, `ip`, `guarantee`, `cyber` or `other` (the assumption set may
-    /// report a guarantee product under another line).
-    pub fn line(&self) -> &'static str {
-        match self {
-            Self::RndFailure(_) => "rnd",
-            Self::PatentLitigation(_) => "ip",
-            Self::Guarantee(_) => "guarantee",
-            Self::Cyber(_) => "cyber",
-            Self::Compound(_) => "other",
         }
     }
 
@@ -97,6 +90,7 @@ impl PerilModel {
             Self::Compound(c) => poisson(&c.frequency),
             Self::Cyber(c) => poisson(&c.incidents),
             Self::PatentLitigation(p) => Some(p.suits_per_year),
+            Self::Package(p) => p.poisson_rate(),
             Self::RndFailure(_) | Self::Guarantee(_) => None,
         }
     }
@@ -109,7 +103,10 @@ impl PerilModel {
             Self::Compound(c) => c.terms.apply(c.severity.sample(rng)),
             Self::Cyber(c) => c.sample_incident(rng),
             Self::PatentLitigation(p) => p.sample_suit(rng),
-            Self::RndFailure(_) | Self::Guarantee(_) => self.sample_given_event(rng),
+            Self::Package(p) if p.poisson_rate().is_some() => p.sample_claim(rng),
+            Self::RndFailure(_) | Self::Guarantee(_) | Self::Package(_) => {
+                self.sample_given_event(rng)
+            }
         }
     }
 }
@@ -122,6 +119,7 @@ macro_rules! dispatch {
             PerilModel::Guarantee($p) => $call,
             PerilModel::Cyber($p) => $call,
             PerilModel::Compound($p) => $call,
+            PerilModel::Package($p) => $call,
         }
     };
 }

@@ -1,4 +1,5 @@
-//! Exact aggregation on a grid: Panjer recursion and FFT.
+//! Compound distributions on a grid: Panjer recursion and FFT of a claim count over discretised
+//! claim payments (used by the exact aggregate engine and by package perils with an annual limit).
 
 use crate::error::{Error, Result};
 use crate::frequency::{Frequency, PanjerKind};
