@@ -71,6 +71,7 @@ fn mixed(n: usize) -> Result<Portfolio> {
             sector: sector.into(),
             group: None,
             perils: vec![peril],
+            shocks: None,
         });
     }
     let extra: PortfolioSpec = serde_json::from_str(
@@ -161,6 +162,7 @@ fn uniform_book(n: usize, prefix: char, peril: &PerilModel) -> Result<Portfolio>
                 sector: SECTORS[i % 5].into(),
                 group: None,
                 perils: vec![peril.clone()],
+                shocks: None,
             })
             .collect(),
         shocks: vec![],
@@ -228,6 +230,7 @@ fn insured_book(n: usize, sector: impl Fn(usize) -> String) -> Result<Portfolio>
             sector: sector(i),
             group: None,
             perils: vec![PerilModel::Compound(c)],
+            shocks: None,
         })
         .collect();
     Portfolio::new(PortfolioSpec {

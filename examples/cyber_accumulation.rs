@@ -22,6 +22,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 sector: sector.into(),
                 group: None,
                 perils: vec![PerilModel::Cyber(assumptions.cyber_risk(size, sector)?)],
+                shocks: None,
             })
         })
         .collect::<kexian::Result<_>>()?;

@@ -30,6 +30,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             sector: sector.into(),
             group: None,
             perils: vec![PerilModel::Cyber(cyber)],
+            shocks: None,
         });
     }
     let members = Portfolio::new(PortfolioSpec {

@@ -7,9 +7,8 @@
 //! `cargo run --release --example quote_firm`
 
 use kexian::assumptions::Assumptions;
-use kexian::book::{Firm, IpCover};
-use kexian::coverage::ClaimTerms;
-use kexian::perils::LitigationKind;
+use kexian::book::{Cover, Firm};
+use kexian::coverage::{ClaimTerms, CoverTerms};
 use kexian::quote::{QuoteConfig, QuoteRun, price};
 use kexian::rating::Stage;
 use kexian::table::Table;
@@ -25,13 +24,24 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let mut firm = Firm::new("SH-AI-001", "ai", "medium", Stage::Growth, score);
         firm.covariates.insert("log_revenue".into(), 17.8);
         firm.patents = 35.0;
-        firm.covers.terms = ClaimTerms::new(5e4, 5e6)?.with_share(0.8)?;
-        firm.covers.rnd = Some("ai_software".into());
-        firm.covers.ip = Some(IpCover {
-            kind: LitigationKind::Defence,
-            amount_at_risk: 8e6,
-        });
-        firm.covers.cyber = true;
+        let terms = Some(CoverTerms::claims(
+            ClaimTerms::new(5e4, 5e6)?.with_share(0.8)?,
+        ));
+        let cover = |product: &str| Cover {
+            terms: terms.clone(),
+            ..Cover::of(product)
+        };
+        firm.covers = vec![
+            Cover {
+                project: Some("ai_software".into()),
+                ..cover("rnd_failure")
+            },
+            Cover {
+                exposure: Some(8e6),
+                ..cover("patent_defence")
+            },
+            cover("cyber"),
+        ];
         price(&[firm], &assumptions, &config, Some(&experience), None)
     };
     let run = quote(720.0)?;

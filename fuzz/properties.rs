@@ -76,7 +76,13 @@ pub fn assumptions_json(data: &[u8]) {
             kexian::rating::Stage::Growth,
             set.score_scale.range().0,
         );
-        firm.covers.cyber = true;
+        firm.covers = (set.products.iter())
+            .map(|p| kexian::book::Cover {
+                exposure: p.exposure.as_ref().map(|_| 1e6),
+                project: set.rnd.projects.first().map(|r| r.name.clone()),
+                ..kexian::book::Cover::of(&p.name)
+            })
+            .collect();
         let _ = a.underwrite(&firm);
     }
 }

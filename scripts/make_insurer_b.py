@@ -44,7 +44,16 @@ a = {
                   business_interruption=dict(b["cyber"]["business_interruption"],
                                              hourly_loss={"小微": 3.0e3, "中型": 5.0e4, "大型": 2.0e5})),
     "risk_reduction": [
-        {"name": "安全监测", "applies_to": "cyber", "frequency_factor": 0.8, "source": "illustrative"},
+        {"name": "安全监测", "frequency_factor": 0.8, "source": "illustrative"},
+    ],
+    "products": [
+        {"name": "研发损失险", "line": "研发", "model": {"mechanism": "stage_gate"}},
+        {"name": "专利责任险", "line": "知识产权", "model": {"mechanism": "litigation", "kind": "defence"},
+         "exposure": "诉讼标的额"},
+        {"name": "履约贷款", "line": "guarantee", "model": {"mechanism": "guarantee", "product": "履约贷款"},
+         "exposure": "贷款"},
+        {"name": "网络安全险", "line": "网络", "model": {"mechanism": "cyber"},
+         "shocks": ["云服务中断"], "measures": ["安全监测"]},
     ],
     "shocks": [
         {"name": "云服务中断", "annual_rate": 0.05, "hit_probability": {"人工智能": 0.3, "人形机器人": 0.2},
@@ -84,13 +93,15 @@ for k in range(16):
             "stage": ["start_up", "growth", "mature"][k % 3],
             "score": [15.0, 45.0, 65.0, 90.0][k % 4],
             "patents": 10 + 5 * k,
-            "covers": {"terms": {"deductible": 50000, "limit": 5000000, "share": 0.8}, "cyber": True}}
-    if k % 4 == 1:
-        firm["covers"]["ip"] = {"kind": "defence", "amount_at_risk": 5.0e6}
+            "covers": []}
+    terms = {"claim": {"deductible": 50000, "limit": 5000000, "share": 0.8}}
     if k % 5 == 2:
-        firm["covers"]["rnd"] = "流片"
+        firm["covers"].append({"product": "研发损失险", "project": "流片", "terms": terms})
+    if k % 4 == 1:
+        firm["covers"].append({"product": "专利责任险", "exposure": 5.0e6, "terms": terms})
     if k % 6 == 3:
-        firm["covers"]["guarantees"] = [{"product": "履约贷款", "loan": 2.0e6}]
+        firm["covers"].append({"product": "履约贷款", "exposure": 2.0e6, "terms": terms})
+    firm["covers"].append({"product": "网络安全险", "terms": terms})
     if k == 5:
         firm["overrides"] = {"cyber_frequency": 0.9}
     if k == 6:

@@ -455,7 +455,7 @@ fn config_and_data_mistakes_are_refused() {
     refused(
         &pricing,
         &huge,
-        &["line 2", "covers.guarantees[0].loan", "implausible", "分"],
+        &["line 2", "covers[0].exposure", "implausible", "分"],
     );
     // An `exposure` covariate in the book would scale every rating factor.
     let mut lines: Vec<String> = book.lines().map(str::to_owned).collect();

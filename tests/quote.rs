@@ -31,6 +31,9 @@ fn standalone() -> Assumptions {
     let mut set = Assumptions::bundled().unwrap().set().clone();
     set.shocks.clear();
     set.dependence = None;
+    for p in &mut set.products {
+        p.shocks.clear();
+    }
     Assumptions::new(set).unwrap()
 }
 
@@ -70,7 +73,9 @@ fn bundled_portfolio_quotes_add_up_and_are_pinned() {
             .product();
         assert!((product / q.rating_factor - 1.0).abs() < 1e-9, "{}", q.firm);
     }
-    // 首台套: 80% of the premium at a rate of at most 3% of the insured value.
+    // 首台套: 80% of the 首台套 cover's premium (its share of the rated expected loss) at a
+    // rate of at most 3% of its insured value; nothing for a firm without that cover.
+    let mut with_cover = 0;
     for (firm, q) in portfolio.iter().zip(&run.quotes) {
         let first_set = q
             .subsidies
@@ -78,9 +83,22 @@ fn bundled_portfolio_quotes_add_up_and_are_pinned() {
             .find(|(n, _)| n == "first_set")
             .unwrap()
             .1;
-        let v = firm.first_set_value;
-        assert!((first_set - 0.8 * q.premium.min(0.03 * v)).abs() < 1e-6);
+        let cover = firm.covers.iter().find(|c| c.product == "first_set_cover");
+        let line: f64 = (q.lines.iter().filter(|l| l.line == "first_set"))
+            .map(|l| l.expected_loss)
+            .sum();
+        let want = cover.map_or(0.0, |c| {
+            with_cover += 1;
+            let premium = q.premium * line / q.expected_loss;
+            0.8 * premium.min(0.03 * c.exposure.unwrap())
+        });
+        assert!(
+            (first_set - want).abs() < 1e-6,
+            "{}: {first_set} vs {want}",
+            q.firm
+        );
     }
+    assert_eq!(with_cover, 19, "the bundled book's 首台套 covers");
     let s = &run.summary;
     let premium: f64 = run.quotes.iter().map(|q| q.premium).sum();
     assert_eq!(premium, s.premium);
@@ -110,25 +128,46 @@ fn bundled_portfolio_quotes_add_up_and_are_pinned() {
     // book: premium → 526,427,540 元, subsidy → 42,707,606 元, TVaR → 487,730,146.33 元; then
     // when perils with P(event) ≥ 0.25 (the R&D projects) came to decide each year by one
     // keyed draw: premium → 526,255,950 元, subsidy → 42,742,002 元, TVaR → 486,456,169.61 元.
+    // Through the product catalogue the same book gives the same premium and TVaR without its
+    // new covers (the test below); then the 19 firms with a 首台套 value came to hold the
+    // 首台套 cover, its subsidy bound to it: premium → 535,460,450 元, subsidy →
+    // 45,333,698.58 元, TVaR → 507,471,185.88 元.
     assert_eq!(format!("{:.2}", s.premium), PIN_PREMIUM, "total premium");
     assert_eq!(format!("{:.2}", s.subsidy), PIN_SUBSIDY, "total subsidy");
     assert_eq!(format!("{:.2}", s.tvar), PIN_TVAR, "portfolio TVaR");
 }
 
-const PIN_PREMIUM: &str = "526255950.00";
-const PIN_SUBSIDY: &str = "42742002.00";
-const PIN_TVAR: &str = "486456169.61";
+/// The bundled book through the product catalogue, without the covers the catalogue added (the
+/// 首台套 covers of the 19 firms with a 首台套 value) and without the 首台套 rule: the totals
+/// pinned before products were data, to the 分.
+#[test]
+fn the_bundled_book_through_the_catalogue_keeps_its_quotes_without_its_new_covers() {
+    let mut portfolio = read_portfolio(format!("{DATA}/portfolio.csv")).unwrap();
+    for f in &mut portfolio {
+        f.covers.retain(|c| c.product != "first_set_cover");
+    }
+    let mut config = config();
+    config.subsidies.retain(|r| r.name() != "first_set");
+    let s = price(&portfolio, &config).unwrap().summary;
+    assert_eq!(format!("{:.2}", s.premium), "526255950.00");
+    assert_eq!(format!("{:.2}", s.tvar), "486456169.61");
+}
+
+const PIN_PREMIUM: &str = "535460450.00";
+const PIN_SUBSIDY: &str = "45333698.58";
+const PIN_TVAR: &str = "507471185.88";
 
 fn one_firm(score: f64, deductible: f64, limit: f64) -> Firm {
+    let terms = format!(r#"{{"deductible": {deductible}, "limit": {limit}, "share": 0.8}}"#);
     let json = format!(
         r#"{{"id": "X1", "sector": "ai", "size": "medium", "stage": "growth", "score": {score},
             "covariates": {{"log_revenue": 17.5}}, "patents": 30,
-            "covers": {{"terms": {{"deductible": {deductible}, "limit": {limit}, "share": 0.8}},
-                       "rnd": "ai_software",
-                       "ip": {{"kind": "defence", "amount_at_risk": 5000000}},
-                       "guarantees": [{{"product": "ip_pledge", "loan": 3000000,
-                                        "default_probability": 0.03}}],
-                       "cyber": true}}}}"#
+            "covers": [
+                {{"product": "rnd_failure", "project": "ai_software", "terms": {{"claim": {terms}}}}},
+                {{"product": "patent_defence", "exposure": 5000000, "terms": {{"claim": {terms}}}}},
+                {{"product": "ip_pledge", "exposure": 3000000, "default_probability": 0.03,
+                  "terms": {{"claim": {terms}}}}},
+                {{"product": "cyber", "terms": {{"claim": {terms}}}}}]}}"#
     );
     serde_json::from_str(&json).unwrap()
 }

@@ -173,9 +173,13 @@ proptest! {
     ) {
         let firm = json!({"id": "F1", "sector": "人形机器人", "size": "小微", "stage": "growth",
             "score": score, "covariates": {"log_revenue": 17.1}, "patents": 3,
-            "covers": {"terms": terms, "rnd": "流片", "ip": {"kind": "enforcement", "amount_at_risk": 1e6},
-                       "guarantees": [{"product": "履约贷款", "loan": loan, "default_probability": pd}],
-                       "cyber": true},
+            "covers": [{"product": "研发损失险", "project": "流片", "terms": {"claim": terms}},
+                       {"product": "专利责任险", "exposure": 1e6, "terms": {"claim": terms,
+                        "deductible": {"kind": "percent_of_loss", "rate": 0.1, "minimum": 1e3},
+                        "limit": 5e6, "layers": [{"attachment": 1e5, "limit": 1e6, "share": 0.5}],
+                        "annual_limit": 8e6}},
+                       {"product": "履约贷款", "exposure": loan, "default_probability": pd},
+                       {"product": "网络安全险", "terms": {"sections": {"liability": terms}}}],
             "measures": ["安全监测"], "overrides": {"cyber_frequency": own}});
         round_trip::<Firm>(firm);
         let policies: Vec<Value> = (0..n).map(|i| json!({"id": format!("P{i}"), "sector": "ai",

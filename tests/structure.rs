@@ -98,3 +98,64 @@ fn the_pipeline_rooms_stay_small() {
         }
     }
 }
+
+/// Code lines of a file (comments dropped: docs may name anything).
+fn code(path: &Path) -> String {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("//"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn the_mechanisms_live_in_one_room() {
+    let room = Path::new(SRC).join("assumptions/mechanism");
+    let arms = ["compound", "stage_gate", "litigation", "guarantee", "cyber"];
+    for arm in arms {
+        assert!(
+            room.join(format!("{arm}.rs")).is_file(),
+            "mechanism {arm} has its file"
+        );
+    }
+    let mut files = Vec::new();
+    rust_files(Path::new(SRC), &mut files);
+    for f in files {
+        // Only the room matches on the mechanism type.
+        if !f.starts_with(&room) {
+            assert!(
+                !code(&f).contains("Mechanism::"),
+                "{} matches on Mechanism",
+                f.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn no_product_name_is_in_the_code() {
+    let set: serde_json::Value =
+        serde_json::from_str(include_str!("../data/assumptions/shanghai_2025.json")).unwrap();
+    let names: Vec<String> = set["products"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| format!("\"{}\"", p["name"].as_str().unwrap()))
+        .collect();
+    assert!(names.len() >= 12);
+    let mut files = Vec::new();
+    rust_files(Path::new(SRC), &mut files);
+    // The portfolio CSV's columns buy named products: that file is the CSV format's vocabulary.
+    let csv_vocabulary = Path::new(SRC).join("io/portfolio.rs");
+    for f in files.into_iter().filter(|f| *f != csv_vocabulary) {
+        let text = code(&f);
+        for n in &names {
+            assert!(
+                !text.contains(n.as_str()),
+                "{} names product {n}",
+                f.display()
+            );
+        }
+    }
+}

@@ -21,7 +21,7 @@ def test_an_invalid_parameter_names_itself():
 
 def test_a_bad_book_names_the_firm_and_the_field():
     firm = {"id": "F1", "sector": "shipping", "size": "small", "stage": "growth", "score": 500,
-            "covers": {"cyber": True}}
+            "covers": [{"product": "cyber"}]}
     with pytest.raises(kexian.DataError) as e:
         kexian.simulate_portfolio([firm], trials=100, seed=1)
     assert "unknown sector `shipping`" in str(e.value)

@@ -3,28 +3,14 @@
 use super::Check;
 use serde::{Deserialize, Serialize};
 
-/// The peril a measure acts on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum MeasureTarget {
-    /// Cyber incidents (frequency: incident rate; severity: every incident's cost).
-    Cyber,
-    /// Patent suits (frequency: suit rate; severity: legal cost and damages).
-    PatentLitigation,
-    /// Guaranteed loans (frequency: default probability; severity: loss given default).
-    Guarantee,
-}
-
 /// A measure a firm can document (security monitoring, backups, patent watch, …) and its
-/// effect: the peril's frequency × `frequency_factor`, its severity × `severity_factor`, both
-/// in (0, 1]. Measures on the same peril multiply.
+/// effect on the products that list it: their frequency × `frequency_factor`, their severity ×
+/// `severity_factor`, both in (0, 1]. Measures on the same product multiply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RiskReduction {
     /// Measure name, referred to by firms.
     pub name: String,
-    /// The peril it acts on.
-    pub applies_to: MeasureTarget,
     /// Frequency factor in (0, 1] (default 1).
     #[serde(default = "one")]
     pub frequency_factor: f64,
@@ -54,18 +40,12 @@ impl Modifier {
         severity: 1.0,
     };
 
-    /// The product of `measures`' factors on `target`.
-    pub(crate) fn of<'a>(
-        measures: impl IntoIterator<Item = &'a RiskReduction>,
-        target: MeasureTarget,
-    ) -> Self {
-        measures
-            .into_iter()
-            .filter(|m| m.applies_to == target)
-            .fold(Self::NONE, |acc, m| Self {
-                frequency: acc.frequency * m.frequency_factor,
-                severity: acc.severity * m.severity_factor,
-            })
+    /// The product of `measures`' factors.
+    pub(crate) fn of<'a>(measures: impl IntoIterator<Item = &'a RiskReduction>) -> Self {
+        measures.into_iter().fold(Self::NONE, |acc, m| Self {
+            frequency: acc.frequency * m.frequency_factor,
+            severity: acc.severity * m.severity_factor,
+        })
     }
 }
 

@@ -26,6 +26,8 @@ mod cyber;
 mod guarantee;
 mod ip;
 mod measure;
+mod mechanism;
+mod product;
 mod underwrite;
 
 pub use cyber::{
@@ -33,7 +35,9 @@ pub use cyber::{
 };
 pub use guarantee::{Collateral, DefaultTable, GuaranteeProduct};
 pub use ip::{Band, Damages, IpAssumptions, LegalCost, Suits};
-pub use measure::{MeasureTarget, RiskReduction};
+pub use measure::RiskReduction;
+pub use mechanism::{CompoundMechanism, Factors, Mechanism, NamedSection, Slope};
+pub use product::{Eligibility, Offer, Product};
 pub use underwrite::Underwritten;
 
 pub(crate) use check::Check;
@@ -72,6 +76,8 @@ pub struct AssumptionSet {
     pub guarantees: Vec<GuaranteeProduct>,
     /// Cyber.
     pub cyber: CyberAssumptions,
+    /// The product catalogue: what covers may buy.
+    pub products: Vec<Product>,
     /// Risk-reduction measures.
     #[serde(default)]
     pub risk_reduction: Vec<RiskReduction>,
@@ -230,10 +236,23 @@ impl Assumptions {
 
     /// A guarantee of `loan` under product `product` with default probability `pd`.
     pub fn guarantee(&self, product: &str, loan: f64, pd: f64) -> Result<Guarantee> {
-        self.product(product)?.guarantee(loan, pd, 1.0)
+        self.guarantee_product(product)?.guarantee(loan, pd, 1.0)
     }
 
-    fn product(&self, name: &str) -> Result<&GuaranteeProduct> {
+    /// The catalogue.
+    pub fn products(&self) -> &[Product] {
+        &self.set.products
+    }
+
+    /// The catalogue's product `name`.
+    pub fn product(&self, name: &str) -> Result<&Product> {
+        let all = &self.set.products;
+        all.iter()
+            .find(|p| p.name == name)
+            .ok_or_else(|| self.unknown("products", "product", name, all.iter().map(|p| &p.name)))
+    }
+
+    fn guarantee_product(&self, name: &str) -> Result<&GuaranteeProduct> {
         let all = &self.set.guarantees;
         all.iter().find(|p| p.name == name).ok_or_else(|| {
             self.unknown(
@@ -304,6 +323,10 @@ fn check(set: &AssumptionSet, c: &mut Check) {
     c.names("risk_reduction", set.risk_reduction.iter().map(|m| &m.name));
     for (k, m) in set.risk_reduction.iter().enumerate() {
         m.check(c, &format!("risk_reduction[{k}]"));
+    }
+    c.names("products", set.products.iter().map(|p| &p.name));
+    for (k, p) in set.products.iter().enumerate() {
+        p.check(c, &format!("products[{k}]"), set);
     }
     c.names("shocks", set.shocks.iter().map(|s| &s.name));
     for (k, s) in set.shocks.iter().enumerate() {

@@ -1,19 +1,26 @@
 //! A firm under the assumption set: its policy (perils with the firm's terms, overrides and
 //! risk-reduction measures), the line of each peril and the credit of its measures.
 
-use super::{Assumptions, MeasureTarget, Modifier, RiskReduction};
+use super::mechanism::Context;
+use super::{Assumptions, Modifier, RiskReduction};
 use crate::book::Firm;
+use crate::coverage::ClaimTerms;
 use crate::error::Result;
-use crate::perils::{CyberSections, Peril, PerilModel};
+use crate::perils::{Peril, PerilModel};
 use crate::portfolio::Policy;
 use crate::rating::InnovationScore;
+use std::collections::BTreeMap;
+
+/// A firm's perils (one per cover, in order), their lines, and the systemic events that hit
+/// it with the terms a hit is paid under (the first cover whose product lists the event).
+type Perils = (Vec<PerilModel>, Vec<String>, BTreeMap<String, ClaimTerms>);
 
 /// A firm's policy as the assumption set prices it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Underwritten {
-    /// The policy (peril order: R&D, patent litigation, guarantees, cyber).
+    /// The policy (one peril per cover, in the firm's order).
     pub policy: Policy,
-    /// Line of each peril (`rnd`, `ip`, `cyber`, or a guarantee product's line).
+    /// Line of each peril (its product's).
     pub lines: Vec<String>,
     /// The firm's score on the set's scale.
     pub score: InnovationScore,
@@ -51,11 +58,11 @@ impl Assumptions {
     ///
     /// ```
     /// use kexian::assumptions::Assumptions;
-    /// use kexian::book::{Covers, Firm};
+    /// use kexian::book::{Cover, Firm};
     /// use kexian::rating::Stage;
     /// let a = Assumptions::bundled()?;
     /// let mut firm = Firm::new("F1", "ai", "small", Stage::Growth, 655.0);
-    /// firm.covers = Covers { cyber: true, ..Default::default() };
+    /// firm.covers.push(Cover::of("cyber"));
     /// firm.measures = vec!["security_monitoring".into()];
     /// let u = a.underwrite(&firm)?;
     /// assert_eq!(u.lines, ["cyber"]);
@@ -86,11 +93,11 @@ impl Assumptions {
                 })
             })
             .collect::<Result<Vec<&RiskReduction>>>()?;
-        let (perils, lines) = self.perils(firm, score.tier(), &measures)?;
+        let (perils, lines, shocks) = self.perils(firm, score.tier(), &measures)?;
         let risk_reduction_credit = if measures.is_empty() {
             0.0
         } else {
-            let (plain, _) = self.perils(firm, score.tier(), &[])?;
+            let (plain, _, _) = self.perils(firm, score.tier(), &[])?;
             let mean =
                 |ps: &[PerilModel]| -> Result<f64> { ps.iter().map(Peril::expected_payment).sum() };
             (mean(&plain)? - mean(&perils)?).max(0.0)
@@ -101,6 +108,7 @@ impl Assumptions {
                 sector: firm.sector.clone(),
                 group: None,
                 perils,
+                shocks: Some(shocks),
             },
             lines,
             score,
@@ -125,92 +133,64 @@ impl Assumptions {
         Ok((underwritten, book))
     }
 
-    fn perils(
-        &self,
-        firm: &Firm,
-        tier: usize,
-        measures: &[&RiskReduction],
-    ) -> Result<(Vec<PerilModel>, Vec<String>)> {
-        let modifier = |t: MeasureTarget| Modifier::of(measures.iter().copied(), t);
-        let c = &firm.covers;
-        let terms = c.terms;
-        let mut perils = Vec::new();
-        let mut lines = Vec::new();
-        if let Some(name) = &c.rnd {
-            let mut spec = self
-                .project_type(name)
-                .map_err(|e| firm.error("covers.rnd", &e.to_string()))?
-                .project
-                .clone();
-            spec.terms = terms;
-            perils.push(PerilModel::RndFailure(crate::perils::RndProject::new(
-                spec,
-            )?));
-            lines.push("rnd".to_owned());
-        }
-        if let Some(ip) = &c.ip {
-            let cover = self
-                .set
-                .ip
-                .litigation(
-                    ip.kind,
-                    firm.patents,
-                    ip.amount_at_risk,
-                    &firm.sector,
-                    &firm.size,
-                    firm.overrides.patent_suits_per_year,
-                    terms,
-                    modifier(MeasureTarget::PatentLitigation),
-                )
-                .map_err(|e| firm.error("covers.ip", &e.to_string()))?;
-            perils.push(PerilModel::PatentLitigation(cover));
-            lines.push("ip".to_owned());
-        }
-        for (k, g) in c.guarantees.iter().enumerate() {
-            let at = format!("covers.guarantees[{k}]");
+    fn perils(&self, firm: &Firm, tier: usize, measures: &[&RiskReduction]) -> Result<Perils> {
+        let mut shocks = BTreeMap::new();
+        let mut perils = Vec::with_capacity(firm.covers.len());
+        let mut lines = Vec::with_capacity(firm.covers.len());
+        for (k, cover) in firm.covers.iter().enumerate() {
+            let at = |f: &str| format!("covers[{k}].{f}");
+            let located = |f: &str, e: crate::Error| firm.error(&at(f), &e.to_string());
             let product = self
-                .product(&g.product)
-                .map_err(|e| firm.error(&at, &e.to_string()))?;
-            let pd = g
-                .default_probability
-                .or_else(|| product.default_probability(tier, &firm.sector))
-                .ok_or_else(|| {
-                    firm.error(
-                        &format!("{at}.default_probability"),
+                .product(&cover.product)
+                .map_err(|e| located("product", e))?;
+            let terms = product.terms(cover.terms.as_ref());
+            product
+                .check_terms(terms)
+                .map_err(|e| firm.error(&at("terms"), &e))?;
+            match (&product.exposure, cover.exposure) {
+                (Some(basis), None) => {
+                    return Err(firm.error(
+                        &at("exposure"),
                         &format!(
-                            "product `{}` has no default-probability table: give the loan's own",
+                            "product `{}` is rated on its exposure ({basis}): give it",
                             product.name
                         ),
-                    )
-                })?;
-            let m = modifier(MeasureTarget::Guarantee);
-            let mut guarantee = product
-                .guarantee(g.loan, (pd * m.frequency).min(1.0), terms.share())
-                .map_err(|e| firm.error(&at, &e.to_string()))?;
-            guarantee.loss_given_default *= m.severity;
-            perils.push(PerilModel::Guarantee(guarantee));
-            lines.push(product.line.clone());
-        }
-        if c.cyber {
-            let sections = CyberSections {
-                first_party: terms,
-                business_interruption: terms,
-                liability: terms,
+                    ));
+                }
+                (None, Some(_)) => {
+                    return Err(firm.error(
+                        &at("exposure"),
+                        &format!("product `{}` is not rated on an exposure", product.name),
+                    ));
+                }
+                _ => {}
+            }
+            let modifier = Modifier::of(
+                measures
+                    .iter()
+                    .copied()
+                    .filter(|m| product.measures.contains(&m.name)),
+            );
+            let context = Context {
+                set: &self.set,
+                firm,
+                cover,
+                terms,
+                tier,
+                modifier,
             };
-            let risk = self
-                .set
-                .cyber
-                .risk(
-                    &firm.size,
-                    &firm.sector,
-                    sections,
-                    firm.overrides.cyber_frequency,
-                    modifier(MeasureTarget::Cyber),
-                )
-                .map_err(|e| firm.error("covers.cyber", &e.to_string()))?;
-            perils.push(PerilModel::Cyber(risk));
-            lines.push("cyber".to_owned());
+            let peril = product
+                .model
+                .peril(product, &context)
+                .map_err(|e| located("product", e))?;
+            perils.push(peril);
+            lines.push(product.line.clone());
+            let first = product.model.sections().into_iter().next();
+            let hit = first.map_or(terms.claim, |name| terms.section(&name));
+            for name in &product.shocks {
+                shocks.entry(name.clone()).or_insert(hit);
+            }
         }
-        Ok((perils, lines))
+        Ok((perils, lines, shocks))
     }
 }

@@ -1,13 +1,16 @@
-//! The insurer's book as typed values: firms with their covariates, covers, risk-reduction
+//! The insurer's book as typed values: firms with their covariates, covers (catalogue products
+//! with their own terms), risk-reduction
 //! measures and per-policy overrides of the assumption set. Files become firms at the edge
 //! ([`crate::io`]); the pricing pipeline takes firms.
 //!
 //! Pipeline position: `coverage, perils, rating → book → assumptions → quote`.
 
-use crate::coverage::ClaimTerms;
+mod cover;
+
+pub use cover::Cover;
+
 use crate::error::{Error, Result};
 use crate::numerics::validate;
-use crate::perils::LitigationKind;
 use crate::rating::{InnovationScore, ScoreScale, Stage, SubIndicators};
 use crate::table::{Column, Table};
 use serde::{Deserialize, Serialize};
@@ -16,14 +19,14 @@ use std::collections::BTreeMap;
 /// One insured firm and what it buys (a JSON policy list is a list of these).
 ///
 /// ```
-/// use kexian::book::{Covers, Firm};
+/// use kexian::book::Firm;
 /// let firm: Firm = serde_json::from_str(r#"{
 ///     "id": "F1", "sector": "ai", "size": "small", "stage": "growth", "score": 655,
 ///     "covariates": {"log_revenue": 17.2},
-///     "covers": {"cyber": true, "terms": {"deductible": 5e4, "limit": 5e6}},
+///     "covers": [{"product": "cyber", "terms": {"claim": {"deductible": 5e4, "limit": 5e6}}}],
 ///     "overrides": {"cyber_frequency": 0.2}
 /// }"#)?;
-/// assert!(firm.covers.cyber);
+/// assert_eq!(firm.covers[0].product, "cyber");
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -48,11 +51,8 @@ pub struct Firm {
     /// Granted patents (drives the patent-suit frequency).
     #[serde(default)]
     pub patents: f64,
-    /// Insured value of 首台套 equipment (元; 0 = none), basis of the 首台套 subsidy.
-    #[serde(default)]
-    pub first_set_value: f64,
-    /// Covers bought.
-    pub covers: Covers,
+    /// Covers bought, each a catalogue product with its own terms.
+    pub covers: Vec<Cover>,
     /// Risk-reduction measures in place (名称 of the assumption set's measures).
     #[serde(default)]
     pub measures: Vec<String>,
@@ -62,52 +62,6 @@ pub struct Firm {
     /// Where the firm was read from (e.g. `portfolio.csv line 7`), for error messages.
     #[serde(skip)]
     pub origin: Option<String>,
-}
-
-/// The covers of a firm. `terms` (deductible, limit, share) apply to every claim of the R&D,
-/// patent-litigation and cyber covers; guarantees pay their share of the shortfall.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Covers {
-    /// Per-claim terms of the firm's covers.
-    #[serde(default)]
-    pub terms: ClaimTerms,
-    /// R&D-failure cover: the project type (an assumption-set project name).
-    #[serde(default)]
-    pub rnd: Option<String>,
-    /// Patent-litigation cover.
-    #[serde(default)]
-    pub ip: Option<IpCover>,
-    /// Guaranteed loans (IP pledge, loan performance, …).
-    #[serde(default)]
-    pub guarantees: Vec<GuaranteeCover>,
-    /// Cyber cover (first party, business interruption and liability under `terms`).
-    #[serde(default)]
-    pub cyber: bool,
-}
-
-/// A patent-litigation cover.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct IpCover {
-    /// Defence (being sued) or enforcement (suing).
-    pub kind: LitigationKind,
-    /// Amount at risk in a suit (元; selects the legal-cost band).
-    pub amount_at_risk: f64,
-}
-
-/// A guaranteed loan.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct GuaranteeCover {
-    /// Guarantee product (an assumption-set product name, e.g. `ip_pledge`).
-    pub product: String,
-    /// Loan (元, > 0).
-    pub loan: f64,
-    /// The firm's own annual default probability; default: the product's table by score
-    /// tier and sector.
-    #[serde(default)]
-    pub default_probability: Option<f64>,
 }
 
 /// Per-policy parameters that replace the assumption set's.
@@ -133,8 +87,8 @@ pub const MAX_AMOUNT: f64 = 1e12;
 const MAX_LOG_AMOUNT: f64 = 35.0;
 
 impl Firm {
-    /// A firm with no covariates, patents, 首台套 value, covers, measures or overrides: set
-    /// the fields it needs.
+    /// A firm with no covariates, patents, covers, measures or overrides: set the fields it
+    /// needs.
     pub fn new(id: &str, sector: &str, size: &str, stage: Stage, score: f64) -> Self {
         Self {
             id: id.to_owned(),
@@ -145,8 +99,7 @@ impl Firm {
             covariates: BTreeMap::new(),
             indicators: None,
             patents: 0.0,
-            first_set_value: 0.0,
-            covers: Covers::default(),
+            covers: vec![],
             measures: vec![],
             overrides: Overrides::default(),
             origin: None,
@@ -180,10 +133,6 @@ impl Firm {
             "patents",
             validate::non_negative(MODEL, "patents", self.patents),
         )?;
-        field(
-            "first_set_value",
-            validate::non_negative(MODEL, "first_set_value", self.first_set_value),
-        )?;
         for (name, v) in &self.covariates {
             let at = format!("covariates.{name}");
             if !v.is_finite() {
@@ -199,45 +148,36 @@ impl Firm {
                 ));
             }
         }
-        let terms = &self.covers.terms;
-        let mut amounts = vec![
-            ("first_set_value".to_owned(), self.first_set_value),
-            ("covers.terms.deductible".to_owned(), terms.deductible()),
-        ];
-        if terms.limit().is_finite() {
-            amounts.push(("covers.terms.limit".to_owned(), terms.limit()));
-        }
-        if let Some(ip) = &self.covers.ip {
-            amounts.push(("covers.ip.amount_at_risk".to_owned(), ip.amount_at_risk));
-        }
-        for (k, g) in self.covers.guarantees.iter().enumerate() {
-            amounts.push((format!("covers.guarantees[{k}].loan"), g.loan));
-        }
-        for (at, v) in amounts {
-            if v > MAX_AMOUNT {
-                return Err(self.error(
-                    &at,
-                    &format!(
-                        "{v} 元 is implausible (more than {MAX_AMOUNT:e} 元): is it in 分, or \
-                         mistyped?"
-                    ),
-                ));
+        for (k, c) in self.covers.iter().enumerate() {
+            let at = |f: &str| format!("covers[{k}].{f}");
+            if c.product.is_empty() {
+                return Err(self.error(&at("product"), "empty product name"));
             }
-        }
-        if let Some(ip) = &self.covers.ip {
-            field(
-                "covers.ip.amount_at_risk",
-                validate::non_negative(MODEL, "amount_at_risk", ip.amount_at_risk),
-            )?;
-        }
-        for (k, g) in self.covers.guarantees.iter().enumerate() {
-            field(
-                &format!("covers.guarantees[{k}].loan"),
-                validate::positive(MODEL, "loan", g.loan),
-            )?;
-            if let Some(pd) = g.default_probability {
+            let mut amounts = vec![];
+            if let Some(e) = c.exposure {
                 field(
-                    &format!("covers.guarantees[{k}].default_probability"),
+                    &at("exposure"),
+                    validate::non_negative(MODEL, "exposure", e),
+                )?;
+                amounts.push((at("exposure"), e));
+            }
+            if let Some(t) = &c.terms {
+                amounts.push((at("terms.claim.deductible"), t.claim.deductible()));
+            }
+            for (at, v) in amounts {
+                if v > MAX_AMOUNT {
+                    return Err(self.error(
+                        &at,
+                        &format!(
+                            "{v} 元 is implausible (more than {MAX_AMOUNT:e} 元): is it in 分, \
+                             or mistyped?"
+                        ),
+                    ));
+                }
+            }
+            if let Some(pd) = c.default_probability {
+                field(
+                    &at("default_probability"),
                     validate::probability(MODEL, "default_probability", pd),
                 )?;
             }
@@ -254,8 +194,7 @@ impl Firm {
                 validate::non_negative(MODEL, "patent_suits_per_year", f),
             )?;
         }
-        let c = &self.covers;
-        if c.rnd.is_none() && c.ip.is_none() && c.guarantees.is_empty() && !c.cyber {
+        if self.covers.is_empty() {
             return Err(self.error("covers", "the firm has no cover"));
         }
         Ok(())

@@ -1,7 +1,7 @@
 //! A book of firms from a CSV table (one row per firm) or a JSON policy list.
 
-use crate::book::{Covers, Firm, GuaranteeCover, IpCover, Overrides};
-use crate::coverage::ClaimTerms;
+use crate::book::{Cover, Firm, Overrides};
+use crate::coverage::{ClaimTerms, CoverTerms};
 use crate::error::{Error, Result};
 use crate::perils::LitigationKind;
 use crate::rating::Stage;
@@ -34,6 +34,27 @@ pub const COLUMNS: [&str; 20] = [
     "cyber_frequency",
     "patent_suits_per_year",
 ];
+
+/// The catalogue products the CSV columns buy (the CSV's vocabulary: a catalogue used with
+/// CSV books names these products so; a JSON policy list may name any product):
+/// `rnd_project` → [`csv_products::RND`] with that project type, `ip_cover` `defence` /
+/// `enforcement` → [`csv_products::DEFENCE`] / [`csv_products::ENFORCEMENT`] on
+/// `amount_at_risk`, `guarantee` → the product it names on `loan`, `cyber` = 1 →
+/// [`csv_products::CYBER`], `first_set_value` > 0 → [`csv_products::FIRST_SET`] on that value.
+/// The row's `deductible`, `limit` and `share` are the claim terms of every cover but the
+/// 首台套 one, which takes its product's default terms.
+pub mod csv_products {
+    /// Bought by `rnd_project`.
+    pub const RND: &str = "rnd_failure";
+    /// Bought by `ip_cover` = `defence`.
+    pub const DEFENCE: &str = "patent_defence";
+    /// Bought by `ip_cover` = `enforcement`.
+    pub const ENFORCEMENT: &str = "patent_enforcement";
+    /// Bought by `cyber` = 1.
+    pub const CYBER: &str = "cyber";
+    /// Bought by `first_set_value` > 0.
+    pub const FIRST_SET: &str = "first_set_cover";
+}
 
 /// One CSV row as read by serde; empty optional cells are `None`.
 #[derive(Deserialize)]
@@ -78,7 +99,7 @@ pub fn read_portfolio(path: impl AsRef<Path>) -> Result<Vec<Firm>> {
 ///
 /// ```
 /// let firms = kexian::io::read_portfolio_json("book.json", r#"[{"id": "F1", "sector": "ai",
-///     "size": "small", "stage": "growth", "score": 655, "covers": {"cyber": true}}]"#)?;
+///     "size": "small", "stage": "growth", "score": 655, "covers": [{"product": "cyber"}]}]"#)?;
 /// assert_eq!(firms[0].origin.as_deref(), Some("book.json firms[0]"));
 /// # Ok::<(), kexian::Error>(())
 /// ```
@@ -155,32 +176,61 @@ fn firm(
     )
     .and_then(|t| t.with_share(r.share.unwrap_or(1.0)))
     .map_err(|e| format!("columns `deductible`/`limit`/`share`: {e}"))?;
-    let ip = match (r.ip_cover, r.amount_at_risk) {
-        (Some(kind), at_risk) => Some(IpCover {
-            kind,
-            amount_at_risk: at_risk.unwrap_or(0.0),
-        }),
-        (None, _) => None,
-    };
+    let claims = Some(CoverTerms::claims(terms));
+    let mut covers = Vec::new();
+    if let Some(project) = r.rnd_project.filter(|s| !s.is_empty()) {
+        covers.push(Cover {
+            project: Some(project),
+            terms: claims.clone(),
+            ..Cover::of(csv_products::RND)
+        });
+    }
+    if let Some(kind) = r.ip_cover {
+        let product = match kind {
+            LitigationKind::Defence => csv_products::DEFENCE,
+            LitigationKind::Enforcement => csv_products::ENFORCEMENT,
+        };
+        covers.push(Cover {
+            exposure: Some(r.amount_at_risk.unwrap_or(0.0)),
+            terms: claims.clone(),
+            ..Cover::of(product)
+        });
+    }
     let loan = r.loan.unwrap_or(0.0);
-    let guarantees = match r.guarantee.filter(|g| !g.is_empty()) {
-        Some(product) => vec![GuaranteeCover {
-            product,
-            loan,
+    match r.guarantee.filter(|g| !g.is_empty()) {
+        Some(product) => covers.push(Cover {
+            exposure: Some(loan),
             default_probability: r.default_probability,
-        }],
+            terms: claims.clone(),
+            ..Cover::of(&product)
+        }),
         None if loan != 0.0 => {
             return Err(format!(
                 "column `loan`: a loan of {loan} needs a guarantee product in column `guarantee`"
             ));
         }
-        None => vec![],
-    };
-    let cyber = match r.cyber {
-        None | Some(0) => false,
-        Some(1) => true,
+        None => {}
+    }
+    match r.cyber {
+        None | Some(0) => {}
+        Some(1) => covers.push(Cover {
+            terms: claims,
+            ..Cover::of(csv_products::CYBER)
+        }),
         Some(v) => return Err(format!("column `cyber`: {v} must be 0 or 1")),
-    };
+    }
+    match r.first_set_value {
+        Some(v) if v < 0.0 || !v.is_finite() => {
+            return Err(format!(
+                "column `first_set_value`: {v} must be finite and >= 0"
+            ));
+        }
+        Some(v) if v > 0.0 => covers.push(Cover {
+            exposure: Some(v),
+            ..Cover::of(csv_products::FIRST_SET)
+        }),
+        _ => {}
+    }
     let measures = r
         .measures
         .map(|m| {
@@ -200,14 +250,7 @@ fn firm(
         covariates,
         indicators: None,
         patents: r.patents.unwrap_or(0.0),
-        first_set_value: r.first_set_value.unwrap_or(0.0),
-        covers: Covers {
-            terms,
-            rnd: r.rnd_project.filter(|s| !s.is_empty()),
-            ip,
-            guarantees,
-            cyber,
-        },
+        covers,
         measures,
         overrides: Overrides {
             cyber_frequency: r.cyber_frequency,

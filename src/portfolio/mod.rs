@@ -47,6 +47,7 @@ use crate::error::{Error, Result};
 use crate::perils::PerilModel;
 use crate::simulation::fnv1a;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 const MODEL: &str = "Portfolio";
 
@@ -64,6 +65,11 @@ pub struct Policy {
     pub group: Option<String>,
     /// Perils covered.
     pub perils: Vec<PerilModel>,
+    /// The systemic events (names of the portfolio's `shocks`) that hit this policy, each
+    /// with the claim terms a hit's loss is paid under. Omitted: every event hits a policy
+    /// with a cyber peril, under its first-party terms.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shocks: Option<BTreeMap<String, ClaimTerms>>,
 }
 
 impl Policy {
@@ -81,8 +87,8 @@ pub struct Portfolio {
     group_of: Vec<usize>,
     /// FNV-1a hash of each policy id (seeds its streams).
     keys: Vec<u64>,
-    /// Per policy, the terms a systemic-event loss is paid under: its cyber cover's
-    /// first-party section (`None`: no cyber cover, systemic events do not touch it).
+    /// Per policy and shock (`i × shocks + s`), the terms a hit is paid under (`None`: the
+    /// event does not touch the policy).
     shock_terms: Vec<Option<ClaimTerms>>,
     /// Per policy and shock (`i × shocks + s`), the hit probability of its sector, looked up
     /// once here rather than once per event.
@@ -189,16 +195,31 @@ impl Portfolio {
             })
             .collect::<Result<_>>()?;
         let keys = spec.policies.iter().map(|p| fnv1a(&p.id)).collect();
-        let shock_terms = spec
-            .policies
-            .iter()
-            .map(|p| {
-                p.perils.iter().find_map(|peril| match peril {
-                    PerilModel::Cyber(c) => Some(c.sections.first_party),
-                    _ => None,
-                })
-            })
-            .collect();
+        let mut shock_terms = Vec::with_capacity(spec.policies.len() * spec.shocks.len());
+        for p in &spec.policies {
+            match &p.shocks {
+                Some(named) => {
+                    if let Some(name) = named.keys().find(|n| !names.contains(n.as_str())) {
+                        return Err(Error::Inconsistent {
+                            model: MODEL,
+                            message: format!(
+                                "policy `{}` names systemic event `{name}`, which the \
+                                 portfolio does not have",
+                                p.id
+                            ),
+                        });
+                    }
+                    shock_terms.extend(spec.shocks.iter().map(|s| named.get(&s.name).copied()));
+                }
+                None => {
+                    let cyber = p.perils.iter().find_map(|peril| match peril {
+                        PerilModel::Cyber(c) => Some(c.sections.first_party),
+                        _ => None,
+                    });
+                    shock_terms.extend(spec.shocks.iter().map(|_| cyber));
+                }
+            }
+        }
         let hits = spec
             .policies
             .iter()

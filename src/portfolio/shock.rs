@@ -118,9 +118,11 @@ impl super::Portfolio {
     }
 
     /// Calls `add(event, trial, payment in 分)` for every systemic event of `events` (whole
-    /// blocks of years) that hits policy `i`: only a policy with cyber cover is exposed, and a
-    /// hit's loss passes through the shock's own (scenario) terms and then the policy's
-    /// first-party cyber terms. The hits come from the policy's stream for each block.
+    /// blocks of years) that hits policy `i`: only the events the policy is exposed to can
+    /// hit it, and a hit's loss passes through the shock's own (scenario) terms and then the
+    /// policy's terms for that event. The hits come from the policy's stream for each block:
+    /// one uniform per event it is exposed to, so events of other shocks (say, a supply-chain
+    /// event for a cyber-only firm) leave its draws as they were.
     pub(super) fn replay_shocks(
         &self,
         seed: u64,
@@ -128,10 +130,9 @@ impl super::Portfolio {
         events: &[(usize, usize, f64)],
         mut add: impl FnMut(usize, usize, i64),
     ) {
-        let Some(own) = self.shock_terms[i] else {
-            return;
-        };
-        if events.is_empty() {
+        let shocks = self.spec.shocks.len();
+        let own = &self.shock_terms[i * shocks..][..shocks];
+        if events.is_empty() || own.iter().all(Option::is_none) {
             return;
         }
         let hits = &self.hits[i * self.spec.shocks.len()..][..self.spec.shocks.len()];
@@ -148,10 +149,12 @@ impl super::Portfolio {
                 block = t / BLOCK;
                 rng = stream(t);
             }
+            let Some(own) = own[s] else {
+                continue;
+            };
             let shock = &self.spec.shocks[s];
             let p = (hits[s] * z).min(1.0);
-            let u = rng.random::<f64>();
-            if u < p {
+            if rng.random::<f64>() < p {
                 let loss = shock.terms.apply(shock.loss.sample(&mut rng));
                 add(e, t, to_cents(own.apply(loss)));
             }

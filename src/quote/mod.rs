@@ -22,6 +22,7 @@
 mod config;
 mod differentiation;
 mod flows;
+mod matching;
 mod pack;
 mod premium;
 mod result;
@@ -33,6 +34,7 @@ pub use config::{
     Loadings, PoolMember, QuoteConfig, RatingConfig, Rebalance, Reinsurance, RiskLoad,
 };
 pub use flows::{Flows, QuotaShareFlow, TreatyFlow};
+pub use matching::{Match, Matches, Unpriced, match_book};
 pub use pack::{PackQuote, price_pack};
 pub use result::{
     AppliedRelativity, InputFile, LineLoss, Provenance, Quote, QuoteErrors, QuoteRun, Share,
@@ -54,11 +56,11 @@ use crate::table::Table;
 ///
 /// ```
 /// use kexian::assumptions::Assumptions;
-/// use kexian::book::Firm;
+/// use kexian::book::{Cover, Firm};
 /// use kexian::quote::{Loadings, QuoteConfig, price};
 /// use kexian::rating::Stage;
 /// let mut firm = Firm::new("F1", "ai", "small", Stage::Growth, 655.0);
-/// firm.covers.cyber = true;
+/// firm.covers.push(Cover::of("cyber"));
 /// let loadings = Loadings { cost_of_capital: 0.1, expense_ratio: 0.15, commission_ratio: 0.05,
 ///                           profit_ratio: 0.05, minimum_premium: 0.0, rounding: 0.0 };
 /// let config = QuoteConfig::new(7, 20_000, loadings)?;
@@ -97,10 +99,15 @@ pub fn price_with(
         .iter()
         .map(|r| r.with_scale(scale))
         .collect();
-    let mut lines: Vec<&str> = vec!["rnd", "ip", "cyber", "systemic"];
-    lines.extend(assumptions.set().guarantees.iter().map(|g| g.line.as_str()));
+    let mut lines: Vec<&str> = vec!["systemic"];
+    lines.extend(assumptions.products().iter().map(|p| p.line.as_str()));
+    lines.sort_unstable();
+    lines.dedup();
     for r in &subsidies {
         r.validate()?;
+        if let SubsidyRule::FirstSet { product, .. } = r {
+            assumptions.product(product)?;
+        }
         if let SubsidyRule::FlatShare { line, .. } = r
             && !lines.contains(&line.as_str())
         {

@@ -154,11 +154,22 @@ impl<'a> Pricer<'a> {
                 (l.line.clone(), premium * w)
             })
             .collect();
+        let covers: Vec<(String, f64, Option<f64>)> = (firm.covers.iter())
+            .zip(&result.peril_means)
+            .map(|(c, m)| {
+                let w = if expected_loss > 0.0 {
+                    f * m / expected_loss
+                } else {
+                    0.0
+                };
+                (c.product.clone(), premium * w, c.exposure)
+            })
+            .collect();
         let basis = SubsidyBasis {
             premium,
             score: firm.score,
-            first_set_value: firm.first_set_value,
             line_premiums: &line_premiums,
+            covers: &covers,
         };
         let mut subsidies = Vec::new();
         for rule in self.subsidies {

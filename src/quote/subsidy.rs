@@ -29,13 +29,16 @@ pub enum SubsidyRule {
         /// Cap per firm and year across rules of this kind (元).
         per_firm_year_cap: f64,
     },
-    /// 首台套: `share` of the premium computed at no more than `max_rate` of the insured
-    /// value: share · min(premium, max_rate · value).
+    /// 首台套: for each cover of `product`, `share` of its premium computed at no more than
+    /// `max_rate` of its insured value (the cover's exposure E):
+    /// Σ_covers share · min(premium_c, max_rate · E_c). Other covers get nothing from it.
     FirstSet {
         /// Share (national rule: 0.8).
         share: f64,
         /// Rate ceiling (national rule: 0.03).
         max_rate: f64,
+        /// The catalogue product the rule subsidises (its covers carry the insured value).
+        product: String,
     },
     /// A flat share of one line's premium (e.g. `ip` loan-guarantee insurance at 50%).
     FlatShare {
@@ -52,9 +55,10 @@ pub enum SubsidyRule {
 pub(crate) struct SubsidyBasis<'a> {
     pub premium: f64,
     pub score: f64,
-    pub first_set_value: f64,
     /// Premium attributed to each line.
     pub line_premiums: &'a [(String, f64)],
+    /// Per cover: its product, the premium attributed to it and its exposure.
+    pub covers: &'a [(String, f64, Option<f64>)],
 }
 
 impl SubsidyRule {
@@ -97,7 +101,9 @@ impl SubsidyRule {
                 validate::non_negative(MODEL, "per_policy_cap", *per_policy_cap)?;
                 validate::non_negative(MODEL, "per_firm_year_cap", *per_firm_year_cap)?;
             }
-            Self::FirstSet { share, max_rate } => {
+            Self::FirstSet {
+                share, max_rate, ..
+            } => {
                 validate::probability(MODEL, "share", *share)?;
                 validate::probability(MODEL, "max_rate", *max_rate)?;
             }
@@ -137,9 +143,16 @@ impl SubsidyRule {
                 };
                 (shares[tier - 1] * b.premium).min(*per_policy_cap)
             }
-            Self::FirstSet { share, max_rate } => {
-                share * b.premium.min(max_rate * b.first_set_value)
-            }
+            Self::FirstSet {
+                share,
+                max_rate,
+                product,
+            } => b
+                .covers
+                .iter()
+                .filter(|(p, _, _)| p == product)
+                .map(|(_, premium, value)| share * premium.min(max_rate * value.unwrap_or(0.0)))
+                .sum(),
             Self::FlatShare {
                 line,
                 share,

@@ -1,8 +1,7 @@
 //! Random valid books for property tests.
 
-use kexian::book::{Firm, GuaranteeCover, IpCover};
-use kexian::coverage::ClaimTerms;
-use kexian::perils::LitigationKind;
+use kexian::book::{Cover, Firm};
+use kexian::coverage::{ClaimTerms, CoverTerms};
 use kexian::rating::Stage;
 use proptest::prelude::*;
 
@@ -20,22 +19,26 @@ prop_compose! {
         let mut f = Firm::new(&format!("F{i}"), sectors[sector], sizes[size], Stage::Growth, score);
         f.patents = patents;
         let limit = l.map_or(f64::INFINITY, |l| d + l);
-        f.covers.terms = ClaimTerms::new(d, limit).unwrap().with_share(share).unwrap();
-        f.covers.rnd = ["", "biomedicine_drug", "biomedicine_oncology", "ic_tapeout", "ai_software"]
-            .get(rnd).filter(|s| !s.is_empty()).map(|s| (*s).to_owned());
-        f.covers.ip = match ip {
-            1 => Some(IpCover { kind: LitigationKind::Defence, amount_at_risk: 5e6 }),
-            2 => Some(IpCover { kind: LitigationKind::Enforcement, amount_at_risk: 2e7 }),
-            _ => None,
-        };
-        if let Some(loan) = loan {
-            f.covers.guarantees.push(GuaranteeCover {
-                product: if i.is_multiple_of(2) { "ip_pledge" } else { "loan_performance" }.into(),
-                loan,
-                default_probability: None,
-            });
+        let terms = Some(CoverTerms::claims(
+            ClaimTerms::new(d, limit).unwrap().with_share(share).unwrap(),
+        ));
+        let cover = |product: &str| Cover { terms: terms.clone(), ..Cover::of(product) };
+        let project = ["", "biomedicine_drug", "biomedicine_oncology", "ic_tapeout", "ai_software"][rnd];
+        if !project.is_empty() {
+            f.covers.push(Cover { project: Some(project.into()), ..cover("rnd_failure") });
         }
-        f.covers.cyber = cyber || (f.covers.rnd.is_none() && f.covers.ip.is_none() && loan.is_none());
+        match ip {
+            1 => f.covers.push(Cover { exposure: Some(5e6), ..cover("patent_defence") }),
+            2 => f.covers.push(Cover { exposure: Some(2e7), ..cover("patent_enforcement") }),
+            _ => {}
+        }
+        if let Some(loan) = loan {
+            let product = if i.is_multiple_of(2) { "ip_pledge" } else { "loan_performance" };
+            f.covers.push(Cover { exposure: Some(loan), ..cover(product) });
+        }
+        if cyber || f.covers.is_empty() {
+            f.covers.push(cover("cyber"));
+        }
         if monitoring {
             f.measures.push("security_monitoring".into());
         }

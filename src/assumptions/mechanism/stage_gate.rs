@@ -1,0 +1,47 @@
+//! Stage-gate R&D failure: the cover's project type from `rnd.projects`, the cover's claim
+//! terms on the failure payment.
+
+use super::Context;
+use crate::assumptions::{AssumptionSet, Check};
+use crate::error::{Error, Result};
+use crate::perils::{PerilModel, RndProject};
+
+pub(super) fn check(c: &mut Check, at: &str, set: &AssumptionSet) {
+    c.rule(
+        &format!("{at}.mechanism"),
+        !set.rnd.projects.is_empty(),
+        "the stage_gate mechanism needs at least one project type in `rnd.projects`",
+    );
+}
+
+pub(super) fn peril(x: &Context) -> Result<PerilModel> {
+    let projects = &x.set.rnd.projects;
+    let name = x
+        .cover
+        .project
+        .as_deref()
+        .ok_or_else(|| Error::Inconsistent {
+            model: "Cover",
+            message: format!(
+                "`project` is missing: name the R&D project type (known: {})",
+                known(projects.iter().map(|p| p.name.as_str()))
+            ),
+        })?;
+    let project = projects
+        .iter()
+        .find(|p| p.name == name)
+        .ok_or_else(|| Error::Inconsistent {
+            model: "Cover",
+            message: format!(
+                "`project`: unknown R&D project type `{name}` (known: {})",
+                known(projects.iter().map(|p| p.name.as_str()))
+            ),
+        })?;
+    let mut spec = project.project.clone();
+    spec.terms = x.terms.claim;
+    Ok(PerilModel::RndFailure(RndProject::new(spec)?))
+}
+
+fn known<'a>(names: impl Iterator<Item = &'a str>) -> String {
+    names.collect::<Vec<_>>().join(", ")
+}
