@@ -30,12 +30,14 @@ use std::process::ExitCode;
 
 mod fit;
 mod output;
+mod push;
 mod report;
 mod shard;
 
 use output::write_set;
 
 use fit::fit;
+use push::push;
 use report::{
     Lang, backtest_charts, json_bytes, label, line_text, loss_ratio_csv, loss_ratio_text,
     quotes_csv, simulation_text, summary_text,
@@ -196,6 +198,24 @@ enum Command {
         seed: u64,
         /// Output directory.
         #[arg(long, default_value = "kexian-fit")]
+        out: PathBuf,
+    },
+    /// Two-way push (双向互推): for each firm, the catalogue products it may buy and does not
+    /// hold, ranked by need, with an indicative premium; for each product, the eligible
+    /// firms. Writes matches_by_firm.csv, matches_by_product.csv and matches.json.
+    Match {
+        /// Portfolio: CSV or a JSON policy list.
+        #[arg(long)]
+        portfolio: PathBuf,
+        /// Pricing configuration whose loadings gross up the premiums (default: the
+        /// bundled data/pricing.json's).
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Assumption set with the catalogue (default: the bundled one).
+        #[arg(long)]
+        assumptions: Option<PathBuf>,
+        /// Output directory.
+        #[arg(long, default_value = "kexian-match")]
         out: PathBuf,
     },
 }
@@ -534,6 +554,17 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             write_set(&out, &files)?;
             print!("{text}");
         }
+        Command::Match {
+            portfolio,
+            config,
+            assumptions,
+            out,
+        } => push(
+            &portfolio,
+            config.as_deref(),
+            load_assumptions(assumptions.as_deref())?,
+            &out,
+        )?,
         Command::Fit {
             claims,
             amount_column,
