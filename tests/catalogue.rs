@@ -367,7 +367,12 @@ fn bad_covers_are_refused_naming_the_file_the_cover_and_the_field() {
     );
     refused(
         json!({"product": "rnd_liability", "terms": {"claim": {"deductible": 5e5, "limit": 1e5}}}),
-        &["book.json", "limit", ">= deductible"],
+        &[
+            "book.json",
+            "[0].covers[1].terms.claim",
+            "limit",
+            ">= deductible",
+        ],
     );
     refused(
         json!({"product": "going_global", "terms": {"sections": {"ip_overseas": {"limit": 1e6}}}}),

@@ -42,16 +42,31 @@ use serde::de::DeserializeOwned;
 use std::io::Read;
 use std::path::Path;
 
-/// Parses JSON text into `T`; a shape or syntax error names `source`, line and column.
-/// A UTF-8 byte-order mark is skipped.
+/// Parses JSON text into `T`; a shape or syntax error names `source`, line, column and the
+/// field's path in the document. A UTF-8 byte-order mark is skipped.
 pub fn parse_json<T: DeserializeOwned>(source: &str, text: &str) -> Result<T> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    serde_json::from_str(text).map_err(|e| Error::Json {
-        source_name: source.to_owned(),
-        line: e.line(),
-        column: e.column(),
-        message: strip_position(&e.to_string()),
-    })
+    let error = |path: String, e: serde_json::Error| {
+        let message = strip_position(&e.to_string());
+        Error::Json {
+            source_name: source.to_owned(),
+            line: e.line(),
+            column: e.column(),
+            // The field's place, e.g. `[0].covers[1].terms.claim`, when the error is in one.
+            message: if path == "." || path.is_empty() {
+                message
+            } else {
+                format!("at `{path}`: {message}")
+            },
+        }
+    };
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        error(path, e.into_inner())
+    })?;
+    de.end().map_err(|e| error(String::new(), e))?;
+    Ok(value)
 }
 
 /// Reads and parses a JSON file.
