@@ -179,10 +179,11 @@ impl Assumptions {
                 tier,
                 modifier,
             };
+            // The mechanism's message names the cover's field (project, exposure, …).
             let peril = product
                 .model
                 .peril(product, &context)
-                .map_err(|e| located("product", e))?;
+                .map_err(|e| firm.error(&format!("covers[{k}]"), &e.to_string()))?;
             perils.push(peril);
             lines.push(product.line.clone());
             let first = product.model.sections().into_iter().next();
