@@ -173,7 +173,8 @@ fn pays(terms: &Value, section: &str, x: f64) -> f64 {
         num(&claim, "share", 1.0),
     );
     let y = share * (x.min(u) - x.min(d));
-    let policy_d = match terms.get("deductible") {
+    let policy = terms.get("policy").cloned().unwrap_or(json!({}));
+    let policy_d = match policy.get("deductible") {
         Some(p) if p["kind"] == "percent_of_loss" => (num(p, "rate", 0.0) * x)
             .max(num(p, "minimum", 0.0))
             .min(num(p, "maximum", f64::INFINITY)),
@@ -182,7 +183,7 @@ fn pays(terms: &Value, section: &str, x: f64) -> f64 {
     };
     (y - policy_d)
         .max(0.0)
-        .min(num(terms, "limit", f64::INFINITY))
+        .min(num(&policy, "limit", f64::INFINITY))
 }
 
 /// The example firms of `data/README.md` (catalogue): their expected annual payment for each
@@ -240,7 +241,7 @@ fn each_new_bundled_product_matches_an_independent_simulation() {
             .collect();
         let f = &model["frequency"];
         let terms = &p["terms"];
-        let annual = terms
+        let annual = terms["policy"]
             .get("annual_limit")
             .and_then(Value::as_f64)
             .unwrap_or(f64::INFINITY);
@@ -384,12 +385,12 @@ fn bad_covers_are_refused_naming_the_file_the_cover_and_the_field() {
         ],
     );
     refused(
-        json!({"product": "going_global", "terms": {"layers": [
-            {"attachment": 0, "limit": 1e6}, {"attachment": 5e5, "limit": 1e6}]}}),
+        json!({"product": "going_global", "terms": {"policy": {"layers": [
+            {"attachment": 0, "limit": 1e6}, {"attachment": 5e5, "limit": 1e6}]}}}),
         &["book.json firms[0]", "covers[1].terms", "overlaps"],
     );
     refused(
-        json!({"product": "cyber", "terms": {"annual_limit": 1e6}}),
+        json!({"product": "cyber", "terms": {"policy": {"annual_limit": 1e6}}}),
         &["covers[1].terms", "per-claim terms only"],
     );
 }

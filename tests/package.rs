@@ -12,9 +12,7 @@ fn package(policy: Value) -> Package {
     let mut p = json!({"sections": [
         {"name": "a", "terms": {"deductible": 10000, "limit": 200000}},
         {"name": "b", "terms": {"limit": 100000, "share": 0.8}}]});
-    for (k, v) in policy.as_object().unwrap() {
-        p[k] = v.clone();
-    }
+    p["policy"] = policy;
     serde_json::from_value(p).unwrap()
 }
 
@@ -264,7 +262,11 @@ fn bad_packages_and_occurrences_are_refused_with_the_field() {
             {"name": "a", "terms": {"deductible": 10000, "limit": 200000}},
             {"name": "b"}]});
         for (k, v) in policy.as_object().unwrap() {
-            p[k] = v.clone();
+            if k == "sections" {
+                p[k] = v.clone();
+            } else {
+                p["policy"][k] = v.clone();
+            }
         }
         serde_json::from_value::<Package>(p)
             .unwrap_err()

@@ -174,10 +174,10 @@ proptest! {
         let firm = json!({"id": "F1", "sector": "人形机器人", "size": "小微", "stage": "growth",
             "score": score, "covariates": {"log_revenue": 17.1}, "patents": 3,
             "covers": [{"product": "研发损失险", "project": "流片", "terms": {"claim": terms}},
-                       {"product": "专利责任险", "exposure": 1e6, "terms": {"claim": terms,
+                       {"product": "专利责任险", "exposure": 1e6, "terms": {"claim": terms, "policy": {
                         "deductible": {"kind": "percent_of_loss", "rate": 0.1, "minimum": 1e3},
                         "limit": 5e6, "layers": [{"attachment": 1e5, "limit": 1e6, "share": 0.5}],
-                        "annual_limit": 8e6}},
+                        "annual_limit": 8e6}}},
                        {"product": "履约贷款", "exposure": loan, "default_probability": pd},
                        {"product": "网络安全险", "terms": {"sections": {"liability": terms}}}],
             "measures": ["安全监测"], "overrides": {"cyber_frequency": own}});

@@ -25,5 +25,7 @@ pub(crate) mod unlimited;
 pub use claim::{AggregateTerms, ClaimTerms, DeductibleKind};
 pub use covered::Covered;
 pub use layer::{Layer, Tower};
-pub use package::{OccurrencePayment, Package, PackageParams, PolicyDeductible, Section};
+pub use package::{
+    OccurrencePayment, Package, PackageParams, PolicyDeductible, PolicyTerms, Section,
+};
 pub use terms::CoverTerms;

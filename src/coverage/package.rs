@@ -119,41 +119,11 @@ pub struct Section {
     pub terms: ClaimTerms,
 }
 
-/// A package's terms: sections, policy deductible and limit per occurrence, layers and an
-/// annual aggregate limit (see the module documentation for the formulas).
-///
-/// ```
-/// use kexian::coverage::Package;
-/// // Two sections; 10% of the loss at least 20,000 as policy deductible; 1,000,000 per
-/// // occurrence.
-/// let package: Package = serde_json::from_str(r#"{
-///     "sections": [
-///         {"name": "first_party", "terms": {"deductible": 10000}},
-///         {"name": "liability", "terms": {"limit": 500000}}],
-///     "deductible": {"kind": "percent_of_loss", "rate": 0.1, "minimum": 20000},
-///     "limit": 1000000}"#)?;
-/// let paid = package.apply(&[110_000.0, 90_000.0])?;
-/// // y = (100,000, 90,000), Z = 190,000, D = max(10% × 200,000, 20,000) = 20,000.
-/// assert_eq!(paid.sections, [100_000.0, 90_000.0]);
-/// assert_eq!(paid.paid, 170_000.0);
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(try_from = "PackageParams", into = "PackageParams")]
-pub struct Package {
-    sections: Vec<Section>,
-    deductible: PolicyDeductible,
-    limit: f64,
-    layers: Vec<Layer>,
-    annual_limit: f64,
-}
-
-/// JSON form of [`Package`].
+/// The policy terms of a package: deductible and limit per occurrence, layers and an annual
+/// aggregate limit (JSON: the `policy` object of a package or of a cover's terms).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PackageParams {
-    /// At least one section.
-    pub sections: Vec<Section>,
+pub struct PolicyTerms {
     /// Policy deductible per occurrence (none if omitted).
     #[serde(default)]
     pub deductible: PolicyDeductible,
@@ -169,78 +139,45 @@ pub struct PackageParams {
     pub annual_limit: f64,
 }
 
-impl TryFrom<PackageParams> for Package {
-    type Error = Error;
-    fn try_from(p: PackageParams) -> Result<Self> {
-        Package::new(p.sections, p.deductible, p.limit, p.layers, p.annual_limit)
-    }
-}
-
-impl From<Package> for PackageParams {
-    fn from(p: Package) -> Self {
+impl Default for PolicyTerms {
+    /// None: the sections' payments as they are.
+    fn default() -> Self {
         Self {
-            sections: p.sections,
-            deductible: p.deductible,
-            limit: p.limit,
-            layers: p.layers,
-            annual_limit: p.annual_limit,
+            deductible: PolicyDeductible::default(),
+            limit: f64::INFINITY,
+            layers: vec![],
+            annual_limit: f64::INFINITY,
         }
     }
 }
 
-/// What a package pays of one occurrence (元).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct OccurrencePayment {
-    /// y_s: each section's payment after its own terms.
-    pub sections: Vec<f64>,
-    /// P: after the policy deductible and limit.
-    pub policy: f64,
-    /// P_j: each layer's payment (empty without layers).
-    pub layers: Vec<f64>,
-    /// A_js: each layer's payment (or P, without layers) allocated to the sections pro rata
-    /// to y_s; one row per layer.
-    pub allocated: Vec<Vec<f64>>,
-    /// Y: what the occurrence costs the insurer (Σ_j P_j, or P).
-    pub paid: f64,
-}
+impl PolicyTerms {
+    /// True when there are no policy terms.
+    pub fn is_none(&self) -> bool {
+        self.deductible.is_none()
+            && self.limit.is_infinite()
+            && self.layers.is_empty()
+            && self.annual_limit.is_infinite()
+    }
 
-impl Package {
-    /// A package of `sections` (at least one, names unique and not empty), a policy
-    /// `deductible` and `limit` (> 0, `f64::INFINITY` for none) per occurrence,
-    /// non-overlapping `layers` without reinstatements (in any order; kept in attachment
-    /// order) and an `annual_limit` (> 0 or ∞).
-    pub fn new(
-        sections: Vec<Section>,
-        deductible: PolicyDeductible,
-        limit: f64,
-        mut layers: Vec<Layer>,
-        annual_limit: f64,
-    ) -> Result<Self> {
+    /// Checks the deductible, L > 0, G > 0 and layers without reinstatements that do not
+    /// overlap; returns the terms with the layers in attachment order.
+    fn checked(mut self) -> Result<Self> {
         let inconsistent = |message: String| Error::Inconsistent {
             model: MODEL,
             message,
         };
-        if sections.is_empty() {
-            return Err(inconsistent("a package needs at least one section".into()));
-        }
-        for (i, s) in sections.iter().enumerate() {
-            if s.name.trim().is_empty() || sections[..i].iter().any(|o| o.name == s.name) {
-                return Err(inconsistent(format!(
-                    "section {} has an empty or repeated name `{}`",
-                    i + 1,
-                    s.name
-                )));
-            }
-        }
-        deductible.validate()?;
+        self.deductible.validate()?;
+        let (limit, annual) = (self.limit, self.annual_limit);
         validate::rule(MODEL, "limit", limit, limit > 0.0, "> 0 (or \"unlimited\")")?;
         validate::rule(
             MODEL,
             "annual_limit",
-            annual_limit,
-            annual_limit > 0.0,
+            annual,
+            annual > 0.0,
             "> 0 (or \"unlimited\")",
         )?;
+        let layers = &mut self.layers;
         layers.sort_by(|a, b| a.attachment().total_cmp(&b.attachment()));
         for (j, l) in layers.iter().enumerate() {
             if l.reinstatements() > 0 {
@@ -262,12 +199,105 @@ impl Package {
                 )));
             }
         }
+        Ok(self)
+    }
+}
+
+/// A package's terms: sections, then the policy terms (see the module documentation for the
+/// formulas).
+///
+/// ```
+/// use kexian::coverage::Package;
+/// // Two sections; 10% of the loss at least 20,000 as policy deductible; 1,000,000 per
+/// // occurrence.
+/// let package: Package = serde_json::from_str(r#"{
+///     "sections": [
+///         {"name": "first_party", "terms": {"deductible": 10000}},
+///         {"name": "liability", "terms": {"limit": 500000}}],
+///     "policy": {"deductible": {"kind": "percent_of_loss", "rate": 0.1, "minimum": 20000},
+///                "limit": 1000000}}"#)?;
+/// let paid = package.apply(&[110_000.0, 90_000.0])?;
+/// // y = (100,000, 90,000), Z = 190,000, D = max(10% × 200,000, 20,000) = 20,000.
+/// assert_eq!(paid.sections, [100_000.0, 90_000.0]);
+/// assert_eq!(paid.paid, 170_000.0);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "PackageParams", into = "PackageParams")]
+pub struct Package {
+    sections: Vec<Section>,
+    policy: PolicyTerms,
+}
+
+/// JSON form of [`Package`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PackageParams {
+    /// At least one section.
+    pub sections: Vec<Section>,
+    /// Policy terms (none if omitted).
+    #[serde(default)]
+    pub policy: PolicyTerms,
+}
+
+impl TryFrom<PackageParams> for Package {
+    type Error = Error;
+    fn try_from(p: PackageParams) -> Result<Self> {
+        Package::new(p.sections, p.policy)
+    }
+}
+
+impl From<Package> for PackageParams {
+    fn from(p: Package) -> Self {
+        Self {
+            sections: p.sections,
+            policy: p.policy,
+        }
+    }
+}
+
+/// What a package pays of one occurrence (元).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OccurrencePayment {
+    /// y_s: each section's payment after its own terms.
+    pub sections: Vec<f64>,
+    /// P: after the policy deductible and limit.
+    pub policy: f64,
+    /// P_j: each layer's payment (empty without layers).
+    pub layers: Vec<f64>,
+    /// A_js: each layer's payment (or P, without layers) allocated to the sections pro rata
+    /// to y_s; one row per layer.
+    pub allocated: Vec<Vec<f64>>,
+    /// Y: what the occurrence costs the insurer (Σ_j P_j, or P).
+    pub paid: f64,
+}
+
+impl Package {
+    /// A package of `sections` (at least one, names unique and not empty) and `policy`
+    /// terms: L and G > 0 (`f64::INFINITY` for none), non-overlapping layers without
+    /// reinstatements (in any order; kept in attachment order).
+    pub fn new(sections: Vec<Section>, policy: PolicyTerms) -> Result<Self> {
+        if sections.is_empty() {
+            return Err(Error::Inconsistent {
+                model: MODEL,
+                message: "a package needs at least one section".into(),
+            });
+        }
+        for (i, s) in sections.iter().enumerate() {
+            if s.name.trim().is_empty() || sections[..i].iter().any(|o| o.name == s.name) {
+                return Err(Error::Inconsistent {
+                    model: MODEL,
+                    message: format!(
+                        "section {} has an empty or repeated name `{}`",
+                        i + 1,
+                        s.name
+                    ),
+                });
+            }
+        }
         Ok(Self {
             sections,
-            deductible,
-            limit,
-            layers,
-            annual_limit,
+            policy: policy.checked()?,
         })
     }
 
@@ -283,12 +313,12 @@ impl Package {
 
     /// The layers, in attachment order.
     pub fn layers(&self) -> &[Layer] {
-        &self.layers
+        &self.policy.layers
     }
 
     /// The annual aggregate limit G (元).
     pub fn annual_limit(&self) -> f64 {
-        self.annual_limit
+        self.policy.annual_limit
     }
 
     /// What the package pays of one occurrence with ground-up losses `losses` (元, one per
@@ -311,10 +341,11 @@ impl Package {
             .map(|(s, &x)| s.terms.apply(x))
             .collect();
         let z: f64 = sections.iter().sum();
-        let d = self.deductible.amount(losses.iter().sum());
-        let policy = (z - d).max(0.0).min(self.limit);
-        let layers: Vec<f64> = self.layers.iter().map(|l| l.ceded(policy)).collect();
-        let rows = if self.layers.is_empty() {
+        let p = &self.policy;
+        let d = p.deductible.amount(losses.iter().sum());
+        let policy = (z - d).max(0.0).min(p.limit);
+        let layers: Vec<f64> = p.layers.iter().map(|l| l.ceded(policy)).collect();
+        let rows = if p.layers.is_empty() {
             vec![policy]
         } else {
             layers.clone()
@@ -341,40 +372,39 @@ impl Package {
     #[inline]
     pub fn occurrence(&self, section: usize, loss: f64) -> f64 {
         let z = self.sections[section].terms.apply(loss);
-        let policy = (z - self.deductible.amount(loss)).max(0.0).min(self.limit);
-        if self.layers.is_empty() {
+        let p = &self.policy;
+        let policy = (z - p.deductible.amount(loss)).max(0.0).min(p.limit);
+        if p.layers.is_empty() {
             policy
         } else {
-            self.layers.iter().map(|l| l.ceded(policy)).sum()
+            p.layers.iter().map(|l| l.ceded(policy)).sum()
         }
     }
 
     /// The most one occurrence can cost (元): the layers' Σ φ_j·w_j, else min(L, Σ_s of the
     /// sections' maximum payments).
     pub fn max_occurrence(&self) -> f64 {
-        if self.layers.is_empty() {
+        let p = &self.policy;
+        if p.layers.is_empty() {
             let most = self
                 .sections
                 .iter()
                 .map(|s| s.terms.max_payment())
                 .sum::<f64>();
-            most.min(self.limit)
+            most.min(p.limit)
         } else {
-            self.layers.iter().map(|l| l.share() * l.limit()).sum()
+            p.layers.iter().map(|l| l.share() * l.limit()).sum()
         }
     }
 
     /// True when the package is its sections' terms alone: no policy deductible, limit,
     /// layers or annual limit.
     pub fn is_sections_only(&self) -> bool {
-        self.deductible.is_none()
-            && self.limit.is_infinite()
-            && self.layers.is_empty()
-            && self.annual_limit.is_infinite()
+        self.policy.is_none()
     }
 
     /// The year's payment: min(Σ of its occurrences' payments, G) (元).
     pub fn annual(&self, occurrences_paid: f64) -> f64 {
-        occurrences_paid.min(self.annual_limit)
+        occurrences_paid.min(self.policy.annual_limit)
     }
 }

@@ -46,7 +46,7 @@ fn one() -> f64 {
 /// let p: PackagePeril = serde_json::from_str(r#"{
 ///     "frequency": {"type": "poisson", "lambda": 0.5},
 ///     "sections": [{"share": 1.0, "severity": {"type": "exponential", "theta": 1000.0}}],
-///     "package": {"sections": [{"name": "all"}], "limit": 1000.0}}"#)?;
+///     "package": {"sections": [{"name": "all"}], "policy": {"limit": 1000.0}}}"#)?;
 /// // E[min(X, 1000)] = 1000 (1 − e⁻¹) for an exponential of mean 1000.
 /// let want = 0.5 * 1000.0 * (1.0 - (-1.0f64).exp());
 /// assert!((p.expected_payment()? - want).abs() < 1e-6 * want);
