@@ -33,7 +33,7 @@ __all__ = [
     "SingleParameterPareto", "GeneralizedPareto", "Burr", "LogLogistic", "Empirical",
     "Frequency", "Poisson", "NegativeBinomial", "Binomial", "Bernoulli", "Geometric",
     "LossModel", "Simulation", "ExactDistribution", "PortfolioResult", "QuoteResult",
-    "RatingPlan", "simulate_portfolio", "simulate_portfolio_shard", "merge_portfolio", "quote", "price_line", "buhlmann_straub",
+    "RatingPlan", "simulate_portfolio", "simulate_portfolio_shard", "merge_portfolio", "quote", "match_products", "price_line", "buhlmann_straub",
     "rolling_backtest",
 ]
 
@@ -564,6 +564,29 @@ def quote(firms: Any, config: Any, assumptions: Any = None, experience: Any = No
             row[f"subsidy_{name}"] = amount
         rows.append(row)
     return QuoteResult(_pandas().DataFrame(rows).set_index("firm"), run["summary"])
+
+
+class Matches(NamedTuple):
+    """The two-way push (双向互推): eligible products a firm does not hold, by firm and by
+    product, and the eligible pairs that could not be priced (with the reason)."""
+    by_firm: Any
+    by_product: Any
+    unpriced: Any
+
+
+def match_products(firms: Any, config: Any, assumptions: Any = None) -> Matches:
+    """For each firm, the catalogue products it may buy and does not hold, ranked by need
+    (expected loss, and its share of revenue), with an indicative premium grossed up by the
+    configuration's loadings; for each product, the eligible firms (``kexian match``)."""
+    text, fmt = _book(firms)
+    m = json.loads(_kexian.match_book(text, fmt, _read_json_arg(config),
+                                      _read_json_arg(assumptions)))
+    pd = _pandas()
+    columns = ["firm", "product", "name_zh", "line", "expected_loss", "need", "premium",
+               "firm_rank", "product_rank"]
+    return Matches(pd.DataFrame(m["by_firm"], columns=columns),
+                   pd.DataFrame(m["by_product"], columns=columns),
+                   pd.DataFrame(m["unpriced"], columns=["firm", "product", "reason"]))
 
 
 def price_line(spec: Any, progress: Progress = None) -> Dict[str, Any]:

@@ -123,6 +123,12 @@ def quote(
     experience_csv: Optional[str] = None,
     progress: ProgressCallback = None,
 ) -> str: ...
+def match_book(
+    firms: str,
+    format: str,
+    config_json: str,
+    assumptions_json: Optional[str] = None,
+) -> str: ...
 def price_line(spec_json: str, progress: ProgressCallback = None) -> str: ...
 def buhlmann_straub(
     entity: List[str],

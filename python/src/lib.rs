@@ -814,6 +814,24 @@ fn quote(
     to_json(&run)
 }
 
+/// The two-way push (双向互推) for a book under the catalogue of the assumption set, with the
+/// indicative premiums grossed up by the pricing configuration's loadings; returns
+/// `kexian::quote::Matches` as JSON.
+#[pyfunction]
+#[pyo3(signature = (firms, format, config_json, assumptions_json=None))]
+fn match_book(
+    firms: &str,
+    format: &str,
+    config_json: &str,
+    assumptions_json: Option<&str>,
+) -> Res<String> {
+    let a = assumptions(assumptions_json)?;
+    let firms = read_firms(firms, format)?;
+    let config: kexian::quote::QuoteConfig = from_json("quote config", config_json)?;
+    let matches = kexian::quote::match_book(&firms, &a, &config.loadings).map_err(Failure)?;
+    to_json(&matches)
+}
+
 /// Prices one cover from a LineSpec JSON; returns the PricedLine as JSON.
 #[pyfunction]
 #[pyo3(signature = (spec_json, progress=None))]
@@ -943,6 +961,7 @@ fn _kexian(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(simulate_portfolio_shard, m)?)?;
     m.add_function(wrap_pyfunction!(merge_portfolio, m)?)?;
     m.add_function(wrap_pyfunction!(quote, m)?)?;
+    m.add_function(wrap_pyfunction!(match_book, m)?)?;
     m.add_function(wrap_pyfunction!(price_line, m)?)?;
     m.add_function(wrap_pyfunction!(buhlmann_straub, m)?)?;
     m.add_function(wrap_pyfunction!(rolling_backtest, m)?)?;

@@ -60,11 +60,37 @@ def test_the_bundled_quote_equals_the_rust_pins():
     q = result.quotes
     assert len(q) == 300
     # The pinned totals of tests/quote.rs (seed 2025, 100,000 years).
-    assert f"{result.summary['premium']:.2f}" == "526255950.00"
-    assert f"{result.summary['subsidy']:.2f}" == "42742002.00"
+    assert f"{result.summary['premium']:.2f}" == "535460450.00"
+    assert f"{result.summary['subsidy']:.2f}" == "45333698.58"
     components = ["expected_loss", "risk_load", "reinsurance_cost", "expense", "commission", "profit",
                   "minimum_premium_adjustment", "rounding_adjustment"]
     np.testing.assert_allclose(q[components].sum(axis=1), q["premium"], rtol=1e-9)
+
+
+def test_covers_with_their_own_terms_and_the_two_way_push():
+    # A firm buys the 走出去 package with its own policy terms beside cyber 500万 xs 50万.
+    firm = {"id": "P1", "sector": "ai", "size": "small", "stage": "growth", "score": 655,
+            "covariates": {"log_revenue": 17.5},
+            "covers": [{"product": "cyber",
+                        "terms": {"claim": {"deductible": 500000, "limit": 5500000}}},
+                       {"product": "going_global",
+                        "terms": {"claim": {"deductible": 50000},
+                                  "policy": {"limit": 5000000, "annual_limit": 8000000}}}]}
+    config = json.loads((DATA / "pricing.json").read_text())
+    config.pop("rating")
+    config["simulation"]["trials"] = 20_000
+    result = kexian.quote([firm], config)
+    q = result.quotes.loc["P1"]
+    assert q["expected_loss_going_global"] > 0 and q["expected_loss_cyber"] > 0
+    m = kexian.match_products([firm], config)
+    assert "going_global" not in set(m.by_firm["product"])
+    assert "clinical_trial" not in set(m.by_firm["product"])  # biomedicine only
+    assert list(m.by_firm["firm_rank"]) == list(range(1, len(m.by_firm) + 1))
+    assert (m.by_firm["premium"] >= m.by_firm["expected_loss"]).all()
+    assert set(m.unpriced["product"]) == {"rnd_failure"}  # needs a project type
+    with pytest.raises(kexian.DataError) as e:
+        kexian.quote([dict(firm, covers=[{"product": "cyber_plus"}])], config)
+    assert "unknown product `cyber_plus`" in str(e.value)
 
 
 def test_a_second_insurer_book_from_json_with_its_own_assumptions():
