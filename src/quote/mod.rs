@@ -108,6 +108,7 @@ pub fn price_with(
         if let SubsidyRule::FirstSet { product, .. } = r {
             assumptions.product(product)?;
         }
+
         if let SubsidyRule::FlatShare { line, .. } = r
             && !lines.contains(&line.as_str())
         {
@@ -121,6 +122,16 @@ pub fn price_with(
         }
     }
     let (underwritten, book) = assumptions.portfolio(firms, config.per_risk_xol())?;
+    // A rule with its own score scale must place every firm: checked now, not after the run.
+    for (k, r) in config.subsidies.iter().enumerate() {
+        if let SubsidyRule::ScoreTiered { scale: Some(s), .. } = r {
+            for f in firms {
+                s.tier(f.score).map_err(|e| {
+                    f.error("score", &format!("subsidies[{k}] ({}): {e}", r.name()))
+                })?;
+            }
+        }
+    }
     let digest = summary::inputs_digest(firms, assumptions, config, experience)?;
     let pconfig = config.portfolio();
     // The rating plan is fitted before the (long) simulation: its mistakes show at once.

@@ -137,7 +137,10 @@ pub fn inputs_digest(
     part(env!("CARGO_PKG_VERSION").as_bytes());
     part(&canonical(&firms)?);
     part(&canonical(assumptions.set())?);
-    part(&canonical(config)?);
+    // The thread count changes no result, so it is not an input.
+    let mut config = config.clone();
+    config.simulation.threads = None;
+    part(&canonical(&config)?);
     if let Some(table) = experience {
         let mut inner = Sha256::new();
         table.digest_into(&mut inner);
