@@ -390,6 +390,23 @@ fn bad_covers_are_refused_naming_the_file_the_cover_and_the_field() {
         &["book.json firms[0]", "covers[1].terms", "overlaps"],
     );
     refused(
+        json!({"product": "first_set_cover", "exposure": 0.0}),
+        &["covers[1]", "exposure", "> 0"],
+    );
+    refused(
+        json!({"product": "ip_pledge", "exposure": 0.0}),
+        &["covers[1]", "exposure (the loan)", "> 0"],
+    );
+    // NaN has no JSON form: serde_json writes null, which is a missing exposure.
+    refused(
+        json!({"product": "key_personnel", "exposure": f64::NAN}),
+        &["covers[1].exposure", "sum insured"],
+    );
+    refused(
+        json!({"product": "going_global", "exposure": 1e6}),
+        &["covers[1].exposure", "not rated on an exposure"],
+    );
+    refused(
         json!({"product": "cyber", "terms": {"policy": {"annual_limit": 1e6}}}),
         &["covers[1].terms", "per-claim terms only"],
     );
@@ -484,6 +501,8 @@ fn the_two_way_push_offers_eligible_products_ranked_by_need() {
         [1, 2, 3]
     );
     assert_eq!(m.by_product.len(), m.by_firm.len());
+    let e = kexian::quote::match_book(&[], &a, &loadings()).unwrap_err();
+    assert!(e.to_string().contains("firms"), "{e}");
 }
 
 #[test]

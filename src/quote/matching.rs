@@ -85,6 +85,12 @@ pub fn match_book(
     assumptions: &Assumptions,
     loadings: &Loadings,
 ) -> Result<Matches> {
+    if firms.is_empty() {
+        return Err(crate::Error::Empty {
+            model: "match_book",
+            parameter: "firms",
+        });
+    }
     let mut all = Vec::new();
     let mut unpriced = Vec::new();
     for firm in firms {

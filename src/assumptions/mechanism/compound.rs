@@ -187,6 +187,9 @@ impl CompoundMechanism {
 
     pub(super) fn peril(&self, x: &Context) -> Result<PerilModel> {
         let exposure = x.cover.exposure.unwrap_or(0.0);
+        if self.uses_exposure() {
+            crate::numerics::validate::positive("Cover", "exposure", exposure)?;
+        }
         let mut k_n = self.frequency_factors.of(x)? * x.modifier.frequency;
         if let Some(u) = self.exposure_unit {
             k_n *= exposure / u;

@@ -39,6 +39,7 @@ pub(super) fn peril(name: &str, product: &Product, x: &Context) -> Result<PerilM
         })?;
     let m = x.modifier;
     let loan = x.cover.exposure.unwrap_or(0.0);
+    crate::numerics::validate::positive("Cover", "exposure (the loan)", loan)?;
     let mut guarantee = g.guarantee(loan, (pd * m.frequency).min(1.0), x.terms.claim.share())?;
     guarantee.loss_given_default *= m.severity;
     Ok(PerilModel::Guarantee(guarantee))
