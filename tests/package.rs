@@ -9,11 +9,22 @@ use serde_json::{Value, json};
 /// deductible, maximum covered loss 100,000 and share 80%; then `policy` (deductible, limit,
 /// layers, annual limit) as given.
 fn package(policy: Value) -> Package {
-    let mut p = json!({"sections": [
+    let p = json!({"sections": [
         {"name": "a", "terms": {"deductible": 10000, "limit": 200000}},
         {"name": "b", "terms": {"limit": 100000, "share": 0.8}}]});
-    p["policy"] = policy;
-    serde_json::from_value(p).unwrap()
+    serde_json::from_value(with(p, &policy)).unwrap()
+}
+
+/// Package JSON `p` with `changes`: `sections` replaced, every other key set in `policy`.
+fn with(mut p: Value, changes: &Value) -> Value {
+    for (k, v) in changes.as_object().unwrap() {
+        if k == "sections" {
+            p[k] = v.clone();
+        } else {
+            p["policy"][k] = v.clone();
+        }
+    }
+    p
 }
 
 const PERCENT: &str =
@@ -258,17 +269,10 @@ fn the_policy_deductible_follows_its_rule() {
 #[test]
 fn bad_packages_and_occurrences_are_refused_with_the_field() {
     let bad = |policy: Value| -> String {
-        let mut p = json!({"sections": [
+        let p = json!({"sections": [
             {"name": "a", "terms": {"deductible": 10000, "limit": 200000}},
             {"name": "b"}]});
-        for (k, v) in policy.as_object().unwrap() {
-            if k == "sections" {
-                p[k] = v.clone();
-            } else {
-                p["policy"][k] = v.clone();
-            }
-        }
-        serde_json::from_value::<Package>(p)
+        serde_json::from_value::<Package>(with(p, &policy))
             .unwrap_err()
             .to_string()
     };
