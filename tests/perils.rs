@@ -58,7 +58,14 @@ fn rnd_presets_reproduce_their_figures_and_simulation_matches_the_formulas() {
         .collect();
     assert_eq!(rates, [0.632, 0.307, 0.581, 0.853]);
     assert!((drug.success_probability() - 0.632 * 0.307 * 0.581 * 0.853).abs() < 1e-15);
-    assert!((drug.failure_probability() + drug.success_probability() - 1.0).abs() < 1e-15);
+    // A one-year policy from the start sees no gate of the 1.5-year phase 1; the project's
+    // term, the whole path.
+    assert_eq!(drug.failure_probability(), 0.0);
+    let mut whole = drug.spec().clone();
+    whole.term = kexian::coverage::Term::Project;
+    let whole = RndProject::new(whole).unwrap();
+    assert!((whole.failure_probability() + whole.success_probability() - 1.0).abs() < 1e-15);
+    check("biomedicine_drug over the project", &whole, 200_000, 9);
     let onc = bundled().rnd_project("biomedicine_oncology").unwrap();
     assert!((onc.success_probability() - 0.628 * 0.246 * 0.401 * 0.824).abs() < 1e-15);
     let ic = bundled().rnd_project("ic_tapeout").unwrap();

@@ -128,6 +128,8 @@ impl GuaranteeProduct {
             loss_given_default: self.loss_given_default,
             collateral,
             share: self.insurer_share.unwrap_or(terms_share),
+            tenor: 1.0,
+            discount_rate: 0.0,
         };
         g.validate()?;
         Ok(g)

@@ -87,6 +87,10 @@ pub struct AssumptionSet {
     /// Dependence across sectors (independent if absent).
     #[serde(default)]
     pub dependence: Option<Dependence>,
+    /// Annual rate a multi-year cover's payments are discounted at (≥ 0; default 0): see
+    /// [`RndProject`] and [`Guarantee`](crate::perils::Guarantee).
+    #[serde(default)]
+    pub discount_rate: f64,
 }
 
 /// R&D project types.
@@ -340,6 +344,7 @@ fn check(set: &AssumptionSet, c: &mut Check) {
             "sector",
         );
     }
+    c.non_negative("discount_rate", set.discount_rate);
     if let Some(d) = &set.dependence {
         c.names("dependence.groups", d.groups.iter());
         c.known("dependence.groups", d.groups.iter(), &set.sectors, "sector");

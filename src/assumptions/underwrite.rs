@@ -165,6 +165,19 @@ impl Assumptions {
                 }
                 _ => {}
             }
+            let (term, stage) = product.model.takes_term();
+            if !term && cover.term.is_some_and(|t| t != crate::coverage::Term::default()) {
+                return Err(firm.error(
+                    &at("term"),
+                    &format!("product `{}` is a one-year cover", product.name),
+                ));
+            }
+            if !stage && (cover.stage.is_some() || cover.years_in_stage.is_some()) {
+                return Err(firm.error(
+                    &at("stage"),
+                    &format!("product `{}` covers no R&D project's stages", product.name),
+                ));
+            }
             let modifier = Modifier::of(
                 measures
                     .iter()

@@ -1,6 +1,6 @@
 //! One cover a firm buys: a catalogue product with its own terms and exposure.
 
-use crate::coverage::CoverTerms;
+use crate::coverage::{CoverTerms, Term};
 use serde::{Deserialize, Serialize};
 
 /// A cover: the product (a name in the assumption set's catalogue), its terms (default: the
@@ -33,6 +33,18 @@ pub struct Cover {
     /// guarantee product's table by score tier and sector.
     #[serde(default)]
     pub default_probability: Option<f64>,
+    /// The stage the R&D project is in when the policy starts (stage-gate mechanism;
+    /// default: its first).
+    #[serde(default)]
+    pub stage: Option<String>,
+    /// Years the project has spent in that stage (default 0).
+    #[serde(default)]
+    pub years_in_stage: Option<f64>,
+    /// The policy's term: years, or `"project"` (default one year). Stage-gate covers run
+    /// over the project's gates in the term, guarantee covers over the loan's tenor; the
+    /// other mechanisms are one-year covers.
+    #[serde(default)]
+    pub term: Option<Term>,
 }
 
 impl Cover {

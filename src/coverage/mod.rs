@@ -19,6 +19,7 @@ mod claim;
 mod covered;
 mod layer;
 mod package;
+mod term;
 mod terms;
 pub(crate) mod unlimited;
 
@@ -28,4 +29,5 @@ pub use layer::{Layer, Tower};
 pub use package::{
     OccurrencePayment, Package, PackageParams, PolicyDeductible, PolicyTerms, Section,
 };
+pub use term::Term;
 pub use terms::CoverTerms;

@@ -12,7 +12,7 @@ use std::path::Path;
 
 /// The columns a portfolio CSV may have (see `data/README.md`); any other column is a numeric
 /// covariate for the rating plan (e.g. `log_revenue`).
-pub const COLUMNS: [&str; 20] = [
+pub const COLUMNS: [&str; 22] = [
     "firm",
     "sector",
     "size",
@@ -21,6 +21,8 @@ pub const COLUMNS: [&str; 20] = [
     "patents",
     "first_set_value",
     "rnd_project",
+    "rnd_stage",
+    "rnd_years_in_stage",
     "ip_cover",
     "amount_at_risk",
     "guarantee",
@@ -37,7 +39,8 @@ pub const COLUMNS: [&str; 20] = [
 
 /// The catalogue products the CSV columns buy (the CSV's vocabulary: a catalogue used with
 /// CSV books names these products so; a JSON policy list may name any product):
-/// `rnd_project` → [`csv_products::RND`] with that project type, `ip_cover` `defence` /
+/// `rnd_project` → [`csv_products::RND`] with that project type (a one-year policy from
+/// `rnd_stage`, `rnd_years_in_stage` into it), `ip_cover` `defence` /
 /// `enforcement` → [`csv_products::DEFENCE`] / [`csv_products::ENFORCEMENT`] on
 /// `amount_at_risk`, `guarantee` → the product it names on `loan`, `cyber` = 1 →
 /// [`csv_products::CYBER`], `first_set_value` > 0 → [`csv_products::FIRST_SET`] on that value.
@@ -67,6 +70,8 @@ struct Row {
     patents: Option<f64>,
     first_set_value: Option<f64>,
     rnd_project: Option<String>,
+    rnd_stage: Option<String>,
+    rnd_years_in_stage: Option<f64>,
     ip_cover: Option<LitigationKind>,
     amount_at_risk: Option<f64>,
     guarantee: Option<String>,
@@ -181,6 +186,8 @@ fn firm(
     if let Some(project) = r.rnd_project.filter(|s| !s.is_empty()) {
         covers.push(Cover {
             project: Some(project),
+            stage: r.rnd_stage.filter(|s| !s.is_empty()),
+            years_in_stage: r.rnd_years_in_stage,
             terms: claims.clone(),
             ..Cover::of(csv_products::RND)
         });

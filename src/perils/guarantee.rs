@@ -4,7 +4,7 @@
 use crate::error::Result;
 use crate::numerics::validate;
 use crate::severity::{Severity, SeverityModel};
-use rand::Rng;
+use rand::{Rng, RngExt};
 use serde::{Deserialize, Serialize};
 
 use super::Peril;
@@ -18,10 +18,18 @@ use super::Peril;
 /// ```
 /// Without collateral C = 0: every default pays share·E.
 ///
+/// **Tenor.** A guarantee for the loan's tenor of n = ⌈`tenor`⌉ years (default 1) pays at the
+/// first default: in year j with probability (1 − PD)^(j−1)·PD, valued at the policy's start
+/// with vʲ, v = 1/(1 + r) (`discount_rate` r, default 0):
+///
+/// ```text
+/// P(payment in the tenor) = 1 − (1 − PD)ⁿ,  E[payment] = Σⱼ (1 − PD)^(j−1)·PD·vʲ · share·(E − E[min(C, E)])
+/// ```
+///
 /// ```
 /// use kexian::perils::{Guarantee, Peril};
 /// let loan = Guarantee { loan: 1.0e6, default_probability: 0.02, loss_given_default: 0.6,
-///                        collateral: None, share: 0.8 };
+///                        collateral: None, share: 0.8, tenor: 1.0, discount_rate: 0.0 };
 /// assert!((loan.expected_payment()? - 0.02 * 0.8 * 0.6e6).abs() < 1e-6);
 /// # Ok::<(), kexian::Error>(())
 /// ```
@@ -41,6 +49,12 @@ pub struct Guarantee {
     /// Insurer's share of the shortfall, in \[0, 1\] (default 1).
     #[serde(default = "one")]
     pub share: f64,
+    /// The loan's tenor the guarantee runs for (years, > 0; default 1).
+    #[serde(default = "one")]
+    pub tenor: f64,
+    /// Annual rate payments are discounted at (≥ 0; default 0).
+    #[serde(default)]
+    pub discount_rate: f64,
 }
 
 fn one() -> f64 {
@@ -55,7 +69,43 @@ impl Guarantee {
         validate::probability(M, "default_probability", self.default_probability)?;
         validate::probability(M, "loss_given_default", self.loss_given_default)?;
         validate::probability(M, "share", self.share)?;
+        validate::positive(M, "tenor", self.tenor)?;
+        validate::non_negative(M, "discount_rate", self.discount_rate)?;
         Ok(())
+    }
+
+    /// Policy years of the tenor, ⌈tenor⌉.
+    pub fn policy_years(&self) -> usize {
+        crate::coverage::Term::Years(self.tenor).policy_years(self.tenor)
+    }
+
+    /// P(the first default falls in policy year j), j = 1…n.
+    pub fn default_by_year(&self) -> Vec<f64> {
+        let p = self.default_probability;
+        (0..self.policy_years())
+            .map(|j| (1.0 - p).powi(j as i32) * p)
+            .collect()
+    }
+
+    /// Undiscounted expected payment in each policy year of the tenor (元).
+    pub fn expected_payments_by_year(&self) -> Result<Vec<f64>> {
+        let per_default = self.per_default()?;
+        Ok(self
+            .default_by_year()
+            .into_iter()
+            .map(|q| q * per_default)
+            .collect())
+    }
+
+    /// share·(E − E[min(C, E)]): the expected payment given a default.
+    fn per_default(&self) -> Result<f64> {
+        self.validate()?;
+        let e = self.exposure();
+        let lev = self
+            .collateral
+            .as_ref()
+            .map_or(0.0, |c| c.limited_expected_value(e));
+        Ok(self.share * (e - lev))
     }
 
     /// The exposure before collateral, LGD·loan (元).
@@ -66,22 +116,38 @@ impl Guarantee {
 
 impl Peril for Guarantee {
     fn event_probability(&self) -> f64 {
-        self.default_probability
+        1.0 - (1.0 - self.default_probability).powi(self.policy_years() as i32)
     }
 
     fn sample_given_event<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        // The default's year given one in the tenor (one year: no draw).
+        let mut v = 1.0 / (1.0 + self.discount_rate);
+        let years = self.default_by_year();
+        if years.len() > 1 {
+            let mut u = rng.random::<f64>() * years.iter().sum::<f64>();
+            for (j, q) in years.iter().enumerate() {
+                if u < *q || j + 1 == years.len() {
+                    v = v.powi(j as i32 + 1);
+                    break;
+                }
+                u -= q;
+            }
+        }
         let recovered = self.collateral.as_ref().map_or(0.0, |c| c.sample(rng));
-        self.share * (self.exposure() - recovered).max(0.0)
+        v * self.share * (self.exposure() - recovered).max(0.0)
     }
 
     fn expected_payment(&self) -> Result<f64> {
-        self.validate()?;
-        let e = self.exposure();
-        let lev = self
-            .collateral
-            .as_ref()
-            .map_or(0.0, |c| c.limited_expected_value(e));
-        Ok(self.default_probability * self.share * (e - lev))
+        let v = 1.0 / (1.0 + self.discount_rate);
+        let mut discount = 1.0;
+        Ok(self
+            .expected_payments_by_year()?
+            .into_iter()
+            .map(|e| {
+                discount *= v;
+                discount * e
+            })
+            .sum())
     }
 
     fn payment_probability(&self) -> Result<f64> {
@@ -92,6 +158,6 @@ impl Peril for Guarantee {
         } else {
             0.0
         };
-        Ok(self.default_probability * pays)
+        Ok(self.event_probability() * pays)
     }
 }

@@ -21,7 +21,7 @@ pub use cyber::{CyberRisk, CyberSections, IncidentType};
 pub use guarantee::Guarantee;
 pub use ip::{LitigationKind, PatentLitigation, ValidityChallenge};
 pub use package::{ClaimSection, PackagePeril};
-pub use rnd::{RndProject, RndSpec, RndStage};
+pub use rnd::{Gates, RndProject, RndSpec, RndStage};
 
 use crate::coverage::ClaimTerms;
 use crate::error::Result;

@@ -42,5 +42,17 @@ pub(super) fn peril(name: &str, product: &Product, x: &Context) -> Result<PerilM
     crate::numerics::validate::positive("Cover", "exposure (the loan)", loan)?;
     let mut guarantee = g.guarantee(loan, (pd * m.frequency).min(1.0), x.terms.claim.share())?;
     guarantee.loss_given_default *= m.severity;
+    guarantee.tenor = match x.cover.term.unwrap_or_default() {
+        crate::coverage::Term::Years(y) => y,
+        crate::coverage::Term::Project => {
+            return Err(Error::Inconsistent {
+                model: "Cover",
+                message: "`term`: a guarantee runs for the loan's tenor in years, not \"project\""
+                    .into(),
+            });
+        }
+    };
+    guarantee.discount_rate = x.set.discount_rate;
+    guarantee.validate()?;
     Ok(PerilModel::Guarantee(guarantee))
 }

@@ -81,6 +81,16 @@ impl Mechanism {
         }
     }
 
+    /// Whether a cover's `term` may be other than one year (stage-gate projects, guaranteed
+    /// loans), and whether it may name the project's `stage`.
+    pub(crate) fn takes_term(&self) -> (bool, bool) {
+        match self {
+            Self::StageGate => (true, true),
+            Self::Guarantee { .. } => (true, false),
+            Self::Compound(_) | Self::Litigation { .. } | Self::Cyber => (false, false),
+        }
+    }
+
     /// Checks the mechanism's parameters against the set.
     pub(crate) fn check(&self, c: &mut Check, at: &str, set: &AssumptionSet) {
         match self {

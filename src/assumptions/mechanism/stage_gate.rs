@@ -39,6 +39,10 @@ pub(super) fn peril(x: &Context) -> Result<PerilModel> {
         })?;
     let mut spec = project.project.clone();
     spec.terms = x.terms.claim;
+    spec.stage.clone_from(&x.cover.stage);
+    spec.years_in_stage = x.cover.years_in_stage.unwrap_or(0.0);
+    spec.term = x.cover.term.unwrap_or_default();
+    spec.discount_rate = x.set.discount_rate;
     Ok(PerilModel::RndFailure(RndProject::new(spec)?))
 }
 
