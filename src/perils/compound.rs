@@ -38,10 +38,16 @@ impl Peril for CompoundPeril {
 
     #[inline]
     fn sample_given_event<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
-        let n = self.frequency.sample_positive(rng);
-        (0..n)
-            .map(|_| self.terms.apply(self.severity.sample(rng)))
-            .sum()
+        let mut total = 0.0;
+        self.claims_given_event(rng, |x| total += x);
+        total
+    }
+
+    #[inline]
+    fn claims_given_event<R: Rng + ?Sized, F: FnMut(f64)>(&self, rng: &mut R, mut visit: F) {
+        for _ in 0..self.frequency.sample_positive(rng) {
+            visit(self.terms.apply(self.severity.sample(rng)));
+        }
     }
 
     fn expected_payment(&self) -> Result<f64> {

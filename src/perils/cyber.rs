@@ -240,8 +240,16 @@ impl Peril for CyberRisk {
     }
 
     fn sample_given_event<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
-        let n = self.incidents.sample_positive(rng);
-        (0..n).map(|_| self.sample_incident(rng)).sum()
+        let mut total = 0.0;
+        self.claims_given_event(rng, |x| total += x);
+        total
+    }
+
+    #[inline]
+    fn claims_given_event<R: Rng + ?Sized, F: FnMut(f64)>(&self, rng: &mut R, mut visit: F) {
+        for _ in 0..self.incidents.sample_positive(rng) {
+            visit(self.sample_incident(rng));
+        }
     }
 
     fn expected_payment(&self) -> Result<f64> {

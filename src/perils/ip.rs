@@ -186,8 +186,16 @@ impl Peril for PatentLitigation {
     }
 
     fn sample_given_event<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
-        let n = zero_truncated_poisson(self.suits_per_year, rng);
-        (0..n).map(|_| self.sample_suit(rng)).sum()
+        let mut total = 0.0;
+        self.claims_given_event(rng, |x| total += x);
+        total
+    }
+
+    #[inline]
+    fn claims_given_event<R: Rng + ?Sized, F: FnMut(f64)>(&self, rng: &mut R, mut visit: F) {
+        for _ in 0..zero_truncated_poisson(self.suits_per_year, rng) {
+            visit(self.sample_suit(rng));
+        }
     }
 
     fn expected_payment(&self) -> Result<f64> {

@@ -38,6 +38,13 @@ pub trait Peril {
     fn event_probability(&self) -> f64;
     /// The year's payment (元) given at least one event.
     fn sample_given_event<R: Rng + ?Sized>(&self, rng: &mut R) -> f64;
+    /// The year's occurrences given at least one event, each one's payment (元) to `visit`
+    /// in order: every claim of a peril with a claim count, the year's one event otherwise.
+    /// They sum to the year's payment ([`sample_given_event`](Self::sample_given_event) from
+    /// the same generator state), an annual limit eroded claim by claim.
+    fn claims_given_event<R: Rng + ?Sized, F: FnMut(f64)>(&self, rng: &mut R, mut visit: F) {
+        visit(self.sample_given_event(rng));
+    }
     /// Expected annual payment, exactly or by numerical integration.
     fn expected_payment(&self) -> Result<f64>;
     /// P(annual payment > 0), exactly or by numerical integration.
@@ -131,6 +138,10 @@ impl Peril for PerilModel {
     #[inline]
     fn sample_given_event<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         dispatch!(self, p => p.sample_given_event(rng))
+    }
+    #[inline]
+    fn claims_given_event<R: Rng + ?Sized, F: FnMut(f64)>(&self, rng: &mut R, visit: F) {
+        dispatch!(self, p => p.claims_given_event(rng, visit))
     }
     fn expected_payment(&self) -> Result<f64> {
         dispatch!(self, p => p.expected_payment())

@@ -191,6 +191,17 @@ impl Peril for PackagePeril {
         self.package.annual(total)
     }
 
+    /// Each claim's payment, the annual limit eroded in claim order.
+    #[inline]
+    fn claims_given_event<R: Rng + ?Sized, F: FnMut(f64)>(&self, rng: &mut R, mut visit: F) {
+        let mut left = self.package.annual_limit();
+        for _ in 0..self.frequency.sample_positive(rng) {
+            let paid = self.sample_claim(rng).min(left);
+            left -= paid;
+            visit(paid);
+        }
+    }
+
     fn expected_payment(&self) -> Result<f64> {
         if self.package.annual_limit().is_finite() {
             return self.capped_mean();

@@ -181,11 +181,10 @@ impl Portfolio {
             // superposed claims come first, so the block's rows are still 0).
             let plain = !copula && layers.is_empty();
             if superposed && plain {
-                let mut scratch = self.superposition.scratch();
                 for (y, t) in years.clone().enumerate() {
                     let sums = &mut acc[usize::from(batch_of[y]) * at.count..][..at.count];
                     let (mut total, mut top) = (0i64, 0i64);
-                    self.superposition.year(seed, t, &mut scratch, |_, p, x| {
+                    self.superposition.year(seed, t, |_, p, x| {
                         add(&mut sums[p], x);
                         total = total.saturating_add(x);
                         top = top.max(x);
@@ -207,14 +206,13 @@ impl Portfolio {
                 }
             };
             if superposed && !plain {
-                let mut scratch = self.superposition.scratch();
                 for t in years.clone() {
-                    (self.superposition).year(seed, t, &mut scratch, |i, p, x| pay(i, p, t, x));
+                    (self.superposition).year(seed, t, |i, p, x| pay(i, p, t, x));
                 }
             }
             for i in 0..n {
                 self.event_years(seed, i, years.clone(), engine, |t, j, e| {
-                    pay(i, at.perils[i] + j, t, self.payment(i, j, e))
+                    self.claims(i, j, e, |x| pay(i, at.perils[i] + j, t, x));
                 });
             }
             tick(1);

@@ -95,8 +95,9 @@ pub struct PortfolioRun {
     /// payment net of them, `totals[t] − per_risk_recoveries[t]`, is what an aggregate
     /// treaty sees (the per-risk cover inures to its benefit).
     pub per_risk_recoveries: Vec<f64>,
-    /// The largest single occurrence of each year (after the copula): one policy's payment
-    /// for one peril in that year, or one systemic event's total over the firms it hits.
+    /// The largest single occurrence of each year (after the copula): one claim of one
+    /// policy (an R&D failure, a default, one incident or suit), or one systemic event's total
+    /// over the firms it hits.
     pub occurrences: Vec<f64>,
     /// Per group, its payments per trial (after the copula reordering; systemic events not
     /// included); empty without a copula (independent groups are not kept apart, so memory

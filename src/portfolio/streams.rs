@@ -102,8 +102,17 @@ impl Portfolio {
     /// event, and statistically sound for the few dozen draws one event uses).
     #[inline]
     pub(super) fn payment(&self, i: usize, j: usize, event: Event) -> i64 {
+        let mut total = 0i64;
+        self.claims(i, j, event, |x| total = total.saturating_add(x));
+        total
+    }
+
+    /// The event year's occurrences (分 each, in order; see [`Peril::claims_given_event`]):
+    /// [`payment`](Self::payment) is their sum.
+    #[inline]
+    pub(super) fn claims(&self, i: usize, j: usize, event: Event, mut visit: impl FnMut(i64)) {
         let mut rng = SplitMix64::seed_from_u64(event.0);
-        to_cents(self.spec.policies[i].perils[j].sample_given_event(&mut rng))
+        self.spec.policies[i].perils[j].claims_given_event(&mut rng, |x| visit(to_cents(x)));
     }
 }
 

@@ -67,13 +67,6 @@ impl Claim {
     }
 }
 
-/// A worker's scratch space for one year's claims: per pair, 1 + its slot in `claims`
-/// (0: no claim yet), and the year's (pair, summed payment) in order of first claim.
-pub(super) struct Scratch {
-    slots: Vec<u32>,
-    claims: Vec<(u32, f64)>,
-}
-
 const STREAM_CLAIMS: u64 = 0xD1B5_4A32_D192_ED03;
 
 impl Superposition {
@@ -120,25 +113,11 @@ impl Superposition {
         self.count.is_none()
     }
 
-    pub(super) fn scratch(&self) -> Scratch {
-        Scratch {
-            slots: vec![0; self.pairs.len()],
-            claims: Vec::new(),
-        }
-    }
-
-    /// Calls `visit(policy, book-wide peril index, payment 分)` for every superposed peril
-    /// with claims in
-    /// year `t`, in the order of its first claim; the payment is the sum of its claims'
-    /// payments, rounded to 分 once.
+    /// Calls `visit(policy, book-wide peril index, payment 分)` for every superposed claim
+    /// of year `t`, in the order drawn: each claim is one occurrence (for the per-risk
+    /// treaty and the largest occurrence).
     #[inline]
-    pub(super) fn year(
-        &self,
-        seed: u64,
-        t: usize,
-        scratch: &mut Scratch,
-        mut visit: impl FnMut(usize, usize, i64),
-    ) {
+    pub(super) fn year(&self, seed: u64, t: usize, mut visit: impl FnMut(usize, usize, i64)) {
         let Some(count) = &self.count else { return };
         let mut rng = batch_rng(seed ^ STREAM_CLAIMS, t as u64);
         let len = self.pairs.len();
@@ -152,20 +131,9 @@ impl Superposition {
                 alias as usize
             };
             let x = self.claims[k].sample(&mut rng);
-            match scratch.slots[k] {
-                0 => {
-                    scratch.claims.push((k as u32, x));
-                    scratch.slots[k] = scratch.claims.len() as u32;
-                }
-                s => scratch.claims[s as usize - 1].1 += x,
-            }
-        }
-        for &(k, x) in &scratch.claims {
-            scratch.slots[k as usize] = 0;
-            let (i, j) = self.pairs[k as usize];
+            let (i, j) = self.pairs[k];
             visit(i as usize, j as usize, to_cents(x));
         }
-        scratch.claims.clear();
     }
 }
 
@@ -229,11 +197,10 @@ impl Portfolio {
         let chunk = 256;
         let (seed, threads) = (config.simulation.seed, config.simulation.threads);
         map_indices(years.len().div_ceil(chunk), threads, &|c| {
-            let mut scratch = self.superposition.scratch();
             let mut found = Vec::new();
             for &t in &years[c * chunk..((c + 1) * chunk).min(years.len())] {
                 self.superposition
-                    .year(seed, start + t, &mut scratch, |i, _, x| {
+                    .year(seed, start + t, |i, _, x| {
                         if let Some(moved) = keep(i, t) {
                             found.push((i, moved, x));
                         }

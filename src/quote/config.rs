@@ -134,7 +134,8 @@ pub struct Reinsurance {
     /// Layers of the aggregate tower.
     #[serde(default)]
     pub aggregate_xol: Vec<Layer>,
-    /// Per-risk layers, applied to each policy's payment per peril and year.
+    /// Per-risk layers, applied to each occurrence: each claim's payment of a policy (an
+    /// R&D failure, a default, one incident or suit), not the year's total.
     #[serde(default)]
     pub per_risk_xol: Vec<Layer>,
     /// Reinsurer's margin over expected ceded loss (both treaties).

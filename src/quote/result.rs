@@ -191,8 +191,8 @@ pub struct Summary {
     pub capital: f64,
     /// Aggregate exceedance curve: the annual total exceeded once in T years.
     pub exceedance_curve: Vec<crate::loss::CurvePoint>,
-    /// Occurrence exceedance curve: the largest single occurrence of a year (one firm's
-    /// payment for one peril, or one systemic event's total) exceeded once in T years.
+    /// Occurrence exceedance curve: the largest single occurrence of a year (one claim of one
+    /// policy, or one systemic event's total) exceeded once in T years.
     pub occurrence_curve: Vec<crate::loss::CurvePoint>,
     /// Σ premiums.
     pub premium: f64,
