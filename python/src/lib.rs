@@ -457,7 +457,10 @@ impl CoverModel {
         let config: SimulationConfig = from_json("simulation config", config_json)?;
         let model = &self.inner;
         let run = detached(py, progress, |o| model.simulate_with_progress(&config, o))?;
-        Ok(Losses { inner: run.losses })
+        Ok(Losses {
+            inner: run.losses,
+            run: None,
+        })
     }
     /// Shard `index` of `count` (1-based) of the run `config_json`: its partial result as
     /// bytes, the GIL released.
@@ -500,7 +503,10 @@ impl CoverModel {
             })
             .map_err(|e| Failure(e).into())
         })?;
-        Ok(Losses { inner: run.losses })
+        Ok(Losses {
+            inner: run.losses,
+            run: None,
+        })
     }
     /// The exact distribution by FFT or Panjer on a recommended grid.
     #[pyo3(signature = (method_json="{\"method\": \"fft\", \"padding\": 2}", points=16384, tail_level=1.0 - 1e-10))]
@@ -529,6 +535,9 @@ impl CoverModel {
 #[pyclass(module = "kexian._kexian", frozen)]
 struct Losses {
     inner: SimulatedLosses,
+    /// The portfolio run the losses are of: its VaR and TVaR standard errors account for
+    /// the copula blocks (the summary's, one per statistic).
+    run: Option<std::sync::Arc<PortfolioRun>>,
 }
 
 fn estimate(e: kexian::Result<kexian::loss::Estimate>) -> Res<(f64, f64)> {
@@ -552,19 +561,28 @@ impl Losses {
     }
     /// (VaR at `level`, standard error).
     fn var(&self, level: f64) -> Res<(f64, f64)> {
-        estimate(self.inner.var(level))
+        estimate(match &self.run {
+            Some(r) => r.var_estimate(level),
+            None => self.inner.var(level),
+        })
     }
     /// (TVaR at `level`, standard error).
     fn tvar(&self, level: f64) -> Res<(f64, f64)> {
-        estimate(self.inner.tvar(level))
+        estimate(match &self.run {
+            Some(r) => r.tvar_estimate_at(level),
+            None => self.inner.tvar(level),
+        })
     }
     /// [(return period, loss, standard error)] at 2–1000 years.
-    fn exceedance_curve(&self) -> Vec<(f64, f64, f64)> {
-        self.inner
-            .exceedance_curve()
+    fn exceedance_curve(&self) -> Res<Vec<(f64, f64, f64)>> {
+        let curve = match &self.run {
+            Some(r) => r.exceedance_curve().map_err(Failure)?,
+            None => self.inner.exceedance_curve(),
+        };
+        Ok(curve
             .into_iter()
             .map(|(rp, e)| (rp, e.value, e.std_error))
-            .collect()
+            .collect())
     }
     /// The premium by a principle given as JSON (e.g. `{"principle": "wang", "lambda": 0.25}`).
     fn premium(&self, principle_json: &str) -> Res<f64> {
@@ -643,7 +661,7 @@ fn assumptions(json: Option<&str>) -> Res<Assumptions> {
 struct PortfolioResult {
     book: Book,
     config: PortfolioConfig,
-    run: PortfolioRun,
+    run: std::sync::Arc<PortfolioRun>,
 }
 
 #[pymethods]
@@ -681,6 +699,7 @@ impl PortfolioResult {
     fn losses(&self) -> Losses {
         Losses {
             inner: self.run.losses.clone(),
+            run: Some(self.run.clone()),
         }
     }
     /// JSON of the per-policy results (mean, peril means, co-TVaR).
@@ -720,7 +739,11 @@ fn simulate_portfolio(
     let run = detached(py, progress, |o| {
         book.simulate_with_progress(&config, Some(o))
     })?;
-    Ok(PortfolioResult { book, config, run })
+    Ok(PortfolioResult {
+        book,
+        config,
+        run: std::sync::Arc::new(run),
+    })
 }
 
 /// Shard `index` of `count` (1-based) of [`simulate_portfolio`]'s run: its partial result
@@ -771,7 +794,11 @@ fn merge_portfolio(
         })
         .map_err(|e| Failure(e).into())
     })?;
-    Ok(PortfolioResult { book, config, run })
+    Ok(PortfolioResult {
+        book,
+        config,
+        run: std::sync::Arc::new(run),
+    })
 }
 
 /// The book of `firms` under the assumption set, and the run settings.

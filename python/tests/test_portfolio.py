@@ -132,3 +132,20 @@ def test_rating_plan_credibility_and_backtest_from_dataframes():
     fit = kexian.buhlmann_straub(h, "state", "period", "ratio", "weight")
     assert fit["collective"] == pytest.approx(1683.713, abs=1e-3)  # R actuar 3.3-2
     assert list(fit["table"].index) == ["1", "2", "3", "4", "5"]
+
+
+def test_one_standard_error_per_statistic_in_the_quote_and_the_portfolio_run():
+    # The quote's summary and the portfolio run of the same book, seed and years: the same
+    # VaR and TVaR with the same standard errors (the copula blocks' estimators), to the bit.
+    book = pd.read_csv(DATA / "portfolio.csv", keep_default_na=False).head(80)
+    config = {"simulation": {"seed": 7, "trials": 20_000}, "tvar_level": 0.99,
+              "loadings": {"cost_of_capital": 0.1, "expense_ratio": 0.15,
+                           "commission_ratio": 0.05, "profit_ratio": 0.05}}
+    summary = kexian.quote(book, config).summary
+    run = kexian.simulate_portfolio(book, trials=20_000, seed=7, tvar_level=0.99)
+    stats = run.losses().statistics(levels=(0.99,))
+    assert stats.loc["VaR 0.99", "value"] == summary["var"]
+    assert stats.loc["TVaR 0.99", "value"] == summary["tvar"]
+    assert stats.loc["VaR 0.99", "std_error"] == summary["standard_errors"]["var"]
+    assert stats.loc["TVaR 0.99", "std_error"] == summary["standard_errors"]["tvar"]
+    assert summary["standard_errors"]["tvar"] > 0

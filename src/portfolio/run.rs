@@ -132,27 +132,50 @@ impl PortfolioRun {
         self.totals.chunks(BLOCK)
     }
 
-    /// TVaR at the run's level with its standard error: batch means over the copula blocks
-    /// of the influence function, U_b = (Σ_{t∈b}(S_t − VaR)₊)/(1 − α) + n_b·(VaR − TVaR)
-    /// (the blocks are independent; within a block the copula's ranks are not). With one
-    /// block, the independent-years formula of [`SimulatedLosses::tvar`].
+    /// TVaR at the run's level with its standard error ([`tvar_estimate_at`](Self::tvar_estimate_at)).
     pub fn tvar_estimate(&self) -> Result<Estimate> {
-        let var = self.losses.var(self.tvar_level)?.value;
+        self.tvar_estimate_at(self.tvar_level)
+    }
+
+    /// TVaR at `level` with its standard error: batch means over the copula blocks of the
+    /// influence function, U_b = (Σ_{t∈b}(S_t − VaR)₊)/(1 − α) + n_b·(VaR − TVaR) (the
+    /// blocks are independent; within a block the copula's ranks are not). With one block,
+    /// the independent-years formula of [`SimulatedLosses::tvar`]. At the run's level the
+    /// value is the run's TVaR (the mean of its tail years). The one standard error of a
+    /// run's TVaR: the quote summary and the Python package report this one.
+    pub fn tvar_estimate_at(&self, level: f64) -> Result<Estimate> {
+        let own = self.losses.tvar(level)?;
+        let value = if level == self.tvar_level {
+            self.tvar
+        } else {
+            own.value
+        };
         if self.totals.len() <= BLOCK {
-            let se = self.losses.tvar(self.tvar_level)?.std_error;
             return Ok(Estimate {
-                value: self.tvar,
-                std_error: se,
+                value,
+                std_error: own.std_error,
             });
         }
+        let var = self.losses.var(level)?.value;
         let u = self.blocks().map(|b| {
-            b.iter().map(|&s| (s - var).max(0.0)).sum::<f64>() / (1.0 - self.tvar_level)
-                + b.len() as f64 * (var - self.tvar)
+            b.iter().map(|&s| (s - var).max(0.0)).sum::<f64>() / (1.0 - level)
+                + b.len() as f64 * (var - value)
         });
         Ok(Estimate {
-            value: self.tvar,
+            value,
             std_error: batch_error(u, self.totals.len() as f64),
         })
+    }
+
+    /// The annual total's exceedance curve: (return period T, VaR at 1 − 1/T) with the
+    /// standard errors of [`var_estimate`](Self::var_estimate), for the return periods the
+    /// run's years reach.
+    pub fn exceedance_curve(&self) -> Result<Vec<(f64, Estimate)>> {
+        crate::loss::RETURN_PERIODS
+            .iter()
+            .filter(|&&rp| rp <= self.totals.len() as f64)
+            .map(|&rp| Ok((rp, self.var_estimate(1.0 - 1.0 / rp)?)))
+            .collect()
     }
 
     /// VaR of the annual total at `level` with its standard error: the independent-years

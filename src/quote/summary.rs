@@ -7,7 +7,6 @@ use crate::book::Firm;
 use crate::error::Result;
 use crate::loss::CurvePoint;
 use crate::portfolio::PortfolioRun;
-use crate::simulation::RETURN_PERIODS;
 use crate::table::Table;
 use sha2::{Digest, Sha256};
 
@@ -57,11 +56,8 @@ pub(super) fn summarize(
     let var = run.var_estimate(config.tvar_level)?;
     let tvar = run.tvar_estimate()?;
     let std_dev = run.losses.std_dev()?;
-    let periods: Vec<f64> = RETURN_PERIODS
-        .iter()
-        .copied()
-        .filter(|&rp| 1.0 / rp >= 1.0 / run.totals.len() as f64)
-        .collect();
+    let exceedance = run.exceedance_curve()?;
+    let periods: Vec<f64> = exceedance.iter().map(|(rp, _)| *rp).collect();
     let levels: Vec<f64> = periods.iter().map(|rp| 1.0 - 1.0 / rp).collect();
     let curve = |estimates: Vec<crate::loss::Estimate>| -> Vec<CurvePoint> {
         periods
@@ -74,12 +70,7 @@ pub(super) fn summarize(
             })
             .collect()
     };
-    let exceedance_curve = curve(
-        levels
-            .iter()
-            .map(|&level| run.var_estimate(level))
-            .collect::<Result<_>>()?,
-    );
+    let exceedance_curve = curve(exceedance.into_iter().map(|(_, e)| e).collect());
     let occurrence_curve = curve(run.occurrence_estimates(&levels)?);
     Ok(Summary {
         firms: quotes.len(),
