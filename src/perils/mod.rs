@@ -102,6 +102,46 @@ impl PerilModel {
         }
     }
 
+    /// The most one occurrence can pay (元; ∞ when a claim is unlimited): the claim terms'
+    /// maximum, the budget or loan under its terms, the package's most per occurrence, the
+    /// sum of the cyber sections' maxima.
+    pub fn occurrence_limit(&self) -> f64 {
+        match self {
+            Self::Compound(c) => c.terms.max_payment(),
+            Self::PatentLitigation(p) => p.terms.max_payment(),
+            Self::Cyber(c) => {
+                let s = &c.sections;
+                [s.first_party, s.business_interruption, s.liability]
+                    .iter()
+                    .map(ClaimTerms::max_payment)
+                    .sum()
+            }
+            Self::Package(p) => p.package.max_occurrence().min(p.package.annual_limit()),
+            Self::RndFailure(r) => r.spec().terms.apply(r.spec().budget),
+            Self::Guarantee(g) => g.share * g.loss_given_default * g.loan,
+        }
+    }
+
+    /// The most the cover can pay in its term (元; ∞ when unbounded): one occurrence's
+    /// most for an R&D failure or a default (one event), the annual limit of a package,
+    /// the largest claim count times one occurrence's most for a bounded count (binomial,
+    /// Bernoulli), else ∞.
+    pub fn maximum_payment(&self) -> f64 {
+        let most = self.occurrence_limit();
+        let times = |f: &FrequencyModel| match f {
+            FrequencyModel::Bernoulli(_) => most,
+            FrequencyModel::Binomial(b) => b.m() as f64 * most,
+            _ => f64::INFINITY,
+        };
+        match self {
+            Self::RndFailure(_) | Self::Guarantee(_) => most,
+            Self::Compound(c) => times(&c.frequency),
+            Self::Package(p) => times(&p.frequency).min(p.package.annual_limit()),
+            Self::Cyber(c) => times(&c.incidents),
+            Self::PatentLitigation(_) => f64::INFINITY,
+        }
+    }
+
     /// One claim's payment (元) of a peril with a [`poisson_rate`](Self::poisson_rate) (for
     /// the others, the year's payment given an event).
     #[inline(always)]

@@ -5,6 +5,7 @@ use crate::book::{Firm, rating_table};
 use crate::error::{Error, Result};
 use crate::rating::{RatingPlan, ScoreScale, experience_factor};
 use crate::table::Table;
+use std::collections::BTreeMap;
 
 const MODEL: &str = "QuoteConfig";
 
@@ -25,6 +26,15 @@ pub(super) fn differentiation(
         message: "a rating plan is configured but no experience table was given".into(),
     })?;
     let spec = rating.spec.with_scale(scale);
+    // A plan of one line is fitted on that line's claims (and applies to that line only).
+    let owned;
+    let experience = match &rating.line {
+        None => experience,
+        Some(line) => {
+            owned = line_rows(experience, line)?;
+            &owned
+        }
+    };
     let plan = RatingPlan::fit(rating.family, &spec, experience)?;
     // Training average frequency per unit of exposure: Σ predicted / Σ exposure.
     let predicted = plan.predict(experience)?;
@@ -71,7 +81,7 @@ pub(super) fn differentiation(
             // The plan's own level: its base (none) or its experience average.
             let level = match rating.rebalance {
                 Rebalance::None => plan.base(),
-                Rebalance::Experience | Rebalance::Model => average,
+                _ => average,
             };
             if rating.rebalance != Rebalance::None {
                 applied.push(AppliedRelativity {
@@ -96,30 +106,87 @@ pub(super) fn differentiation(
         .collect()
 }
 
-/// Brings the book's rated expected loss Σ f_i·m_i to the model's Σ m_i when the plan is
-/// rebalanced to the model (`means` m_i: the firms' simulated mean payments): multiplies
-/// every rating factor by the off-balance factor k = Σ m_i / Σ f_i·m_i, shown as the
-/// relativity `off-balance`, and returns k (1 without a plan or when Σ f_i·m_i = 0).
-pub(super) fn rebalance(factors: &mut Factors, means: &[f64], config: &QuoteConfig) -> f64 {
-    if config.rating.as_ref().map(|r| r.rebalance) != Some(Rebalance::Model) {
-        return 1.0;
-    }
-    let model: f64 = means.iter().sum();
-    let rated: f64 = factors
-        .iter()
-        .zip(means)
-        .map(|((_, f, e), m)| f * e * m)
-        .sum();
-    let k = if rated > 0.0 { model / rated } else { 1.0 };
-    for (applied, f, _) in factors.iter_mut() {
-        *f *= k;
-        applied.push(AppliedRelativity {
-            factor: "off-balance".into(),
-            level: String::new(),
-            relativity: k,
+/// The rows of `line` (column `line`) of an experience table, refused when it has no such
+/// column or no such row.
+fn line_rows(experience: &Table, line: &str) -> Result<Table> {
+    let c = experience.column("line").map_err(|_| Error::Inconsistent {
+        model: MODEL,
+        message: format!(
+            "rating.line `{line}`: the experience `{}` has no `line` column",
+            experience.source()
+        ),
+    })?;
+    let rows: Vec<usize> = (0..experience.len())
+        .filter(|&r| experience.text(r, c) == line)
+        .collect();
+    if rows.is_empty() {
+        return Err(Error::Inconsistent {
+            model: MODEL,
+            message: format!(
+                "rating.line `{line}`: no row of the experience `{}` is of that line",
+                experience.source()
+            ),
         });
     }
-    k
+    Ok(experience.select(&rows))
+}
+
+/// Per line ℓ, the multiplier k_ℓ of the differentiated factors that sets the line's level
+/// (see [`Rebalance`]): with fᵢℓ the firm's plan × experience factor where the plan applies
+/// to ℓ (1 elsewhere) and mᵢℓ its model mean,
+///
+/// ```text
+/// k_ℓ = level_ℓ · Σᵢ mᵢℓ / Σᵢ fᵢℓ·mᵢℓ     (model: level_ℓ = 1; credibility: the experience's)
+/// ```
+/// and k_ℓ = 1 for [`Rebalance::Experience`] and [`Rebalance::None`] (and without a plan,
+/// the credibility level alone).
+pub(super) fn line_multipliers(
+    factors: &Factors,
+    plan_line: Option<&str>,
+    means: &[Vec<(String, f64)>],
+    rebalance: Option<Rebalance>,
+    levels: &BTreeMap<String, f64>,
+) -> BTreeMap<String, f64> {
+    let mut sums: BTreeMap<String, (f64, f64)> = BTreeMap::new();
+    for ((_, rating, experience), lines) in factors.iter().zip(means) {
+        for (line, m) in lines {
+            let f = if plan_line.is_none_or(|p| p == line) {
+                rating * experience
+            } else {
+                1.0
+            };
+            let s = sums.entry(line.clone()).or_default();
+            s.0 += m;
+            s.1 += f * m;
+        }
+    }
+    sums.into_iter()
+        .map(|(line, (model, rated))| {
+            let level = levels
+                .get(&line)
+                .or_else(|| levels.get(super::level::ALL_LINES))
+                .copied()
+                .unwrap_or(1.0);
+            let k = match rebalance {
+                Some(Rebalance::Model) => {
+                    if rated > 0.0 {
+                        model / rated
+                    } else {
+                        1.0
+                    }
+                }
+                Some(Rebalance::Credibility) | None => {
+                    if rated > 0.0 {
+                        level * model / rated
+                    } else {
+                        level
+                    }
+                }
+                Some(Rebalance::Experience | Rebalance::None) => 1.0,
+            };
+            (line, k)
+        })
+        .collect()
 }
 
 /// Per firm id: (Σ expected claims from the plan, Σ observed claims) over its experience.
@@ -135,16 +202,19 @@ fn experience_by_firm(
     );
     // A firm-year must appear once: a repeated row would count its claims twice.
     if let Ok(year) = experience.column("year") {
+        let line = experience.column("line").ok();
         let mut seen = std::collections::HashMap::new();
         let mut repeats = Vec::new();
         for r in 0..experience.len() {
-            let key = (experience.text(r, f), experience.text(r, year));
+            let l = line.map_or("", |c| experience.text(r, c));
+            let key = (experience.text(r, f), experience.text(r, year), l);
             if let Some(first) = seen.insert(key, experience.line(r)) {
                 repeats.push(format!(
-                    "line {}: firm `{}` year {} repeats line {first}",
+                    "line {}: firm `{}` year {}{} repeats line {first}",
                     experience.line(r),
                     key.0,
-                    key.1
+                    key.1,
+                    if l.is_empty() { String::new() } else { format!(" line `{l}`") }
                 ));
             }
         }

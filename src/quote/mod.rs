@@ -19,9 +19,11 @@
 //! Every quote's components (EL, risk load, RI cost, expense, commission, profit, minimum
 //! premium and rounding adjustments) add up to its premium.
 
+mod checks;
 mod config;
 mod differentiation;
 mod flows;
+mod level;
 mod matching;
 mod pack;
 mod premium;
@@ -33,12 +35,14 @@ pub use crate::loss::CurvePoint;
 pub use config::{
     Loadings, PoolMember, QuoteConfig, RatingConfig, Rebalance, Reinsurance, RiskLoad,
 };
+pub use checks::{CheckResult, check_quotes};
 pub use flows::{Flows, QuotaShareFlow, TreatyFlow};
+pub use level::{ALL_LINES, ExperienceColumns, LineExperience, experience_level};
 pub use matching::{Match, Matches, Unpriced, match_book};
 pub use pack::{PackQuote, price_pack};
 pub use result::{
-    AppliedRelativity, InputFile, LineLoss, Provenance, Quote, QuoteErrors, QuoteRun, Share,
-    Summary, SummaryErrors,
+    AppliedRelativity, CoverQuote, InputFile, LineLevel, LineLoss, Provenance, Quote,
+    QuoteErrors, QuoteRun, Share, Summary, SummaryErrors,
 };
 pub use subsidy::SubsidyRule;
 pub use summary::inputs_digest;
@@ -135,13 +139,33 @@ pub fn price_with(
     let digest = summary::inputs_digest(firms, assumptions, config, experience)?;
     let pconfig = config.portfolio();
     // The rating plan is fitted before the (long) simulation: its mistakes show at once.
-    let mut factors = differentiation::differentiation(firms, scale, experience, config)?;
+    let factors = differentiation::differentiation(firms, scale, experience, config)?;
     let run = simulate(&book, &pconfig)?;
-    let means: Vec<f64> = run.policies.iter().map(|p| p.mean).collect();
-    let off_balance = differentiation::rebalance(&mut factors, &means, config);
+    // Per firm, (line, model mean) of each cover and of its systemic events.
+    let means: Vec<Vec<(String, f64)>> = (underwritten.iter().zip(&run.policies))
+        .map(|(u, p)| {
+            let mut v: Vec<(String, f64)> =
+                (u.lines.iter().cloned()).zip(p.peril_means.iter().copied()).collect();
+            if p.shock_mean > 0.0 {
+                v.push(("systemic".into(), p.shock_mean));
+            }
+            v
+        })
+        .collect();
+    let lines = model_against_experience(firms, &means, experience, config)?;
+    let rebalance = config.rating.as_ref().map(|r| r.rebalance);
+    let levels = if rebalance.is_none_or(|r| r == Rebalance::Credibility) {
+        lines.iter().map(|l| (l.line.clone(), l.level)).collect()
+    } else {
+        Default::default()
+    };
+    let plan_line = config.rating.as_ref().and_then(|r| r.line.as_deref());
+    let multipliers =
+        differentiation::line_multipliers(&factors, plan_line, &means, rebalance, &levels);
     let ceded = summary::cessions(&run, config.reinsurance.as_ref());
     let ri_margin = ceded.loading * ceded.aggregate;
-    let pricer = premium::Pricer::new(&book, &pconfig, &run, config, &subsidies, ri_margin);
+    let pricer =
+        premium::Pricer::new(&book, &pconfig, &run, config, &subsidies, ri_margin, &multipliers);
     let mut quotes = pricer.quotes(firms, &underwritten, &factors)?;
     for q in &mut quotes {
         q.inputs_digest.clone_from(&digest);
@@ -152,8 +176,65 @@ pub fn price_with(
         config,
         assumptions,
         &ceded,
-        off_balance,
+        (line_levels(&quotes, &means, &multipliers), lines),
         digest,
     )?;
     Ok(QuoteRun { quotes, summary })
+}
+
+/// The model against the experience, line by line (none without a rating plan's experience).
+fn model_against_experience(
+    firms: &[Firm],
+    means: &[Vec<(String, f64)>],
+    experience: Option<&Table>,
+    config: &QuoteConfig,
+) -> Result<Vec<LineExperience>> {
+    let (Some(rating), Some(table)) = (&config.rating, experience) else {
+        return Ok(vec![]);
+    };
+    let index: std::collections::HashMap<&str, usize> = (firms.iter().enumerate())
+        .map(|(i, f)| (f.id.as_str(), i))
+        .collect();
+    let model = |firm: &str, line: &str| {
+        let covers = means[*index.get(firm)?].iter();
+        let of_line: Vec<f64> = covers
+            .filter(|(l, _)| l != "systemic" && (line == ALL_LINES || l == line))
+            .map(|(_, m)| *m)
+            .collect();
+        (!of_line.is_empty()).then(|| of_line.iter().sum())
+    };
+    let columns = ExperienceColumns {
+        firm: &rating.firm_column,
+        exposure: rating.spec.exposure.as_deref(),
+        claims: &rating.spec.response,
+        incurred: &rating.incurred,
+    };
+    experience_level(table, columns, &model, &rating.credibility)
+}
+
+/// Per line: Σ model and Σ rated expected loss over the book, and its multiplier.
+fn line_levels(
+    quotes: &[Quote],
+    means: &[Vec<(String, f64)>],
+    multipliers: &std::collections::BTreeMap<String, f64>,
+) -> Vec<LineLevel> {
+    multipliers
+        .iter()
+        .map(|(line, &k)| {
+            let model = (means.iter().flatten())
+                .filter(|(l, _)| l == line)
+                .map(|(_, m)| m)
+                .sum();
+            let rated = (quotes.iter().flat_map(|q| &q.lines))
+                .filter(|l| &l.line == line)
+                .map(|l| l.expected_loss)
+                .sum();
+            LineLevel {
+                line: line.clone(),
+                model_expected_loss: model,
+                rated_expected_loss: rated,
+                multiplier: k,
+            }
+        })
+        .collect()
 }

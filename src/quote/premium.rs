@@ -3,14 +3,14 @@
 
 use super::differentiation::Factors;
 use super::subsidy::SubsidyBasis;
-use super::{LineLoss, Quote, QuoteConfig, RiskLoad, SubsidyRule};
+use super::{CoverQuote, LineLoss, Quote, QuoteConfig, RiskLoad, SubsidyRule};
 use crate::assumptions::Underwritten;
 use crate::book::Firm;
 use crate::error::Result;
 use crate::portfolio::{PolicyResult, Portfolio, PortfolioConfig, PortfolioRun};
 use crate::pricing::LossDistribution;
 use crate::simulation::SimulatedLosses;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// What every firm's premium is computed from.
 pub(super) struct Pricer<'a> {
@@ -23,6 +23,10 @@ pub(super) struct Pricer<'a> {
     ri_margin: f64,
     /// Σ co-TVaR over policies.
     tail_total: f64,
+    /// The line the rating plan applies to (none: every line).
+    plan_line: Option<&'a str>,
+    /// Per line, the multiplier that sets its level.
+    multipliers: &'a BTreeMap<String, f64>,
 }
 
 impl<'a> Pricer<'a> {
@@ -33,6 +37,7 @@ impl<'a> Pricer<'a> {
         config: &'a QuoteConfig,
         subsidies: &'a [SubsidyRule],
         ri_margin: f64,
+        multipliers: &'a BTreeMap<String, f64>,
     ) -> Self {
         Self {
             book,
@@ -42,6 +47,8 @@ impl<'a> Pricer<'a> {
             subsidies,
             ri_margin,
             tail_total: run.policies.iter().map(|p| p.allocated_tvar).sum(),
+            plan_line: config.rating.as_ref().and_then(|r| r.line.as_deref()),
+            multipliers,
         }
     }
 
@@ -75,7 +82,7 @@ impl<'a> Pricer<'a> {
             .zip(factors)
             .enumerate()
             .map(|(i, (((firm, u), result), f))| {
-                self.quote(firm, u, result, f, own.get(i).copied(), &mut used)
+                self.quote(i, firm, u, result, f, own.get(i).copied(), &mut used)
             })
             .collect()
     }
@@ -96,6 +103,7 @@ impl<'a> Pricer<'a> {
 
     fn quote(
         &self,
+        i: usize,
         firm: &Firm,
         u: &Underwritten,
         result: &PolicyResult,
@@ -105,24 +113,61 @@ impl<'a> Pricer<'a> {
         used: &mut HashMap<(String, String), f64>,
     ) -> Result<Quote> {
         let config = self.config;
-        let f = rating_factor * experience;
-        // 1. Expected loss by line.
-        let mut lines: Vec<LineLoss> = u
-            .lines
-            .iter()
-            .zip(&result.peril_means)
-            .map(|(l, m)| LineLoss {
-                line: l.clone(),
-                expected_loss: f * m,
+        // 1. Expected loss by cover: the line's factor on the model mean, capped at the most
+        // the cover can pay.
+        let factor = |line: &str| {
+            let plan = if self.plan_line.is_none_or(|p| p == line) {
+                rating_factor * experience
+            } else {
+                1.0
+            };
+            plan * self.multipliers.get(line).copied().unwrap_or(1.0)
+        };
+        let perils = &self.book.policies()[i].perils;
+        let mut covers: Vec<CoverQuote> = (firm.covers.iter().zip(&u.lines))
+            .zip(perils.iter().zip(&result.peril_means))
+            .map(|((c, line), (peril, &m))| {
+                let f = factor(line);
+                let most = peril.maximum_payment();
+                let once = peril.occurrence_limit();
+                CoverQuote {
+                    product: c.product.clone(),
+                    line: line.clone(),
+                    model_expected_loss: m,
+                    factor: f,
+                    expected_loss: (f * m).min(most),
+                    maximum_payment: most.is_finite().then_some(most),
+                    capped: f * m > most,
+                    occurrence_limit: once.is_finite().then_some(once),
+                    premium: 0.0,
+                    rate_on_line: None,
+                    flag: None,
+                }
             })
             .collect();
+        let mut lines: Vec<LineLoss> = Vec::new();
+        for c in &covers {
+            match lines.iter_mut().find(|l| l.line == c.line) {
+                Some(l) => l.expected_loss += c.expected_loss,
+                None => lines.push(LineLoss {
+                    line: c.line.clone(),
+                    expected_loss: c.expected_loss,
+                }),
+            }
+        }
         if result.shock_mean > 0.0 {
             lines.push(LineLoss {
                 line: "systemic".into(),
-                expected_loss: f * result.shock_mean,
+                expected_loss: factor("systemic") * result.shock_mean,
             });
         }
         let expected_loss: f64 = lines.iter().map(|l| l.expected_loss).sum();
+        // The firm's factor on its model mean, for what is simulated as a whole.
+        let f = if result.mean > 0.0 {
+            expected_loss / result.mean
+        } else {
+            rating_factor * experience
+        };
         // 2. Risk load.
         let capital = f * (result.allocated_tvar - result.mean).max(0.0);
         let risk_load = match standalone {
@@ -142,52 +187,44 @@ impl<'a> Pricer<'a> {
             .loadings
             .gross(expected_loss + risk_load + reinsurance_cost);
         let premium = technical + min_adj + round_adj;
+        // The premium by cover and line in proportion to expected loss; a cover's rate on
+        // line above 1 is flagged with its reason.
+        let weight = |el: f64| {
+            if expected_loss > 0.0 {
+                el / expected_loss
+            } else {
+                0.0
+            }
+        };
+        for c in &mut covers {
+            c.premium = premium * weight(c.expected_loss);
+            c.rate_on_line = c.occurrence_limit.filter(|&l| l > 0.0).map(|l| c.premium / l);
+            if c.rate_on_line.is_some_and(|r| r > 1.0) {
+                c.flag = Some(rate_on_line_reason(c, min_adj > 0.0));
+            }
+        }
         // 5. Subsidies.
         let line_premiums: Vec<(String, f64)> = lines
             .iter()
-            .map(|l| {
-                let w = if expected_loss > 0.0 {
-                    l.expected_loss / expected_loss
-                } else {
-                    0.0
-                };
-                (l.line.clone(), premium * w)
-            })
+            .map(|l| (l.line.clone(), premium * weight(l.expected_loss)))
             .collect();
-        let covers: Vec<(String, f64, Option<f64>)> = (firm.covers.iter())
-            .zip(&result.peril_means)
-            .map(|(c, m)| {
-                let w = if expected_loss > 0.0 {
-                    f * m / expected_loss
-                } else {
-                    0.0
-                };
-                (c.product.clone(), premium * w, c.exposure)
-            })
+        let cover_premiums: Vec<(String, f64, Option<f64>)> = (covers.iter())
+            .zip(&firm.covers)
+            .map(|(q, c)| (q.product.clone(), q.premium, c.exposure))
             .collect();
         let basis = SubsidyBasis {
             premium,
             score: firm.score,
             line_premiums: &line_premiums,
-            covers: &covers,
+            covers: &cover_premiums,
         };
-        let mut subsidies = Vec::new();
-        for rule in self.subsidies {
-            let mut amount = rule.amount(&basis)?;
-            // The per-firm-year cap holds across all rules of the same kind.
-            if let Some(cap) = rule.firm_cap() {
-                let so_far = used.entry((firm.id.clone(), rule.name())).or_insert(0.0);
-                amount = amount.min((cap - *so_far).max(0.0));
-                *so_far += amount;
-            }
-            subsidies.push((rule.name(), amount));
-        }
-        let subsidy = subsidies.iter().map(|(_, a)| a).sum::<f64>().min(premium);
+        let (subsidies, subsidy) = self.subsidies(&firm.id, &basis, used)?;
         Ok(Quote {
             firm: firm.id.clone(),
             sector: firm.sector.clone(),
             score_tier: u.score.tier(),
             lines,
+            covers,
             relativities: relativities.clone(),
             risk_reduction_credit: f * u.risk_reduction_credit,
             model_expected_loss: result.mean,
@@ -209,5 +246,53 @@ impl<'a> Pricer<'a> {
             standard_errors: self.errors(f, result),
             inputs_digest: String::new(),
         })
+    }
+
+    /// The subsidy of each rule and the total, stacked in the rules' order: each rule's
+    /// amount on its own basis within its caps (per policy, per firm-year across the book),
+    /// then cut to what is left under the firm's cap, `max_share` × premium (the later
+    /// rules give way first).
+    fn subsidies(
+        &self,
+        firm: &str,
+        basis: &SubsidyBasis,
+        used: &mut HashMap<(String, String), f64>,
+    ) -> Result<(Vec<(String, f64)>, f64)> {
+        let cap = self.config.subsidy_max_share * basis.premium;
+        let mut total = 0.0;
+        let mut out = Vec::with_capacity(self.subsidies.len());
+        for rule in self.subsidies {
+            let mut amount = rule.amount(basis)?.min((cap - total).max(0.0));
+            // The per-firm-year cap holds across all rules of the same kind.
+            if let Some(year_cap) = rule.firm_cap() {
+                let so_far = used.entry((firm.to_owned(), rule.name())).or_insert(0.0);
+                amount = amount.min((year_cap - *so_far).max(0.0));
+                *so_far += amount;
+            }
+            total += amount;
+            out.push((rule.name(), amount));
+        }
+        Ok((out, total))
+    }
+}
+
+/// Why a cover's premium is above its limit × share.
+fn rate_on_line_reason(c: &CoverQuote, minimum: bool) -> String {
+    let limit = c.occurrence_limit.unwrap_or(f64::INFINITY);
+    let el = c.expected_loss / limit;
+    if minimum {
+        "the minimum premium".into()
+    } else if el >= 0.5 {
+        format!(
+            "expected loss {:.0}% of the limit × share: the cover is expected to pay its limit \
+             about every {:.1} years; decline, raise the deductible or cut the limit",
+            100.0 * el,
+            1.0 / el
+        )
+    } else {
+        format!(
+            "risk load, reinsurance and expenses on an expected loss of {:.0}% of the limit × share",
+            100.0 * el
+        )
     }
 }

@@ -11,6 +11,35 @@ pub struct LineLoss {
     pub expected_loss: f64,
 }
 
+/// One cover of a quote: its expected loss from the model, the factor of its line, the cap
+/// at what it can pay, and its share of the premium.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CoverQuote {
+    /// Product.
+    pub product: String,
+    /// Its line.
+    pub line: String,
+    /// Simulated mean payment before differentiation (元).
+    pub model_expected_loss: f64,
+    /// The factor of its line (plan × experience where the plan applies, × the line's
+    /// level multiplier).
+    pub factor: f64,
+    /// Rated expected loss, min(factor × model, maximum payment) (元).
+    pub expected_loss: f64,
+    /// The most the cover can pay in its term (元; `None`: unbounded, e.g. a Poisson count).
+    pub maximum_payment: Option<f64>,
+    /// Whether the rated expected loss was capped at the maximum payment.
+    pub capped: bool,
+    /// The most one occurrence can pay, limit × share (元; `None`: unlimited).
+    pub occurrence_limit: Option<f64>,
+    /// The premium attributed to the cover, in proportion to its expected loss (元).
+    pub premium: f64,
+    /// Rate on line, premium ÷ occurrence limit.
+    pub rate_on_line: Option<f64>,
+    /// Why the rate on line is above 1, when it is.
+    pub flag: Option<String>,
+}
+
 /// One rating relativity applied to a quote.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AppliedRelativity {
@@ -33,6 +62,8 @@ pub struct Quote {
     pub score_tier: usize,
     /// Expected loss by line.
     pub lines: Vec<LineLoss>,
+    /// Each cover's expected loss, cap, premium and rate on line.
+    pub covers: Vec<CoverQuote>,
     /// Relativities applied (rating plan factors, normalisation, experience).
     pub relativities: Vec<AppliedRelativity>,
     /// Expected annual payment (元, rated like the expected loss) avoided by the firm's
@@ -198,9 +229,13 @@ pub struct Summary {
     pub premium: f64,
     /// Σ rated expected losses.
     pub rated_expected_loss: f64,
-    /// Off-balance factor applied to the rating plan (1: none; see
-    /// [`Rebalance`](super::Rebalance)).
-    pub off_balance: f64,
+    /// The level of each line: model and rated expected loss, and the multiplier that set
+    /// it (see [`Rebalance`](super::Rebalance)).
+    pub levels: Vec<LineLevel>,
+    /// The model against the book's experience by line (empty without experience).
+    pub experience: Vec<super::LineExperience>,
+    /// The checks a pricing committee makes, each with its count.
+    pub checks: Vec<super::CheckResult>,
     /// Σ subsidies.
     pub subsidy: f64,
     /// Σ firm payments.
@@ -213,6 +248,19 @@ pub struct Summary {
     pub standard_errors: SummaryErrors,
     /// Provenance.
     pub provenance: Provenance,
+}
+
+/// One line's level in a quote run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LineLevel {
+    /// Line.
+    pub line: String,
+    /// Σ model expected loss of the line over the book (元).
+    pub model_expected_loss: f64,
+    /// Σ rated expected loss (元).
+    pub rated_expected_loss: f64,
+    /// The multiplier k of the line's differentiated factors (1: none).
+    pub multiplier: f64,
 }
 
 /// Quotes and summary of a run.

@@ -45,7 +45,7 @@ pub(super) fn summarize(
     config: &QuoteConfig,
     assumptions: &Assumptions,
     ceded: &Cessions,
-    off_balance: f64,
+    (line_levels, experience): (Vec<super::LineLevel>, Vec<super::LineExperience>),
     inputs_digest: String,
 ) -> Result<Summary> {
     let premium: f64 = quotes.iter().map(|q| q.premium).sum();
@@ -83,7 +83,9 @@ pub(super) fn summarize(
         occurrence_curve,
         premium,
         rated_expected_loss: rated_el,
-        off_balance,
+        checks: super::checks::check_quotes(quotes, &experience, config),
+        levels: line_levels,
+        experience,
         subsidy: quotes.iter().map(|q| q.subsidy).sum(),
         firm_pays: quotes.iter().map(|q| q.firm_pays).sum(),
         reinsurance_cost: ceded.loading * (ceded.per_risk + ceded.aggregate),

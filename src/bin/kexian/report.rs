@@ -226,13 +226,27 @@ pub(crate) fn label(key: &str, lang: Lang) -> &str {
         "annual loss" => "年度损失",
         "rated expected loss" => "费率化期望损失",
         "largest occurrence" => "单次事故最大损失",
-        "off-balance factor" => "平衡因子",
         "money flows (元)" => "资金流向 (元)",
         "expected loss" => "期望损失",
         "gross" => "总额",
         "per-risk XoL reinsurer (premium, recoveries)" => "险位超赔再保人 (保费, 摊回)",
         "aggregate XoL reinsurer (premium, recoveries)" => "累积超赔再保人 (保费, 摊回)",
-        "quota-share reinsurer, net of commission" => "成数再保人 (扣除分保佣金)",
+        "quota-share reinsurer: cession" => "成数再保人: 分出比例",
+        "ceding commission rate" => "分保佣金率",
+        "level by line" => "分险种水平",
+        "line" => "险种",
+        "model" => "模型",
+        "rated" => "费率化",
+        "multiplier" => "调整系数",
+        "model against experience" => "模型与经验对比",
+        "claims" => "赔案数",
+        "incurred" => "已发生赔款",
+        "A/E (95%)" => "实际/预期 (95%)",
+        "credibility" => "可信度",
+        "level" => "水平",
+        "checks" => "审核检查",
+        "hard" => "硬性",
+        "flag" => "提示",
         "ceding commission (to the pool)" => "分保佣金 (归共保体)",
         "(the rows below gross add up to gross, to the 分)" => {
             "(总额以下各行合计等于总额, 精确到分)"
@@ -382,11 +396,7 @@ pub(crate) fn summary_text(s: &Summary, lang: Lang) -> String {
     ] {
         out += &format!("  {}{}{}\n", pad(l(k), 34), wan(v), plus_minus(v, se));
     }
-    out += &format!(
-        "  {}{:>14.6}\n",
-        pad(l("off-balance factor"), 34),
-        s.off_balance
-    );
+    out += &levels_text(s, lang);
     out += &format!(
         "  {}{}{}\n",
         pad(l("return period"), 16),
@@ -408,6 +418,71 @@ pub(crate) fn summary_text(s: &Summary, lang: Lang) -> String {
         "  kexian {} · {} · inputs sha256 {}\n",
         s.provenance.crate_version, s.provenance.method, s.provenance.inputs_digest
     );
+    out
+}
+
+/// The level of each line, the model against the experience, and the committee's checks.
+fn levels_text(s: &Summary, lang: Lang) -> String {
+    let l = |k| label(k, lang);
+    let wan = |x: f64| format!("{:>14.1} 万元", x / 1e4);
+    let mut out = format!(
+        "  {}\n  {}{}{}{}\n",
+        l("level by line"),
+        pad(l("line"), 16),
+        pad_left(l("model"), 20),
+        pad_left(l("rated"), 20),
+        pad_left(l("multiplier"), 12)
+    );
+    for v in &s.levels {
+        out += &format!(
+            "  {}{}{}{:>12.4}\n",
+            pad(&v.line, 16),
+            wan(v.model_expected_loss),
+            wan(v.rated_expected_loss),
+            v.multiplier
+        );
+    }
+    if !s.experience.is_empty() {
+        out += &format!(
+            "  {}\n  {}{}{}{}{}{}{}\n",
+            l("model against experience"),
+            pad(l("line"), 16),
+            pad_left(l("claims"), 8),
+            pad_left(l("incurred"), 20),
+            pad_left(l("model"), 20),
+            pad_left(l("A/E (95%)"), 24),
+            pad_left(l("credibility"), 12),
+            pad_left(l("level"), 10)
+        );
+        for x in &s.experience {
+            let ae = match (x.ratio, x.interval) {
+                (Some(r), Some((lo, hi))) => format!("{r:.2} [{lo:.2}, {hi:.2}]"),
+                (Some(r), None) => format!("{r:.2}"),
+                _ => "-".into(),
+            };
+            out += &format!(
+                "  {}{:>8}{}{}{:>24}{:>12.3}{:>10.3}{}\n",
+                pad(&x.line, 16),
+                x.claims,
+                wan(x.incurred),
+                wan(x.expected),
+                ae,
+                x.credibility,
+                x.level,
+                if x.outside { "  !" } else { "" }
+            );
+        }
+    }
+    out += &format!("  {}\n", l("checks"));
+    for c in &s.checks {
+        out += &format!(
+            "  {:>5} {}{:>6}  {}\n",
+            if c.hard { l("hard") } else { l("flag") },
+            pad(&c.name, 32),
+            c.count,
+            c.rule
+        );
+    }
     out
 }
 
@@ -440,11 +515,18 @@ fn flows_text(f: &kexian::quote::Flows, lang: Lang) -> String {
         f.aggregate_xol.premium,
         f.aggregate_xol.expected_recoveries,
     );
+    let commission = if qs.ceded_premium > 0.0 {
+        qs.ceding_commission / qs.ceded_premium
+    } else {
+        0.0
+    };
     out += &row(
         &format!(
-            "{} {:.1}%",
-            l("quota-share reinsurer, net of commission"),
-            qs.share * 100.0
+            "{} {:.1}%, {} {:.1}%",
+            l("quota-share reinsurer: cession"),
+            qs.share * 100.0,
+            l("ceding commission rate"),
+            commission * 100.0
         ),
         qs.reinsurer_premium,
         qs.expected_loss,
