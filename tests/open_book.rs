@@ -41,9 +41,13 @@ fn run(firms: &[Firm], a: &Assumptions) -> kexian::Result<QuoteRun> {
 // the Poisson perils came to be superposed: premium 20,058,650 元, subsidy 1,521,289 元, TVaR
 // 45,990,538.69 元; then when R&D projects (P(failure) ≥ 0.25) came to decide each year by one
 // keyed draw: premium 20,106,010 元, subsidy 1,515,423 元, TVaR 46,015,572.67 元.
-const PIN_PREMIUM: &str = "20106010.00";
-const PIN_SUBSIDY: &str = "1515423.00";
-const PIN_TVAR: &str = "46015572.67";
+// Then when an R&D policy came to cover the stage gates of its year (not the whole project),
+// claims to be occurrences of the per-risk treaty, and the subsidies bound to their products
+// and capped at the firm's share: premium → 8,735,420 元, subsidy → 1,603,952 元, TVaR →
+// 38,807,339.21 元.
+const PIN_PREMIUM: &str = "8735420.00";
+const PIN_SUBSIDY: &str = "1603952.00";
+const PIN_TVAR: &str = "38807339.21";
 
 #[test]
 fn a_second_insurer_prices_its_own_book_on_its_own_scale() {

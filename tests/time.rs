@@ -46,10 +46,16 @@ fn a_project_term_policy_pays_for_the_whole_remaining_path() {
     for gates in ["end", "hazard"] {
         let p = project("\"project\"", gates, 0.0);
         assert!((p.failure_probability() - 0.6).abs() < 1e-15, "{gates}");
-        assert!((p.expected_payment().unwrap() - 2.1e6).abs() < 1e-6, "{gates}");
+        assert!(
+            (p.expected_payment().unwrap() - 2.1e6).abs() < 1e-6,
+            "{gates}"
+        );
         assert_eq!(p.policy_years(), 3);
         let by_year = p.expected_payments_by_year().unwrap();
-        assert!((by_year.iter().sum::<f64>() - 2.1e6).abs() < 1e-6, "{gates}");
+        assert!(
+            (by_year.iter().sum::<f64>() - 2.1e6).abs() < 1e-6,
+            "{gates}"
+        );
     }
     // End gates by policy year: nothing in year 1, stage b's gate in year 2, c's in year 3.
     let by_year = project("\"project\"", "end", 0.0)
@@ -59,7 +65,8 @@ fn a_project_term_policy_pays_for_the_whole_remaining_path() {
     assert!((by_year[1] - 1.5e6).abs() < 1e-6);
     assert!((by_year[2] - 0.6e6).abs() < 1e-6);
     // From the project's start the path is the whole project: 1 − 0.6 · 0.5 · 0.8 = 0.76.
-    let mut start: serde_json::Value = serde_json::to_value(project("\"project\"", "end", 0.0)).unwrap();
+    let mut start: serde_json::Value =
+        serde_json::to_value(project("\"project\"", "end", 0.0)).unwrap();
     start["stage"] = "a".into();
     let start: RndProject = serde_json::from_value(start).unwrap();
     assert!((start.failure_probability() - 0.76).abs() < 1e-15);
@@ -100,14 +107,20 @@ fn the_term_premium_discounts_each_year_s_expected_payment() {
 fn a_position_outside_the_project_is_refused() {
     let mut v: serde_json::Value = serde_json::to_value(project("1", "end", 0.0)).unwrap();
     v["years_in_stage"] = 2.0.into();
-    let e = serde_json::from_value::<RndProject>(v.clone()).unwrap_err().to_string();
+    let e = serde_json::from_value::<RndProject>(v.clone())
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("years_in_stage"), "{e}");
     v["years_in_stage"] = 0.0.into();
     v["stage"] = "z".into();
-    let e = serde_json::from_value::<RndProject>(v.clone()).unwrap_err().to_string();
+    let e = serde_json::from_value::<RndProject>(v.clone())
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("stage `z`"), "{e}");
     v["stage"] = "b".into();
     v["term"] = (-1.0).into();
-    let e = serde_json::from_value::<RndProject>(v).unwrap_err().to_string();
+    let e = serde_json::from_value::<RndProject>(v)
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("term"), "{e}");
 }

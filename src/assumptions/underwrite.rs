@@ -166,7 +166,11 @@ impl Assumptions {
                 _ => {}
             }
             let (term, stage) = product.model.takes_term();
-            if !term && cover.term.is_some_and(|t| t != crate::coverage::Term::default()) {
+            if !term
+                && cover
+                    .term
+                    .is_some_and(|t| t != crate::coverage::Term::default())
+            {
                 return Err(firm.error(
                     &at("term"),
                     &format!("product `{}` is a one-year cover", product.name),

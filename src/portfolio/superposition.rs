@@ -199,12 +199,11 @@ impl Portfolio {
         map_indices(years.len().div_ceil(chunk), threads, &|c| {
             let mut found = Vec::new();
             for &t in &years[c * chunk..((c + 1) * chunk).min(years.len())] {
-                self.superposition
-                    .year(seed, start + t, |i, _, x| {
-                        if let Some(moved) = keep(i, t) {
-                            found.push((i, moved, x));
-                        }
-                    });
+                self.superposition.year(seed, start + t, |i, _, x| {
+                    if let Some(moved) = keep(i, t) {
+                        found.push((i, moved, x));
+                    }
+                });
             }
             found
         })

@@ -42,7 +42,10 @@ pub fn check_quotes(
             "no cover's rated expected loss above the most it can pay in its term",
             true,
             covers()
-                .filter(|(_, c)| c.maximum_payment.is_some_and(|m| !within(c.expected_loss, m)))
+                .filter(|(_, c)| {
+                    c.maximum_payment
+                        .is_some_and(|m| !within(c.expected_loss, m))
+                })
                 .map(|(q, c)| name(q, &c.product)),
         ),
         check(
@@ -119,12 +122,7 @@ pub fn check_quotes(
     out
 }
 
-fn check(
-    name: &str,
-    rule: &str,
-    hard: bool,
-    found: impl Iterator<Item = String>,
-) -> CheckResult {
+fn check(name: &str, rule: &str, hard: bool, found: impl Iterator<Item = String>) -> CheckResult {
     let found: Vec<String> = found.collect();
     CheckResult {
         name: name.into(),

@@ -25,6 +25,7 @@ pub(super) fn differentiation(
         model: MODEL,
         message: "a rating plan is configured but no experience table was given".into(),
     })?;
+    check_repeats(experience, &rating.firm_column)?;
     let spec = rating.spec.with_scale(scale);
     // A plan of one line is fitted on that line's claims (and applies to that line only).
     let owned;
@@ -189,18 +190,10 @@ pub(super) fn line_multipliers(
         .collect()
 }
 
-/// Per firm id: (Σ expected claims from the plan, Σ observed claims) over its experience.
-fn experience_by_firm(
-    experience: &Table,
-    firm_column: &str,
-    response: &str,
-    predicted: &[f64],
-) -> Result<std::collections::HashMap<String, (f64, f64)>> {
-    let (f, y) = (
-        experience.column(firm_column)?,
-        experience.column(response)?,
-    );
-    // A firm-year must appear once: a repeated row would count its claims twice.
+/// Refuses an experience in which a firm-year (of a line) appears twice: its claims would
+/// count twice.
+fn check_repeats(experience: &Table, firm_column: &str) -> Result<()> {
+    let f = experience.column(firm_column)?;
     if let Ok(year) = experience.column("year") {
         let line = experience.column("line").ok();
         let mut seen = std::collections::HashMap::new();
@@ -214,7 +207,11 @@ fn experience_by_firm(
                     experience.line(r),
                     key.0,
                     key.1,
-                    if l.is_empty() { String::new() } else { format!(" line `{l}`") }
+                    if l.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" line `{l}`")
+                    }
                 ));
             }
         }
@@ -225,6 +222,20 @@ fn experience_by_firm(
             });
         }
     }
+    Ok(())
+}
+
+/// Per firm id: (Σ expected claims from the plan, Σ observed claims) over its experience.
+fn experience_by_firm(
+    experience: &Table,
+    firm_column: &str,
+    response: &str,
+    predicted: &[f64],
+) -> Result<std::collections::HashMap<String, (f64, f64)>> {
+    let (f, y) = (
+        experience.column(firm_column)?,
+        experience.column(response)?,
+    );
     let mut out: std::collections::HashMap<String, (f64, f64)> = Default::default();
     for (r, p) in predicted.iter().enumerate() {
         let e = out.entry(experience.text(r, f).to_owned()).or_default();

@@ -42,8 +42,10 @@ pub struct LineExperience {
     /// The model's prediction E for those rows (元).
     pub expected: f64,
     /// A/E (`None` when E = 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ratio: Option<f64>,
     /// 95% interval of A/E under the model (`None` without claims or prediction).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interval: Option<(f64, f64)>,
     /// Whether the interval leaves out 1: the model and the experience disagree.
     pub outside: bool,
@@ -112,7 +114,10 @@ pub fn experience_level(
             Some(c) => experience.number(r, c)?,
             None => 1.0,
         };
-        let (n, a) = (experience.number(r, claims)?, experience.number(r, incurred)?);
+        let (n, a) = (
+            experience.number(r, claims)?,
+            experience.number(r, incurred)?,
+        );
         for (what, v) in [("exposure", e), (columns.claims, n), (columns.incurred, a)] {
             if !(v.is_finite() && v >= 0.0) {
                 return Err(Error::Rows {

@@ -32,17 +32,17 @@ mod subsidy;
 mod summary;
 
 pub use crate::loss::CurvePoint;
+pub use checks::{CheckResult, check_quotes};
 pub use config::{
     Loadings, PoolMember, QuoteConfig, RatingConfig, Rebalance, Reinsurance, RiskLoad,
 };
-pub use checks::{CheckResult, check_quotes};
 pub use flows::{Flows, QuotaShareFlow, TreatyFlow};
 pub use level::{ALL_LINES, ExperienceColumns, LineExperience, experience_level};
 pub use matching::{Match, Matches, Unpriced, match_book};
 pub use pack::{PackQuote, price_pack};
 pub use result::{
-    AppliedRelativity, CoverQuote, InputFile, LineLevel, LineLoss, Provenance, Quote,
-    QuoteErrors, QuoteRun, Share, Summary, SummaryErrors,
+    AppliedRelativity, CoverQuote, InputFile, LineLevel, LineLoss, Provenance, Quote, QuoteErrors,
+    QuoteRun, Share, Summary, SummaryErrors,
 };
 pub use subsidy::SubsidyRule;
 pub use summary::inputs_digest;
@@ -109,10 +109,9 @@ pub fn price_with(
     lines.dedup();
     for r in &subsidies {
         r.validate()?;
-        if let SubsidyRule::FirstSet { product, .. } = r {
+        for product in r.products() {
             assumptions.product(product)?;
         }
-
         if let SubsidyRule::FlatShare { line, .. } = r
             && !lines.contains(&line.as_str())
         {
@@ -144,8 +143,9 @@ pub fn price_with(
     // Per firm, (line, model mean) of each cover and of its systemic events.
     let means: Vec<Vec<(String, f64)>> = (underwritten.iter().zip(&run.policies))
         .map(|(u, p)| {
-            let mut v: Vec<(String, f64)> =
-                (u.lines.iter().cloned()).zip(p.peril_means.iter().copied()).collect();
+            let mut v: Vec<(String, f64)> = (u.lines.iter().cloned())
+                .zip(p.peril_means.iter().copied())
+                .collect();
             if p.shock_mean > 0.0 {
                 v.push(("systemic".into(), p.shock_mean));
             }
@@ -164,8 +164,15 @@ pub fn price_with(
         differentiation::line_multipliers(&factors, plan_line, &means, rebalance, &levels);
     let ceded = summary::cessions(&run, config.reinsurance.as_ref());
     let ri_margin = ceded.loading * ceded.aggregate;
-    let pricer =
-        premium::Pricer::new(&book, &pconfig, &run, config, &subsidies, ri_margin, &multipliers);
+    let pricer = premium::Pricer::new(
+        &book,
+        &pconfig,
+        &run,
+        config,
+        &subsidies,
+        ri_margin,
+        &multipliers,
+    );
     let mut quotes = pricer.quotes(firms, &underwritten, &factors)?;
     for q in &mut quotes {
         q.inputs_digest.clone_from(&digest);
@@ -192,6 +199,22 @@ fn model_against_experience(
     let (Some(rating), Some(table)) = (&config.rating, experience) else {
         return Ok(vec![]);
     };
+    // Without incurred losses the experience sets no level (refused where it must).
+    if table.column(&rating.incurred).is_err() {
+        if rating.rebalance != Rebalance::Credibility {
+            return Ok(vec![]);
+        }
+        return Err(crate::Error::Inconsistent {
+            model: "QuoteConfig",
+            message: format!(
+                "rating.rebalance `credibility` weighs the experience's incurred losses, but \
+                 `{}` has no column `{}` (name it in rating.incurred, or rebalance to the \
+                 `model`)",
+                table.source(),
+                rating.incurred
+            ),
+        });
+    }
     let index: std::collections::HashMap<&str, usize> = (firms.iter().enumerate())
         .map(|(i, f)| (f.id.as_str(), i))
         .collect();

@@ -82,7 +82,7 @@ impl<'a> Pricer<'a> {
             .zip(factors)
             .enumerate()
             .map(|(i, (((firm, u), result), f))| {
-                self.quote(i, firm, u, result, f, own.get(i).copied(), &mut used)
+                self.quote((i, firm, u), result, f, own.get(i).copied(), &mut used)
             })
             .collect()
     }
@@ -103,9 +103,7 @@ impl<'a> Pricer<'a> {
 
     fn quote(
         &self,
-        i: usize,
-        firm: &Firm,
-        u: &Underwritten,
+        (i, firm, u): (usize, &Firm, &Underwritten),
         result: &PolicyResult,
         (relativities, rating_factor, experience): &(Vec<super::AppliedRelativity>, f64, f64),
         // The standalone principle's margin over the firm's own mean, when priced so.
@@ -162,11 +160,16 @@ impl<'a> Pricer<'a> {
             });
         }
         let expected_loss: f64 = lines.iter().map(|l| l.expected_loss).sum();
-        // The firm's factor on its model mean, for what is simulated as a whole.
-        let f = if result.mean > 0.0 {
-            expected_loss / result.mean
+        // The firm's factor on its model mean, for what is simulated as a whole: its lines'
+        // common factor, or the ratio of rated to model expected loss when they differ.
+        let mut all = (covers.iter().filter(|c| !c.capped).map(|c| c.factor))
+            .chain((result.shock_mean > 0.0).then(|| factor("systemic")));
+        let first = all.next().unwrap_or(rating_factor * experience);
+        let common = all.all(|x| x == first) && !covers.iter().any(|c| c.capped);
+        let f = if common || result.mean <= 0.0 {
+            first
         } else {
-            rating_factor * experience
+            expected_loss / result.mean
         };
         // 2. Risk load.
         let capital = f * (result.allocated_tvar - result.mean).max(0.0);
@@ -198,7 +201,10 @@ impl<'a> Pricer<'a> {
         };
         for c in &mut covers {
             c.premium = premium * weight(c.expected_loss);
-            c.rate_on_line = c.occurrence_limit.filter(|&l| l > 0.0).map(|l| c.premium / l);
+            c.rate_on_line = c
+                .occurrence_limit
+                .filter(|&l| l > 0.0)
+                .map(|l| c.premium / l);
             if c.rate_on_line.is_some_and(|r| r > 1.0) {
                 c.flag = Some(rate_on_line_reason(c, min_adj > 0.0));
             }

@@ -27,16 +27,20 @@ pub struct CoverQuote {
     /// Rated expected loss, min(factor × model, maximum payment) (元).
     pub expected_loss: f64,
     /// The most the cover can pay in its term (元; `None`: unbounded, e.g. a Poisson count).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maximum_payment: Option<f64>,
     /// Whether the rated expected loss was capped at the maximum payment.
     pub capped: bool,
     /// The most one occurrence can pay, limit × share (元; `None`: unlimited).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub occurrence_limit: Option<f64>,
     /// The premium attributed to the cover, in proportion to its expected loss (元).
     pub premium: f64,
     /// Rate on line, premium ÷ occurrence limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate_on_line: Option<f64>,
     /// Why the rate on line is above 1, when it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flag: Option<String>,
 }
 

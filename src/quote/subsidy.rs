@@ -7,8 +7,15 @@ use serde::{Deserialize, Serialize};
 
 const MODEL: &str = "SubsidyRule";
 
-/// One subsidy rule. Each gives an amount for a quote; the quote's total subsidy is the sum,
-/// capped by the premium and by any per-firm-year cap.
+/// One subsidy rule. Each gives an amount for a quote on the premium of the covers it is
+/// bound to (its `products`, or its `line`), within its own caps.
+///
+/// **Stacking.** The rules apply in the configuration's order: each rule's amount is cut to
+/// its per-policy cap, then to what is left under the firm's cap,
+/// [`subsidy_max_share`](super::QuoteConfig::subsidy_max_share) × premium, after the rules
+/// before it, then to its per-firm-year cap across the book. So the total never exceeds the
+/// firm's cap, and the firm pays at least 1 − `subsidy_max_share` of its premium; when the
+/// cap binds, the later rules give way first.
 ///
 /// Figures seen in practice (DOMAIN.md): Shanghai 50% for tech-SME loan-guarantee insurance
 /// and clinical-trial liability (cap 50万元 per policy); national 首台套 80% of the premium
@@ -22,6 +29,9 @@ pub enum SubsidyRule {
         /// Tier scale; default: the assumption set's.
         #[serde(default)]
         scale: Option<ScoreScale>,
+        /// The catalogue products whose covers' premium it subsidises (empty: every cover).
+        #[serde(default)]
+        products: Vec<String>,
         /// Share of premium for tiers 1…k (each in \[0, 1\]).
         shares: Vec<f64>,
         /// Cap per policy (元).
@@ -83,6 +93,7 @@ impl SubsidyRule {
                 shares,
                 per_policy_cap,
                 per_firm_year_cap,
+                ..
             } => {
                 let tiers = scale.as_ref().map_or(shares.len(), ScoreScale::tiers);
                 if shares.len() != tiers {
@@ -135,13 +146,22 @@ impl SubsidyRule {
                 scale,
                 shares,
                 per_policy_cap,
+                products,
                 ..
             } => {
                 let tier = match scale {
                     Some(s) => s.tier(b.score)?,
                     None => ScoreScale::default().tier(b.score)?,
                 };
-                (shares[tier - 1] * b.premium).min(*per_policy_cap)
+                let premium = if products.is_empty() {
+                    b.premium
+                } else {
+                    (b.covers.iter())
+                        .filter(|(p, _, _)| products.contains(p))
+                        .map(|(_, premium, _)| premium)
+                        .sum()
+                };
+                (shares[tier - 1] * premium).min(*per_policy_cap)
             }
             Self::FirstSet {
                 share,
@@ -167,6 +187,15 @@ impl SubsidyRule {
                 (share * p).min(*per_policy_cap)
             }
         })
+    }
+
+    /// The catalogue products the rule names (it is bound to their covers).
+    pub fn products(&self) -> &[String] {
+        match self {
+            Self::ScoreTiered { products, .. } => products,
+            Self::FirstSet { product, .. } => std::slice::from_ref(product),
+            Self::FlatShare { .. } => &[],
+        }
     }
 
     /// Per-firm-year cap of this rule, if any.

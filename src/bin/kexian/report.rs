@@ -231,8 +231,7 @@ pub(crate) fn label(key: &str, lang: Lang) -> &str {
         "gross" => "总额",
         "per-risk XoL reinsurer (premium, recoveries)" => "险位超赔再保人 (保费, 摊回)",
         "aggregate XoL reinsurer (premium, recoveries)" => "累积超赔再保人 (保费, 摊回)",
-        "quota-share reinsurer: cession" => "成数再保人: 分出比例",
-        "ceding commission rate" => "分保佣金率",
+        "quota share: ceded" => "成数再保: 分出",
         "level by line" => "分险种水平",
         "line" => "险种",
         "model" => "模型",
@@ -523,9 +522,9 @@ fn flows_text(f: &kexian::quote::Flows, lang: Lang) -> String {
     out += &row(
         &format!(
             "{} {:.1}%, {} {:.1}%",
-            l("quota-share reinsurer: cession"),
+            l("quota share: ceded"),
             qs.share * 100.0,
-            l("ceding commission rate"),
+            l("commission"),
             commission * 100.0
         ),
         qs.reinsurer_premium,
