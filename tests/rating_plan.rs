@@ -105,6 +105,14 @@ fn plan_matches_statsmodels_and_its_relativities_reproduce_the_fitted_means() {
     assert_eq!(rel.len(), 5 + 3 + 1);
     assert_eq!(rel[0].relativity, 1.0);
     assert_eq!(rel[5].relativity, 1.0);
+    assert_eq!((rel[0].std_error, rel[0].interval), (0.0, (1.0, 1.0)));
+    // On the relativity scale: SE exp(β)·SE(β) (delta method), 95% interval exp(β ± 1.96 SE(β)).
+    for r in &rel {
+        let (beta, se) = (r.relativity.ln(), r.log_std_error);
+        assert!((r.std_error - r.relativity * se).abs() <= 1e-12 * r.relativity);
+        assert!((r.interval.0 - (beta - 1.959963984540054 * se).exp()).abs() < 1e-12);
+        assert!(r.interval.0 <= r.relativity && r.relativity <= r.interval.1);
+    }
 }
 
 #[test]

@@ -554,7 +554,9 @@ def quote(firms: Any, config: Any, assumptions: Any = None, experience: Any = No
     rows = []
     for q in run["quotes"]:
         row = {k: v for k, v in q.items()
-               if k not in ("lines", "relativities", "subsidies", "standard_errors")}
+               if k not in ("lines", "covers", "relativities", "subsidies", "standard_errors")}
+        row["covers_capped"] = sum(c["capped"] for c in q["covers"])
+        row["flags"] = "; ".join(f"{c['product']}: {c['flag']}" for c in q["covers"] if "flag" in c)
         for name, se in q["standard_errors"].items():
             row[f"{name}_std_error"] = se
         for line in q["lines"]:

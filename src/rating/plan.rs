@@ -91,8 +91,28 @@ pub struct Relativity {
     pub level: String,
     /// exp(β): 1 for the base level.
     pub relativity: f64,
-    /// Standard error of β (0 for the base level).
+    /// Standard error of the relativity, exp(β)·SE(β) (delta method; 0 for the base level).
     pub std_error: f64,
+    /// Standard error of β, the log relativity (the GLM's).
+    pub log_std_error: f64,
+    /// 95% interval of the relativity, exp(β ± 1.96·SE(β)) (the Wald interval of β mapped to
+    /// the relativity scale; \[1, 1\] for the base level).
+    pub interval: (f64, f64),
+}
+
+impl Relativity {
+    fn new(factor: String, level: String, beta: f64, se: f64) -> Self {
+        let z = crate::numerics::normal_quantile(0.975);
+        let relativity = beta.exp();
+        Self {
+            factor,
+            level,
+            relativity,
+            std_error: relativity * se,
+            log_std_error: se,
+            interval: ((beta - z * se).exp(), (beta + z * se).exp()),
+        }
+    }
 }
 
 impl RatingPlan {
@@ -243,12 +263,12 @@ impl RatingPlan {
         for f in &self.encoder.factors {
             let column = f.factor.column().to_owned();
             if let Factor::Numeric { .. } = f.factor {
-                out.push(Relativity {
-                    factor: column,
-                    level: "per unit".into(),
-                    relativity: beta[start].exp(),
-                    std_error: se[start],
-                });
+                out.push(Relativity::new(
+                    column,
+                    "per unit".into(),
+                    beta[start],
+                    se[start],
+                ));
                 start += 1;
                 continue;
             }
@@ -256,23 +276,18 @@ impl RatingPlan {
                 let (b, s) = f
                     .slot(g)
                     .map_or((0.0, 0.0), |k| (beta[start + k], se[start + k]));
-                out.push(Relativity {
-                    factor: column.clone(),
-                    level: level.clone(),
-                    relativity: b.exp(),
-                    std_error: s,
-                });
+                out.push(Relativity::new(column.clone(), level.clone(), b, s));
             }
             start += f.names().len();
         }
         for j in start..self.columns.len() {
             let name = &self.columns[j];
-            out.push(Relativity {
-                factor: name.clone(),
-                level: "per unit".into(),
-                relativity: beta[j].exp(),
-                std_error: se[j],
-            });
+            out.push(Relativity::new(
+                name.clone(),
+                "per unit".into(),
+                beta[j],
+                se[j],
+            ));
         }
         out
     }
