@@ -1,5 +1,10 @@
-"""Synthetic multi-year claims experience of Shanghai technology firms, for kexian's
-backtests, examples and the bundled portfolio. Seeded; rerunning reproduces the file.
+"""The firm-years of the bundled experience: synthetic Shanghai technology firms over
+2021–2025, for kexian's backtests, examples and the bundled portfolio. Seeded; rerunning
+reproduces the file.
+
+The claims it writes are a first draft, kept only so that the firms' covariates keep their
+draws: `cargo run --release --example make_experience` then replaces them with the bundled
+model's own claims, one row per firm, year and line (see data/README.md).
 
 Writes data/experience.csv, one row per firm-year:
   firm      firm id (F0001…)
