@@ -72,7 +72,10 @@ fn few_claims_leave_the_model_s_level_many_set_the_experience_s() {
     assert!((partial.level - (1.0 + 0.25 * z)).abs() < 1e-12);
     // No claims: no credibility, the model's level, no interval.
     let none = level(&[(0, 0.0), (0, 0.0)], 5e4);
-    assert_eq!((none.credibility, none.level, none.interval), (0.0, 1.0, None));
+    assert_eq!(
+        (none.credibility, none.level, none.interval),
+        (0.0, 1.0, None)
+    );
 }
 
 #[test]
@@ -96,7 +99,10 @@ fn one_standard_error_per_statistic_in_the_library_and_summary_json() {
     );
     let s = &run.summary;
     assert_eq!((s.var, s.standard_errors.var), (var.value, var.std_error));
-    assert_eq!((s.tvar, s.standard_errors.tvar), (tvar.value, tvar.std_error));
+    assert_eq!(
+        (s.tvar, s.standard_errors.tvar),
+        (tvar.value, tvar.std_error)
+    );
     assert!(tvar.std_error > 0.0);
     // The CLI's summary.json: the same run, the same numbers to the bit.
     let dir = std::env::temp_dir().join(format!("kexian-soundness-{}", std::process::id()));

@@ -124,3 +124,56 @@ fn a_position_outside_the_project_is_refused() {
         .to_string();
     assert!(e.contains("term"), "{e}");
 }
+
+#[test]
+fn a_project_term_cover_is_quoted_for_its_term_with_an_annual_equivalent() {
+    use kexian::assumptions::Assumptions;
+    use kexian::quote::{Loadings, QuoteConfig, price};
+    // An ai_software project (lab, pilot, transfer: 1 year each) in its pilot, insured to its
+    // end: two policy years, payments discounted at 3%.
+    let mut set = Assumptions::bundled().unwrap().set().clone();
+    set.discount_rate = 0.03;
+    set.shocks.clear();
+    set.dependence = None;
+    for p in &mut set.products {
+        p.shocks.clear();
+    }
+    let assumptions = Assumptions::new(set).unwrap();
+    let firm: kexian::book::Firm = serde_json::from_str(
+        r#"{"id": "T1", "sector": "ai", "size": "small", "stage": "growth", "score": 600,
+            "covers": [{"product": "rnd_failure", "project": "ai_software", "stage": "pilot",
+                        "term": "project"}]}"#,
+    )
+    .unwrap();
+    let u = assumptions.underwrite(&firm).unwrap();
+    let peril = &u.policy.perils[0];
+    assert_eq!(peril.term(), (2, 0.03));
+    let kexian::perils::PerilModel::RndFailure(project) = peril else {
+        panic!("an R&D peril")
+    };
+    // The pilot's gate in year 1 (w.p. 0.5), the transfer's in year 2 (w.p. 0.5 · 0.3).
+    assert!((project.failure_probability() - 0.65).abs() < 1e-15);
+    let by_year = project.expected_payments_by_year().unwrap();
+    let pv = by_year[0] / 1.03 + by_year[1] / 1.03f64.powi(2);
+    assert!((peril.expected_payment().unwrap() - pv).abs() < 1e-6 * pv);
+    let loadings = Loadings {
+        cost_of_capital: 0.1,
+        expense_ratio: 0.15,
+        commission_ratio: 0.05,
+        profit_ratio: 0.05,
+        minimum_premium: 0.0,
+        rounding: 0.0,
+    };
+    let config = QuoteConfig::new(3, 50_000, loadings).unwrap();
+    let q = &price(&[firm], &assumptions, &config, None, None)
+        .unwrap()
+        .quotes[0];
+    let c = &q.covers[0];
+    assert_eq!(c.term_years, 2);
+    // The level annual premium worth the term premium: premium / (1 + 1/1.03).
+    let annual = c.annual_equivalent.unwrap();
+    assert!((annual - c.premium / (1.0 + 1.0 / 1.03)).abs() < 1e-9 * annual);
+    // Simulated against the discounted expected payment: within 4 standard errors.
+    let z = (q.model_expected_loss - pv) / q.standard_errors.expected_loss;
+    assert!(z.abs() < 4.0, "z = {z}");
+}

@@ -142,6 +142,16 @@ impl PerilModel {
         }
     }
 
+    /// The policy years of the cover's term and the rate its payments are discounted at:
+    /// (1, 0) for the one-year covers.
+    pub fn term(&self) -> (usize, f64) {
+        match self {
+            Self::RndFailure(r) => (r.policy_years(), r.spec().discount_rate),
+            Self::Guarantee(g) => (g.policy_years(), g.discount_rate),
+            _ => (1, 0.0),
+        }
+    }
+
     /// One claim's payment (元) of a peril with a [`poisson_rate`](Self::poisson_rate) (for
     /// the others, the year's payment given an event).
     #[inline(always)]

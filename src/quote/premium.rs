@@ -139,6 +139,8 @@ impl<'a> Pricer<'a> {
                     occurrence_limit: once.is_finite().then_some(once),
                     premium: 0.0,
                     rate_on_line: None,
+                    term_years: peril.term().0,
+                    annual_equivalent: None,
                     flag: None,
                 }
             })
@@ -199,8 +201,14 @@ impl<'a> Pricer<'a> {
                 0.0
             }
         };
-        for c in &mut covers {
+        for (c, peril) in covers.iter_mut().zip(perils) {
             c.premium = premium * weight(c.expected_loss);
+            let (n, rate) = peril.term();
+            if n > 1 {
+                let v = 1.0 / (1.0 + rate);
+                let annuity: f64 = (0..n).map(|j| v.powi(j as i32)).sum();
+                c.annual_equivalent = Some(c.premium / annuity);
+            }
             c.rate_on_line = c
                 .occurrence_limit
                 .filter(|&l| l > 0.0)

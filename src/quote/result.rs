@@ -39,6 +39,13 @@ pub struct CoverQuote {
     /// Rate on line, premium ÷ occurrence limit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate_on_line: Option<f64>,
+    /// Policy years of the cover's term (1: a one-year cover; its expected loss and premium
+    /// are then for the whole term, payments discounted to its start).
+    pub term_years: usize,
+    /// For a term of n > 1 years: the level annual premium paid at the start of each year
+    /// worth the same, premium / Σ_{j<n} vʲ, v = 1/(1 + discount rate).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub annual_equivalent: Option<f64>,
     /// Why the rate on line is above 1, when it is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flag: Option<String>,
