@@ -156,14 +156,11 @@ fn a_project_term_cover_is_quoted_for_its_term_with_an_annual_equivalent() {
     let by_year = project.expected_payments_by_year().unwrap();
     let pv = by_year[0] / 1.03 + by_year[1] / 1.03f64.powi(2);
     assert!((peril.expected_payment().unwrap() - pv).abs() < 1e-6 * pv);
-    let loadings = Loadings {
-        cost_of_capital: 0.1,
-        expense_ratio: 0.15,
-        commission_ratio: 0.05,
-        profit_ratio: 0.05,
-        minimum_premium: 0.0,
-        rounding: 0.0,
-    };
+    let loadings: Loadings = serde_json::from_str(
+        r#"{"cost_of_capital": 0.1, "expense_ratio": 0.15, "commission_ratio": 0.05,
+            "profit_ratio": 0.05}"#,
+    )
+    .unwrap();
     let config = QuoteConfig::new(3, 50_000, loadings).unwrap();
     let q = &price(&[firm], &assumptions, &config, None, None)
         .unwrap()
@@ -176,4 +173,46 @@ fn a_project_term_cover_is_quoted_for_its_term_with_an_annual_equivalent() {
     // Simulated against the discounted expected payment: within 4 standard errors.
     let z = (q.model_expected_loss - pv) / q.standard_errors.expected_loss;
     assert!(z.abs() < 4.0, "z = {z}");
+}
+
+#[test]
+fn a_stage_without_a_project_or_on_another_product_is_refused() {
+    use kexian::assumptions::Assumptions;
+    let csv = "firm,sector,size,stage,score,rnd_stage\nF1,ai,small,growth,600,pilot\n";
+    let table = kexian::table::Table::from_reader("book.csv", csv.as_bytes()).unwrap();
+    let e = kexian::io::read_portfolio_csv(&table)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("line 2") && e.contains("need an `rnd_project`"),
+        "{e}"
+    );
+    let firm: kexian::book::Firm = serde_json::from_str(
+        r#"{"id": "T1", "sector": "ai", "size": "small", "stage": "growth", "score": 600,
+            "covers": [{"product": "cyber", "stage": "pilot"}]}"#,
+    )
+    .unwrap();
+    let e = Assumptions::bundled()
+        .unwrap()
+        .underwrite(&firm)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("covers[0].stage") && e.contains("no R&D project"),
+        "{e}"
+    );
+    let firm: kexian::book::Firm = serde_json::from_str(
+        r#"{"id": "T1", "sector": "ai", "size": "small", "stage": "growth", "score": 600,
+            "covers": [{"product": "cyber", "term": 3}]}"#,
+    )
+    .unwrap();
+    let e = Assumptions::bundled()
+        .unwrap()
+        .underwrite(&firm)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("covers[0].term") && e.contains("one-year cover"),
+        "{e}"
+    );
 }

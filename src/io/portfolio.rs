@@ -183,7 +183,13 @@ fn firm(
     .map_err(|e| format!("columns `deductible`/`limit`/`share`: {e}"))?;
     let claims = Some(CoverTerms::claims(terms));
     let mut covers = Vec::new();
-    if let Some(project) = r.rnd_project.filter(|s| !s.is_empty()) {
+    let project = r.rnd_project.filter(|s| !s.is_empty());
+    if project.is_none()
+        && (r.rnd_stage.as_ref().is_some_and(|s| !s.is_empty()) || r.rnd_years_in_stage.is_some())
+    {
+        return Err("columns `rnd_stage`/`rnd_years_in_stage` need an `rnd_project`".into());
+    }
+    if let Some(project) = project {
         covers.push(Cover {
             project: Some(project),
             stage: r.rnd_stage.filter(|s| !s.is_empty()),

@@ -38,9 +38,7 @@ impl Peril for CompoundPeril {
 
     #[inline]
     fn sample_given_event<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
-        let mut total = 0.0;
-        self.claims_given_event(rng, |x| total += x);
-        total
+        super::claims_total(self, rng)
     }
 
     #[inline]

@@ -51,6 +51,15 @@ pub trait Peril {
     fn payment_probability(&self) -> Result<f64>;
 }
 
+/// The year's payment as the sum of its occurrences ([`Peril::claims_given_event`]), for the
+/// perils that count claims.
+#[inline]
+fn claims_total<P: Peril + ?Sized, R: Rng + ?Sized>(peril: &P, rng: &mut R) -> f64 {
+    let mut total = 0.0;
+    peril.claims_given_event(rng, |x| total += x);
+    total
+}
+
 /// Any peril, for configuration files and portfolios (JSON tag `peril`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "peril", rename_all = "snake_case")]
