@@ -88,7 +88,7 @@ pub struct AssumptionSet {
     #[serde(default)]
     pub dependence: Option<Dependence>,
     /// Annual rate a multi-year cover's payments are discounted at (≥ 0; default 0): see
-    /// [`RndProject`] and [`Guarantee`](crate::perils::Guarantee).
+    /// [`RndProject`] and [`Guarantee`].
     #[serde(default)]
     pub discount_rate: f64,
 }
