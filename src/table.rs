@@ -71,10 +71,13 @@ impl Table {
         let mut csv = csv::ReaderBuilder::new()
             .trim(csv::Trim::All)
             .from_reader(reader);
-        let location = |e: &csv::Error| e.position().map_or(0, csv::Position::line);
+        // An error's line: its own, else the line after the last one read (the header is
+        // line 1), never "line 0".
+        let location =
+            |e: &csv::Error, last: u64| e.position().map_or(last + 1, |p| p.line().max(1));
         let headers: Vec<String> = csv
             .headers()
-            .map_err(|e| data_error(source, location(&e), "", &e.to_string()))?
+            .map_err(|e| data_error(source, location(&e, 0), "", &e.to_string()))?
             .iter()
             .map(str::to_owned)
             .collect();
@@ -90,10 +93,12 @@ impl Table {
         }
         let mut rows = Vec::new();
         let mut lines = Vec::new();
+        let mut last = 1;
         for record in csv.records() {
             let record =
-                record.map_err(|e| data_error(source, location(&e), "", &e.to_string()))?;
-            lines.push(record.position().map_or(0, csv::Position::line));
+                record.map_err(|e| data_error(source, location(&e, last), "", &e.to_string()))?;
+            last = record.position().map_or(last + 1, csv::Position::line);
+            lines.push(last);
             rows.push(record);
         }
         Ok(Self {
@@ -238,6 +243,61 @@ impl Table {
             headers: self.headers.clone(),
             rows: rows.iter().map(|&r| self.rows[r].clone()).collect(),
             lines: rows.iter().map(|&r| self.lines[r]).collect(),
+        }
+    }
+
+    /// Refuses rows that repeat the key of an earlier one: the values of `columns` (those
+    /// the table has; a number compared by its value, so `2023` repeats `2023.0`), every
+    /// repeat reported with its line and the line it repeats. A firm-year given twice would
+    /// count its claims twice.
+    ///
+    /// ```
+    /// use kexian::table::Table;
+    /// let t = Table::from_reader("exp", "firm,year\nA,2023\nA,2023.0\n".as_bytes())?;
+    /// let e = t.check_unique(&["firm", "year", "line"]).unwrap_err().to_string();
+    /// assert!(e.contains("line 3") && e.contains("repeats line 2"));
+    /// # Ok::<(), kexian::Error>(())
+    /// ```
+    pub fn check_unique(&self, columns: &[&str]) -> Result<()> {
+        let key_columns: Vec<(usize, &str)> = columns
+            .iter()
+            .filter_map(|c| self.column(c).ok().map(|i| (i, *c)))
+            .collect();
+        if key_columns.len() < 2 {
+            return Ok(());
+        }
+        let key = |r: usize| -> Vec<String> {
+            key_columns
+                .iter()
+                .map(|&(c, _)| {
+                    let text = self.text(r, c);
+                    text.parse::<f64>()
+                        .map_or_else(|_| text.to_owned(), |v| v.to_string())
+                })
+                .collect()
+        };
+        let mut seen = std::collections::HashMap::new();
+        let mut repeats = Vec::new();
+        for r in 0..self.len() {
+            let k = key(r);
+            let shown: Vec<String> = (key_columns.iter().zip(&k))
+                .map(|((_, name), v)| format!("{name}={v}"))
+                .collect();
+            if let Some(first) = seen.insert(k, self.line(r)) {
+                repeats.push(format!(
+                    "line {}: {} repeats line {first}",
+                    self.line(r),
+                    shown.join(", ")
+                ));
+            }
+        }
+        if repeats.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::Rows {
+                source_name: self.source.clone(),
+                errors: repeats,
+            })
         }
     }
 

@@ -188,3 +188,20 @@ fn pgf_increments_have_no_cancellation() {
         }
     }
 }
+
+#[test]
+fn a_geometric_count_with_a_huge_mean_samples_its_mean() {
+    // β = 10¹⁵: ln β − ln(1 + β) cancels to 0, which drew 0 every time (mean 0 against
+    // 10¹⁵); −ln(1 + 1/β) keeps the ratio. The mean of 20,000 draws of a geometric with mean
+    // β and s.d. ≈ β is within 4·β/√20,000 of β.
+    use kexian::frequency::{Frequency, Geometric};
+    let g = Geometric::new(1e15).unwrap();
+    let mut rng = kexian::simulation::batch_rng(36, 0);
+    let n = 20_000;
+    let mean = (0..n).map(|_| g.sample(&mut rng) as f64).sum::<f64>() / n as f64;
+    assert!(
+        (mean - 1e15).abs() < 4.0 * 1e15 / (n as f64).sqrt(),
+        "{mean}"
+    );
+    assert!(g.pmf(0) > 0.0 && (g.pmf(0) - 1e-15).abs() < 1e-24);
+}

@@ -573,6 +573,28 @@ fn late_or_silent_mistakes_are_refused_early() {
         start.elapsed()
     );
     assert!(!out.exists());
+    // The backtest refuses the same repeat, also when the year is written `2023.0`.
+    let mut cells: Vec<String> = lines[1].split(',').map(str::to_owned).collect();
+    cells[1] = format!("{}.0", cells[1]);
+    let again = cells.join(",");
+    lines[2] = &again;
+    std::fs::write(base.join("experience.csv"), lines.join("\n") + "\n").unwrap();
+    let o = kexian(&[
+        "backtest",
+        "--experience",
+        base.join("experience.csv").to_str().unwrap(),
+        "--config",
+        "data/pricing.json",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success(), "{err}");
+    assert!(
+        err.contains("line 3") && err.contains("repeats line 2"),
+        "{err}"
+    );
+    assert!(!out.exists());
     // A bad risk-load principle is a configuration error.
     let mut c = pricing.clone();
     c["risk_load"] = serde_json::json!({"method": "standalone", "principle": {"principle": "wang", "lambda": -1.0}});
@@ -702,4 +724,34 @@ fn the_thread_count_is_not_an_input() {
     }
     config.simulation.seed += 1;
     assert_ne!(digest(&config), default, "the seed is an input");
+}
+
+#[test]
+fn csv_errors_name_a_real_line() {
+    // A row of the wrong length, and bytes that are not UTF-8: each error names its line
+    // (the header is line 1), never "line 0".
+    use kexian::table::Table;
+    let e = Table::from_reader("t.csv", "a,b\n1,2\n1,2,3\n".as_bytes())
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("t.csv") && e.contains("line 3"), "{e}");
+    let e = Table::from_reader("t.csv", &b"a,b\n1,2\n\xff,3\n"[..])
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("line 3") && !e.contains("line 0"), "{e}");
+    let e = Table::from_reader("t.csv", &b"a,\xff\n1,2\n"[..])
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("line 1") && !e.contains("line 0"), "{e}");
+}
+
+#[test]
+fn one_simulated_year_is_refused_for_want_of_a_standard_error() {
+    // A 1-trial run reported VaR and TVaR standard errors of 0.
+    let e = kexian::simulation::SimulationConfig::new(1, 1)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("trials") && e.contains(">= 2"), "{e}");
+    assert!(kexian::portfolio::PortfolioConfig::new(1, 1).is_err());
+    assert!(kexian::simulation::SimulationConfig::new(1, 2).is_ok());
 }

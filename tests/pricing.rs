@@ -227,3 +227,45 @@ fn bad_parameters_are_rejected() {
     assert!(Discrete::new(vec![1.0, 2.0], vec![0.5, 0.6], 0.0).is_err());
     assert!(Discrete::new(vec![], vec![], 0.0).is_err());
 }
+
+#[test]
+fn the_exponential_premium_at_a_tiny_risk_aversion_is_the_mean_plus_half_a_variance() {
+    // 0 w.p. 0.7, 10m w.p. 0.3: mean 3m, variance 0.21·10¹⁴. ln E[e^(aX)]/a = κ₁ + a·κ₂/2 +
+    // a²·κ₃/6 + … (the cumulant expansion): at a = 10⁻¹⁵ the premium is 3m + 0.0105 (the κ₃
+    // term is below 10⁻¹⁴); at 10⁻³⁰⁰ it is the mean. Summing 1 + a·x before the logarithm
+    // lost all of it (−3.6e285 at 10⁻³⁰⁰, below the mean at 10⁻¹⁵).
+    let d = Discrete::new(vec![0.0, 1e7], vec![0.7, 0.3], 0.0).unwrap();
+    let premium = |a: f64| {
+        PremiumPrinciple::Exponential { risk_aversion: a }
+            .premium(&d)
+            .unwrap()
+    };
+    assert!((premium(1e-300) - 3e6).abs() < 1e-9);
+    let p = premium(1e-15);
+    assert!(
+        p >= 3e6 && (p - (3e6 + 1e-15 * 0.21e14 / 2.0)).abs() < 1e-6,
+        "{p}"
+    );
+    // The same through the closed-form route: an exponential claim of mean 10⁶ has
+    // ln E[e^(aX)]/a = −ln(1 − 10⁶a)/a = 10⁶ + a·10¹²/2 + …
+    let e = SeverityModel::Exponential(Exponential::new(1e6).unwrap());
+    let c = PremiumPrinciple::Exponential {
+        risk_aversion: 1e-18,
+    }
+    .premium(&Continuous(&e))
+    .unwrap();
+    assert!((c - (1e6 + 1e-18 * 1e12 / 2.0)).abs() < 1e-6 * 1e6, "{c}");
+}
+
+#[test]
+fn a_cte_above_a_cap_with_only_round_off_beyond_is_an_error() {
+    // An atom of 0.3 at a cover's cap of 12m and 10⁻¹⁶ of round-off above it (what an FFT
+    // leaves): VaR_0.99 is the cap and nothing lies above it; dividing by the round-off gave
+    // any number (1.17e8 against Panjer's 2.14e7 in the probe).
+    let d = Discrete::new(vec![0.0, 12e6, 13e6], vec![0.7, 0.3 - 1e-16, 1e-16], 0.0).unwrap();
+    let e = d.cte(0.99).unwrap_err().to_string();
+    assert!(e.contains("no probability above VaR"), "{e}");
+    // Real probability above the VaR keeps its CTE: 10⁻⁴ at 13m above the 12m atom.
+    let d = Discrete::new(vec![0.0, 12e6, 13e6], vec![0.7, 0.2999, 1e-4], 0.0).unwrap();
+    assert!((d.cte(0.99).unwrap() - 13e6).abs() < 1e-3);
+}

@@ -91,7 +91,7 @@ fn frequency() -> impl Strategy<Value = Value> {
 fn simulation() -> impl Strategy<Value = Value> {
     (
         any::<u64>(),
-        1u64..1_000_000_000,
+        2u64..1_000_000_000,
         1u64..100_000,
         prop_oneof![Just(None), (0.5f64..0.999).prop_map(Some)],
         any::<bool>(),

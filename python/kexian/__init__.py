@@ -75,8 +75,16 @@ def _pandas():
 
 
 def _apply(f: Callable[[np.ndarray], np.ndarray], x: Any, dtype: Any = float) -> Any:
-    """Applies a vectorised Rust method to a scalar or array-like, keeping its shape."""
-    arr = np.asarray(x, dtype=dtype)
+    """Applies a vectorised Rust method to a scalar or array-like, keeping its shape. NaN is
+    refused, and so is a count that is not a whole number >= 0 (never cast to one)."""
+    values = np.asarray(x, dtype=float)
+    if np.isnan(values).any():
+        raise KexianError(f"argument {x!r}: NaN is not a value")
+    if dtype is np.uint64:
+        bad = values[(values < 0) | (values != np.floor(values)) | ~(values < 2.0**63)]
+        if bad.size:
+            raise KexianError(f"count {bad.reshape(-1)[0]!r}: a count is a whole number >= 0")
+    arr = values.astype(dtype) if dtype is np.uint64 else values
     out = f(np.ascontiguousarray(arr.reshape(-1)))
     return out.reshape(arr.shape)[()] if arr.ndim == 0 else out.reshape(arr.shape)
 

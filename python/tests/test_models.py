@@ -6,6 +6,7 @@ import subprocess
 
 import numpy as np
 import pandas as pd
+import pytest
 
 import kexian
 from conftest import DATA
@@ -91,3 +92,17 @@ def test_ctrl_c_stops_a_long_run():
     assert time.perf_counter() - start < 10
     # The interpreter is fine afterwards.
     assert model.simulate(trials=1000, seed=1, tail_level=0.99).var(0.995).value > 0
+
+
+def test_counts_are_whole_and_nan_is_no_value():
+    # Poisson.pmf([1.5]) was cast to pmf(1), and lev(NaN) returned NaN.
+    p = kexian.Poisson(2.0)
+    assert p.pmf(1) == pytest.approx(2.0 * np.exp(-2.0), rel=1e-15)
+    with pytest.raises(kexian.KexianError, match="whole number"):
+        p.pmf([1.5])
+    with pytest.raises(kexian.KexianError, match="whole number"):
+        p.cdf(-1)
+    s = kexian.LogNormal(10.0, 1.0)
+    with pytest.raises(kexian.KexianError, match="NaN"):
+        s.lev(float("nan"))
+    assert 0 < s.lev(1e6) < s.mean()

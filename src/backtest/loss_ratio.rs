@@ -101,7 +101,7 @@ pub fn loss_ratio_backtest(
         |t, train, test, predicted| {
             let (mut n, mut sum, mut sum_sq) = (0.0, 0.0, 0.0);
             for &r in train {
-                let x = table.number_where(r, losses, |v| v >= 0.0, "a loss ≥ 0")?;
+                let x = table.number_where(r, losses, plausible, LOSS_RULE)?;
                 n += table.number(r, claims)?;
                 sum += x;
                 sum_sq += x * x;
@@ -115,7 +115,7 @@ pub fn loss_ratio_backtest(
                 });
             }
             for (&r, &lambda) in test.iter().zip(predicted) {
-                let x = table.number_where(r, losses, |v| v >= 0.0, "a loss ≥ 0")?;
+                let x = table.number_where(r, losses, plausible, LOSS_RULE)?;
                 rows.push((t, r, [lambda * sum / n, lambda * sum_sq / n, x]));
             }
             Ok(())
@@ -179,6 +179,14 @@ pub fn loss_ratio_backtest(
     })
 }
 
+/// A loss the backtest accepts: ≥ 0 and at most 10¹⁵ 元 (a larger one is a unit mistake, and
+/// its square would overflow the variance to ∞ and every ratio to null).
+fn plausible(v: f64) -> bool {
+    (0.0..=1e15).contains(&v)
+}
+
+const LOSS_RULE: &str = "a loss in [0, 1e15] 元";
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -186,6 +194,29 @@ mod tests {
     /// Two years, one firm per year of each sector; year 2 is priced from year 1's claims:
     /// λ̂ = 1 claim per unit of exposure (intercept-only Poisson: 2 claims / 2 exposure),
     /// x̄ = (300 + 100)/2 = 200, E[X²] ≈ (300² + 100²)/2 = 50,000.
+    #[test]
+    fn an_overflowing_loss_is_refused_at_its_line() {
+        let csv = "year,exposure,claims,incurred\n1,1,1,300\n1,1,1,1e308\n2,1,0,0\n";
+        let table = Table::from_reader("t.csv", csv.as_bytes()).unwrap();
+        let spec: RatingSpec = serde_json::from_str(
+            r#"{"response": "claims", "exposure": "exposure", "factors": []}"#,
+        )
+        .unwrap();
+        let e = loss_ratio_backtest(
+            &table,
+            &spec,
+            GlmFamily::Poisson,
+            "year",
+            1,
+            ("incurred", "year"),
+            0.25,
+            None,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("line 3") && e.contains("1e15"), "{e}");
+    }
+
     #[test]
     fn premiums_and_loss_ratios_by_hand() {
         let csv = "year,sector,exposure,claims,incurred\n\

@@ -45,15 +45,21 @@ impl Geometric {
 
     /// ln(β/(1+β)), the log of the common ratio.
     fn ln_ratio(&self) -> f64 {
-        self.beta.ln() - self.beta.ln_1p()
+        ln_ratio(self.beta)
     }
+}
+
+/// ln(β/(1+β)) = −ln(1 + 1/β): the difference ln β − ln(1 + β) cancels to 0 (or above) for
+/// β ≳ 10¹⁵, where every draw would then be 0.
+fn ln_ratio(beta: f64) -> f64 {
+    -beta.recip().ln_1p()
 }
 
 fn pmf(beta: f64, k: u64) -> f64 {
     if beta == 0.0 {
         return if k == 0 { 1.0 } else { 0.0 };
     }
-    (k as f64 * (beta.ln() - beta.ln_1p()) - beta.ln_1p()).exp()
+    (k as f64 * ln_ratio(beta) - beta.ln_1p()).exp()
 }
 
 impl Frequency for Geometric {

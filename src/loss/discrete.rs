@@ -286,18 +286,23 @@ impl Discrete {
 
     /// Conditional tail expectation CTE_α = E\[X | X > VaR_α\] (equal to TVaR_α when
     /// P(X ≤ VaR_α) = α, larger when VaR_α is an atom that straddles α); error when the lost
-    /// mass is not negligible, or when nothing lies above VaR_α.
+    /// mass is not negligible, or when nothing lies above VaR_α: a mass above it of at most
+    /// 10⁻⁹·(1 − α) is the round-off of a transform (e.g. above a cover's cap), not
+    /// probability, and dividing by it would give any number.
     #[doc(alias = "CTE")]
     pub fn cte(&self, level: f64) -> Result<f64> {
         let var = self.var(level)?;
         self.tail_located("CTE", level)?;
         let mass = self.survival(var) - self.unlocated_mass();
-        if mass > 0.0 {
+        if mass > 1e-9 * (1.0 - level) {
             Ok(var + self.excess(var)? / mass)
         } else {
             Err(Error::Inconsistent {
                 model: MODEL,
-                message: format!("no probability above VaR at level {level}: CTE is undefined"),
+                message: format!(
+                    "no probability above VaR at level {level} (only {mass:e}, round-off): CTE \
+                     is undefined"
+                ),
             })
         }
     }
@@ -356,20 +361,21 @@ impl Discrete {
         total + beyond
     }
 
-    /// E\[e^(aX)\] over the located mass; ∞ when a > 0 and more than 1e-12 of the mass lies
+    /// E\[e^(aX)\] − 1 over the located mass, Σ p·expm1(a·x) (no cancellation at a small
+    /// a; unlocated mass counts as 0); ∞ when a > 0 and more than 1e-12 of the mass lies
     /// beyond the grid unlocated (as for
     /// [`distorted_expectation`](Self::distorted_expectation)); with a tail, its part by
-    /// [`Tail::exponential_moment`].
-    pub fn exponential_moment(&self, a: f64) -> f64 {
+    /// [`Tail::exponential_moment`] less its mass.
+    pub fn exponential_excess(&self, a: f64) -> f64 {
         let beyond = match &self.tail {
-            Some(t) => t.exponential_moment(a),
+            Some(t) => t.exponential_moment(a) - t.mass(),
             None if self.lost > 1e-12 && a > 0.0 => return f64::INFINITY,
             None => 0.0,
         };
         self.values
             .iter()
             .zip(&self.probs)
-            .map(|(x, p)| p * (a * x).exp())
+            .map(|(x, p)| p * (a * x).exp_m1())
             .sum::<f64>()
             + beyond
     }

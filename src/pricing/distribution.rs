@@ -18,8 +18,13 @@ pub trait LossDistribution {
     fn tvar(&self, level: f64) -> Result<f64>;
     /// ∫₀^∞ g(S(x)) dx for a distortion g: \[0, 1\] → \[0, 1\] (∞ if it diverges).
     fn distorted_expectation(&self, g: &dyn Fn(f64) -> f64) -> Result<f64>;
+    /// E\[e^(aX)\] − 1 (∞ if it diverges), summed or integrated as such: at a small risk
+    /// aversion a it is a·E\[X\] + …, which 1 + (that) would round away.
+    fn exponential_excess(&self, a: f64) -> Result<f64>;
     /// E\[e^(aX)\] (∞ if it diverges).
-    fn exponential_moment(&self, a: f64) -> Result<f64>;
+    fn exponential_moment(&self, a: f64) -> Result<f64> {
+        Ok(1.0 + self.exponential_excess(a)?)
+    }
     /// P(X ≤ x).
     fn cdf(&self, x: f64) -> Result<f64>;
     /// CTE at `level`: E\[X | X > VaR\] (≥ TVaR; equal without an atom straddling the level).
@@ -46,8 +51,8 @@ impl LossDistribution for Discrete {
     fn distorted_expectation(&self, g: &dyn Fn(f64) -> f64) -> Result<f64> {
         Ok(Discrete::distorted_expectation(self, g))
     }
-    fn exponential_moment(&self, a: f64) -> Result<f64> {
-        Ok(Discrete::exponential_moment(self, a))
+    fn exponential_excess(&self, a: f64) -> Result<f64> {
+        Ok(Discrete::exponential_excess(self, a))
     }
     fn cdf(&self, x: f64) -> Result<f64> {
         Ok(Discrete::cdf(self, x))
@@ -88,8 +93,8 @@ impl LossDistribution for AggregateDistribution {
     fn distorted_expectation(&self, g: &dyn Fn(f64) -> f64) -> Result<f64> {
         LossDistribution::distorted_expectation(&self.distribution, g)
     }
-    fn exponential_moment(&self, a: f64) -> Result<f64> {
-        LossDistribution::exponential_moment(&self.distribution, a)
+    fn exponential_excess(&self, a: f64) -> Result<f64> {
+        LossDistribution::exponential_excess(&self.distribution, a)
     }
     fn cdf(&self, x: f64) -> Result<f64> {
         Ok(self.distribution.cdf(x))
@@ -170,14 +175,14 @@ impl<S: Severity + ?Sized> LossDistribution for Continuous<'_, S> {
         }
         Ok(total)
     }
-    fn exponential_moment(&self, a: f64) -> Result<f64> {
+    fn exponential_excess(&self, a: f64) -> Result<f64> {
         let d = self.0;
-        // E[e^(aX)] = 1 + a∫ e^(ax) S(x) dx.
+        // E[e^(aX)] − 1 = a∫ e^(ax) S(x) dx.
         let far = d.inverse_survival(1e-300);
         if a > 0.0 && (a * far).exp() * 1e-300 > 1e-12 {
             return Err(infinite("exponential moment"));
         }
-        Ok(1.0 + a * self.tail_integral(&|x| (a * x).exp() * d.survival(x)))
+        Ok(a * self.tail_integral(&|x| (a * x).exp() * d.survival(x)))
     }
     fn cdf(&self, x: f64) -> Result<f64> {
         validate::finite("Continuous", "x", x)?;
@@ -211,8 +216,8 @@ impl LossDistribution for SimulatedLosses {
     fn distorted_expectation(&self, g: &dyn Fn(f64) -> f64) -> Result<f64> {
         LossDistribution::distorted_expectation(&self.to_discrete()?, g)
     }
-    fn exponential_moment(&self, a: f64) -> Result<f64> {
-        LossDistribution::exponential_moment(&self.to_discrete()?, a)
+    fn exponential_excess(&self, a: f64) -> Result<f64> {
+        LossDistribution::exponential_excess(&self.to_discrete()?, a)
     }
     fn cdf(&self, x: f64) -> Result<f64> {
         Ok(1.0 - self.exceedance_probability(x)?.value)
@@ -245,9 +250,9 @@ impl LossDistribution for Approximation {
     fn distorted_expectation(&self, g: &dyn Fn(f64) -> f64) -> Result<f64> {
         approximation_integral(self, &|x| g(1.0 - self.cdf(x)))
     }
-    fn exponential_moment(&self, a: f64) -> Result<f64> {
-        // E[e^(aZ)] = 1 + a∫₀^∞ e^(ax) S(x) dx.
-        Ok(1.0 + a * approximation_integral(self, &|x| (a * x).exp() * (1.0 - self.cdf(x)))?)
+    fn exponential_excess(&self, a: f64) -> Result<f64> {
+        // E[e^(aZ)] − 1 = a∫₀^∞ e^(ax) S(x) dx.
+        Ok(a * approximation_integral(self, &|x| (a * x).exp() * (1.0 - self.cdf(x)))?)
     }
     fn cdf(&self, x: f64) -> Result<f64> {
         validate::finite("Approximation", "x", x)?;

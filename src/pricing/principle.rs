@@ -138,7 +138,7 @@ impl PremiumPrinciple {
             Self::ExpectedValue { loading } => (1.0 + loading) * dist.mean()?,
             Self::StandardDeviation { k } => dist.mean()? + k * dist.variance()?.sqrt(),
             Self::Variance { k } => dist.mean()? + k * dist.variance()?,
-            Self::Exponential { risk_aversion: a } => dist.exponential_moment(a)?.ln() / a,
+            Self::Exponential { risk_aversion: a } => dist.exponential_excess(a)?.ln_1p() / a,
             Self::Wang { lambda } => dist.distorted_expectation(&|s| wang(s, lambda))?,
             Self::ProportionalHazard { rho } => {
                 dist.distorted_expectation(&|s| s.powf(1.0 / rho))?

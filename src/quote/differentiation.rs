@@ -25,7 +25,7 @@ pub(super) fn differentiation(
         model: MODEL,
         message: "a rating plan is configured but no experience table was given".into(),
     })?;
-    check_repeats(experience, &rating.firm_column)?;
+    experience.check_unique(&[rating.firm_column.as_str(), "year", "line"])?;
     let spec = rating.spec.with_scale(scale);
     // A plan of one line is fitted on that line's claims (and applies to that line only).
     let owned;
@@ -188,41 +188,6 @@ pub(super) fn line_multipliers(
             (line, k)
         })
         .collect()
-}
-
-/// Refuses an experience in which a firm-year (of a line) appears twice: its claims would
-/// count twice.
-fn check_repeats(experience: &Table, firm_column: &str) -> Result<()> {
-    let f = experience.column(firm_column)?;
-    if let Ok(year) = experience.column("year") {
-        let line = experience.column("line").ok();
-        let mut seen = std::collections::HashMap::new();
-        let mut repeats = Vec::new();
-        for r in 0..experience.len() {
-            let l = line.map_or("", |c| experience.text(r, c));
-            let key = (experience.text(r, f), experience.text(r, year), l);
-            if let Some(first) = seen.insert(key, experience.line(r)) {
-                repeats.push(format!(
-                    "line {}: firm `{}` year {}{} repeats line {first}",
-                    experience.line(r),
-                    key.0,
-                    key.1,
-                    if l.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" line `{l}`")
-                    }
-                ));
-            }
-        }
-        if !repeats.is_empty() {
-            return Err(Error::Rows {
-                source_name: experience.source().to_owned(),
-                errors: repeats,
-            });
-        }
-    }
-    Ok(())
 }
 
 /// Per firm id: (Σ expected claims from the plan, Σ observed claims) over its experience.

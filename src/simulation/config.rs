@@ -39,7 +39,7 @@ pub enum VarianceReduction {
 pub struct SimulationConfig {
     /// Seed of the whole run.
     pub seed: u64,
-    /// Number of simulated years, ≥ 1.
+    /// Number of simulated years, ≥ 2.
     pub trials: u64,
     /// Trials per batch (each batch has its own generator), ≥ 1. Default 16 384.
     #[serde(default = "default_batch")]
@@ -126,8 +126,8 @@ impl SimulationConfig {
             MODEL,
             "trials",
             self.trials as f64,
-            self.trials >= 1,
-            ">= 1",
+            self.trials >= 2,
+            ">= 2 (a standard error needs two simulated years)",
         )?;
         validate::rule(
             MODEL,

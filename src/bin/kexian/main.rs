@@ -521,6 +521,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             let rating = cfg.rating.ok_or("the configuration has no rating plan")?;
             let scale = load_assumptions(assumptions.as_deref())?.scale().clone();
             let table = Table::from_path(&experience)?;
+            table.check_unique(&[rating.firm_column.as_str(), year_column.as_str(), "line"])?;
             let bt = rolling_backtest(
                 &table,
                 &rating.spec.with_scale(&scale),
