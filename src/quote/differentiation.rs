@@ -163,27 +163,19 @@ pub(super) fn line_multipliers(
     }
     sums.into_iter()
         .map(|(line, (model, rated))| {
-            let level = levels
-                .get(&line)
-                .or_else(|| levels.get(super::level::ALL_LINES))
-                .copied()
-                .unwrap_or(1.0);
-            let k = match rebalance {
-                Some(Rebalance::Model) => {
-                    if rated > 0.0 {
-                        model / rated
-                    } else {
-                        1.0
-                    }
-                }
-                Some(Rebalance::Credibility) | None => {
-                    if rated > 0.0 {
-                        level * model / rated
-                    } else {
-                        level
-                    }
-                }
-                Some(Rebalance::Experience | Rebalance::None) => 1.0,
+            let level = match rebalance {
+                Some(Rebalance::Experience | Rebalance::None) => return (line, 1.0),
+                Some(Rebalance::Model) => 1.0,
+                Some(Rebalance::Credibility) | None => levels
+                    .get(&line)
+                    .or_else(|| levels.get(super::level::ALL_LINES))
+                    .copied()
+                    .unwrap_or(1.0),
+            };
+            let k = if rated > 0.0 {
+                level * model / rated
+            } else {
+                level
             };
             (line, k)
         })
