@@ -109,6 +109,7 @@ pub mod perils;
 pub mod portfolio;
 pub mod pricing;
 pub mod quote;
+pub mod rates;
 pub mod rating;
 pub mod severity;
 pub mod simulation;

@@ -37,6 +37,47 @@ pub use plot::{
 pub use portfolio::{read_portfolio, read_portfolio_csv, read_portfolio_json};
 
 use crate::error::{Error, Result, Validate};
+
+/// A number as people read it in a table or on an axis: thousands separated by commas,
+/// whole numbers without decimals ("50,000", not "50000.0"), others with at most the
+/// significant decimals of 4 figures ("0.25", "1.5").
+///
+/// ```
+/// use kexian::io::thousands;
+/// assert_eq!(thousands(50000.0), "50,000");
+/// assert_eq!(thousands(-1234567.0), "-1,234,567");
+/// assert_eq!(thousands(0.25), "0.25");
+/// assert_eq!(thousands(1500.5), "1,500.5");
+/// ```
+pub fn thousands(x: f64) -> String {
+    if !x.is_finite() {
+        return x.to_string();
+    }
+    let decimals = if x == x.round() || x.abs() >= 1e4 {
+        0
+    } else {
+        (3 - x.abs().log10().floor() as i32).clamp(0, 12) as usize
+    };
+    let text = format!("{:.*}", decimals, x.abs());
+    let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
+    let fraction = fraction.trim_end_matches('0');
+    let mut out = String::from(if x < 0.0 && text.trim_matches(['0', '.']) != "" {
+        "-"
+    } else {
+        ""
+    });
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if !fraction.is_empty() {
+        out.push('.');
+        out.push_str(fraction);
+    }
+    out
+}
 use crate::table::open_input;
 use serde::de::DeserializeOwned;
 use std::io::Read;

@@ -30,6 +30,7 @@ use std::process::ExitCode;
 
 mod fit;
 mod output;
+mod pack;
 mod push;
 mod report;
 mod shard;
@@ -199,6 +200,22 @@ enum Command {
         /// Output directory.
         #[arg(long, default_value = "kexian-fit")]
         out: PathBuf,
+    },
+    /// Rate tables (费率表) of the quoted book: for each product a base rate, factor tables,
+    /// increased-limit factors and deductible credits, each cover checked against its quote's
+    /// expected loss. Writes rates.csv, rates_check.csv, rates.json and rates.txt.
+    Rates {
+        #[command(flatten)]
+        book: BookArgs,
+        /// Output directory.
+        #[arg(long, default_value = "kexian-rates")]
+        out: PathBuf,
+        /// Largest |table / expected loss − 1| allowed for a cover.
+        #[arg(long, default_value_t = 0.05)]
+        tolerance: f64,
+        /// Language of labels.
+        #[arg(long, value_enum, default_value = "en")]
+        lang: Lang,
     },
     /// Two-way push (双向互推): for each firm, the catalogue products it may buy and does not
     /// hold, ranked by need, with an indicative premium; for each product, the eligible
@@ -445,6 +462,29 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 }
             }
         }
+        Command::Rates {
+            book,
+            out,
+            tolerance,
+            lang,
+        } => {
+            let (inputs, _) = book.load(&out)?;
+            let priced = price_book(&inputs)?;
+            let tables = pack::rates(&inputs, &priced, &out, tolerance, lang)?;
+            let outside = (tables.iter())
+                .filter(|t| t.max_residual > t.tolerance)
+                .map(|t| format!("{} ({:.2}%)", t.product, t.max_residual * 100.0))
+                .collect::<Vec<_>>();
+            if !outside.is_empty() {
+                return Err(format!(
+                    "rate tables outside the tolerance {:.2}%: {} (see rates_check.csv in {})",
+                    tolerance * 100.0,
+                    outside.join(", "),
+                    out.display()
+                )
+                .into());
+            }
+        }
         Command::Simulate {
             book,
             out,
@@ -634,19 +674,7 @@ fn quote(
     job: &QuoteJob,
     simulate: impl FnOnce(&Portfolio, &PortfolioConfig) -> Result<PortfolioRun, Error>,
 ) -> Result<(), Box<dyn std::error::Error>> {
-    let cfg = &inputs.config;
-    let experience = match &cfg.rating {
-        Some(r) => Some(Table::from_path(inputs.dir.join(&r.experience))?),
-        None => None,
-    };
-    let mut priced = kexian::quote::price_with(
-        &inputs.firms,
-        &inputs.assumptions,
-        cfg,
-        experience.as_ref(),
-        simulate,
-    )?;
-    priced.summary.provenance.input_files = input_files(inputs)?;
+    let priced = price_with(inputs, simulate)?;
     let lang = job.lang;
     let bom = job.excel || matches!(lang, Lang::Zh);
     let (csv, json) = (quotes_csv(&priced, lang, bom)?, json_bytes(&priced.quotes)?);
@@ -688,6 +716,36 @@ fn quote(
         out.display()
     );
     Ok(())
+}
+
+/// The quotes of the book, the simulation run by `simulate`, the input files in the
+/// provenance.
+fn price_with(
+    inputs: &Inputs,
+    simulate: impl FnOnce(&Portfolio, &PortfolioConfig) -> Result<PortfolioRun, Error>,
+) -> Result<kexian::quote::QuoteRun, Error> {
+    let cfg = &inputs.config;
+    let experience = match &cfg.rating {
+        Some(r) => Some(Table::from_path(inputs.dir.join(&r.experience))?),
+        None => None,
+    };
+    let mut priced = kexian::quote::price_with(
+        &inputs.firms,
+        &inputs.assumptions,
+        cfg,
+        experience.as_ref(),
+        simulate,
+    )?;
+    priced.summary.provenance.input_files = input_files(inputs)?;
+    Ok(priced)
+}
+
+/// The quotes of the book with a progress bar.
+fn price_book(inputs: &Inputs) -> Result<kexian::quote::QuoteRun, Error> {
+    let bar = progress_bar(inputs.quiet);
+    price_with(inputs, |book, config| {
+        book.simulate_with_progress(config, bar.as_ref().map(|b| b as Observer))
+    })
 }
 
 /// Whether `a` and `b` name the same path (made absolute, `.` components dropped).

@@ -355,7 +355,7 @@ fn plus_minus(value: f64, se: f64) -> String {
 }
 
 /// An amount in 元 with thousands separators and 分.
-fn yuan(x: f64) -> String {
+pub(crate) fn yuan(x: f64) -> String {
     let text = format!("{:.2}", x.abs());
     let (whole, cents) = text.split_once('.').unwrap_or((&text, "00"));
     let mut grouped = String::new();
