@@ -17,6 +17,7 @@ mod claims;
 mod frequency;
 mod gof;
 mod optimize;
+mod product_limit;
 mod severity;
 mod tail;
 
@@ -26,6 +27,7 @@ pub use gof::{
     Bootstrap, BootstrapPValues, ChiSquare, EdfStatistics, GoodnessOfFit, SelectionRow,
     edf_statistics, goodness_of_fit, select_severity,
 };
+pub use product_limit::{ProductLimitPoint, product_limit};
 pub use severity::{SeverityFamily, SeverityFit, fit_severity, log_likelihood};
 pub use tail::{
     HillEstimate, MeanExcess, ThresholdRow, fit_tail, hill, mean_excess, splice,

@@ -1,177 +1,222 @@
-//! Diagnostic charts of a fit as SVG (plotters):
-//! probability–probability, quantile–quantile (log scale) and mean excess, with axes, ticks
-//! and labels.
+//! Diagnostic charts of a fit as SVG (plotters): probability–probability and
+//! quantile–quantile against the product-limit estimate (which accounts for the deductibles'
+//! left truncation and the limits' censoring), and the mean excess; titled with the family
+//! and the number of claims, axes in 元 with thousands separators, a legend, English or
+//! Chinese labels.
 
-use super::plot::{BLUE, FONT, failed, svg};
-use crate::error::Result;
-use crate::fitting::{ClaimData, MeanExcess, Observed, SeverityFit};
+use super::plot::{BLUE, FONT, Language, failed, legend, svg};
+use super::thousands;
+use crate::error::{Error, Result};
+use crate::fitting::{ClaimData, MeanExcess, SeverityFit, product_limit};
 use crate::severity::Severity;
 use plotters::prelude::*;
+use serde::{Deserialize, Serialize};
 
-/// P–P plot of the uncensored claims: model probability 1 − S(x)/S(d) against the empirical
-/// plotting position (i − ½)/n, with the diagonal.
-pub fn pp_plot(fit: &SeverityFit, data: &ClaimData) -> Result<String> {
-    let mut u: Vec<f64> = exact(data)
-        .iter()
-        .map(|&(x, d)| 1.0 - fit.model.survival(x) / fit.model.survival(d))
-        .collect();
-    u.sort_by(f64::total_cmp);
-    let n = u.len() as f64;
-    let points: Vec<(f64, f64)> = shown(u.len())
-        .map(|i| ((i as f64 + 0.5) / n, u[i]))
-        .collect();
-    scatter(
-        &format!("P–P plot, {}", fit.family.name()),
-        ("empirical probability", "model probability"),
-        Scale::Linear((0.0, 1.0), (0.0, 1.0)),
-        true,
-        &points,
-    )
+/// Standard errors either side of the diagonal the P–P band spans: ±3 Greenwood standard
+/// errors, 99.7% pointwise, about 95% simultaneously over a typical range of the estimate
+/// (equal-precision bands, Klein & Moeschberger §4.4, have critical values near 3).
+pub const BAND_Z: f64 = 3.0;
+
+/// One point of a P–P plot: the model's probability at an exact amount and the product-limit
+/// estimate's, with its standard error.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct PpPoint {
+    /// The exact amount t (元).
+    pub amount: f64,
+    /// 1 − S(t) / S(τ): the model conditioned on exceeding the smallest deductible τ.
+    pub model: f64,
+    /// 1 − Ŝ(t), the product-limit estimate of the same.
+    pub empirical: f64,
+    /// Greenwood's standard error of Ŝ(t).
+    pub std_error: f64,
 }
 
-/// Q–Q plot of the uncensored claims on log scales: each observed amount against the model
-/// quantile at its plotting position (i − ½)/n, the model being the fitted distribution of a
-/// reported claim, F*(x) = Σ_d w_d P(X ≤ x | X > d) / Σ w_d over the truncation points d with
-/// their weights (censoring, which thins only the top, is not modelled), with the diagonal.
-pub fn qq_plot(fit: &SeverityFit, data: &ClaimData) -> Result<String> {
-    let mut pairs = exact(data);
-    pairs.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let mut groups: Vec<(f64, f64)> = Vec::new();
-    for c in data.claims() {
-        match groups.iter_mut().find(|g| g.0 == c.truncation) {
-            Some(g) => g.1 += c.weight,
-            None => groups.push((c.truncation, c.weight)),
-        }
+impl PpPoint {
+    /// Whether the estimate lies within ±[`BAND_Z`] standard errors of the model.
+    pub fn in_band(&self) -> bool {
+        (self.empirical - self.model).abs() <= BAND_Z * self.std_error + 1e-12
     }
-    let total: f64 = groups.iter().map(|g| g.1).sum();
-    let reported = |x: f64| -> f64 {
-        groups
-            .iter()
-            .map(|&(d, w)| w * (1.0 - fit.model.survival(x.max(d)) / fit.model.survival(d)))
-            .sum::<f64>()
-            / total
-    };
-    let n = pairs.len() as f64;
-    let points: Vec<(f64, f64)> = shown(pairs.len())
-        .map(|i| (i, pairs[i]))
-        .filter_map(|(i, (x, _))| {
-            let p = (i as f64 + 0.5) / n;
-            // Bisection on a log scale between the smallest truncation point's quantile and
-            // a point far in the tail.
-            let (mut lo, mut hi) = (pairs[0].0 / 1e3, pairs[pairs.len() - 1].0 * 1e3);
-            if reported(hi) < p {
-                return None;
-            }
-            for _ in 0..100 {
-                let mid = (lo * hi).sqrt();
-                if reported(mid) < p {
-                    lo = mid;
-                } else {
-                    hi = mid;
-                }
-            }
-            Some((x, hi))
-        })
-        .collect();
-    let lo = points
-        .iter()
-        .map(|p| p.0.min(p.1))
-        .fold(f64::INFINITY, f64::min);
-    let hi = points.iter().map(|p| p.0.max(p.1)).fold(0.0, f64::max);
-    scatter(
-        &format!("Q–Q plot, {}", fit.family.name()),
-        ("observed amount", "model quantile"),
-        Scale::Log(lo, hi),
-        true,
-        &points,
-    )
 }
 
-/// The mean-excess function e(u) against the threshold u.
-pub fn mean_excess_plot(points: &[MeanExcess]) -> Result<String> {
-    let xy: Vec<(f64, f64)> = points
+/// The P–P points of a fit: at every distinct exact amount, the fitted distribution
+/// conditioned on the smallest deductible τ against the product-limit estimate, which
+/// estimates the same under left truncation and right censoring (a plot against plotting
+/// positions (i − ½)/n would bow away from a correct model). Errors: no exact claim.
+pub fn pp_points(fit: &SeverityFit, data: &ClaimData) -> Result<Vec<PpPoint>> {
+    let estimate = product_limit(data);
+    if estimate.is_empty() {
+        return Err(Error::Empty {
+            model: "pp_plot",
+            parameter: "exact (uncensored) claims",
+        });
+    }
+    let tau = (data.claims().iter())
+        .map(|c| c.truncation)
+        .fold(f64::INFINITY, f64::min);
+    let s_tau = fit.model.survival(tau);
+    Ok(estimate
         .iter()
+        .map(|p| PpPoint {
+            amount: p.amount,
+            model: 1.0 - fit.model.survival(p.amount) / s_tau,
+            empirical: 1.0 - p.survival,
+            std_error: p.std_error,
+        })
+        .collect())
+}
+
+/// P–P plot: the product-limit estimate against the model at each exact amount (both
+/// conditioned on the smallest deductible), the diagonal with its ±3 standard-error band.
+pub fn pp_plot(fit: &SeverityFit, data: &ClaimData, lang: Language) -> Result<String> {
+    let points = pp_points(fit, data)?;
+    let n = data.claims().len();
+    let shown: Vec<&PpPoint> = shown(points.len()).map(|i| &points[i]).collect();
+    let title = format!(
+        "{} {}, {} {}",
+        lang.pick("P–P plot,", "P–P 图,"),
+        fit.family.name(),
+        thousands(n as f64),
+        lang.pick("claims", "笔赔案")
+    );
+    svg(|root| {
+        let mut chart = frame!(
+            root,
+            &title,
+            (
+                lang.pick("model probability", "模型概率"),
+                lang.pick(
+                    "product-limit estimate (truncated, censored)",
+                    "乘积限估计 (截断、删失)"
+                )
+            ),
+            -0.02..1.02,
+            -0.02..1.02
+        );
+        let band: Vec<(f64, f64)> = (shown.iter())
+            .map(|p| (p.model, (p.model + BAND_Z * p.std_error).min(1.0)))
+            .chain(
+                (shown.iter().rev()).map(|p| (p.model, (p.model - BAND_Z * p.std_error).max(0.0))),
+            )
+            .collect();
+        chart
+            .draw_series(std::iter::once(Polygon::new(band, BLUE.mix(0.25))))
+            .map_err(failed)?
+            .label(lang.pick(
+                "model ± 3 s.e. (Greenwood)",
+                "模型 ± 3 倍标准误 (Greenwood)",
+            ))
+            .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 20, y + 5)], BLUE.mix(0.25).filled()));
+        chart
+            .draw_series(LineSeries::new([(0.0, 0.0), (1.0, 1.0)], BLACK.mix(0.6)))
+            .map_err(failed)?;
+        chart
+            .draw_series(
+                (shown.iter()).map(|p| Circle::new((p.model, p.empirical), 2, BLACK.filled())),
+            )
+            .map_err(failed)?
+            .label(lang.pick("claims", "赔案"))
+            .legend(|(x, y)| Circle::new((x + 10, y), 3, BLACK.filled()));
+        legend(&mut chart)
+    })
+}
+
+/// Q–Q plot on log scales: each exact amount against the model quantile at the
+/// product-limit probability, x = S⁻¹(S(τ)·Ŝ(t)), with the diagonal; O(n log n).
+pub fn qq_plot(fit: &SeverityFit, data: &ClaimData, lang: Language) -> Result<String> {
+    let points = pp_points(fit, data)?;
+    let tau = (data.claims().iter())
+        .map(|c| c.truncation)
+        .fold(f64::INFINITY, f64::min);
+    let s_tau = fit.model.survival(tau);
+    let xy: Vec<(f64, f64)> = shown(points.len())
+        .map(|i| &points[i])
+        .filter(|p| p.empirical < 1.0)
+        .map(|p| (p.amount, fit.model.inverse_survival(s_tau * (1.0 - p.empirical))))
+        .filter(|(x, q)| *x > 0.0 && q.is_finite() && *q > 0.0)
+        .collect();
+    if xy.is_empty() {
+        return Err(Error::Empty {
+            model: "qq_plot",
+            parameter: "exact claims below the estimate's last step",
+        });
+    }
+    let lo = xy.iter().map(|p| p.0.min(p.1)).fold(f64::INFINITY, f64::min) / 1.5;
+    let hi = xy.iter().map(|p| p.0.max(p.1)).fold(0.0, f64::max) * 1.5;
+    let title = format!(
+        "{} {}, {} {}",
+        lang.pick("Q–Q plot,", "Q–Q 图,"),
+        fit.family.name(),
+        thousands(data.claims().len() as f64),
+        lang.pick("claims", "笔赔案")
+    );
+    svg(|root| {
+        let mut chart = frame!(
+            root,
+            &title,
+            (
+                lang.pick("observed amount (元, log scale)", "观测金额 (元, 对数刻度)"),
+                lang.pick("model quantile (元, log scale)", "模型分位数 (元, 对数刻度)")
+            ),
+            (lo..hi).log_scale(),
+            (lo..hi).log_scale()
+        );
+        chart
+            .draw_series(LineSeries::new([(lo, lo), (hi, hi)], BLACK.mix(0.6)))
+            .map_err(failed)?
+            .label(lang.pick("model = observed", "模型 = 观测"))
+            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], BLACK.mix(0.6)));
+        chart
+            .draw_series(xy.iter().map(|&p| Circle::new(p, 2, BLUE.mix(0.8).filled())))
+            .map_err(failed)?
+            .label(lang.pick("claims", "赔案"))
+            .legend(|(x, y)| Circle::new((x + 10, y), 3, BLUE.filled()));
+        legend(&mut chart)
+    })
+}
+
+/// The mean-excess function e(u) against the threshold u (元), with the number of amounts
+/// above the first threshold.
+pub fn mean_excess_plot(points: &[MeanExcess], lang: Language) -> Result<String> {
+    if points.is_empty() {
+        return Err(Error::Empty {
+            model: "mean_excess_plot",
+            parameter: "points",
+        });
+    }
+    let xy: Vec<(f64, f64)> = (points.iter())
         .map(|m| (m.threshold, m.mean_excess))
         .collect();
-    let xmax = xy.iter().map(|p| p.0).fold(0.0, f64::max);
-    let ymax = xy.iter().map(|p| p.1).fold(0.0, f64::max);
-    scatter(
-        "Mean excess",
-        ("threshold u", "mean excess e(u)"),
-        Scale::Linear((0.0, xmax.max(1.0)), (0.0, ymax.max(1.0))),
-        false,
-        &xy,
-    )
+    let x_max = xy.iter().map(|p| p.0).fold(1.0, f64::max) * 1.05;
+    let y_max = xy.iter().map(|p| p.1).fold(1.0, f64::max) * 1.1;
+    let title = format!(
+        "{}, {} {}",
+        lang.pick("Mean excess", "平均超额损失"),
+        thousands(points[0].exceedances as f64),
+        lang.pick("claims", "笔赔案")
+    );
+    svg(|root| {
+        let mut chart = frame!(
+            root,
+            &title,
+            (
+                lang.pick("threshold u (元)", "阈值 u (元)"),
+                lang.pick("mean excess e(u) (元)", "平均超额 e(u) (元)")
+            ),
+            0.0..x_max,
+            0.0..y_max
+        );
+        chart
+            .draw_series(xy.iter().map(|&p| Circle::new(p, 2, BLUE.mix(0.8).filled())))
+            .map_err(failed)?
+            .label(lang.pick("e(u) = E[X − u | X > u]", "e(u) = E[X − u | X > u]"))
+            .legend(|(x, y)| Circle::new((x + 10, y), 3, BLUE.filled()));
+        legend(&mut chart)
+    })
 }
 
-/// The order statistics a chart shows: all of them up to 1,000, else 1,000 evenly spaced ones
-/// (first and last included), so that big claim files give readable, small charts.
+/// The points a chart shows: all of them up to 1,000, else 1,000 evenly spaced ones (first
+/// and last included), so that big claim files give readable, small charts.
 fn shown(n: usize) -> impl Iterator<Item = usize> {
     let k = n.min(1000);
     (0..k).map(move |j| if k > 1 { j * (n - 1) / (k - 1) } else { 0 })
-}
-
-/// Uncensored amounts with their truncation points.
-fn exact(data: &ClaimData) -> Vec<(f64, f64)> {
-    data.claims()
-        .iter()
-        .filter_map(|c| match c.observed {
-            Observed::Exact { value } => Some((value, c.truncation)),
-            _ => None,
-        })
-        .collect()
-}
-
-/// Axes of a scatter chart: linear with their (low, high) ranges, or both logarithmic over
-/// one range.
-enum Scale {
-    Linear((f64, f64), (f64, f64)),
-    Log(f64, f64),
-}
-
-/// A scatter chart of `points`, with the diagonal y = x when asked (for P–P and Q–Q plots).
-fn scatter(
-    title: &str,
-    (x_label, y_label): (&str, &str),
-    scale: Scale,
-    diagonal: bool,
-    points: &[(f64, f64)],
-) -> Result<String> {
-    // The same drawing on two coordinate types (plotters types linear and log axes apart).
-    macro_rules! draw {
-        ($root:expr, $x:expr, $y:expr, $diagonal:expr) => {{
-            let mut chart = frame!($root, title, (x_label, y_label), $x, $y);
-            if let Some((lo, hi)) = $diagonal {
-                chart
-                    .draw_series(LineSeries::new([(lo, lo), (hi, hi)], BLACK.mix(0.5)))
-                    .map_err(failed)?;
-            }
-            chart
-                .draw_series(
-                    points
-                        .iter()
-                        .map(|&p| Circle::new(p, 2, BLUE.mix(0.7).filled())),
-                )
-                .map_err(failed)?;
-            Ok(())
-        }};
-    }
-    svg(|root| match scale {
-        Scale::Linear((x0, x1), (y0, y1)) => {
-            draw!(
-                root,
-                x0..x1,
-                y0..y1,
-                diagonal.then_some((x0.max(y0), x1.min(y1)))
-            )
-        }
-        Scale::Log(lo, hi) => {
-            draw!(
-                root,
-                (lo..hi).log_scale(),
-                (lo..hi).log_scale(),
-                diagonal.then_some((lo, hi))
-            )
-        }
-    })
 }

@@ -9,14 +9,18 @@ macro_rules! frame {
         let mut chart = ChartBuilder::on($root)
             .caption($title, (FONT, 20))
             .margin(16)
+            // Room for the last tick label's right half.
+            .margin_right(40)
             .x_label_area_size(48)
-            .y_label_area_size(76)
+            .y_label_area_size(84)
             .build_cartesian_2d($x, $y)
             .map_err(failed)?;
         chart
             .configure_mesh()
             .x_desc($x_desc)
             .y_desc($y_desc)
+            .x_label_formatter(&|v| $crate::io::thousands(*v))
+            .y_label_formatter(&|v| $crate::io::thousands(*v))
             .label_style((FONT, 13))
             .draw()
             .map_err(failed)?;
@@ -30,7 +34,7 @@ mod portfolio;
 mod report;
 
 pub use crate::table::{MAX_INPUT_BYTES, Table};
-pub use charts::{mean_excess_plot, pp_plot, qq_plot};
+pub use charts::{BAND_Z, PpPoint, mean_excess_plot, pp_plot, pp_points, qq_plot};
 pub use plot::{
     AeBar, FONT, Language, ae_chart, calibration_chart, exceedance_chart, lorenz_chart,
 };

@@ -27,7 +27,7 @@ pub enum Language {
 }
 
 impl Language {
-    fn pick<'a>(self, en: &'a str, zh: &'a str) -> &'a str {
+    pub(super) fn pick<'a>(self, en: &'a str, zh: &'a str) -> &'a str {
         match self {
             Self::En => en,
             Self::Zh => zh,
@@ -46,9 +46,17 @@ pub(super) fn failed(e: impl std::fmt::Display) -> Error {
 pub(super) fn svg(
     draw: impl FnOnce(&DrawingArea<SVGBackend, plotters::coord::Shift>) -> Result<()>,
 ) -> Result<String> {
+    svg_sized(SIZE, draw)
+}
+
+/// [`svg`] on a canvas of `size` pixels.
+fn svg_sized(
+    size: (u32, u32),
+    draw: impl FnOnce(&DrawingArea<SVGBackend, plotters::coord::Shift>) -> Result<()>,
+) -> Result<String> {
     let mut out = String::new();
     {
-        let root = SVGBackend::with_string(&mut out, SIZE).into_drawing_area();
+        let root = SVGBackend::with_string(&mut out, size).into_drawing_area();
         root.fill(&WHITE).map_err(failed)?;
         draw(&root)?;
         root.present().map_err(failed)?;
@@ -61,12 +69,13 @@ fn top(values: impl Iterator<Item = f64>, floor: f64) -> f64 {
     values.filter(|v| v.is_finite()).fold(floor, f64::max)
 }
 
-/// Exceedance curves: the annual total (aggregate) and the year's largest occurrence (万元)
-/// exceeded once in T years, against T on a log axis, each with a ±1.96 standard-error band
-/// (`occurrence` may be empty).
+/// Exceedance curves of `years` simulated years: the annual total (aggregate) and, in a
+/// panel of its own, the year's largest occurrence (万元) exceeded once in T years, against
+/// T on a log axis, each with its ±1.96 standard-error band (`occurrence` may be empty).
 pub fn exceedance_chart(
     aggregate: &[CurvePoint],
     occurrence: &[CurvePoint],
+    years: u64,
     lang: Language,
 ) -> Result<String> {
     if aggregate.len() < 2 {
@@ -75,76 +84,96 @@ pub fn exceedance_chart(
             parameter: "aggregate",
         });
     }
-    let wan = |x: f64| x / 1e4;
-    let all = || aggregate.iter().chain(occurrence);
-    let x_max = top(all().map(|p| p.return_period), 2.0);
-    let y_max = top(all().map(|p| wan(p.loss + 1.96 * p.std_error)), 1.0) * 1.05;
-    svg(|root| {
-        let mut chart = frame!(
-            root,
-            lang.pick("Exceedance curves", "超越概率曲线"),
-            (
-                lang.pick("return period (years, log scale)", "重现期 (年, 对数刻度)"),
-                lang.pick("loss (10,000 元)", "损失 (万元)")
-            ),
-            (1.0..x_max).log_scale(),
-            0.0..y_max
-        );
-        let series = [
-            (
-                aggregate,
-                BLUE,
-                lang.pick("aggregate (annual total)", "年度累计"),
-            ),
-            (
-                occurrence,
-                ORANGE,
-                lang.pick("occurrence (largest in a year)", "单次事故 (年度最大)"),
-            ),
-        ];
-        for (points, colour, name) in series {
-            if points.is_empty() {
-                continue;
-            }
-            let band: Vec<(f64, f64)> = points
-                .iter()
-                .map(|p| (p.return_period, wan(p.loss + 1.96 * p.std_error)))
-                .chain(
-                    points
-                        .iter()
-                        .rev()
-                        .map(|p| (p.return_period, wan((p.loss - 1.96 * p.std_error).max(0.0)))),
-                )
-                .collect();
-            chart
-                .draw_series(std::iter::once(Polygon::new(band, colour.mix(0.2))))
-                .map_err(failed)?;
-            chart
-                .draw_series(LineSeries::new(
-                    points.iter().map(|p| (p.return_period, wan(p.loss))),
-                    colour.stroke_width(2),
-                ))
-                .map_err(failed)?
-                .label(format!(
-                    "{name} {}",
-                    lang.pick("± 1.96 s.e.", "± 1.96 倍标准误")
-                ))
-                .legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(2))
-                });
-            chart
-                .draw_series(
-                    points
-                        .iter()
-                        .map(|p| Circle::new((p.return_period, wan(p.loss)), 3, colour.filled())),
-                )
-                .map_err(failed)?;
+    let panels = [
+        (
+            aggregate,
+            BLUE,
+            lang.pick("annual total (aggregate)", "年度累计损失"),
+        ),
+        (
+            occurrence,
+            ORANGE,
+            lang.pick("largest occurrence in a year", "年度最大单次事故损失"),
+        ),
+    ];
+    let shown: Vec<_> = panels.iter().filter(|p| !p.0.is_empty()).collect();
+    let size = (SIZE.0, SIZE.1 * shown.len() as u32 * 4 / 5);
+    svg_sized(size, |root| {
+        for ((points, colour, name), area) in shown.iter().zip(root.split_evenly((shown.len(), 1))) {
+            exceedance_panel(&area, points, *colour, name, years, lang)?;
         }
-        legend(&mut chart)
+        Ok(())
     })
 }
 
-fn legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
+/// One exceedance curve on `area`, its y axis spanning the curve and its band.
+fn exceedance_panel(
+    area: &DrawingArea<SVGBackend, plotters::coord::Shift>,
+    points: &[CurvePoint],
+    colour: RGBColor,
+    name: &str,
+    years: u64,
+    lang: Language,
+) -> Result<()> {
+    let wan = |x: f64| x / 1e4;
+    let upper: fn(&CurvePoint) -> f64 = |p| (p.loss + 1.96 * p.std_error) / 1e4;
+    let lower: fn(&CurvePoint) -> f64 = |p| (p.loss - 1.96 * p.std_error).max(0.0) / 1e4;
+    let x_max = top(points.iter().map(|p| p.return_period), 2.0) * 1.25;
+    let y_max = top(points.iter().map(upper), 1.0);
+    let y_min = points.iter().map(lower).fold(y_max, f64::min);
+    let pad = (y_max - y_min).max(y_max * 0.02) * 0.08;
+    let title = format!(
+        "{}: {name}, {} {}",
+        lang.pick("Exceedance curve", "超越概率曲线"),
+        crate::io::thousands(years as f64),
+        lang.pick("simulated years", "模拟年")
+    );
+    let mut chart = frame!(
+        area,
+        &title,
+        (
+            lang.pick("return period T (years, log scale)", "重现期 T (年, 对数刻度)"),
+            lang.pick("loss exceeded once in T years (万元)", "T 年一遇损失 (万元)")
+        ),
+        (1.0..x_max).log_scale(),
+        (y_min - pad).max(0.0)..y_max + pad
+    );
+    let band: Vec<(f64, f64)> = (points.iter())
+        .map(|p| (p.return_period, upper(p)))
+        .chain(points.iter().rev().map(|p| (p.return_period, lower(p))))
+        .collect();
+    chart
+        .draw_series(std::iter::once(Polygon::new(band, colour.mix(0.3))))
+        .map_err(failed)?
+        .label(lang.pick("± 1.96 standard errors", "± 1.96 倍标准误"))
+        .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 20, y + 5)], colour.mix(0.3).filled()));
+    for edge in [upper, lower] {
+        chart
+            .draw_series(LineSeries::new(
+                points.iter().map(|p| (p.return_period, edge(p))),
+                colour.mix(0.7).stroke_width(1),
+            ))
+            .map_err(failed)?;
+    }
+    chart
+        .draw_series(LineSeries::new(
+            points.iter().map(|p| (p.return_period, wan(p.loss))),
+            colour.stroke_width(2),
+        ))
+        .map_err(failed)?
+        .label(name)
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(2)));
+    chart
+        .draw_series(
+            points
+                .iter()
+                .map(|p| Circle::new((p.return_period, wan(p.loss)), 3, colour.filled())),
+        )
+        .map_err(failed)?;
+    legend(&mut chart)
+}
+
+pub(super) fn legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
     chart: &mut ChartContext<'a, DB, CT>,
 ) -> Result<()> {
     chart
@@ -228,8 +257,9 @@ impl From<&LossRatioRow> for AeBar {
 }
 
 /// Actual versus expected by segment: A/E as a point with its interval as a whisker, and the
-/// line A/E = 1. `title` says of what (claims, losses).
-pub fn ae_chart(bars: &[AeBar], title: &str, lang: Language) -> Result<String> {
+/// line A/E = 1. `title` says of what (claims, losses), `axis` what the segments are (test
+/// year, sector); the legend sits in headroom above the whiskers.
+pub fn ae_chart(bars: &[AeBar], title: &str, axis: &str, lang: Language) -> Result<String> {
     if bars.is_empty() {
         return Err(Error::Empty {
             model: "ae_chart",
@@ -241,14 +271,15 @@ pub fn ae_chart(bars: &[AeBar], title: &str, lang: Language) -> Result<String> {
         1.5,
     )
     .min(10.0)
-        * 1.05;
+        * 1.3;
     let n = bars.len();
     svg(|root| {
         let mut chart = ChartBuilder::on(root)
             .caption(title, (FONT, 20))
             .margin(16)
+            .margin_right(32)
             .x_label_area_size(56)
-            .y_label_area_size(56)
+            .y_label_area_size(64)
             .build_cartesian_2d(-0.5..n as f64 - 0.5, 0.0..y_max)
             .map_err(failed)?;
         chart
@@ -263,7 +294,8 @@ pub fn ae_chart(bars: &[AeBar], title: &str, lang: Language) -> Result<String> {
                     String::new()
                 }
             })
-            .x_desc(lang.pick("segment", "分组"))
+            .y_label_formatter(&|v| crate::io::thousands(*v))
+            .x_desc(axis)
             .y_desc(lang.pick("actual / expected", "实际 / 预期"))
             .label_style((FONT, 13))
             .draw()
@@ -352,7 +384,7 @@ impl ActualVsExpected {
     /// A/E by segment with intervals (SVG, English labels; see [`ae_chart`]).
     pub fn to_svg(&self) -> Result<String> {
         let bars: Vec<AeBar> = self.segments.iter().map(AeBar::from).collect();
-        ae_chart(&bars, "Actual versus expected by segment", Language::En)
+        ae_chart(&bars, "Actual versus expected by segment", "segment", Language::En)
     }
 }
 

@@ -15,7 +15,9 @@ pub(crate) fn fit(
     families: &[String],
     bootstrap: Option<Bootstrap>,
     out: &Path,
+    lang: crate::Lang,
 ) -> Result<(), Box<dyn std::error::Error>> {
+    let language = kexian::io::Language::from(lang);
     check(out)?;
     let table = Table::from_path(claims)?;
     let data = ClaimData::from_table(
@@ -115,11 +117,11 @@ pub(crate) fn fit(
     let mut files = vec![
         ("model.json", json_bytes(&best.model)?),
         ("selection.json", json_bytes(&selection)?),
-        ("pp.svg", pp_plot(best, &data)?.into_bytes()),
-        ("qq.svg", qq_plot(best, &data)?.into_bytes()),
+        ("pp.svg", pp_plot(best, &data, language)?.into_bytes()),
+        ("qq.svg", qq_plot(best, &data, language)?.into_bytes()),
     ];
     if let Ok(me) = mean_excess(&amounts, 10) {
-        files.push(("mean_excess.svg", mean_excess_plot(&me)?.into_bytes()));
+        files.push(("mean_excess.svg", mean_excess_plot(&me, language)?.into_bytes()));
     }
     write_set(out, &files)?;
     println!(

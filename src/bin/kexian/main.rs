@@ -200,6 +200,9 @@ enum Command {
         /// Output directory.
         #[arg(long, default_value = "kexian-fit")]
         out: PathBuf,
+        /// Language of the charts' labels.
+        #[arg(long, value_enum, default_value = "en")]
+        lang: Lang,
     },
     /// Rate tables (费率表) of the quoted book: for each product a base rate, factor tables,
     /// increased-limit factors and deductible credits, each cover checked against its quote's
@@ -616,6 +619,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             bootstrap,
             seed,
             out,
+            lang,
         } => fit(
             &claims,
             [
@@ -631,6 +635,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 threads: None,
             }),
             &out,
+            lang,
         )?,
     }
     Ok(())
@@ -691,7 +696,12 @@ fn quote(
     let charts = match &job.charts {
         Some(dir) => {
             let s = &priced.summary;
-            let curve = exceedance_chart(&s.exceedance_curve, &s.occurrence_curve, lang.into())?;
+            let curve = exceedance_chart(
+                &s.exceedance_curve,
+                &s.occurrence_curve,
+                inputs.config.simulation.trials,
+                lang.into(),
+            )?;
             Some((dir, ("exceedance.svg", curve.into_bytes())))
         }
         None => None,

@@ -166,6 +166,7 @@ pub(crate) fn backtest_charts(
             ae_chart(
                 &years,
                 label("Claims: actual versus expected by test year", lang),
+                label("test year", lang),
                 language,
             )?,
         ),
@@ -174,6 +175,7 @@ pub(crate) fn backtest_charts(
             ae_chart(
                 &segments,
                 label("Losses: actual versus expected by segment", lang),
+                label(&lr.segment_column, lang),
                 language,
             )?,
         ),
@@ -193,6 +195,7 @@ pub(crate) fn label(key: &str, lang: Lang) -> &str {
     }
     match key {
         "firm" => "企业",
+        "test year" => "测试年度",
         "sector" => "行业",
         "score_tier" => "沪科积分档",
         "model_expected_loss" => "模型期望损失",
