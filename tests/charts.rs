@@ -2,6 +2,9 @@
 //! chart's size that is not blank (axes, ticks, curves and markers cover part of it; text is
 //! skipped by a raster without fonts, so what is counted are the drawn shapes).
 
+mod common;
+
+use common::svg::defects;
 use kexian::backtest::{LossRatioBacktest, RollingBacktest, loss_ratio_backtest, rolling_backtest};
 use kexian::io::{AeBar, Language, ae_chart, calibration_chart, exceedance_chart, lorenz_chart};
 use kexian::quote::CurvePoint;
@@ -76,23 +79,54 @@ fn every_chart_renders_to_a_png_that_is_not_blank() {
         .collect();
     let segments: Vec<AeBar> = lr.segments.iter().map(AeBar::from).collect();
     for lang in [Language::En, Language::Zh] {
+        let zh = lang == Language::Zh;
+        let pick = |en, cn| if zh { cn } else { en };
         let charts = [
-            exceedance_chart(&curve, &occurrence, lang).unwrap(),
-            lorenz_chart(&bt.lorenz, lang).unwrap(),
-            ae_chart(&segments, "A/E", lang).unwrap(),
-            calibration_chart(bt.overall.calibration.as_ref().unwrap(), lang).unwrap(),
+            (
+                exceedance_chart(&curve, &occurrence, 100_000, lang).unwrap(),
+                vec![
+                    pick("return period T", "重现期 T"),
+                    pick("(万元)", "(万元)"),
+                    "100,000",
+                ],
+                true,
+            ),
+            (
+                lorenz_chart(&bt.lorenz, lang).unwrap(),
+                vec![
+                    pick("share of premium", "保费占比"),
+                    pick("share of losses", "损失占比"),
+                ],
+                false,
+            ),
+            (
+                ae_chart(&segments, "A/E", pick("sector", "行业"), lang).unwrap(),
+                vec![
+                    pick("sector", "行业"),
+                    pick("actual / expected", "实际 / 预期"),
+                ],
+                false,
+            ),
+            (
+                calibration_chart(bt.overall.calibration.as_ref().unwrap(), lang).unwrap(),
+                vec![pick("mean predicted claims", "平均预测赔案数")],
+                false,
+            ),
         ];
-        for svg in &charts {
+        for (svg, titles, band) in &charts {
             assert!(
                 svg.contains(kexian::io::FONT),
                 "the CJK font stack is named"
             );
+            let found = defects(svg, titles, *band);
+            assert!(found.is_empty(), "{found:#?}");
             let (w, h, inked) = raster(svg);
-            assert_eq!((w, h), (720, 460));
+            assert_eq!(w, 720);
+            assert!(h >= 460, "{h}");
             assert!(inked > 0.01 && inked < 0.6, "inked share {inked}");
         }
         if lang == Language::Zh {
-            assert!(charts[0].contains("重现期") && charts[1].contains("基尼系数"));
+            assert!(charts[0].0.contains("重现期") && charts[1].0.contains("基尼系数"));
         }
     }
     // Two curves, one pixel apart in SE, give different pictures: the band is drawn.
@@ -103,13 +137,29 @@ fn every_chart_renders_to_a_png_that_is_not_blank() {
             ..*p
         })
         .collect();
-    let (_, _, narrow) = raster(&exceedance_chart(&curve, &[], Language::En).unwrap());
-    let (_, _, wide) = raster(&exceedance_chart(&wider, &[], Language::En).unwrap());
+    let (_, _, narrow) = raster(&exceedance_chart(&curve, &[], 1000, Language::En).unwrap());
+    let (_, _, wide) = raster(&exceedance_chart(&wider, &[], 1000, Language::En).unwrap());
     assert!(wide > narrow, "{wide} vs {narrow}");
 }
 
 #[test]
 fn empty_charts_are_errors_not_panics() {
-    assert!(exceedance_chart(&[], &[], Language::En).is_err());
-    assert!(ae_chart(&[], "A/E", Language::En).is_err());
+    assert!(exceedance_chart(&[], &[], 10, Language::En).is_err());
+    assert!(ae_chart(&[], "A/E", "year", Language::En).is_err());
+}
+
+#[test]
+fn the_defect_check_finds_each_defect() {
+    let bad = r#"<svg width="100" height="50" viewBox="0 0 100 50">
+<polygon opacity="0" fill="#4878A8" points="0,0 1,1 2,0"/>
+<text x="95" y="20" font-size="10" text-anchor="start">1000.0</text>
+</svg>"#;
+    let found = defects(bad, &["return period"], true);
+    assert_eq!(found.len(), 4, "{found:#?}");
+    let good = r#"<svg width="100" height="50" viewBox="0 0 100 50">
+<polygon opacity="0.3" fill="#4878A8" points="0,0 1,1 2,0"/>
+<text x="50" y="20" font-size="10" text-anchor="middle">1,000</text>
+<text x="50" y="40" font-size="6" text-anchor="middle">return period</text>
+</svg>"#;
+    assert!(defects(good, &["return period"], true).is_empty());
 }

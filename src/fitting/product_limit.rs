@@ -89,7 +89,11 @@ pub fn product_limit(data: &ClaimData) -> Vec<ProductLimitPoint> {
             events: d,
             at_risk: r,
             survival,
-            std_error: if survival > 0.0 { survival * greenwood.sqrt() } else { 0.0 },
+            std_error: if survival > 0.0 {
+                survival * greenwood.sqrt()
+            } else {
+                0.0
+            },
         });
     }
     out

@@ -105,7 +105,9 @@ pub fn pp_plot(fit: &SeverityFit, data: &ClaimData, lang: Language) -> Result<St
                 "model ± 3 s.e. (Greenwood)",
                 "模型 ± 3 倍标准误 (Greenwood)",
             ))
-            .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 20, y + 5)], BLUE.mix(0.25).filled()));
+            .legend(|(x, y)| {
+                Rectangle::new([(x, y - 5), (x + 20, y + 5)], BLUE.mix(0.25).filled())
+            });
         chart
             .draw_series(LineSeries::new([(0.0, 0.0), (1.0, 1.0)], BLACK.mix(0.6)))
             .map_err(failed)?;
@@ -131,7 +133,12 @@ pub fn qq_plot(fit: &SeverityFit, data: &ClaimData, lang: Language) -> Result<St
     let xy: Vec<(f64, f64)> = shown(points.len())
         .map(|i| &points[i])
         .filter(|p| p.empirical < 1.0)
-        .map(|p| (p.amount, fit.model.inverse_survival(s_tau * (1.0 - p.empirical))))
+        .map(|p| {
+            (
+                p.amount,
+                fit.model.inverse_survival(s_tau * (1.0 - p.empirical)),
+            )
+        })
         .filter(|(x, q)| *x > 0.0 && q.is_finite() && *q > 0.0)
         .collect();
     if xy.is_empty() {
@@ -140,7 +147,11 @@ pub fn qq_plot(fit: &SeverityFit, data: &ClaimData, lang: Language) -> Result<St
             parameter: "exact claims below the estimate's last step",
         });
     }
-    let lo = xy.iter().map(|p| p.0.min(p.1)).fold(f64::INFINITY, f64::min) / 1.5;
+    let lo = xy
+        .iter()
+        .map(|p| p.0.min(p.1))
+        .fold(f64::INFINITY, f64::min)
+        / 1.5;
     let hi = xy.iter().map(|p| p.0.max(p.1)).fold(0.0, f64::max) * 1.5;
     let title = format!(
         "{} {}, {} {}",
@@ -155,7 +166,10 @@ pub fn qq_plot(fit: &SeverityFit, data: &ClaimData, lang: Language) -> Result<St
             &title,
             (
                 lang.pick("observed amount (元, log scale)", "观测金额 (元, 对数刻度)"),
-                lang.pick("model quantile (元, log scale)", "模型分位数 (元, 对数刻度)")
+                lang.pick(
+                    "model quantile (元, log scale)",
+                    "模型分位数 (元, 对数刻度)"
+                )
             ),
             (lo..hi).log_scale(),
             (lo..hi).log_scale()
@@ -166,7 +180,10 @@ pub fn qq_plot(fit: &SeverityFit, data: &ClaimData, lang: Language) -> Result<St
             .label(lang.pick("model = observed", "模型 = 观测"))
             .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], BLACK.mix(0.6)));
         chart
-            .draw_series(xy.iter().map(|&p| Circle::new(p, 2, BLUE.mix(0.8).filled())))
+            .draw_series(
+                xy.iter()
+                    .map(|&p| Circle::new(p, 2, BLUE.mix(0.8).filled())),
+            )
             .map_err(failed)?
             .label(lang.pick("claims", "赔案"))
             .legend(|(x, y)| Circle::new((x + 10, y), 3, BLUE.filled()));
@@ -206,7 +223,10 @@ pub fn mean_excess_plot(points: &[MeanExcess], lang: Language) -> Result<String>
             0.0..y_max
         );
         chart
-            .draw_series(xy.iter().map(|&p| Circle::new(p, 2, BLUE.mix(0.8).filled())))
+            .draw_series(
+                xy.iter()
+                    .map(|&p| Circle::new(p, 2, BLUE.mix(0.8).filled())),
+            )
             .map_err(failed)?
             .label(lang.pick("e(u) = E[X − u | X > u]", "e(u) = E[X − u | X > u]"))
             .legend(|(x, y)| Circle::new((x + 10, y), 3, BLUE.filled()));

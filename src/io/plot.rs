@@ -99,7 +99,8 @@ pub fn exceedance_chart(
     let shown: Vec<_> = panels.iter().filter(|p| !p.0.is_empty()).collect();
     let size = (SIZE.0, SIZE.1 * shown.len() as u32 * 4 / 5);
     svg_sized(size, |root| {
-        for ((points, colour, name), area) in shown.iter().zip(root.split_evenly((shown.len(), 1))) {
+        for ((points, colour, name), area) in shown.iter().zip(root.split_evenly((shown.len(), 1)))
+        {
             exceedance_panel(&area, points, *colour, name, years, lang)?;
         }
         Ok(())
@@ -132,8 +133,14 @@ fn exceedance_panel(
         area,
         &title,
         (
-            lang.pick("return period T (years, log scale)", "重现期 T (年, 对数刻度)"),
-            lang.pick("loss exceeded once in T years (万元)", "T 年一遇损失 (万元)")
+            lang.pick(
+                "return period T (years, log scale)",
+                "重现期 T (年, 对数刻度)"
+            ),
+            lang.pick(
+                "loss exceeded once in T years (万元)",
+                "T 年一遇损失 (万元)"
+            )
         ),
         (1.0..x_max).log_scale(),
         (y_min - pad).max(0.0)..y_max + pad
@@ -146,7 +153,9 @@ fn exceedance_panel(
         .draw_series(std::iter::once(Polygon::new(band, colour.mix(0.3))))
         .map_err(failed)?
         .label(lang.pick("± 1.96 standard errors", "± 1.96 倍标准误"))
-        .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 20, y + 5)], colour.mix(0.3).filled()));
+        .legend(move |(x, y)| {
+            Rectangle::new([(x, y - 5), (x + 20, y + 5)], colour.mix(0.3).filled())
+        });
     for edge in [upper, lower] {
         chart
             .draw_series(LineSeries::new(
@@ -384,7 +393,12 @@ impl ActualVsExpected {
     /// A/E by segment with intervals (SVG, English labels; see [`ae_chart`]).
     pub fn to_svg(&self) -> Result<String> {
         let bars: Vec<AeBar> = self.segments.iter().map(AeBar::from).collect();
-        ae_chart(&bars, "Actual versus expected by segment", "segment", Language::En)
+        ae_chart(
+            &bars,
+            "Actual versus expected by segment",
+            "segment",
+            Language::En,
+        )
     }
 }
 

@@ -4,6 +4,7 @@
 pub mod book;
 pub mod insureds;
 pub mod sets;
+pub mod svg;
 
 use kexian::frequency::FrequencyModel;
 use kexian::portfolio::Portfolio;

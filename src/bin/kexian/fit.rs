@@ -121,7 +121,10 @@ pub(crate) fn fit(
         ("qq.svg", qq_plot(best, &data, language)?.into_bytes()),
     ];
     if let Ok(me) = mean_excess(&amounts, 10) {
-        files.push(("mean_excess.svg", mean_excess_plot(&me, language)?.into_bytes()));
+        files.push((
+            "mean_excess.svg",
+            mean_excess_plot(&me, language)?.into_bytes(),
+        ));
     }
     write_set(out, &files)?;
     println!(
