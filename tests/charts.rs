@@ -150,16 +150,16 @@ fn empty_charts_are_errors_not_panics() {
 
 #[test]
 fn the_defect_check_finds_each_defect() {
-    let bad = r#"<svg width="100" height="50" viewBox="0 0 100 50">
+    let bad = r##"<svg width="100" height="50" viewBox="0 0 100 50">
 <polygon opacity="0" fill="#4878A8" points="0,0 1,1 2,0"/>
 <text x="95" y="20" font-size="10" text-anchor="start">1000.0</text>
-</svg>"#;
+</svg>"##;
     let found = defects(bad, &["return period"], true);
     assert_eq!(found.len(), 4, "{found:#?}");
-    let good = r#"<svg width="100" height="50" viewBox="0 0 100 50">
+    let good = r##"<svg width="100" height="50" viewBox="0 0 100 50">
 <polygon opacity="0.3" fill="#4878A8" points="0,0 1,1 2,0"/>
 <text x="50" y="20" font-size="10" text-anchor="middle">1,000</text>
 <text x="50" y="40" font-size="6" text-anchor="middle">return period</text>
-</svg>"#;
+</svg>"##;
     assert!(defects(good, &["return period"], true).is_empty());
 }
