@@ -111,6 +111,7 @@ pub mod pricing;
 pub mod quote;
 pub mod rates;
 pub mod rating;
+pub mod sensitivity;
 pub mod severity;
 pub mod simulation;
 pub mod table;

@@ -28,6 +28,7 @@ mod ip;
 mod measure;
 mod mechanism;
 mod product;
+mod scenario;
 mod underwrite;
 
 pub use cyber::{
@@ -38,6 +39,7 @@ pub use ip::{Band, Damages, IpAssumptions, LegalCost, Suits};
 pub use measure::RiskReduction;
 pub use mechanism::{CompoundMechanism, Factors, Mechanism, NamedSection, Slope};
 pub use product::{Eligibility, Offer, Product};
+pub use scenario::{Load, Scenario};
 pub use underwrite::Underwritten;
 
 pub(crate) use check::Check;
@@ -91,6 +93,9 @@ pub struct AssumptionSet {
     /// [`RndProject`] and [`Guarantee`].
     #[serde(default)]
     pub discount_rate: f64,
+    /// Loads on products (a scenario's; none in a base set).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub loads: Vec<Load>,
 }
 
 /// R&D project types.
@@ -345,6 +350,9 @@ fn check(set: &AssumptionSet, c: &mut Check) {
         );
     }
     c.non_negative("discount_rate", set.discount_rate);
+    for (k, l) in set.loads.iter().enumerate() {
+        l.check(c, &format!("loads[{k}]"), set);
+    }
     if let Some(d) = &set.dependence {
         c.names("dependence.groups", d.groups.iter());
         c.known("dependence.groups", d.groups.iter(), &set.sectors, "sector");

@@ -182,11 +182,16 @@ impl Assumptions {
                     &format!("product `{}` covers no R&D project's stages", product.name),
                 ));
             }
-            let modifier = Modifier::of(
-                measures
-                    .iter()
-                    .copied()
-                    .filter(|m| product.measures.contains(&m.name)),
+            let modifier = super::Load::apply(
+                &self.set.loads,
+                &product.name,
+                &firm.sector,
+                Modifier::of(
+                    measures
+                        .iter()
+                        .copied()
+                        .filter(|m| product.measures.contains(&m.name)),
+                ),
             );
             let context = Context {
                 set: &self.set,

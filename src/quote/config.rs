@@ -238,6 +238,59 @@ pub struct QuoteConfig {
     /// Co-insurance pool members (none: one insurer).
     #[serde(default)]
     pub pool: Vec<PoolMember>,
+    /// What `kexian report` and [`crate::sensitivity`] move: the step, the named stresses,
+    /// the fitted claims whose parameter risk is shown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sensitivity: Option<SensitivityConfig>,
+}
+
+/// Sensitivity, stress and parameter-risk settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SensitivityConfig {
+    /// Relative step each key assumption is moved by (default 0.1: +10%).
+    #[serde(default = "default_step")]
+    pub step: f64,
+    /// Named stress scenarios.
+    #[serde(default)]
+    pub stresses: Vec<crate::assumptions::Scenario>,
+    /// Claims whose fitted severity's parameter covariance gives a range of the premium.
+    #[serde(default)]
+    pub parameter_risk: Option<ParameterRisk>,
+}
+
+fn default_step() -> f64 {
+    0.1
+}
+
+/// Where a product's severity is fitted from, for its parameter risk.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ParameterRisk {
+    /// The product whose severity the fit stands for.
+    pub product: String,
+    /// Claims CSV (relative to the configuration's directory).
+    pub claims: String,
+    /// Amount column (default `amount`).
+    #[serde(default = "amount")]
+    pub amount_column: String,
+    /// Deductible column (left truncation).
+    #[serde(default)]
+    pub deductible_column: Option<String>,
+    /// Limit column (censoring).
+    #[serde(default)]
+    pub limit_column: Option<String>,
+    /// Family fitted (default lognormal).
+    #[serde(default = "lognormal")]
+    pub family: crate::fitting::SeverityFamily,
+}
+
+fn amount() -> String {
+    "amount".into()
+}
+
+fn lognormal() -> crate::fitting::SeverityFamily {
+    crate::fitting::SeverityFamily::LogNormal
 }
 
 impl QuoteConfig {
@@ -255,6 +308,7 @@ impl QuoteConfig {
             subsidy_max_share: 1.0,
             reinsurance: None,
             pool: vec![],
+            sensitivity: None,
         };
         c.validate()?;
         Ok(c)

@@ -34,7 +34,8 @@ mod summary;
 pub use crate::loss::CurvePoint;
 pub use checks::{CheckResult, check_quotes};
 pub use config::{
-    Loadings, PoolMember, QuoteConfig, RatingConfig, Rebalance, Reinsurance, RiskLoad,
+    Loadings, ParameterRisk, PoolMember, QuoteConfig, RatingConfig, Rebalance, Reinsurance,
+    RiskLoad, SensitivityConfig,
 };
 pub use flows::{Flows, QuotaShareFlow, TreatyFlow};
 pub use level::{ALL_LINES, ExperienceColumns, LineExperience, experience_level};

@@ -2,6 +2,7 @@
 //! terms on the failure payment.
 
 use super::Context;
+use crate::assumptions::Modifier;
 use crate::assumptions::{AssumptionSet, Check};
 use crate::error::{Error, Result};
 use crate::perils::{PerilModel, RndProject};
@@ -38,6 +39,16 @@ pub(super) fn peril(x: &Context) -> Result<PerilModel> {
             ),
         })?;
     let mut spec = project.project.clone();
+    // A load: each stage's failure probability × frequency (at most 1), its cost × severity.
+    for stage in spec
+        .stages
+        .iter_mut()
+        .filter(|_| x.modifier != Modifier::NONE)
+    {
+        let fail = ((1.0 - stage.success_probability) * x.modifier.frequency).min(1.0);
+        stage.success_probability = 1.0 - fail;
+        stage.cost *= x.modifier.severity;
+    }
     spec.terms = x.terms.claim;
     spec.stage.clone_from(&x.cover.stage);
     spec.years_in_stage = x.cover.years_in_stage.unwrap_or(0.0);
