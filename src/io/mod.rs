@@ -32,12 +32,14 @@ mod charts;
 mod plot;
 mod portfolio;
 mod report;
+mod tornado;
 
 pub use crate::table::{MAX_INPUT_BYTES, Table};
 pub use charts::{BAND_Z, PpPoint, mean_excess_plot, pp_plot, pp_points, qq_plot};
 pub use plot::{
     AeBar, FONT, Language, ae_chart, calibration_chart, exceedance_chart, lorenz_chart,
 };
+pub use tornado::{TornadoBar, tornado_chart};
 pub use portfolio::{read_portfolio, read_portfolio_csv, read_portfolio_json};
 
 use crate::error::{Error, Result, Validate};

@@ -9,9 +9,11 @@
 //! Standard errors: the simulated mean and TVaR are means of per-year influence values
 //! (x_t for the mean; VaR + (x_t − VaR)⁺ / (1 − α) for TVaR), so their difference is the mean
 //! of the per-year differences, whose standard error is taken from batch means over blocks
-//! of [`BLOCK`] years (as the portfolio's own). The rated expected loss and premium move with
-//! the mean through the book's ratios to it (delta method): s.e.(Δ premium) ≈ premium / mean ·
-//! s.e.(Δ mean).
+//! of [`BLOCK`] years (as the portfolio's own). The rated expected loss moves with the mean
+//! through the book's ratio to it (delta method), s.e.(Δ EL) ≈ EL / mean · s.e.(Δ mean); the
+//! premium also with the capital, s.e.(Δ premium) ≤ premium / mean · s.e.(Δ mean) + c / (1 −
+//! e) · s.e.(Δ TVaR), c the cost of capital and e the expense, commission and profit ratios
+//! (the sum bounds the standard error whatever the correlation of the two).
 
 use crate::assumptions::{Assumptions, Scenario};
 use crate::book::Firm;
@@ -174,6 +176,9 @@ pub fn sensitivity(
         })?;
         Ok((premium, el, kept))
     };
+    let l = &config.loadings;
+    let capital =
+        l.cost_of_capital / (1.0 - l.expense_ratio - l.commission_ratio - l.profit_ratio);
     let (p0, e0, r0) = run(assumptions)?;
     let m0 = r0.losses.mean()?.value;
     let results = (scenarios.iter())
@@ -200,7 +205,7 @@ pub fn sensitivity(
             Ok(ScenarioResult {
                 name: s.name.clone(),
                 kind: *kind,
-                premium: change(p0, p1, se_m * p0 / m0),
+                premium: change(p0, p1, se_m * p0 / m0 + capital * se_t),
                 expected_loss: change(e0, e1, se_m * e0 / m0),
                 mean: change(m0, m1, se_m),
                 tvar: change(r0.tvar, r1.tvar, se_t),

@@ -41,7 +41,15 @@ pub(super) fn peril(name: &str, product: &Product, x: &Context) -> Result<PerilM
     let loan = x.cover.exposure.unwrap_or(0.0);
     crate::numerics::validate::positive("Cover", "exposure (the loan)", loan)?;
     let mut guarantee = g.guarantee(loan, (pd * m.frequency).min(1.0), x.terms.claim.share())?;
-    guarantee.loss_given_default *= m.severity;
+    guarantee.loss_given_default = (guarantee.loss_given_default * m.severity).min(1.0);
+    // With collateral the loss is the shortfall: a severity load is a haircut on the
+    // collateral's value (÷ severity).
+    if let Some(crate::severity::SeverityModel::LogNormal(c)) = &guarantee.collateral
+        && m.severity != 1.0
+    {
+        let haircut = crate::severity::LogNormal::new(c.mu() - m.severity.ln(), c.sigma())?;
+        guarantee.collateral = Some(crate::severity::SeverityModel::LogNormal(haircut));
+    }
     guarantee.tenor = match x.cover.term.unwrap_or_default() {
         crate::coverage::Term::Years(y) => y,
         crate::coverage::Term::Project => {

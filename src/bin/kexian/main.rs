@@ -13,7 +13,7 @@
 use clap::{Parser, Subcommand};
 use kexian::Error;
 use kexian::assumptions::Assumptions;
-use kexian::backtest::{loss_ratio_backtest, rolling_backtest};
+use kexian::backtest::{LossRatioBacktest, RollingBacktest, loss_ratio_backtest, rolling_backtest};
 use kexian::fitting::Bootstrap;
 use kexian::io::exceedance_chart;
 use kexian::portfolio::Portfolio;
@@ -29,6 +29,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 mod fit;
+mod actuarial;
 mod output;
 mod pack;
 mod push;
@@ -217,6 +218,21 @@ enum Command {
         #[arg(long, default_value_t = 0.05)]
         tolerance: f64,
         /// Language of labels.
+        #[arg(long, value_enum, default_value = "en")]
+        lang: Lang,
+    },
+    /// The actuarial report (精算报告): products and data, methods, assumptions, results with
+    /// standard errors, rate tables, exceedance curves, sensitivity, stress and parameter
+    /// risk (tornado chart), soundness checks, flows, subsidies by score tier, backtest and
+    /// provenance: report.html (self-contained) and report.pdf (headless Chromium, where
+    /// installed), with sensitivity.json.
+    Report {
+        #[command(flatten)]
+        book: BookArgs,
+        /// Output directory.
+        #[arg(long, default_value = "kexian-report")]
+        out: PathBuf,
+        /// Language of the report.
         #[arg(long, value_enum, default_value = "en")]
         lang: Lang,
     },
@@ -488,6 +504,10 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 .into());
             }
         }
+        Command::Report { book, out, lang } => {
+            let (inputs, _) = book.load(&out)?;
+            actuarial::report(&inputs, &out, lang)?;
+        }
         Command::Simulate {
             book,
             out,
@@ -561,31 +581,16 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         } => {
             output::check(&out)?;
             let (cfg, _) = load_config(&config)?;
-            let rating = cfg.rating.ok_or("the configuration has no rating plan")?;
             let scale = load_assumptions(assumptions.as_deref())?.scale().clone();
             let table = Table::from_path(&experience)?;
-            table.check_unique(&[rating.firm_column.as_str(), year_column.as_str(), "line"])?;
-            let bt = rolling_backtest(
+            let (bt, lr) = backtests(
+                &cfg,
+                &scale,
                 &table,
-                &rating.spec.with_scale(&scale),
-                rating.family,
-                &year_column,
-                min_train_years,
-                progress_bar(quiet).as_ref().map(|b| b as Observer),
-            )?;
-            let spec = rating.spec.with_scale(&scale);
-            let ratios = cfg.loadings.expense_ratio
-                + cfg.loadings.commission_ratio
-                + cfg.loadings.profit_ratio;
-            let lr = loss_ratio_backtest(
-                &table,
-                &spec,
-                rating.family,
                 &year_column,
                 min_train_years,
                 (&losses, &segment),
-                ratios,
-                None,
+                quiet,
             )?;
             let text = format!("{}\n{}", bt.to_text(), loss_ratio_text(&lr, lang));
             let mut files = vec![
@@ -750,8 +755,44 @@ fn price_with(
     Ok(priced)
 }
 
+/// The rolling backtest of the configuration's rating plan and its loss-ratio backtest on
+/// the experience `table` (firm-years, unique).
+fn backtests(
+    cfg: &QuoteConfig,
+    scale: &kexian::rating::ScoreScale,
+    table: &Table,
+    year_column: &str,
+    min_train_years: usize,
+    (losses, segment): (&str, &str),
+    quiet: bool,
+) -> Result<(RollingBacktest, LossRatioBacktest), Box<dyn std::error::Error>> {
+    let rating = cfg.rating.as_ref().ok_or("the configuration has no rating plan")?;
+    table.check_unique(&[rating.firm_column.as_str(), year_column, "line"])?;
+    let spec = rating.spec.with_scale(scale);
+    let bt = rolling_backtest(
+        table,
+        &spec,
+        rating.family,
+        year_column,
+        min_train_years,
+        progress_bar(quiet).as_ref().map(|b| b as Observer),
+    )?;
+    let ratios = cfg.loadings.expense_ratio + cfg.loadings.commission_ratio + cfg.loadings.profit_ratio;
+    let lr = loss_ratio_backtest(
+        table,
+        &spec,
+        rating.family,
+        year_column,
+        min_train_years,
+        (losses, segment),
+        ratios,
+        None,
+    )?;
+    Ok((bt, lr))
+}
+
 /// The quotes of the book with a progress bar.
-fn price_book(inputs: &Inputs) -> Result<kexian::quote::QuoteRun, Error> {
+pub(crate) fn price_book(inputs: &Inputs) -> Result<kexian::quote::QuoteRun, Error> {
     let bar = progress_bar(inputs.quiet);
     price_with(inputs, |book, config| {
         book.simulate_with_progress(config, bar.as_ref().map(|b| b as Observer))
