@@ -69,6 +69,10 @@ pub struct AssumptionSet {
     pub sectors: Vec<String>,
     /// Size bands.
     pub sizes: Vec<String>,
+    /// Chinese names of sectors, size bands and stages (`{"ic": "集成电路"}`), for
+    /// Chinese reports and charts.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub names_zh: std::collections::BTreeMap<String, String>,
     /// R&D project types.
     pub rnd: RndAssumptions,
     /// Patent litigation.
@@ -312,6 +316,15 @@ fn check(set: &AssumptionSet, c: &mut Check) {
     c.rule("name", !set.name.is_empty(), "must not be empty");
     c.names("sectors", set.sectors.iter());
     c.names("sizes", set.sizes.iter());
+    let codes: Vec<String> = (set.sectors.iter().chain(&set.sizes).cloned())
+        .chain(["start_up", "growth", "mature"].map(String::from))
+        .collect();
+    c.known(
+        "names_zh",
+        set.names_zh.keys(),
+        &codes,
+        "sector, size or stage",
+    );
     c.names("rnd.projects", set.rnd.projects.iter().map(|p| &p.name));
     for (k, p) in set.rnd.projects.iter().enumerate() {
         if let Err(e) = RndProject::new(p.project.clone()) {

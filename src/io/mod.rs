@@ -39,8 +39,8 @@ pub use charts::{BAND_Z, PpPoint, mean_excess_plot, pp_plot, pp_points, qq_plot}
 pub use plot::{
     AeBar, FONT, Language, ae_chart, calibration_chart, exceedance_chart, lorenz_chart,
 };
-pub use tornado::{TornadoBar, tornado_chart};
 pub use portfolio::{read_portfolio, read_portfolio_csv, read_portfolio_json};
+pub use tornado::{TornadoBar, tornado_chart};
 
 use crate::error::{Error, Result, Validate};
 
@@ -67,7 +67,7 @@ pub fn thousands(x: f64) -> String {
     let text = format!("{:.*}", decimals, x.abs());
     let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
     let fraction = fraction.trim_end_matches('0');
-    let mut out = String::from(if x < 0.0 && text.trim_matches(['0', '.']) != "" {
+    let mut out = String::from(if x < 0.0 && !text.trim_matches(['0', '.']).is_empty() {
         "-"
     } else {
         ""

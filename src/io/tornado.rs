@@ -28,8 +28,12 @@ pub fn tornado_chart(bars: &[TornadoBar], title: &str, axis: &str) -> Result<Str
     let mut sorted: Vec<&TornadoBar> = bars.iter().collect();
     sorted.sort_by(|a, b| b.change.abs().total_cmp(&a.change.abs()));
     let wan = |x: f64| x / 1e4;
-    let hi = (sorted.iter()).map(|b| wan(b.change + 1.96 * b.std_error)).fold(0.0, f64::max);
-    let lo = (sorted.iter()).map(|b| wan(b.change - 1.96 * b.std_error)).fold(0.0, f64::min);
+    let hi = (sorted.iter())
+        .map(|b| wan(b.change + 1.96 * b.std_error))
+        .fold(0.0, f64::max);
+    let lo = (sorted.iter())
+        .map(|b| wan(b.change - 1.96 * b.std_error))
+        .fold(0.0, f64::min);
     let pad = (hi - lo).max(1e-6) * 0.08;
     let n = sorted.len();
     let height = 120 + 26 * n as u32;
@@ -65,13 +69,19 @@ pub fn tornado_chart(bars: &[TornadoBar], title: &str, axis: &str) -> Result<Str
         chart
             .draw_series(sorted.iter().enumerate().map(|(k, b)| {
                 let y = (n - 1 - k) as f64;
-                Rectangle::new([(0.0, y - 0.35), (wan(b.change), y + 0.35)], BLUE.mix(0.7).filled())
+                Rectangle::new(
+                    [(0.0, y - 0.35), (wan(b.change), y + 0.35)],
+                    BLUE.mix(0.7).filled(),
+                )
             }))
             .map_err(failed)?;
         chart
             .draw_series(sorted.iter().enumerate().map(|(k, b)| {
                 let y = (n - 1 - k) as f64;
-                let (lo, hi) = (wan(b.change - 1.96 * b.std_error), wan(b.change + 1.96 * b.std_error));
+                let (lo, hi) = (
+                    wan(b.change - 1.96 * b.std_error),
+                    wan(b.change + 1.96 * b.std_error),
+                );
                 PathElement::new(vec![(lo, y), (hi, y)], BLACK.stroke_width(2))
             }))
             .map_err(failed)?;

@@ -177,8 +177,7 @@ pub fn sensitivity(
         Ok((premium, el, kept))
     };
     let l = &config.loadings;
-    let capital =
-        l.cost_of_capital / (1.0 - l.expense_ratio - l.commission_ratio - l.profit_ratio);
+    let capital = l.cost_of_capital / (1.0 - l.expense_ratio - l.commission_ratio - l.profit_ratio);
     let (p0, e0, r0) = run(assumptions)?;
     let m0 = r0.losses.mean()?.value;
     let results = (scenarios.iter())

@@ -26,7 +26,9 @@ pub(crate) struct Pack<'a> {
 }
 
 fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// A table: header cells and rows of cells (already escaped HTML).
@@ -40,8 +42,14 @@ fn table(head: &[&str], rows: &[Vec<String>]) -> String {
         s += "<tr>";
         for c in r {
             // Figures right, words left.
-            let figure = c.trim_start_matches(['-', '+']).starts_with(|x: char| x.is_ascii_digit());
-            let _ = write!(s, "<td class=\"{}\">{c}</td>", if figure { "n" } else { "t" });
+            let figure = c
+                .trim_start_matches(['-', '+'])
+                .starts_with(|x: char| x.is_ascii_digit());
+            let _ = write!(
+                s,
+                "<td class=\"{}\">{c}</td>",
+                if figure { "n" } else { "t" }
+            );
         }
         s += "</tr>";
     }
@@ -63,7 +71,11 @@ pub(crate) fn html(p: &Pack) -> Res<String> {
         .map(|r| {
             let product = set.products.iter().find(|x| x.name == r.product);
             vec![
-                esc(if zh && !r.name_zh.is_empty() { &r.name_zh } else { &r.product }),
+                esc(if zh && !r.name_zh.is_empty() {
+                    &r.name_zh
+                } else {
+                    &r.product
+                }),
                 esc(&r.line),
                 thousands(r.covers.len() as f64),
                 esc(product.map_or("", |x| x.source.as_str())),
@@ -80,7 +92,12 @@ pub(crate) fn html(p: &Pack) -> Res<String> {
             thousands(p.rates.iter().map(|r| r.covers.len()).sum::<usize>() as f64),
             t("covers", "张保单"),
             table(
-                &[t("product", "产品"), t("line", "险类"), t("covers", "保单数"), t("source of the assumptions", "假设来源")],
+                &[
+                    t("product", "产品"),
+                    t("line", "险类"),
+                    t("covers", "保单数"),
+                    t("source of the assumptions", "假设来源")
+                ],
                 &products
             )
         ),
@@ -99,44 +116,98 @@ pub(crate) fn html(p: &Pack) -> Res<String> {
             esc(&set.name),
             esc(p.inputs.assumptions.source()),
             esc(&set.note),
-            table(&[t("systemic event", "系统性事件"), t("annual rate", "年发生率")], &shocks)
+            table(
+                &[
+                    t("systemic event", "系统性事件"),
+                    t("annual rate", "年发生率")
+                ],
+                &shocks
+            )
         ),
     );
     // 4. Results.
     let se = &s.standard_errors;
     let level = p.inputs.config.tvar_level * 100.0;
     let rows = vec![
-        vec![esc(t("rated expected loss", "定价期望损失")), yuan(s.rated_expected_loss), "".into()],
-        vec![esc(t("simulated mean annual loss", "模拟年均损失")), yuan(s.expected_loss), yuan(se.expected_loss)],
+        vec![
+            esc(t("rated expected loss", "定价期望损失")),
+            yuan(s.rated_expected_loss),
+            "".into(),
+        ],
+        vec![
+            esc(t("simulated mean annual loss", "模拟年均损失")),
+            yuan(s.expected_loss),
+            yuan(se.expected_loss),
+        ],
         vec![format!("VaR {level:.1}%"), yuan(s.var), yuan(se.var)],
         vec![format!("TVaR {level:.1}%"), yuan(s.tvar), yuan(se.tvar)],
-        vec![esc(t("gross premium", "毛保费")), yuan(s.premium), "".into()],
+        vec![
+            esc(t("gross premium", "毛保费")),
+            yuan(s.premium),
+            "".into(),
+        ],
         vec![esc(t("subsidy", "财政补贴")), yuan(s.subsidy), "".into()],
-        vec![esc(t("firms pay", "企业自付")), yuan(s.firm_pays), "".into()],
+        vec![
+            esc(t("firms pay", "企业自付")),
+            yuan(s.firm_pays),
+            "".into(),
+        ],
     ];
     section(
         t("4. Results", "四、结果"),
         format!(
             "{}<h3>{}</h3><pre>{}</pre>",
-            table(&[t("figure", "指标"), t("元", "元"), t("standard error", "标准误")], &rows),
-            t("Summary, levels by line and money flows", "汇总、分险类水平与资金流"),
+            table(
+                &[
+                    t("figure", "指标"),
+                    t("元", "元"),
+                    t("standard error", "标准误")
+                ],
+                &rows
+            ),
+            t(
+                "Summary, levels by line and money flows",
+                "汇总、分险类水平与资金流"
+            ),
             esc(&summary_text(s, p.lang))
         ),
     );
     // 5. Rate tables.
-    section(t("5. Rate tables", "五、费率表"), rate_tables(p.rates, zh));
+    section(
+        t("5. Rate tables", "五、费率表"),
+        rate_tables(p.rates, zh.then_some(&set.names_zh)),
+    );
     // 6. Exceedance curves.
-    let curve = exceedance_chart(&s.exceedance_curve, &s.occurrence_curve, s.provenance.trials, p.lang.into())?;
-    section(t("6. Exceedance curves", "六、超越概率曲线"), format!("<figure>{curve}</figure>"));
+    let curve = exceedance_chart(
+        &s.exceedance_curve,
+        &s.occurrence_curve,
+        s.provenance.trials,
+        p.lang.into(),
+    )?;
+    section(
+        t("6. Exceedance curves", "六、超越概率曲线"),
+        format!("<figure>{curve}</figure>"),
+    );
     // 7. Sensitivity, stress and parameter risk.
-    section(t("7. Sensitivity, stress and parameter risk", "七、敏感性、压力测试与参数风险"), sensitivity(p.sensitivity, zh)?);
+    section(
+        t(
+            "7. Sensitivity, stress and parameter risk",
+            "七、敏感性、压力测试与参数风险",
+        ),
+        sensitivity(p.sensitivity, zh)?,
+    );
     // 8. Checks.
     let checks: Vec<Vec<String>> = (s.checks.iter())
         .map(|c| {
             vec![
                 esc(&c.name),
                 esc(&c.rule),
-                (if c.hard { t("hard", "硬性") } else { t("flag", "提示") }).into(),
+                (if c.hard {
+                    t("hard", "硬性")
+                } else {
+                    t("flag", "提示")
+                })
+                .into(),
                 thousands(c.count as f64),
                 esc(&c.examples.join("; ")),
             ]
@@ -144,10 +215,25 @@ pub(crate) fn html(p: &Pack) -> Res<String> {
         .collect();
     section(
         t("8. Soundness checks", "八、定价合理性检查"),
-        table(&[t("check", "检查"), t("rule", "规则"), t("kind", "类型"), t("count", "数量"), t("examples", "示例")], &checks),
+        table(
+            &[
+                t("check", "检查"),
+                t("rule", "规则"),
+                t("kind", "类型"),
+                t("count", "数量"),
+                t("examples", "示例"),
+            ],
+            &checks,
+        ),
     );
     // 9. Subsidy budget by score tier.
-    section(t("9. Subsidy budget by 沪科积分 tier (阶梯式支持)", "九、按沪科积分档的补贴预算（阶梯式支持）"), subsidies(p.priced, zh));
+    section(
+        t(
+            "9. Subsidy budget by 沪科积分 tier (阶梯式支持)",
+            "九、按沪科积分档的补贴预算（阶梯式支持）",
+        ),
+        subsidies(p.priced, zh),
+    );
     // 10. Backtest.
     if let Some((bt, lr)) = p.backtest {
         let figures: String = (p.backtest_charts.iter())
@@ -167,7 +253,14 @@ pub(crate) fn html(p: &Pack) -> Res<String> {
     // 11. Provenance.
     let pv = &s.provenance;
     let files: Vec<Vec<String>> = (pv.input_files.iter())
-        .map(|f| vec![esc(&f.role), esc(&f.path), thousands(f.bytes as f64), format!("<code>{}</code>", esc(&f.sha256))])
+        .map(|f| {
+            vec![
+                esc(&f.role),
+                esc(&f.path),
+                thousands(f.bytes as f64),
+                format!("<code>{}</code>", esc(&f.sha256)),
+            ]
+        })
         .collect();
     section(
         t("11. Provenance", "十一、溯源信息"),
@@ -179,10 +272,21 @@ pub(crate) fn html(p: &Pack) -> Res<String> {
             thousands(pv.trials as f64),
             t("simulated years", "模拟年"),
             esc(&pv.inputs_digest),
-            table(&[t("input", "输入"), t("path", "路径"), t("bytes", "字节"), "sha256"], &files)
+            table(
+                &[
+                    t("input", "输入"),
+                    t("path", "路径"),
+                    t("bytes", "字节"),
+                    "sha256"
+                ],
+                &files
+            )
         ),
     );
-    let title = t("Actuarial report: technology insurance book", "精算报告：科技保险业务");
+    let title = t(
+        "Actuarial report: technology insurance book",
+        "精算报告：科技保险业务",
+    );
     Ok(format!(
         "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title><style>{}</style></head>\
          <body><header><h1>{}</h1><p>{} · {} {} · seed {}</p></header>{body}</body></html>\n",
@@ -242,42 +346,121 @@ fn methods(zh: bool) -> String {
     s + "</ol>"
 }
 
-fn rate_tables(rates: &[RateTable], zh: bool) -> String {
+/// The factor names in Chinese.
+fn factor_zh(factor: &str) -> &str {
+    match factor {
+        "sector" => "行业",
+        "size" => "规模",
+        "stage" => "发展阶段",
+        "score" => "沪科积分档",
+        "measures" => "风险减量措施",
+        "project_stage" => "研发项目/阶段/已历年数",
+        "amount_at_risk" => "涉案金额",
+        "default_probability" => "违约概率 (对数)",
+        "exposure" => "风险单位 (对数)",
+        "log_revenue" => "营业收入对数",
+        "terms" => "条款",
+        other => other,
+    }
+}
+
+/// Rate tables; in Chinese (`names` given) with Chinese factor and level names.
+fn rate_tables(
+    rates: &[RateTable],
+    names: Option<&std::collections::BTreeMap<String, String>>,
+) -> String {
+    let zh = names.is_some();
+    let level = |l: &str| {
+        names
+            .and_then(|n| n.get(l))
+            .map_or(l.to_owned(), String::clone)
+    };
+    let factor = |f: &str| {
+        if zh {
+            factor_zh(f).to_owned()
+        } else {
+            f.to_owned()
+        }
+    };
     let mut s = String::new();
     for r in rates {
-        let name = if zh && !r.name_zh.is_empty() { &r.name_zh } else { &r.product };
+        let name = if zh && !r.name_zh.is_empty() {
+            &r.name_zh
+        } else {
+            &r.product
+        };
         let unit = match &r.exposure {
             Some(e) if r.per == 1.0 => format!("per {e}"),
             Some(e) => format!("per {} 元 of {e}", thousands(r.per)),
-            None => if zh { "每保单".into() } else { "per policy".into() },
+            None => {
+                if zh {
+                    "每保单".into()
+                } else {
+                    "per policy".into()
+                }
+            }
         };
         let _ = write!(
             s,
             "<h3 class=\"rate-table\">{} ({})</h3><p>{}: {} 元 {}; {} {:.4}; max |{}| {:.3}% ({} {:.1}%)</p>",
             esc(name),
             esc(&r.line),
-            if zh { "基准期望损失" } else { "base expected loss" },
+            if zh {
+                "基准期望损失"
+            } else {
+                "base expected loss"
+            },
             yuan(r.base_rate),
             esc(&unit),
             if zh { "附加系数" } else { "loading" },
             r.loading,
-            if zh { "表 / 期望损失 − 1" } else { "table / expected loss − 1" },
+            if zh {
+                "表 / 期望损失 − 1"
+            } else {
+                "table / expected loss − 1"
+            },
             r.max_residual * 100.0,
             if zh { "容差" } else { "tolerance" },
             r.tolerance * 100.0
         );
         let mut rows: Vec<Vec<String>> = (r.factors.iter())
-            .map(|f| vec![esc(&f.factor), esc(&f.level), format!("{:.4}", f.relativity)])
+            .map(|f| {
+                vec![
+                    esc(&factor(&f.factor)),
+                    esc(&level(&f.level)),
+                    format!("{:.4}", f.relativity),
+                ]
+            })
             .collect();
         if let Some(terms) = &r.terms {
             for l in &terms.limits {
-                rows.push(vec!["ILF".into(), thousands(l.value), format!("{:.4}", l.factor)]);
+                rows.push(vec![
+                    "ILF".into(),
+                    thousands(l.value),
+                    format!("{:.4}", l.factor),
+                ]);
             }
             for d in &terms.deductibles {
-                rows.push(vec![(if zh { "免赔额折扣" } else { "deductible credit" }).into(), thousands(d.value), format!("{:.4}", d.factor)]);
+                rows.push(vec![
+                    (if zh {
+                        "免赔额折扣"
+                    } else {
+                        "deductible credit"
+                    })
+                    .into(),
+                    thousands(d.value),
+                    format!("{:.4}", d.factor),
+                ]);
             }
         }
-        s += &table(&[if zh { "因子" } else { "factor" }, if zh { "水平" } else { "level" }, if zh { "系数" } else { "relativity" }], &rows);
+        s += &table(
+            &[
+                if zh { "因子" } else { "factor" },
+                if zh { "水平" } else { "level" },
+                if zh { "系数" } else { "relativity" },
+            ],
+            &rows,
+        );
     }
     s
 }
@@ -297,10 +480,18 @@ fn sensitivity(sens: &Sensitivity, zh: bool) -> Res<String> {
             &steps,
             &format!(
                 "{} {:+}%",
-                if zh { "保费敏感性：各假设变动" } else { "Premium sensitivity: each assumption" },
+                if zh {
+                    "保费敏感性：各假设变动"
+                } else {
+                    "Premium sensitivity: each assumption"
+                },
                 sens.step * 100.0
             ),
-            if zh { "保费变动 (万元)" } else { "change in premium (万元)" },
+            if zh {
+                "保费变动 (万元)"
+            } else {
+                "change in premium (万元)"
+            },
         )?;
         let _ = write!(s, "<figure>{svg}</figure>");
     }
@@ -312,14 +503,35 @@ fn sensitivity(sens: &Sensitivity, zh: bool) -> Res<String> {
         (ScenarioKind::Parameter, false) => "parameter risk",
         (ScenarioKind::Parameter, true) => "参数风险",
     };
-    let pm = |c: &kexian::sensitivity::Change| format!("{} ± {}", yuan(c.change), yuan(c.std_error));
+    let pm =
+        |c: &kexian::sensitivity::Change| format!("{} ± {}", yuan(c.change), yuan(c.std_error));
     let rows: Vec<Vec<String>> = (sens.results.iter())
-        .map(|r| vec![esc(&r.name), kind(r.kind).into(), pm(&r.premium), pm(&r.expected_loss), pm(&r.tvar)])
+        .map(|r| {
+            vec![
+                esc(&r.name),
+                kind(r.kind).into(),
+                pm(&r.premium),
+                pm(&r.expected_loss),
+                pm(&r.tvar),
+            ]
+        })
         .collect();
     let head = if zh {
-        ["情景", "类型", "保费变动 ± 标准误", "期望损失变动", "TVaR 变动"]
+        [
+            "情景",
+            "类型",
+            "保费变动 ± 标准误",
+            "期望损失变动",
+            "TVaR 变动",
+        ]
     } else {
-        ["scenario", "kind", "Δ premium ± s.e.", "Δ expected loss", "Δ TVaR"]
+        [
+            "scenario",
+            "kind",
+            "Δ premium ± s.e.",
+            "Δ expected loss",
+            "Δ TVaR",
+        ]
     };
     s += &table(&head, &rows);
     Ok(s)
@@ -333,13 +545,25 @@ fn subsidies(priced: &QuoteRun, zh: bool) -> String {
     }
     let rows: Vec<Vec<String>> = (tiers.iter())
         .map(|(t, (n, p, s))| {
-            vec![format!("T{t}"), thousands(*n as f64), yuan(*p), yuan(*s), format!("{:.1}%", 100.0 * s / p.max(1e-9))]
+            vec![
+                format!("T{t}"),
+                thousands(*n as f64),
+                yuan(*p),
+                yuan(*s),
+                format!("{:.1}%", 100.0 * s / p.max(1e-9)),
+            ]
         })
         .collect();
     let head = if zh {
         ["积分档", "企业数", "保费 (元)", "补贴 (元)", "补贴占比"]
     } else {
-        ["tier", "firms", "premium (元)", "subsidy (元)", "subsidy share"]
+        [
+            "tier",
+            "firms",
+            "premium (元)",
+            "subsidy (元)",
+            "subsidy share",
+        ]
     };
     table(&head, &rows)
 }
@@ -358,13 +582,22 @@ pub(crate) fn report(inputs: &Inputs, out: &Path, lang: Lang) -> Res<()> {
         plan_line,
         &kexian::rates::RateConfig::default(),
     )?;
-    let settings = config.sensitivity.clone().unwrap_or(kexian::quote::SensitivityConfig {
-        step: 0.1,
-        stresses: vec![],
-        parameter_risk: None,
-    });
-    let mut scenarios = kexian::sensitivity::steps(&inputs.assumptions, &inputs.firms, settings.step);
-    scenarios.extend(settings.stresses.iter().map(|s| (s.clone(), ScenarioKind::Stress)));
+    let settings = config
+        .sensitivity
+        .clone()
+        .unwrap_or(kexian::quote::SensitivityConfig {
+            step: 0.1,
+            stresses: vec![],
+            parameter_risk: None,
+        });
+    let mut scenarios =
+        kexian::sensitivity::steps(&inputs.assumptions, &inputs.firms, settings.step);
+    scenarios.extend(
+        settings
+            .stresses
+            .iter()
+            .map(|s| (s.clone(), ScenarioKind::Stress)),
+    );
     if let Some(risk) = &settings.parameter_risk {
         let table = kexian::table::Table::from_path(inputs.dir.join(&risk.claims))?;
         let data = kexian::fitting::ClaimData::from_table(
@@ -375,10 +608,15 @@ pub(crate) fn report(inputs: &Inputs, out: &Path, lang: Lang) -> Res<()> {
             None,
         )?;
         let fit = kexian::fitting::fit_severity(risk.family, &data)?;
-        scenarios.extend(kexian::sensitivity::parameter_scenarios(&fit, &risk.product)?);
+        scenarios.extend(kexian::sensitivity::parameter_scenarios(
+            &fit,
+            &risk.product,
+        )?);
     }
     let experience = match &config.rating {
-        Some(r) => Some(kexian::table::Table::from_path(inputs.dir.join(&r.experience))?),
+        Some(r) => Some(kexian::table::Table::from_path(
+            inputs.dir.join(&r.experience),
+        )?),
         None => None,
     };
     let sensitivity = kexian::sensitivity::sensitivity(
@@ -390,11 +628,21 @@ pub(crate) fn report(inputs: &Inputs, out: &Path, lang: Lang) -> Res<()> {
         settings.step,
     )?;
     let backtests = match (&config.rating, &experience) {
-        (Some(_), Some(table)) => Some(crate::backtests(config, inputs.assumptions.scale(), table, "year", 2, ("incurred", "sector"), true)?),
+        (Some(_), Some(table)) => Some(crate::backtests(
+            config,
+            inputs.assumptions.scale(),
+            table,
+            "year",
+            2,
+            ("incurred", "sector"),
+            true,
+        )?),
         _ => None,
     };
     let backtest_charts = match &backtests {
-        Some((bt, lr)) => crate::report::backtest_charts(bt, lr, lang)?,
+        Some((bt, lr)) => {
+            crate::report::backtest_charts(bt, lr, lang, &inputs.assumptions.set().names_zh)?
+        }
         None => vec![],
     };
     let pack = Pack {
@@ -433,10 +681,15 @@ pub(crate) fn report(inputs: &Inputs, out: &Path, lang: Lang) -> Res<()> {
 /// The first Chromium on the path, if any.
 pub(crate) fn chromium() -> Option<std::path::PathBuf> {
     let path = std::env::var_os("PATH")?;
-    ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"]
-        .iter()
-        .flat_map(|name| std::env::split_paths(&path).map(move |d| d.join(name)))
-        .find(|p| p.is_file())
+    [
+        "chromium",
+        "chromium-browser",
+        "google-chrome",
+        "google-chrome-stable",
+    ]
+    .iter()
+    .flat_map(|name| std::env::split_paths(&path).map(move |d| d.join(name)))
+    .find(|p| p.is_file())
 }
 
 /// The PDF of the HTML file at `html` by headless Chromium (print CSS, A4), or why not.
@@ -445,12 +698,26 @@ pub(crate) fn pdf(html: &Path) -> Result<Vec<u8>, String> {
     let dir = html.parent().ok_or("no directory")?;
     let target = dir.join("report.pdf");
     let output = std::process::Command::new(&browser)
-        .args(["--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer"])
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-pdf-header-footer",
+        ])
         .arg(format!("--print-to-pdf={}", target.display()))
-        .arg(format!("file://{}", std::path::absolute(html).map_err(|e| e.to_string())?.display()))
+        .arg(format!(
+            "file://{}",
+            std::path::absolute(html)
+                .map_err(|e| e.to_string())?
+                .display()
+        ))
         .output()
         .map_err(|e| format!("{}: {e}", browser.display()))?;
     std::fs::read(&target).map_err(|e| {
-        format!("{} wrote no PDF ({e}): {}", browser.display(), String::from_utf8_lossy(&output.stderr))
+        format!(
+            "{} wrote no PDF ({e}): {}",
+            browser.display(),
+            String::from_utf8_lossy(&output.stderr)
+        )
     })
 }

@@ -28,8 +28,8 @@ use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-mod fit;
 mod actuarial;
+mod fit;
 mod output;
 mod pack;
 mod push;
@@ -581,7 +581,8 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         } => {
             output::check(&out)?;
             let (cfg, _) = load_config(&config)?;
-            let scale = load_assumptions(assumptions.as_deref())?.scale().clone();
+            let assumptions = load_assumptions(assumptions.as_deref())?;
+            let scale = assumptions.scale().clone();
             let table = Table::from_path(&experience)?;
             let (bt, lr) = backtests(
                 &cfg,
@@ -599,7 +600,12 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 ("loss_ratio.csv", loss_ratio_csv(&lr)?),
                 ("loss_ratio.json", json_bytes(&lr)?),
             ];
-            files.extend(backtest_charts(&bt, &lr, lang)?);
+            files.extend(backtest_charts(
+                &bt,
+                &lr,
+                lang,
+                &assumptions.set().names_zh,
+            )?);
             write_set(&out, &files)?;
             print!("{text}");
         }
@@ -766,7 +772,10 @@ fn backtests(
     (losses, segment): (&str, &str),
     quiet: bool,
 ) -> Result<(RollingBacktest, LossRatioBacktest), Box<dyn std::error::Error>> {
-    let rating = cfg.rating.as_ref().ok_or("the configuration has no rating plan")?;
+    let rating = cfg
+        .rating
+        .as_ref()
+        .ok_or("the configuration has no rating plan")?;
     table.check_unique(&[rating.firm_column.as_str(), year_column, "line"])?;
     let spec = rating.spec.with_scale(scale);
     let bt = rolling_backtest(
@@ -777,7 +786,8 @@ fn backtests(
         min_train_years,
         progress_bar(quiet).as_ref().map(|b| b as Observer),
     )?;
-    let ratios = cfg.loadings.expense_ratio + cfg.loadings.commission_ratio + cfg.loadings.profit_ratio;
+    let ratios =
+        cfg.loadings.expense_ratio + cfg.loadings.commission_ratio + cfg.loadings.profit_ratio;
     let lr = loss_ratio_backtest(
         table,
         &spec,

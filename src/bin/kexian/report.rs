@@ -151,14 +151,23 @@ pub(crate) fn loss_ratio_csv(
 
 /// The backtest's charts: Lorenz curve, A/E of claims by test year, A/E of losses by
 /// segment, calibration.
+/// In Chinese, segments are named by the assumption set's `names_zh`.
 pub(crate) fn backtest_charts(
     bt: &RollingBacktest,
     lr: &LossRatioBacktest,
     lang: Lang,
+    names_zh: &std::collections::BTreeMap<String, String>,
 ) -> Result<Vec<(&'static str, Vec<u8>)>, Error> {
     let language = Language::from(lang);
     let years: Vec<AeBar> = bt.years.iter().map(|y| AeBar::from(&y.ae)).collect();
-    let segments: Vec<AeBar> = lr.segments.iter().map(AeBar::from).collect();
+    let segments: Vec<AeBar> = (lr.segments.iter().map(AeBar::from))
+        .map(|mut bar| {
+            if let (Lang::Zh, Some(name)) = (lang, names_zh.get(&bar.label)) {
+                bar.label.clone_from(name);
+            }
+            bar
+        })
+        .collect();
     let mut charts = vec![
         ("lorenz.svg", lorenz_chart(&bt.lorenz, language)?),
         (
