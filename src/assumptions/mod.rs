@@ -37,7 +37,7 @@ pub use cyber::{
 pub use guarantee::{Collateral, DefaultTable, GuaranteeProduct};
 pub use ip::{Band, Damages, IpAssumptions, LegalCost, Suits};
 pub use measure::RiskReduction;
-pub use mechanism::{CompoundMechanism, Factors, Mechanism, NamedSection, Slope};
+pub use mechanism::{CompoundMechanism, Factors, Mechanism, NamedSection, RatedBy, Slope};
 pub use product::{Eligibility, Offer, Product};
 pub use scenario::{Load, Scenario};
 pub use underwrite::Underwritten;

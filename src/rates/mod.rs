@@ -15,17 +15,19 @@
 //! alike, and a factor the model does not vary on comes out at 1 and is left out.
 
 mod terms;
+mod variables;
 
 pub use terms::{BaseTerms, TermsFactor, TermsTables};
 
-use crate::assumptions::{Assumptions, Mechanism, Product};
+use terms::terms_of;
+use variables::{Values, candidates, design, fit, relativities};
+
+use crate::assumptions::{Assumptions, Product, RatedBy};
 use crate::book::{Cover, Firm};
-use crate::coverage::{ClaimTerms, CoverTerms};
+use crate::coverage::CoverTerms;
 use crate::error::{Error, Result};
 use crate::perils::Peril;
 use crate::quote::QuoteRun;
-use crate::rating::{Factor, GlmFamily, RatingPlan, RatingSpec, Transform};
-use crate::table::{Column, Table};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -112,13 +114,13 @@ pub struct RateTable {
 }
 
 /// One cover of the book as the tables see it.
-struct Row<'a> {
-    firm: &'a Firm,
-    cover: &'a Cover,
+pub(crate) struct Row<'a> {
+    pub(crate) firm: &'a Firm,
+    pub(crate) cover: &'a Cover,
     /// Closed-form expected payment under the cover's terms.
-    payment: f64,
+    pub(crate) payment: f64,
     /// The quote's line factor × `payment`.
-    expected: f64,
+    pub(crate) expected: f64,
     cap: f64,
     quoted: f64,
     premium: f64,
@@ -279,8 +281,8 @@ fn product_table(
 /// litigation (suits arrive in proportion to them; the amount at risk sets the legal-cost
 /// band), `per` 元 of the exposure for the other products rated on one, else the policy.
 fn basis(product: &Product, rows: &[Row], config: &RateConfig) -> (Option<String>, f64, Vec<f64>) {
-    match (&product.model, &product.exposure) {
-        (Mechanism::Litigation { .. }, _) => (
+    match (product.model.rated_by(), &product.exposure) {
+        (RatedBy::Patents, _) => (
             Some("granted patent".into()),
             1.0,
             rows.iter().map(|r| r.firm.patents).collect(),
@@ -294,354 +296,4 @@ fn basis(product: &Product, rows: &[Row], config: &RateConfig) -> (Option<String
         ),
         (_, None) => (None, 1.0, vec![1.0; rows.len()]),
     }
-}
-
-/// The product's terms tables (per-claim terms) or its terms relativities (other terms),
-/// each cover's terms factor, computed at a reference risk: the cover at the base terms
-/// with the median expected payment.
-fn terms_of(
-    assumptions: &Assumptions,
-    product: &Product,
-    rows: &[Row],
-) -> Result<(Option<TermsTables>, Vec<f64>, Vec<RateFactor>)> {
-    let terms: Vec<&CoverTerms> = rows
-        .iter()
-        .map(|r| product.terms(r.cover.terms.as_ref()))
-        .collect();
-    let label = |t: &CoverTerms| serde_json::to_string(t).unwrap_or_default();
-    let base = mode(terms.iter().map(|t| label(t)));
-    let mut reference: Vec<(f64, usize)> = (0..rows.len())
-        .filter(|&i| label(terms[i]) == base && rows[i].expected > 0.0)
-        .map(|i| (rows[i].expected, i))
-        .collect();
-    reference.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let Some(&(_, r)) = reference.get(reference.len() / 2) else {
-        return Ok((None, vec![1.0; rows.len()], vec![]));
-    };
-    let price = |row: &Row, t: &CoverTerms| -> Result<f64> {
-        let mut firm = row.firm.clone();
-        firm.covers = vec![Cover {
-            terms: Some(t.clone()),
-            ..row.cover.clone()
-        }];
-        assumptions.underwrite(&firm)?.policy.perils[0].expected_payment()
-    };
-    let pricer = |t: &CoverTerms| price(&rows[r], t);
-    // Each cover's own terms factor E(own terms) / E(base terms): the tables' where the
-    // severity is the product's alone, the cover's own where it varies by class.
-    let own = (rows.iter())
-        .map(|row| {
-            let at_base = price(row, terms[r])?;
-            Ok(if at_base > 0.0 {
-                row.payment / at_base
-            } else {
-                1.0
-            })
-        })
-        .collect::<Result<Vec<f64>>>()?;
-    if terms.iter().all(|t| t.is_claims_only()) {
-        let claim: Vec<ClaimTerms> = terms.iter().map(|t| t.claim).collect();
-        let sorted = |f: fn(&ClaimTerms) -> f64| {
-            let mut v: Vec<f64> = claim.iter().map(f).collect();
-            v.sort_by(f64::total_cmp);
-            v.dedup();
-            v
-        };
-        let tables = TermsTables::new(
-            terms[r].claim,
-            &sorted(ClaimTerms::limit),
-            &sorted(ClaimTerms::deductible),
-            &pricer,
-        )?;
-        let factor: Vec<f64> = claim
-            .iter()
-            .map(|c| tables.factor(c).unwrap_or(0.0))
-            .collect();
-        let by_table = (factor.iter().zip(&own)).all(|(a, b)| (a - b).abs() <= 1e-6 * b.abs());
-        let tables = TermsTables { by_table, ..tables };
-        return Ok((Some(tables), if by_table { factor } else { own }, vec![]));
-    }
-    let e0 = pricer(terms[r])?;
-    let mut levels: Vec<RateFactor> = Vec::new();
-    let mut factor = Vec::with_capacity(rows.len());
-    for t in &terms {
-        let name = label(t);
-        let known = levels
-            .iter()
-            .find(|f| f.level == name)
-            .map(|f| f.relativity);
-        let relativity = match known {
-            Some(x) => x,
-            None => {
-                let x = pricer(t)? / e0;
-                levels.push(RateFactor {
-                    factor: "terms".into(),
-                    level: name,
-                    relativity: x,
-                });
-                x
-            }
-        };
-        factor.push(relativity);
-    }
-    Ok((None, factor, if levels.len() > 1 { levels } else { vec![] }))
-}
-
-/// The most frequent value (ties: the first in sorted order).
-fn mode(values: impl Iterator<Item = String>) -> String {
-    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
-    for v in values {
-        *counts.entry(v).or_default() += 1;
-    }
-    let top = counts.values().copied().max().unwrap_or(0);
-    counts
-        .into_iter()
-        .find(|(_, c)| *c == top)
-        .map(|(v, _)| v)
-        .unwrap_or_default()
-}
-
-/// A candidate rating variable's values over the product's covers.
-enum Values {
-    Text(Vec<String>),
-    Number(Vec<f64>, Transform),
-}
-
-/// The variables the product's covers may vary on: the firm's, the measures that act on the
-/// product, and the mechanism's own; each only if it takes more than one value.
-fn candidates(assumptions: &Assumptions, product: &Product, rows: &[Row]) -> Vec<(String, Values)> {
-    let text = |f: &dyn Fn(&Row) -> String| Values::Text(rows.iter().map(f).collect());
-    let mut out = Vec::new();
-    mechanism_variables(assumptions, product, rows, &mut out);
-    out.extend([
-        ("sector".to_owned(), text(&|r| r.firm.sector.clone())),
-        ("size".to_owned(), text(&|r| r.firm.size.clone())),
-        (
-            "stage".to_owned(),
-            text(&|r| r.firm.stage.as_str().to_owned()),
-        ),
-        (
-            "score".to_owned(),
-            Values::Number(
-                rows.iter().map(|r| r.firm.score).collect(),
-                Transform::Identity,
-            ),
-        ),
-        (
-            "measures".to_owned(),
-            text(&|r| {
-                let on: Vec<&str> = (r.firm.measures.iter())
-                    .filter(|m| product.measures.contains(m))
-                    .map(String::as_str)
-                    .collect();
-                if on.is_empty() {
-                    "none".into()
-                } else {
-                    on.join("+")
-                }
-            }),
-        ),
-    ]);
-    if rows
-        .iter()
-        .all(|r| r.firm.covariates.contains_key("log_revenue"))
-    {
-        out.push((
-            "log_revenue".into(),
-            Values::Number(
-                rows.iter()
-                    .map(|r| r.firm.covariates["log_revenue"])
-                    .collect(),
-                Transform::Identity,
-            ),
-        ));
-    }
-    out.retain(|(_, v)| match v {
-        Values::Text(v) => v.iter().any(|x| x != &v[0]),
-        Values::Number(v, _) => v.iter().any(|x| x != &v[0]),
-    });
-    out
-}
-
-/// The variables of the product's mechanism: the R&D project's type, stage and years in it;
-/// the loan's default probability; the firm's patents.
-fn mechanism_variables(
-    assumptions: &Assumptions,
-    product: &Product,
-    rows: &[Row],
-    out: &mut Vec<(String, Values)>,
-) {
-    let text = |f: &dyn Fn(&Row) -> String| Values::Text(rows.iter().map(f).collect());
-    // Size of risk: an expected loss not proportional to the exposure (limits within it,
-    // damages that grow more slowly) shows as an elasticity ≠ 0.
-    let litigation = matches!(product.model, Mechanism::Litigation { .. });
-    if product.exposure.is_some() && !litigation {
-        out.push((
-            "exposure".into(),
-            Values::Number(
-                rows.iter()
-                    .map(|r| r.cover.exposure.unwrap_or(1.0))
-                    .collect(),
-                Transform::Ln,
-            ),
-        ));
-    }
-    match &product.model {
-        Mechanism::StageGate => out.push((
-            "project_stage".into(),
-            text(&|r| {
-                let c = r.cover;
-                format!(
-                    "{}/{}/{}",
-                    c.project.as_deref().unwrap_or("-"),
-                    c.stage.as_deref().unwrap_or("first"),
-                    c.years_in_stage.unwrap_or(0.0)
-                )
-            }),
-        )),
-        Mechanism::Guarantee { .. }
-            if rows.iter().all(|r| r.cover.default_probability.is_some()) =>
-        {
-            out.push((
-                "default_probability".into(),
-                Values::Number(
-                    rows.iter()
-                        .map(|r| r.cover.default_probability.unwrap_or(1.0))
-                        .collect(),
-                    Transform::Ln,
-                ),
-            ));
-        }
-        Mechanism::Litigation { .. } => {
-            let ip = &assumptions.set().ip;
-            let bands = &ip.legal_cost.bands_usd;
-            out.push((
-                "amount_at_risk".into(),
-                text(&|r| {
-                    let usd = r.cover.exposure.unwrap_or(0.0) / ip.usd_to_cny;
-                    let last = bands.len().saturating_sub(1);
-                    let k = bands.iter().position(|b| usd < b.below).unwrap_or(last);
-                    let edge = |k: usize| crate::io::thousands(bands[k].below * ip.usd_to_cny);
-                    match k {
-                        0 => format!("< {} 元", edge(0)),
-                        k if k == last => format!(">= {} 元", edge(k - 1)),
-                        k => format!("{} – {} 元", edge(k - 1), edge(k)),
-                    }
-                }),
-            ));
-        }
-        _ => {}
-    }
-}
-
-/// The table the GLM reads: the candidates and the offset over `fit_rows`.
-fn design(
-    candidates: &[(String, Values)],
-    rows: &[Row],
-    offset: &[f64],
-    fit_rows: &[usize],
-) -> Result<Table> {
-    let mut columns = vec![
-        (
-            "expected_loss".to_owned(),
-            Column::Number(fit_rows.iter().map(|&i| rows[i].expected).collect()),
-        ),
-        (
-            "offset".to_owned(),
-            Column::Number(fit_rows.iter().map(|&i| offset[i]).collect()),
-        ),
-    ];
-    for (name, values) in candidates {
-        columns.push((
-            name.clone(),
-            match values {
-                Values::Text(v) => Column::Text(fit_rows.iter().map(|&i| v[i].clone()).collect()),
-                Values::Number(v, _) => Column::Number(fit_rows.iter().map(|&i| v[i]).collect()),
-            },
-        ));
-    }
-    Table::from_columns("rate table", columns)
-}
-
-/// The gamma GLM over the candidates, added one at a time in order: a candidate is kept if
-/// it varies within the fitted covers, is not aliased with those kept, and moves some
-/// relativity by more than 0.5%.
-fn fit(
-    assumptions: &Assumptions,
-    candidates: &[(String, Values)],
-    table: &Table,
-) -> Result<(RatingPlan, RatingSpec)> {
-    let spec = |factors: Vec<Factor>| RatingSpec {
-        factors,
-        interactions: vec![],
-        response: "expected_loss".into(),
-        exposure: Some("offset".into()),
-        weight: None,
-    };
-    let mut kept = spec(vec![]);
-    let mut plan = RatingPlan::fit(GlmFamily::Gamma, &kept, table)?;
-    for (name, values) in candidates {
-        let c = table.column(name)?;
-        if (0..table.len()).all(|i| table.text(i, c) == table.text(0, c)) {
-            continue;
-        }
-        let factor = match (name.as_str(), values) {
-            ("score", _) => Factor::ScoreTier {
-                column: name.clone(),
-                scale: Some(assumptions.scale().clone()),
-                monotone: false,
-                base: None,
-            },
-            (_, Values::Text(_)) => Factor::Categorical {
-                column: name.clone(),
-                base: None,
-                merge: BTreeMap::new(),
-            },
-            (_, Values::Number(v, transform)) => Factor::Numeric {
-                column: name.clone(),
-                transform: *transform,
-                center: centre(v, *transform),
-            },
-        };
-        let mut factors = kept.factors.clone();
-        factors.push(factor);
-        let trial = spec(factors);
-        // Aliased with the factors kept (or not estimable): the table has no room for it.
-        let Ok(p) = RatingPlan::fit(GlmFamily::Gamma, &trial, table) else {
-            continue;
-        };
-        let moves = (p.relativities().iter())
-            .any(|r| &r.factor == name && (r.relativity - 1.0).abs() > 5e-3);
-        if moves {
-            (kept, plan) = (trial, p);
-        }
-    }
-    Ok((plan, kept))
-}
-
-/// The centre of a numeric variable: the mean of its transform, rounded to 2 decimals.
-fn centre(v: &[f64], transform: Transform) -> f64 {
-    let t = |x: f64| match transform {
-        Transform::Identity => x,
-        Transform::Ln => x.ln(),
-        Transform::Ln1p => x.ln_1p(),
-    };
-    let mean = v.iter().map(|&x| t(x)).sum::<f64>() / v.len() as f64;
-    (mean * 100.0).round() / 100.0
-}
-
-fn relativities(plan: &RatingPlan, spec: &RatingSpec) -> Vec<RateFactor> {
-    (plan.relativities().into_iter())
-        .map(|r| {
-            let centre = spec.factors.iter().find_map(|f| match f {
-                Factor::Numeric { column, center, .. } if *column == r.factor => Some(*center),
-                _ => None,
-            });
-            RateFactor {
-                level: centre.map_or(r.level, |c| format!("per unit above {c}")),
-                factor: r.factor,
-                relativity: r.relativity,
-            }
-        })
-        .collect()
 }

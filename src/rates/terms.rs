@@ -10,10 +10,14 @@
 //!
 //! and the terms factor of a cover is (ILF(u) − D(d)) · α / α₀, exact for the reference risk.
 
-use super::Pricer;
+use super::{Pricer, RateFactor, Row};
+use crate::assumptions::{Assumptions, Product};
+use crate::book::Cover;
 use crate::coverage::{ClaimTerms, CoverTerms};
 use crate::error::Result;
+use crate::perils::Peril;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// One line of an increased-limit or deductible table.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -101,4 +105,109 @@ impl TermsTables {
         let credit = find(&self.deductibles, terms.deductible())?;
         Some((ilf - credit) * terms.share() / self.base.share)
     }
+}
+
+/// The product's terms tables (per-claim terms) or its terms relativities (other terms),
+/// each cover's terms factor, computed at a reference risk: the cover at the base terms
+/// with the median expected payment.
+pub(super) fn terms_of(
+    assumptions: &Assumptions,
+    product: &Product,
+    rows: &[Row],
+) -> Result<(Option<TermsTables>, Vec<f64>, Vec<RateFactor>)> {
+    let terms: Vec<&CoverTerms> = rows
+        .iter()
+        .map(|r| product.terms(r.cover.terms.as_ref()))
+        .collect();
+    let label = |t: &CoverTerms| serde_json::to_string(t).unwrap_or_default();
+    let base = mode(terms.iter().map(|t| label(t)));
+    let mut reference: Vec<(f64, usize)> = (0..rows.len())
+        .filter(|&i| label(terms[i]) == base && rows[i].expected > 0.0)
+        .map(|i| (rows[i].expected, i))
+        .collect();
+    reference.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let Some(&(_, r)) = reference.get(reference.len() / 2) else {
+        return Ok((None, vec![1.0; rows.len()], vec![]));
+    };
+    let price = |row: &Row, t: &CoverTerms| -> Result<f64> {
+        let mut firm = row.firm.clone();
+        firm.covers = vec![Cover {
+            terms: Some(t.clone()),
+            ..row.cover.clone()
+        }];
+        assumptions.underwrite(&firm)?.policy.perils[0].expected_payment()
+    };
+    let pricer = |t: &CoverTerms| price(&rows[r], t);
+    // Each cover's own terms factor E(own terms) / E(base terms): the tables' where the
+    // severity is the product's alone, the cover's own where it varies by class.
+    let own = (rows.iter())
+        .map(|row| {
+            let at_base = price(row, terms[r])?;
+            Ok(if at_base > 0.0 {
+                row.payment / at_base
+            } else {
+                1.0
+            })
+        })
+        .collect::<Result<Vec<f64>>>()?;
+    if terms.iter().all(|t| t.is_claims_only()) {
+        let claim: Vec<ClaimTerms> = terms.iter().map(|t| t.claim).collect();
+        let sorted = |f: fn(&ClaimTerms) -> f64| {
+            let mut v: Vec<f64> = claim.iter().map(f).collect();
+            v.sort_by(f64::total_cmp);
+            v.dedup();
+            v
+        };
+        let tables = TermsTables::new(
+            terms[r].claim,
+            &sorted(ClaimTerms::limit),
+            &sorted(ClaimTerms::deductible),
+            &pricer,
+        )?;
+        let factor: Vec<f64> = claim
+            .iter()
+            .map(|c| tables.factor(c).unwrap_or(0.0))
+            .collect();
+        let by_table = (factor.iter().zip(&own)).all(|(a, b)| (a - b).abs() <= 1e-6 * b.abs());
+        let tables = TermsTables { by_table, ..tables };
+        return Ok((Some(tables), if by_table { factor } else { own }, vec![]));
+    }
+    let e0 = pricer(terms[r])?;
+    let mut levels: Vec<RateFactor> = Vec::new();
+    let mut factor = Vec::with_capacity(rows.len());
+    for t in &terms {
+        let name = label(t);
+        let known = levels
+            .iter()
+            .find(|f| f.level == name)
+            .map(|f| f.relativity);
+        let relativity = match known {
+            Some(x) => x,
+            None => {
+                let x = pricer(t)? / e0;
+                levels.push(RateFactor {
+                    factor: "terms".into(),
+                    level: name,
+                    relativity: x,
+                });
+                x
+            }
+        };
+        factor.push(relativity);
+    }
+    Ok((None, factor, if levels.len() > 1 { levels } else { vec![] }))
+}
+
+/// The most frequent value (ties: the first in sorted order).
+fn mode(values: impl Iterator<Item = String>) -> String {
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for v in values {
+        *counts.entry(v).or_default() += 1;
+    }
+    let top = counts.values().copied().max().unwrap_or(0);
+    counts
+        .into_iter()
+        .find(|(_, c)| *c == top)
+        .map(|(v, _)| v)
+        .unwrap_or_default()
 }

@@ -46,6 +46,19 @@ pub enum Mechanism {
     Cyber,
 }
 
+/// The variables a rate table rates a mechanism's covers by ([`Mechanism::rated_by`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RatedBy {
+    /// The exposure where the product has one (else the policy).
+    Exposure,
+    /// The R&D project's type, stage and years in it.
+    ProjectStage,
+    /// The loan's default probability, where every cover gives its own.
+    DefaultProbability,
+    /// Granted patents as the unit, the amount at risk's legal-cost band.
+    Patents,
+}
+
 /// What a mechanism needs to build one cover's peril.
 pub(crate) struct Context<'a> {
     pub set: &'a AssumptionSet,
@@ -78,6 +91,16 @@ impl Mechanism {
             Self::Compound(c) => c.uses_exposure(),
             Self::Litigation { .. } | Self::Guarantee { .. } => true,
             Self::StageGate | Self::Cyber => false,
+        }
+    }
+
+    /// What a rate table rates the mechanism's covers by, beyond the firm's variables.
+    pub fn rated_by(&self) -> RatedBy {
+        match self {
+            Self::StageGate => RatedBy::ProjectStage,
+            Self::Guarantee { .. } => RatedBy::DefaultProbability,
+            Self::Litigation { .. } => RatedBy::Patents,
+            Self::Compound(_) | Self::Cyber => RatedBy::Exposure,
         }
     }
 
