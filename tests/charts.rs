@@ -6,7 +6,10 @@ mod common;
 
 use common::svg::defects;
 use kexian::backtest::{LossRatioBacktest, RollingBacktest, loss_ratio_backtest, rolling_backtest};
-use kexian::io::{AeBar, Language, ae_chart, calibration_chart, exceedance_chart, lorenz_chart};
+use kexian::io::{
+    AeBar, Language, TornadoBar, ae_chart, calibration_chart, exceedance_chart, lorenz_chart,
+    tornado_chart,
+};
 use kexian::quote::CurvePoint;
 use kexian::rating::GlmFamily;
 use kexian::table::Table;
@@ -140,6 +143,31 @@ fn every_chart_renders_to_a_png_that_is_not_blank() {
     let (_, _, narrow) = raster(&exceedance_chart(&curve, &[], 1000, Language::En).unwrap());
     let (_, _, wide) = raster(&exceedance_chart(&wider, &[], 1000, Language::En).unwrap());
     assert!(wide > narrow, "{wide} vs {narrow}");
+}
+
+#[test]
+fn the_tornado_chart_has_its_axis_labels_whiskers_and_no_defects() {
+    let bars: Vec<TornadoBar> = [
+        ("cyber frequency +10%", 2.3e6, 3.9e4),
+        ("dependence +10%", -1.5e5, 2e4),
+    ]
+    .iter()
+    .map(|&(label, change, std_error)| TornadoBar {
+        label: label.into(),
+        change,
+        std_error,
+    })
+    .collect();
+    let svg = tornado_chart(&bars, "Premium sensitivity", "change in premium (万元)").unwrap();
+    let found = defects(
+        &svg,
+        &["cyber frequency +10%", "change in premium (万元)"],
+        false,
+    );
+    assert!(found.is_empty(), "{found:#?}");
+    let (_, _, inked) = raster(&svg);
+    assert!(inked > 0.01, "{inked}");
+    assert!(tornado_chart(&[], "t", "x").is_err());
 }
 
 #[test]

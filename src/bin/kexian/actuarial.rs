@@ -173,9 +173,25 @@ pub(crate) fn html(p: &Pack) -> Res<String> {
         ),
     );
     // 5. Rate tables.
+    let l = &p.inputs.config.loadings;
+    let loadings = format!(
+        "<p>{}: {} {:.1}%, {} {:.1}%, {} {:.1}%, {} {:.1}%.</p>",
+        t("Loadings", "附加费用"),
+        t("expenses", "费用率"),
+        l.expense_ratio * 100.0,
+        t("commission", "佣金率"),
+        l.commission_ratio * 100.0,
+        t("profit", "利润率"),
+        l.profit_ratio * 100.0,
+        t(
+            "cost of capital on allocated co-TVaR capital",
+            "按共同尾部期望分配资本的资本成本率"
+        ),
+        l.cost_of_capital * 100.0
+    );
     section(
         t("5. Rate tables", "五、费率表"),
-        rate_tables(p.rates, zh.then_some(&set.names_zh)),
+        loadings + &rate_tables(p.rates, zh.then_some(&set.names_zh)),
     );
     // 6. Exceedance curves.
     let curve = exceedance_chart(
@@ -194,7 +210,7 @@ pub(crate) fn html(p: &Pack) -> Res<String> {
             "7. Sensitivity, stress and parameter risk",
             "七、敏感性、压力测试与参数风险",
         ),
-        sensitivity(p.sensitivity, zh)?,
+        sensitivity(p.sensitivity, zh.then_some(set))?,
     );
     // 8. Checks.
     let checks: Vec<Vec<String>> = (s.checks.iter())
@@ -465,11 +481,37 @@ fn rate_tables(
     s
 }
 
-fn sensitivity(sens: &Sensitivity, zh: bool) -> Res<String> {
+/// A scenario's name in Chinese: product codes by their Chinese names, the moved quantity
+/// translated.
+fn scenario_zh(name: &str, set: &kexian::assumptions::AssumptionSet) -> String {
+    let mut out = name.to_owned();
+    for p in &set.products {
+        if !p.name_zh.is_empty() && out.starts_with(&format!("{} ", p.name)) {
+            out = format!("{}{}", p.name_zh, &out[p.name.len()..]);
+        }
+    }
+    for (en, cn) in [
+        (" frequency ", " 频率 "),
+        (" severity ", " 损失程度 "),
+        (" rate ", " 发生率 "),
+        ("dependence ", "相关性 "),
+    ] {
+        out = out.replace(en, cn);
+    }
+    out
+}
+
+/// The tornado chart and the table of every scenario; in Chinese when the set is given.
+fn sensitivity(
+    sens: &Sensitivity,
+    set: Option<&kexian::assumptions::AssumptionSet>,
+) -> Res<String> {
+    let zh = set.is_some();
+    let label = |name: &str| set.map_or(name.to_owned(), |s| scenario_zh(name, s));
     let steps: Vec<TornadoBar> = (sens.results.iter())
         .filter(|r| r.kind == ScenarioKind::Step)
         .map(|r| TornadoBar {
-            label: r.name.clone(),
+            label: label(&r.name),
             change: r.premium.change,
             std_error: r.premium.std_error,
         })
@@ -508,7 +550,7 @@ fn sensitivity(sens: &Sensitivity, zh: bool) -> Res<String> {
     let rows: Vec<Vec<String>> = (sens.results.iter())
         .map(|r| {
             vec![
-                esc(&r.name),
+                esc(&label(&r.name)),
                 kind(r.kind).into(),
                 pm(&r.premium),
                 pm(&r.expected_loss),
