@@ -50,10 +50,7 @@ pub fn pp_points(fit: &SeverityFit, data: &ClaimData) -> Result<Vec<PpPoint>> {
             parameter: "exact (uncensored) claims",
         });
     }
-    let tau = (data.claims().iter())
-        .map(|c| c.truncation)
-        .fold(f64::INFINITY, f64::min);
-    let s_tau = fit.model.survival(tau);
+    let s_tau = fit.model.survival(smallest_deductible(data));
     Ok(estimate
         .iter()
         .map(|p| PpPoint {
@@ -71,13 +68,7 @@ pub fn pp_plot(fit: &SeverityFit, data: &ClaimData, lang: Language) -> Result<St
     let points = pp_points(fit, data)?;
     let n = data.claims().len();
     let shown: Vec<&PpPoint> = shown(points.len()).map(|i| &points[i]).collect();
-    let title = format!(
-        "{} {}, {} {}",
-        lang.pick("P–P plot,", "P–P 图,"),
-        fit.family.name(),
-        thousands(n as f64),
-        lang.pick("claims", "笔赔案")
-    );
+    let title = fit_title(lang.pick("P–P plot,", "P–P 图,"), fit, n, lang);
     svg(|root| {
         let mut chart = frame!(
             root,
@@ -126,10 +117,7 @@ pub fn pp_plot(fit: &SeverityFit, data: &ClaimData, lang: Language) -> Result<St
 /// product-limit probability, x = S⁻¹(S(τ)·Ŝ(t)), with the diagonal; O(n log n).
 pub fn qq_plot(fit: &SeverityFit, data: &ClaimData, lang: Language) -> Result<String> {
     let points = pp_points(fit, data)?;
-    let tau = (data.claims().iter())
-        .map(|c| c.truncation)
-        .fold(f64::INFINITY, f64::min);
-    let s_tau = fit.model.survival(tau);
+    let s_tau = fit.model.survival(smallest_deductible(data));
     let xy: Vec<(f64, f64)> = shown(points.len())
         .map(|i| &points[i])
         .filter(|p| p.empirical < 1.0)
@@ -153,12 +141,11 @@ pub fn qq_plot(fit: &SeverityFit, data: &ClaimData, lang: Language) -> Result<St
         .fold(f64::INFINITY, f64::min)
         / 1.5;
     let hi = xy.iter().map(|p| p.0.max(p.1)).fold(0.0, f64::max) * 1.5;
-    let title = format!(
-        "{} {}, {} {}",
+    let title = fit_title(
         lang.pick("Q–Q plot,", "Q–Q 图,"),
-        fit.family.name(),
-        thousands(data.claims().len() as f64),
-        lang.pick("claims", "笔赔案")
+        fit,
+        data.claims().len(),
+        lang,
     );
     svg(|root| {
         let mut chart = frame!(
@@ -232,6 +219,23 @@ pub fn mean_excess_plot(points: &[MeanExcess], lang: Language) -> Result<String>
             .legend(|(x, y)| Circle::new((x + 10, y), 3, BLUE.filled()));
         legend(&mut chart)
     })
+}
+
+/// τ, the smallest deductible: the product-limit estimate is conditioned on exceeding it.
+fn smallest_deductible(data: &ClaimData) -> f64 {
+    (data.claims().iter())
+        .map(|c| c.truncation)
+        .fold(f64::INFINITY, f64::min)
+}
+
+/// "`kind` family, n claims".
+fn fit_title(kind: &str, fit: &SeverityFit, n: usize, lang: Language) -> String {
+    format!(
+        "{kind} {}, {} {}",
+        fit.family.name(),
+        thousands(n as f64),
+        lang.pick("claims", "笔赔案")
+    )
 }
 
 /// The points a chart shows: all of them up to 1,000, else 1,000 evenly spaced ones (first
