@@ -14,6 +14,15 @@ fn chromium() -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
+/// Pixels of `png` within ±`tol` of `rgb` in every channel.
+fn coloured(png: &Path, rgb: (u8, u8, u8), tol: i32) -> usize {
+    let pixmap = resvg::tiny_skia::Pixmap::load_png(png).unwrap();
+    let near = |a: u8, b: u8| (i32::from(a) - i32::from(b)).abs() <= tol;
+    (pixmap.pixels().iter())
+        .filter(|p| near(p.red(), rgb.0) && near(p.green(), rgb.1) && near(p.blue(), rgb.2))
+        .count()
+}
+
 /// Share of non-white pixels of `png` in the rectangle (x0, y0)–(x1, y1).
 fn inked(png: &Path, (x0, y0, x1, y1): (u32, u32, u32, u32)) -> f64 {
     let pixmap = resvg::tiny_skia::Pixmap::load_png(png).unwrap();
@@ -105,12 +114,44 @@ fn the_report_renders_in_chinese_and_english_with_its_tables_charts_and_stresses
         // The heading: the first 40–110 pixels of the page, the text column.
         let heading = inked(&png, (130, 30, 1100, 110));
         assert!(heading > 0.02, "{lang}: heading area inked {heading}");
+        // The whole report at half scale: the rate tables (their header colour) and the
+        // exceedance chart (its occurrence curve's orange, used by no other chart) render.
+        let whole = shots.join(format!("report-{lang}-whole.png"));
+        Command::new(browser)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--hide-scrollbars",
+            ])
+            .args([
+                "--force-device-scale-factor=0.5",
+                "--window-size=1240,40000",
+            ])
+            .arg(format!("--screenshot={}", whole.display()))
+            .arg(format!("file://{}", out.join("report.html").display()))
+            .output()
+            .unwrap();
+        let rate_headers = coloured(&whole, (0xfb, 0xe3, 0xc0), 6);
+        let orange = coloured(&whole, (0xd0, 0x70, 0x30), 24);
+        assert!(
+            rate_headers > 500,
+            "{lang}: rate-table headers {rate_headers} pixels"
+        );
+        assert!(
+            orange > 100,
+            "{lang}: exceedance curve {orange} orange pixels"
+        );
         let pdf =
             std::fs::read(out.join("report.pdf")).expect("report.pdf where Chromium is installed");
         let pages = pdf.windows(11).filter(|w| w == b"/Type /Page").count()
             - pdf.windows(12).filter(|w| w == b"/Type /Pages").count();
         assert!((5..=60).contains(&pages), "{lang}: {pages} pages");
-        eprintln!("{lang}: {pages} PDF pages; screenshot {}", png.display());
+        eprintln!(
+            "{lang}: {pages} PDF pages, {rate_headers} rate-table header and {orange} orange pixels; screenshots {} and {}",
+            png.display(),
+            whole.display()
+        );
         std::fs::remove_dir_all(&out).ok();
     }
     if browser.is_some() {

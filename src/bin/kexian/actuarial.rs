@@ -191,7 +191,10 @@ pub(crate) fn html(p: &Pack) -> Res<String> {
     );
     section(
         t("5. Rate tables", "五、费率表"),
-        loadings + &rate_tables(p.rates, zh.then_some(&set.names_zh)),
+        format!(
+            "{loadings}<div class=\"rates\">{}</div>",
+            rate_tables(p.rates, zh.then_some(&set.names_zh))
+        ),
     );
     // 6. Exceedance curves.
     let curve = exceedance_chart(
@@ -322,7 +325,7 @@ fn css() -> String {
         "body{{font-family:{FONT};margin:2em auto;max-width:60em;color:#111;line-height:1.45}}\
          h1{{font-size:1.9em;margin:0 0 .2em}} h2{{border-bottom:2px solid #4878a8;padding-bottom:.2em;margin-top:1.6em}}\
          table{{border-collapse:collapse;margin:.6em 0;font-size:.9em}} th,td{{border:1px solid #bbb;padding:.2em .5em;text-align:left}} td.n{{text-align:right;white-space:nowrap}}\
-         th{{background:#e8eef5}} pre{{font-size:.75em;background:#f6f6f6;padding:.6em;overflow-x:auto}}\
+         th{{background:#e8eef5}} .rates th{{background:#fbe3c0}} pre{{font-size:.75em;background:#f6f6f6;padding:.6em;overflow-x:auto}}\
          figure{{margin:1em 0}} figure svg{{max-width:100%;height:auto}}\
          @media print{{body{{margin:0;max-width:none;font-size:10pt}} section{{break-inside:auto}} h2{{break-after:avoid}} figure,table{{break-inside:avoid}} @page{{size:A4;margin:15mm}}}}"
     )
