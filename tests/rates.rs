@@ -166,4 +166,8 @@ fn the_bundled_book_s_tables_reproduce_every_quote_within_their_tolerance() {
     let check = std::fs::read_to_string(out.join("rates_check.csv")).unwrap();
     assert_eq!(check.lines().count(), covers + 1);
     std::fs::remove_dir_all(&out).ok();
+    // The output set's versions live beside it (`.NAME.sets`).
+    let name = out.file_name().unwrap().to_string_lossy();
+    std::fs::remove_dir_all(out.with_file_name(format!(".{name}.sets"))).ok();
+    std::fs::remove_file(&out).ok();
 }

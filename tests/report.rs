@@ -153,6 +153,10 @@ fn the_report_renders_in_chinese_and_english_with_its_tables_charts_and_stresses
             whole.display()
         );
         std::fs::remove_dir_all(&out).ok();
+        // The output set's versions live beside it (`.NAME.sets`).
+        let name = out.file_name().unwrap().to_string_lossy();
+        std::fs::remove_dir_all(out.with_file_name(format!(".{name}.sets"))).ok();
+        std::fs::remove_file(&out).ok();
     }
     if browser.is_some() {
         // Chinese glyphs need a CJK font: the rendering above used one.

@@ -701,11 +701,20 @@ pub(crate) fn report(inputs: &Inputs, out: &Path, lang: Lang) -> Res<()> {
     };
     let page = html(&pack)?;
     // The PDF is printed from the HTML on disk, in a directory of its own.
-    let scratch = std::env::temp_dir().join(format!("kexian-report-{}", std::process::id()));
-    std::fs::create_dir_all(&scratch)?;
-    std::fs::write(scratch.join("report.html"), &page)?;
-    let printed = pdf(&scratch.join("report.html"));
-    std::fs::remove_dir_all(&scratch).ok();
+    // A new directory (never one that exists: only what this run wrote is removed).
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let scratch =
+        std::env::temp_dir().join(format!(".kexian-report-{}-{nanos}", std::process::id()));
+    std::fs::create_dir(&scratch).map_err(|e| format!("{}: {e}", scratch.display()))?;
+    let html_path = scratch.join("report.html");
+    std::fs::write(&html_path, &page)?;
+    let printed = pdf(&html_path);
+    for name in ["report.html", "report.pdf"] {
+        std::fs::remove_file(scratch.join(name)).ok();
+    }
+    std::fs::remove_dir(&scratch).ok();
     let mut files = vec![
         ("report.html", page.into_bytes()),
         ("sensitivity.json", crate::report::json_bytes(&sensitivity)?),
