@@ -19,8 +19,8 @@
 //! capital allocation ([`portfolio`]); premium principles ([`pricing`]); the 沪科积分, rating
 //! factors, GLMs and credibility ([`rating`]); differentiated quotes with subsidies, pools and
 //! reinsurance ([`quote`]); backtesting ([`backtest`]); CSV input ([`table`]); numerical
-//! building blocks ([`numerics`]). The `kexian` binary runs quotes, simulations and backtests
-//! from files.
+//! building blocks ([`numerics`]); the commands as library calls on a job assembled from its
+//! files (`job`, feature `jobs`), which the `kexian` binary and the Python package share.
 //!
 //! ## Quick start
 //! ```
@@ -103,6 +103,8 @@ pub mod error;
 pub mod fitting;
 pub mod frequency;
 pub mod io;
+#[cfg(feature = "jobs")]
+pub mod job;
 pub mod loss;
 pub mod numerics;
 pub mod perils;

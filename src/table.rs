@@ -110,7 +110,8 @@ impl Table {
     }
 
     /// A table from named columns of equal length (typed data, no file): numbers are kept
-    /// exactly (written in shortest round-trip form). Rows are numbered as in a CSV file
+    /// exactly (written in shortest round-trip form), NaN is a missing (empty) cell as in a
+    /// DataFrame. Rows are numbered as in a CSV file
     /// with a header (first row: line 2).
     ///
     /// ```
@@ -150,7 +151,9 @@ impl Table {
                     .iter()
                     .map(|(_, c)| match c {
                         Column::Text(v) => v[r].clone(),
+                        Column::Number(v) if v[r].is_nan() => String::new(),
                         Column::Number(v) => v[r].to_string(),
+                        Column::Integer(v) => v[r].to_string(),
                     })
                     .collect()
             })
@@ -320,6 +323,8 @@ pub enum Column {
     Text(Vec<String>),
     /// Numbers.
     Number(Vec<f64>),
+    /// Whole numbers (e.g. amounts in 分), kept exact.
+    Integer(Vec<i64>),
 }
 
 impl Column {
@@ -327,6 +332,7 @@ impl Column {
         match self {
             Self::Text(v) => v.len(),
             Self::Number(v) => v.len(),
+            Self::Integer(v) => v.len(),
         }
     }
 }

@@ -141,7 +141,13 @@ fn quote_outputs_are_replaced_as_a_set() {
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         assert_eq!(
             sorted(&out),
-            ["manifest.json", "quotes.csv", "quotes.json", "summary.json"]
+            [
+                "covers.csv",
+                "manifest.json",
+                "quotes.csv",
+                "quotes.json",
+                "summary.json"
+            ]
         );
         assert_eq!(
             std::fs::read_link(&out).unwrap(),

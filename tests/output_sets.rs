@@ -452,6 +452,7 @@ fn charts_into_the_out_directory_join_its_set() {
         assert_eq!(
             names,
             [
+                "covers.csv",
                 "exceedance.svg",
                 "manifest.json",
                 "quotes.csv",

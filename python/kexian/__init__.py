@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import json
 import os
+import warnings
 from typing import Any, Callable, Dict, Iterable, List, NamedTuple, Optional, Sequence, Union
 
 import numpy as np
 
-from . import _kexian
+from . import _kexian, _tables
 from ._kexian import DataError, KexianError, ModelError, ParameterError
 
 __version__: str = _kexian.__version__
@@ -32,13 +33,19 @@ __all__ = [
     "Estimate", "Severity", "LogNormal", "Gamma", "Weibull", "Exponential", "Pareto",
     "SingleParameterPareto", "GeneralizedPareto", "Burr", "LogLogistic", "Empirical",
     "Frequency", "Poisson", "NegativeBinomial", "Binomial", "Bernoulli", "Geometric",
-    "LossModel", "Simulation", "ExactDistribution", "PortfolioResult", "QuoteResult",
-    "RatingPlan", "simulate_portfolio", "simulate_portfolio_shard", "merge_portfolio", "quote", "match_products", "price_line", "buhlmann_straub",
-    "rolling_backtest",
+    "LossModel", "Simulation", "ExactDistribution", "PortfolioResult",
+    "RatingPlan", "simulate_portfolio", "simulate_portfolio_shard", "merge_portfolio",
+    "price_line", "buhlmann_straub", "rolling_backtest",
+    "QuoteResult", "quote", "FitResult", "fit", "BacktestResult", "backtest", "RatesResult",
+    "rates", "ReportResult", "report", "Matches", "match_products",
 ]
 
 Progress = Optional[Union[bool, Callable[[str, int, int], Any]]]
 """A progress callback ``f(stage, done, total)``, or True for a tqdm bar when tqdm is installed."""
+
+
+def _deprecated(old: str, new: str) -> None:
+    warnings.warn(f"`{old}` is deprecated: use `{new}`", DeprecationWarning, stacklevel=3)
 
 
 class Estimate(NamedTuple):
@@ -304,8 +311,14 @@ class Simulation:
     def std_dev(self) -> Estimate:
         return Estimate(*self._inner.std_dev())
 
-    def var(self, level: float) -> Estimate:
+    def value_at_risk(self, level: float) -> Estimate:
+        """VaR: the ``level`` quantile of the annual loss, with its standard error."""
         return Estimate(*self._inner.var(level))
+
+    def var(self, level: float) -> Estimate:
+        """Deprecated: :meth:`value_at_risk` (pandas' ``.var()`` is the variance)."""
+        _deprecated("var", "value_at_risk")
+        return self.value_at_risk(level)
 
     def tvar(self, level: float) -> Estimate:
         return Estimate(*self._inner.tvar(level))
@@ -344,8 +357,14 @@ class ExactDistribution:
     def variance(self) -> float:
         return self._inner.variance()
 
-    def var(self, level: float) -> float:
+    def value_at_risk(self, level: float) -> float:
+        """VaR: the ``level`` quantile of the annual loss."""
         return self._inner.var(level)
+
+    def var(self, level: float) -> float:
+        """Deprecated: :meth:`value_at_risk` (pandas' ``.var()`` is the variance)."""
+        _deprecated("var", "value_at_risk")
+        return self.value_at_risk(level)
 
     def tvar(self, level: float) -> float:
         return self._inner.tvar(level)
@@ -431,25 +450,6 @@ def _simulation_config(trials: int, seed: int, threads: Optional[int],
     return json.dumps(config)
 
 
-def _book(firms: Any) -> tuple:
-    """A book as (text, format): a DataFrame or CSV path (portfolio columns), a list of firm
-    dicts, or a JSON policy-list path or text."""
-    pd = None
-    try:
-        pd = _pandas()
-    except ImportError:
-        pass
-    if pd is not None and isinstance(firms, pd.DataFrame):
-        return firms.to_csv(index=False), "csv"
-    if isinstance(firms, (str, os.PathLike)) and os.path.exists(firms):
-        with open(firms, encoding="utf-8-sig") as fh:
-            text = fh.read()
-        return text, "json" if str(firms).lower().endswith(".json") else "csv"
-    if isinstance(firms, str):
-        return firms, "json"
-    return json.dumps(list(firms)), "json"
-
-
 class PortfolioResult:
     """A simulated book: totals and per-policy vectors aligned by trial."""
 
@@ -502,9 +502,8 @@ def simulate_portfolio(firms: Any, trials: int, seed: int, assumptions: Any = No
     ``engine``: ``"superposition"`` (the book's Poisson perils as one claim stream, fastest) or
     ``"streams"`` (every peril its own stream: adding a firm leaves the others' draws as they
     were)."""
-    text, fmt = _book(firms)
     return PortfolioResult(_kexian.simulate_portfolio(
-        text, fmt, _portfolio_config(trials, seed, tvar_level, threads, engine),
+        _tables.book(firms), _portfolio_config(trials, seed, tvar_level, threads, engine),
         _read_json_arg(assumptions), _callback(progress)))
 
 
@@ -521,9 +520,8 @@ def simulate_portfolio_shard(index: int, count: int, firms: Any, trials: int, se
     """Shard ``index`` of ``count`` (1-based) of the run :func:`simulate_portfolio` makes with
     the same arguments (its blocks of 2,048 years): a partial result for
     :func:`merge_portfolio`."""
-    text, fmt = _book(firms)
     return _kexian.simulate_portfolio_shard(
-        text, fmt, _portfolio_config(trials, seed, tvar_level, threads, engine), index, count,
+        _tables.book(firms), _portfolio_config(trials, seed, tvar_level, threads, engine), index, count,
         _read_json_arg(assumptions))
 
 
@@ -533,70 +531,9 @@ def merge_portfolio(parts: Sequence[bytes], firms: Any, trials: int, seed: int,
                     engine: str = "superposition") -> PortfolioResult:
     """The run's result from the parts of all its shards (any order), bit for bit the result
     of :func:`simulate_portfolio`; parts of other runs, duplicates and gaps are refused."""
-    text, fmt = _book(firms)
     return PortfolioResult(_kexian.merge_portfolio(
-        text, fmt, _portfolio_config(trials, seed, tvar_level, threads, engine), list(parts),
+        _tables.book(firms), _portfolio_config(trials, seed, tvar_level, threads, engine), list(parts),
         _read_json_arg(assumptions)))
-
-
-class QuoteResult(NamedTuple):
-    """Quotes (one row per firm, every component; lines and subsidies as columns) and the
-    portfolio summary."""
-
-    quotes: Any
-    summary: Dict[str, Any]
-
-
-def quote(firms: Any, config: Any, assumptions: Any = None, experience: Any = None,
-          progress: Progress = None) -> QuoteResult:
-    """Quotes a book. ``config`` is the pricing configuration (dict, JSON or path);
-    ``experience`` the claims experience (DataFrame or CSV path) when it has a rating plan."""
-    text, fmt = _book(firms)
-    exp_csv = None
-    if experience is not None:
-        pd = _pandas()
-        exp_csv = experience.to_csv(index=False) if isinstance(experience, pd.DataFrame) \
-            else open(experience, encoding="utf-8-sig").read()
-    run = json.loads(_kexian.quote(text, fmt, _read_json_arg(config), _read_json_arg(assumptions),
-                                   exp_csv, _callback(progress)))
-    rows = []
-    for q in run["quotes"]:
-        row = {k: v for k, v in q.items()
-               if k not in ("lines", "covers", "relativities", "subsidies", "standard_errors")}
-        row["covers_capped"] = sum(c["capped"] for c in q["covers"])
-        row["flags"] = "; ".join(f"{c['product']}: {c['flag']}" for c in q["covers"] if "flag" in c)
-        for name, se in q["standard_errors"].items():
-            row[f"{name}_std_error"] = se
-        for line in q["lines"]:
-            row[f"expected_loss_{line['line']}"] = row.get(f"expected_loss_{line['line']}", 0.0) \
-                + line["expected_loss"]
-        for name, amount in q["subsidies"]:
-            row[f"subsidy_{name}"] = amount
-        rows.append(row)
-    return QuoteResult(_pandas().DataFrame(rows).set_index("firm"), run["summary"])
-
-
-class Matches(NamedTuple):
-    """The two-way push (双向互推): eligible products a firm does not hold, by firm and by
-    product, and the eligible pairs that could not be priced (with the reason)."""
-    by_firm: Any
-    by_product: Any
-    unpriced: Any
-
-
-def match_products(firms: Any, config: Any, assumptions: Any = None) -> Matches:
-    """For each firm, the catalogue products it may buy and does not hold, ranked by need
-    (expected loss, and its share of revenue), with an indicative premium grossed up by the
-    configuration's loadings; for each product, the eligible firms (``kexian match``)."""
-    text, fmt = _book(firms)
-    m = json.loads(_kexian.match_book(text, fmt, _read_json_arg(config),
-                                      _read_json_arg(assumptions)))
-    pd = _pandas()
-    columns = ["firm", "product", "name_zh", "line", "expected_loss", "need", "premium",
-               "firm_rank", "product_rank"]
-    return Matches(pd.DataFrame(m["by_firm"], columns=columns),
-                   pd.DataFrame(m["by_product"], columns=columns),
-                   pd.DataFrame(m["unpriced"], columns=["firm", "product", "reason"]))
 
 
 def price_line(spec: Any, progress: Progress = None) -> Dict[str, Any]:
@@ -614,10 +551,10 @@ class RatingPlan:
     def fit(cls, data: Any, spec: Dict[str, Any], family: Union[str, Dict[str, Any]] = "poisson") -> "RatingPlan":
         """Fits ``spec`` (a RatingSpec dict) on a DataFrame; ``family`` as in Rust JSON, e.g.
         ``"poisson"``, ``"gamma"`` or ``{"tweedie": {"power": 1.5}}``."""
-        return cls(_kexian.RatingPlan.fit(data.to_csv(index=False), _json(spec), json.dumps(family)))
+        return cls(_kexian.RatingPlan.fit(_tables.table(data), _json(spec), json.dumps(family)))
 
     def predict(self, data: Any) -> np.ndarray:
-        return self._inner.predict(data.to_csv(index=False))
+        return self._inner.predict(_tables.table(data))
 
     @property
     def base(self) -> float:
@@ -645,8 +582,12 @@ def buhlmann_straub(data: Any, entity: str, period: str, ratio: str, weight: str
 def rolling_backtest(data: Any, spec: Dict[str, Any], family: Union[str, Dict[str, Any]] = "poisson",
                      year_column: str = "year", min_train_years: int = 2):
     """Out-of-sample refits by year: DataFrame of A/E, deviance, Gini per test year and overall."""
-    bt = json.loads(_kexian.rolling_backtest(data.to_csv(index=False), _json(spec), json.dumps(family),
-                                             year_column, min_train_years))
+    return _rolling_frame(json.loads(_kexian.rolling_backtest(
+        _tables.table(data), _json(spec), json.dumps(family), year_column, min_train_years)))
+
+
+def _rolling_frame(bt: Dict[str, Any]):
+    """A rolling backtest (JSON) as a DataFrame: a row per test year and overall."""
     rows = []
     for year in bt["years"] + [bt["overall"]]:
         ae = year["ae"]
@@ -655,3 +596,9 @@ def rolling_backtest(data: Any, spec: Dict[str, Any], family: Union[str, Dict[st
                      "expected": ae["expected"], "ratio": ae["ratio"],
                      "deviance": ae["deviance"], "gini": year["gini"]})
     return _pandas().DataFrame(rows)
+
+
+from ._jobs import (  # noqa: E402  (they use the helpers above)
+    BacktestResult, FitResult, Matches, QuoteResult, RatesResult, ReportResult, backtest, fit,
+    match_products, quote, rates, report,
+)

@@ -85,50 +85,103 @@ class PortfolioResult:
     def losses(self) -> Losses: ...
     def policies_json(self) -> str: ...
 
+# A table: ("path", csv_path) or ("columns", [(name, float64/int64 array or list of str)]).
+TableArg = Tuple[str, Any]
+# A book: a TableArg, ("json", policy_list_text) or ("file", (path, contents)).
+BookArg = Tuple[str, Any]
+
 class RatingPlan:
     @staticmethod
-    def fit(data_csv: str, spec_json: str, family_json: str) -> RatingPlan: ...
-    def predict(self, data_csv: str) -> npt.NDArray[np.float64]: ...
+    def fit(data: TableArg, spec_json: str, family_json: str) -> RatingPlan: ...
+    def predict(self, data: TableArg) -> npt.NDArray[np.float64]: ...
     def relativities_json(self) -> str: ...
     def base(self) -> float: ...
     def to_json(self) -> str: ...
 
+class JobOutput:
+    def value_json(self) -> str: ...
+    def text(self) -> str: ...
+    def table(self, name: str) -> List[Tuple[str, Any]]: ...
+    def files(self) -> List[Tuple[str, bytes]]: ...
+    def write(self, out: str) -> None: ...
+
+class Job:
+    @staticmethod
+    def read(
+        portfolio: str,
+        config: str,
+        assumptions: Optional[str] = None,
+        trials: Optional[int] = None,
+        seed: Optional[int] = None,
+    ) -> Job: ...
+    @staticmethod
+    def from_data(
+        firms: Optional[BookArg],
+        config_json: str,
+        config_dir: str,
+        assumptions_json: Optional[str] = None,
+        experience: Optional[TableArg] = None,
+        trials: Optional[int] = None,
+        seed: Optional[int] = None,
+    ) -> Job: ...
+    def check_memory(self, limit: Optional[int] = None) -> None: ...
+    def quote(
+        self,
+        lang: str = "en",
+        excel: bool = False,
+        gzip: bool = False,
+        charts: bool = False,
+        progress: ProgressCallback = None,
+    ) -> JobOutput: ...
+    def rates(
+        self, tolerance: float = 0.05, lang: str = "en", progress: ProgressCallback = None
+    ) -> JobOutput: ...
+    def report(self, lang: str = "en", progress: ProgressCallback = None) -> JobOutput: ...
+    def backtest(
+        self,
+        year: str = "year",
+        min_train_years: int = 2,
+        losses: str = "incurred",
+        segment: str = "sector",
+        lang: str = "en",
+        progress: ProgressCallback = None,
+    ) -> JobOutput: ...
+
 def simulate_portfolio(
-    firms: str,
-    format: str,
+    firms: BookArg,
     config_json: str,
     assumptions_json: Optional[str] = None,
     progress: ProgressCallback = None,
 ) -> PortfolioResult: ...
 def simulate_portfolio_shard(
-    firms: str,
-    format: str,
+    firms: BookArg,
     config_json: str,
     index: int,
     count: int,
     assumptions_json: Optional[str] = None,
 ) -> bytes: ...
 def merge_portfolio(
-    firms: str,
-    format: str,
+    firms: BookArg,
     config_json: str,
     parts: List[bytes],
     assumptions_json: Optional[str] = None,
 ) -> PortfolioResult: ...
-def quote(
-    firms: str,
-    format: str,
-    config_json: str,
+def fit(
+    claims: TableArg,
+    amount: str = "amount",
+    deductible: Optional[str] = None,
+    limit: Optional[str] = None,
+    weight: Optional[str] = None,
+    families: List[str] = ...,
+    bootstrap: int = 0,
+    seed: int = 1,
+    lang: str = "en",
+) -> JobOutput: ...
+def match_products(
+    firms: BookArg,
+    config: Optional[str] = None,
     assumptions_json: Optional[str] = None,
-    experience_csv: Optional[str] = None,
-    progress: ProgressCallback = None,
-) -> str: ...
-def match_book(
-    firms: str,
-    format: str,
-    config_json: str,
-    assumptions_json: Optional[str] = None,
-) -> str: ...
+) -> JobOutput: ...
 def price_line(spec_json: str, progress: ProgressCallback = None) -> str: ...
 def buhlmann_straub(
     entity: List[str],
@@ -138,6 +191,6 @@ def buhlmann_straub(
     iterative: bool = False,
 ) -> str: ...
 def rolling_backtest(
-    data_csv: str, spec_json: str, family_json: str, year_column: str, min_train_years: int
+    data: TableArg, spec_json: str, family_json: str, year_column: str, min_train_years: int
 ) -> str: ...
 def _panic_for_test() -> None: ...

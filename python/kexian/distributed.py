@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from typing import Any, List, Optional
 
-from . import LossModel, PortfolioResult, Simulation, _book, _kexian, _portfolio_config
+from . import LossModel, PortfolioResult, Simulation, _kexian, _portfolio_config, _tables
 from . import _read_json_arg, _simulation_config
 
 __all__ = ["simulate", "simulate_portfolio"]
@@ -57,9 +57,9 @@ def simulate(model: LossModel, trials: int, seed: int, *, client: Any,
     return Simulation(model._inner.merge(config, parts))
 
 
-def _book_shard(index: int, count: int, text: str, fmt: str, config: str,
+def _book_shard(index: int, count: int, book: Any, config: str,
                 assumptions: Optional[str]) -> bytes:
-    return _kexian.simulate_portfolio_shard(text, fmt, config, index, count, assumptions)
+    return _kexian.simulate_portfolio_shard(book, config, index, count, assumptions)
 
 
 def simulate_portfolio(firms: Any, trials: int, seed: int, *, client: Any,
@@ -69,10 +69,13 @@ def simulate_portfolio(firms: Any, trials: int, seed: int, *, client: Any,
                        engine: str = "superposition") -> PortfolioResult:
     """:func:`kexian.simulate_portfolio` with its blocks of 2,048 years split into ``shards``
     shards run on ``client``'s cluster (the book is sent to the workers once)."""
-    text, fmt = _book(firms)
+    book = _tables.book(firms)
+    if book[0] == "path":  # the workers get the file's contents, named by its path
+        with open(book[1], encoding="utf-8-sig") as fh:
+            book = ("file", (book[1], fh.read()))
     config = _portfolio_config(trials, seed, tvar_level, threads, engine)
     assumptions_json = _read_json_arg(assumptions)
     count = _count(client, shards, math.ceil(trials / _BLOCK))
-    [book] = client.scatter([text], broadcast=True)
-    parts = _gather(client, _book_shard, count, book, fmt, config, assumptions_json)
-    return PortfolioResult(_kexian.merge_portfolio(text, fmt, config, parts, assumptions_json))
+    [shared] = client.scatter([book], broadcast=True)
+    parts = _gather(client, _book_shard, count, shared, config, assumptions_json)
+    return PortfolioResult(_kexian.merge_portfolio(book, config, parts, assumptions_json))

@@ -16,7 +16,6 @@ use kexian::rating::{BuhlmannStraub, Panel, StraubEstimator};
 use kexian::rating::{GlmFamily, RatingPlan as Plan, RatingSpec};
 use kexian::severity::{Severity as _, SeverityModel};
 use kexian::simulation::{Progress, Shard, SimulatedLosses, SimulationConfig};
-use kexian::table::Table;
 use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
 use pyo3::exceptions::{PyKeyboardInterrupt, PyValueError};
 use pyo3::prelude::*;
@@ -26,6 +25,8 @@ use serde::de::DeserializeOwned;
 use std::ops::ControlFlow;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Mutex;
+
+mod jobs;
 
 pyo3::create_exception!(
     _kexian,
@@ -248,10 +249,10 @@ fn to_json<T: Serialize>(value: &T) -> Res<String> {
 
 /// Runs `work` without the GIL, telling `callback(stage, done, total)` the progress and
 /// stopping on Ctrl-C (KeyboardInterrupt) or when the callback raises.
-fn detached<T: Send>(
+fn detached<T: Send, E: Into<kexian::job::JobError> + Send>(
     py: Python<'_>,
     callback: Option<Py<PyAny>>,
-    work: impl FnOnce(kexian::simulation::Observer) -> kexian::Result<T> + Send,
+    work: impl FnOnce(kexian::simulation::Observer) -> Result<T, E> + Send,
 ) -> Res<T> {
     let raised: Mutex<Option<PyErr>> = Mutex::new(None);
     let observer = |p: Progress| {
@@ -273,15 +274,18 @@ fn detached<T: Send>(
     };
     let result = py.detach(|| catch_unwind(AssertUnwindSafe(|| work(&observer))));
     let result = result.map_err(|_| KexianError::new_err("internal error (please report)"))?;
-    match result {
-        Ok(v) => Ok(v),
-        Err(kexian::Error::Cancelled { .. }) => {
+    let error = match result {
+        Ok(v) => return Ok(v),
+        Err(e) => e.into(),
+    };
+    match error.downcast_ref::<kexian::Error>() {
+        Some(kexian::Error::Cancelled { .. }) => {
             match raised.lock().ok().and_then(|mut r| r.take()) {
                 Some(e) => Err(e),
                 None => Err(PyKeyboardInterrupt::new_err("cancelled")),
             }
         }
-        Err(e) => Err(Failure(e).into()),
+        _ => Err(jobs::job_error(error)),
     }
 }
 
@@ -708,34 +712,18 @@ impl PortfolioResult {
     }
 }
 
-/// A book from its text: `format` is `json` (a policy list) or `csv` (portfolio columns).
-fn read_firms(text: &str, format: &str) -> Res<Vec<kexian::book::Firm>> {
-    Ok(match format {
-        "json" => kexian::io::read_portfolio_json("firms", text),
-        "csv" => Table::from_reader("firms", text.as_bytes())
-            .and_then(|t| kexian::io::read_portfolio_csv(&t)),
-        other => {
-            return Err(KexianError::new_err(format!(
-                "unknown book format `{other}`"
-            )));
-        }
-    }
-    .map_err(Failure)?)
-}
-
-/// Simulates a book (`firms`: text in `format`, `json` or `csv`) under an assumption set
+/// Simulates a book (`firms`: see `jobs::firms`) under an assumption set
 /// (JSON; None: the bundled set) with `config_json` (a PortfolioConfig).
 #[pyfunction]
-#[pyo3(signature = (firms, format, config_json, assumptions_json=None, progress=None))]
+#[pyo3(signature = (firms, config_json, assumptions_json=None, progress=None))]
 fn simulate_portfolio(
     py: Python<'_>,
-    firms: &str,
-    format: &str,
+    firms: &Bound<'_, PyAny>,
     config_json: &str,
     assumptions_json: Option<&str>,
     progress: Option<Py<PyAny>>,
 ) -> Res<PortfolioResult> {
-    let (book, config) = portfolio_run(firms, format, config_json, assumptions_json)?;
+    let (book, config) = portfolio_run(firms, config_json, assumptions_json)?;
     let run = detached(py, progress, |o| {
         book.simulate_with_progress(&config, Some(o))
     })?;
@@ -749,17 +737,16 @@ fn simulate_portfolio(
 /// Shard `index` of `count` (1-based) of [`simulate_portfolio`]'s run: its partial result
 /// as bytes.
 #[pyfunction]
-#[pyo3(signature = (firms, format, config_json, index, count, assumptions_json=None))]
+#[pyo3(signature = (firms, config_json, index, count, assumptions_json=None))]
 fn simulate_portfolio_shard<'py>(
     py: Python<'py>,
-    firms: &str,
-    format: &str,
+    firms: &Bound<'_, PyAny>,
     config_json: &str,
     index: u64,
     count: u64,
     assumptions_json: Option<&str>,
 ) -> Res<Bound<'py, PyBytes>> {
-    let (book, config) = portfolio_run(firms, format, config_json, assumptions_json)?;
+    let (book, config) = portfolio_run(firms, config_json, assumptions_json)?;
     let bytes = guard(|| {
         py.detach(|| {
             let shard = Shard::new(index, count)?;
@@ -773,16 +760,15 @@ fn simulate_portfolio_shard<'py>(
 /// Merges the partial results of every shard of [`simulate_portfolio`]'s run (any order):
 /// the single run's result, bit for bit.
 #[pyfunction]
-#[pyo3(signature = (firms, format, config_json, parts, assumptions_json=None))]
+#[pyo3(signature = (firms, config_json, parts, assumptions_json=None))]
 fn merge_portfolio(
     py: Python<'_>,
-    firms: &str,
-    format: &str,
+    firms: &Bound<'_, PyAny>,
     config_json: &str,
     parts: Vec<Bound<'_, PyBytes>>,
     assumptions_json: Option<&str>,
 ) -> Res<PortfolioResult> {
-    let (book, config) = portfolio_run(firms, format, config_json, assumptions_json)?;
+    let (book, config) = portfolio_run(firms, config_json, assumptions_json)?;
     let bytes: Vec<Vec<u8>> = parts.iter().map(|p| p.as_bytes().to_vec()).collect();
     let run = guard(|| {
         py.detach(|| {
@@ -803,60 +789,15 @@ fn merge_portfolio(
 
 /// The book of `firms` under the assumption set, and the run settings.
 fn portfolio_run(
-    firms: &str,
-    format: &str,
+    firms: &Bound<'_, PyAny>,
     config_json: &str,
     assumptions_json: Option<&str>,
 ) -> Res<(Book, PortfolioConfig)> {
     let a = assumptions(assumptions_json)?;
-    let firms = read_firms(firms, format)?;
+    let firms = jobs::firms(firms)?;
     let config: PortfolioConfig = from_json("portfolio config", config_json)?;
     let (_, book) = a.portfolio(&firms, vec![]).map_err(Failure)?;
     Ok((book, config))
-}
-
-/// Quotes a book (`firms`: text in `format`): returns the QuoteRun as JSON.
-/// `experience_csv` is the text of the claims experience the rating plan is fitted on.
-#[pyfunction]
-#[pyo3(signature = (firms, format, config_json, assumptions_json=None, experience_csv=None, progress=None))]
-fn quote(
-    py: Python<'_>,
-    firms: &str,
-    format: &str,
-    config_json: &str,
-    assumptions_json: Option<&str>,
-    experience_csv: Option<&str>,
-    progress: Option<Py<PyAny>>,
-) -> Res<String> {
-    let a = assumptions(assumptions_json)?;
-    let firms = read_firms(firms, format)?;
-    let config: kexian::quote::QuoteConfig = from_json("quote config", config_json)?;
-    let experience = experience_csv
-        .map(|t| Table::from_reader("experience", t.as_bytes()))
-        .transpose()
-        .map_err(Failure)?;
-    let run = detached(py, progress, |o| {
-        kexian::quote::price(&firms, &a, &config, experience.as_ref(), Some(o))
-    })?;
-    to_json(&run)
-}
-
-/// The two-way push (双向互推) for a book under the catalogue of the assumption set, with the
-/// indicative premiums grossed up by the pricing configuration's loadings; returns
-/// `kexian::quote::Matches` as JSON.
-#[pyfunction]
-#[pyo3(signature = (firms, format, config_json, assumptions_json=None))]
-fn match_book(
-    firms: &str,
-    format: &str,
-    config_json: &str,
-    assumptions_json: Option<&str>,
-) -> Res<String> {
-    let a = assumptions(assumptions_json)?;
-    let firms = read_firms(firms, format)?;
-    let config: kexian::quote::QuoteConfig = from_json("quote config", config_json)?;
-    let matches = kexian::quote::match_book(&firms, &a, &config.loadings).map_err(Failure)?;
-    to_json(&matches)
 }
 
 /// Prices one cover from a LineSpec JSON; returns the PricedLine as JSON.
@@ -879,21 +820,25 @@ struct RatingPlan {
 #[pymethods]
 impl RatingPlan {
     /// Fits `spec_json` (a RatingSpec) with `family_json` (e.g. `"poisson"`) on
-    /// the CSV text `data_csv`.
+    /// the table `data` (see `jobs::table`).
     #[staticmethod]
-    fn fit(data_csv: &str, spec_json: &str, family_json: &str) -> Res<Self> {
+    fn fit(data: &Bound<'_, PyAny>, spec_json: &str, family_json: &str) -> Res<Self> {
         let spec: RatingSpec = from_json("rating spec", spec_json)?;
         let family: GlmFamily = from_json("GLM family", family_json)?;
         guard(|| {
-            let table = Table::from_reader("data", data_csv.as_bytes()).map_err(Failure)?;
+            let table = jobs::table("DataFrame `data`", data)?;
             Ok(Self {
                 inner: Plan::fit(family, &spec, &table).map_err(Failure)?,
             })
         })
     }
-    /// Predicted response for each row of the CSV text.
-    fn predict<'py>(&self, py: Python<'py>, data_csv: &str) -> Res<Bound<'py, PyArray1<f64>>> {
-        let table = Table::from_reader("data", data_csv.as_bytes()).map_err(Failure)?;
+    /// Predicted response for each row of the table.
+    fn predict<'py>(
+        &self,
+        py: Python<'py>,
+        data: &Bound<'py, PyAny>,
+    ) -> Res<Bound<'py, PyArray1<f64>>> {
+        let table = jobs::table("DataFrame `data`", data)?;
         Ok(array(py, self.inner.predict(&table).map_err(Failure)?))
     }
     /// The relativity table as JSON.
@@ -938,11 +883,11 @@ fn buhlmann_straub(
     }))
 }
 
-/// Rolling out-of-sample backtest of a rating plan on multi-year experience (CSV text);
+/// Rolling out-of-sample backtest of a rating plan on multi-year experience (a table);
 /// returns the result as JSON.
 #[pyfunction]
 fn rolling_backtest(
-    data_csv: &str,
+    data: &Bound<'_, PyAny>,
     spec_json: &str,
     family_json: &str,
     year_column: &str,
@@ -950,7 +895,7 @@ fn rolling_backtest(
 ) -> Res<String> {
     let spec: RatingSpec = from_json("rating spec", spec_json)?;
     let family: GlmFamily = from_json("GLM family", family_json)?;
-    let table = Table::from_reader("experience", data_csv.as_bytes()).map_err(Failure)?;
+    let table = jobs::table("DataFrame `experience`", data)?;
     let bt = kexian::backtest::rolling_backtest(
         &table,
         &spec,
@@ -987,12 +932,14 @@ fn _kexian(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(simulate_portfolio, m)?)?;
     m.add_function(wrap_pyfunction!(simulate_portfolio_shard, m)?)?;
     m.add_function(wrap_pyfunction!(merge_portfolio, m)?)?;
-    m.add_function(wrap_pyfunction!(quote, m)?)?;
-    m.add_function(wrap_pyfunction!(match_book, m)?)?;
     m.add_function(wrap_pyfunction!(price_line, m)?)?;
     m.add_function(wrap_pyfunction!(buhlmann_straub, m)?)?;
     m.add_function(wrap_pyfunction!(rolling_backtest, m)?)?;
     m.add_function(wrap_pyfunction!(_panic_for_test, m)?)?;
+    m.add_class::<jobs::PyJob>()?;
+    m.add_class::<jobs::JobOutput>()?;
+    m.add_function(wrap_pyfunction!(jobs::fit, m)?)?;
+    m.add_function(wrap_pyfunction!(jobs::match_products, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

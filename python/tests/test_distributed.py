@@ -34,7 +34,7 @@ def test_a_cover_sharded_over_two_workers_is_the_single_process_run(client):
     for stat in ("mean", "std_dev"):
         assert getattr(sim, stat)() == getattr(single, stat)()
     for level in (0.99, 0.995, 0.999):
-        assert sim.var(level) == single.var(level)
+        assert sim.value_at_risk(level) == single.value_at_risk(level)
         assert sim.tvar(level) == single.tvar(level)
     pd.testing.assert_frame_equal(sim.exceedance_curve(), single.exceedance_curve(),
                                   check_exact=True)

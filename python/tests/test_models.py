@@ -91,7 +91,7 @@ def test_ctrl_c_stops_a_long_run():
         raise AssertionError("Ctrl-C must interrupt the run")
     assert time.perf_counter() - start < 10
     # The interpreter is fine afterwards.
-    assert model.simulate(trials=1000, seed=1, tail_level=0.99).var(0.995).value > 0
+    assert model.simulate(trials=1000, seed=1, tail_level=0.99).value_at_risk(0.995).value > 0
 
 
 def test_counts_are_whole_and_nan_is_no_value():

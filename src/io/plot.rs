@@ -15,8 +15,9 @@ pub(super) const SIZE: (u32, u32) = (720, 460);
 pub(super) const BLUE: RGBColor = RGBColor(0x48, 0x78, 0xa8);
 pub(super) const ORANGE: RGBColor = RGBColor(0xd0, 0x70, 0x30);
 
-/// Language of chart labels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// Language of labels (charts, tables, reports).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Language {
     /// English.
     #[default]

@@ -11,40 +11,25 @@
 //! ```
 
 use clap::{Parser, Subcommand};
-use kexian::Error;
-use kexian::assumptions::Assumptions;
-use kexian::backtest::{LossRatioBacktest, RollingBacktest, loss_ratio_backtest, rolling_backtest};
 use kexian::fitting::Bootstrap;
-use kexian::io::exceedance_chart;
-use kexian::portfolio::Portfolio;
-use kexian::portfolio::{PortfolioConfig, PortfolioRun};
+use kexian::io::Language;
+use kexian::job::{
+    BacktestColumns, FitOptions, Job, JobFiles, JobResult as Res, QuoteOptions, backtest,
+    check_memory, fit, json_bytes, line_text, load_assumptions, load_config, match_products,
+    output, quote_priced,
+};
+use kexian::portfolio::{Portfolio, PortfolioRun};
 use kexian::pricing::{LineMethod, LineSpec, price_line};
-use kexian::quote::{InputFile, QuoteConfig};
+use kexian::quote::QuoteRun;
 use kexian::simulation::{Observer, Progress, Shard};
 use kexian::table::Table;
-use sha2::Digest;
 use std::io::{IsTerminal, Write};
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-
-mod actuarial;
-mod fit;
-mod output;
-mod pack;
-mod push;
-mod report;
-mod shard;
-
-use output::write_set;
-
-use fit::fit;
-use push::push;
-use report::{
-    Lang, backtest_charts, json_bytes, label, line_text, loss_ratio_csv, loss_ratio_text,
-    quotes_csv, simulation_text, summary_text,
-};
 use std::sync::atomic::{AtomicUsize, Ordering};
+
+mod shard;
 
 #[derive(Parser)]
 #[command(
@@ -83,7 +68,7 @@ enum Command {
         out: PathBuf,
         /// Language of labels.
         #[arg(long, value_enum, default_value = "en")]
-        lang: Lang,
+        lang: Language,
         /// Run only shard i of n (as for `quote`).
         #[arg(long, value_parser = parse_shard)]
         shard: Option<Shard>,
@@ -132,7 +117,7 @@ enum Command {
         quiet: bool,
         /// Language of labels.
         #[arg(long, value_enum, default_value = "en")]
-        lang: Lang,
+        lang: Language,
     },
     /// Rolling backtest of the configured rating plan on multi-year experience.
     Backtest {
@@ -168,7 +153,7 @@ enum Command {
         quiet: bool,
         /// Language of labels.
         #[arg(long, value_enum, default_value = "en")]
-        lang: Lang,
+        lang: Language,
     },
     /// Fit severity families to claims (ML with truncation and censoring), rank them by AIC
     /// and write the best as model.json, with the selection table and diagnostic charts.
@@ -203,7 +188,7 @@ enum Command {
         out: PathBuf,
         /// Language of the charts' labels.
         #[arg(long, value_enum, default_value = "en")]
-        lang: Lang,
+        lang: Language,
     },
     /// Rate tables (费率表) of the quoted book: for each product a base rate, factor tables,
     /// increased-limit factors and deductible credits, each cover checked against its quote's
@@ -219,7 +204,7 @@ enum Command {
         tolerance: f64,
         /// Language of labels.
         #[arg(long, value_enum, default_value = "en")]
-        lang: Lang,
+        lang: Language,
     },
     /// The actuarial report (精算报告): products and data, methods, assumptions, results with
     /// standard errors, rate tables, exceedance curves, sensitivity, stress and parameter
@@ -234,7 +219,7 @@ enum Command {
         out: PathBuf,
         /// Language of the report.
         #[arg(long, value_enum, default_value = "en")]
-        lang: Lang,
+        lang: Language,
     },
     /// Two-way push (双向互推): for each firm, the catalogue products it may buy and does not
     /// hold, ranked by need, with an indicative premium; for each product, the eligible
@@ -262,7 +247,7 @@ enum Command {
 struct QuoteJob {
     /// Language of labels in the CSV and the summary.
     #[arg(long, value_enum, default_value = "en")]
-    lang: Lang,
+    lang: Language,
     /// Start quotes.csv with a UTF-8 byte-order mark, so Excel reads its Chinese
     /// headers and names (always with `--lang zh`).
     #[arg(long)]
@@ -349,100 +334,40 @@ fn parse_bytes(text: &str) -> Result<u64, String> {
     Ok((n * (1u64 << shift) as f64) as u64)
 }
 
-/// 80% of the machine's memory (from /proc/meminfo), or 16 GiB when unknown.
-fn default_memory_limit() -> u64 {
-    let total = std::fs::read_to_string("/proc/meminfo").ok().and_then(|m| {
-        let line = m.lines().find(|l| l.starts_with("MemTotal:"))?;
-        let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-        Some(kib * 1024)
-    });
-    total.map_or(16 << 30, |t| t / 5 * 4)
-}
-
-/// Refuses a run estimated above the budget, naming both and the remedies.
-fn check_memory(estimate: u64, limit: Option<u64>, remedies: &str) -> Result<(), String> {
-    let limit = limit.unwrap_or_else(default_memory_limit);
-    if estimate > limit {
-        return Err(format!(
-            "the run needs about {}, above the memory budget of {} (--memory-limit): {remedies}",
-            size(estimate),
-            size(limit)
-        ));
-    }
-    Ok(())
-}
-
-/// `bytes` in the largest binary unit that leaves at least 1 (e.g. `2.0 GiB`, `1.0 KiB`).
-fn size(bytes: u64) -> String {
-    let units = ["bytes", "KiB", "MiB", "GiB", "TiB"];
-    let k = ((64 - bytes.leading_zeros()).saturating_sub(1) / 10).min(4);
-    match k {
-        0 => format!("{bytes} bytes"),
-        _ => format!(
-            "{:.1} {}",
-            bytes as f64 / (1u64 << (10 * k)) as f64,
-            units[k as usize]
-        ),
-    }
-}
-
-/// What `quote` and `simulate` read.
+/// What `quote`, `simulate`, `rates` and `report` read, and whether to show progress.
 pub(crate) struct Inputs {
-    firms: Vec<kexian::book::Firm>,
-    assumptions: Assumptions,
-    config: QuoteConfig,
-    dir: PathBuf,
+    job: Job,
     quiet: bool,
-    /// (role, path) of every file read.
-    files: Vec<(&'static str, PathBuf)>,
+}
+
+impl std::ops::Deref for Inputs {
+    type Target = Job;
+    fn deref(&self) -> &Job {
+        &self.job
+    }
 }
 
 impl BookArgs {
     /// Reads and validates every input, checks `out` is writable and the run fits the
     /// memory budget: all before anything is simulated.
-    fn load(self, out: &Path) -> Result<(Inputs, Portfolio), Box<dyn std::error::Error>> {
+    fn load(self, out: &Path) -> Res<(Inputs, Portfolio)> {
         output::check(out)?;
-        let limit = self.run.memory_limit;
-        let inputs = self.read()?;
-        let book = book_portfolio(&inputs)?;
-        check_memory(
-            book.memory_estimate(&inputs.config.portfolio()),
-            limit,
-            "simulate fewer years (--trials), or split the book",
-        )?;
-        Ok((inputs, book))
-    }
-
-    fn read(self) -> Result<Inputs, Box<dyn std::error::Error>> {
         let InputArgs {
             portfolio,
-            config: config_path,
+            config,
             assumptions,
         } = self.inputs;
-        let (mut config, dir) = load_config(&config_path)?;
-        config.simulation.trials = self.trials.unwrap_or(config.simulation.trials);
-        config.simulation.seed = self.seed.unwrap_or(config.simulation.seed);
-        config.validate()?;
-        let mut files = vec![("portfolio", portfolio.clone()), ("config", config_path)];
-        files.extend(assumptions.clone().map(|p| ("assumptions", p)));
-        if let Some(r) = &config.rating {
-            files.push(("experience", dir.join(&r.experience)));
-        }
-        Ok(Inputs {
-            firms: kexian::io::read_portfolio(&portfolio)?,
-            assumptions: load_assumptions(assumptions.as_deref())?,
+        let job = Job::read(&JobFiles {
+            portfolio,
             config,
-            dir,
-            quiet: self.run.quiet,
-            files,
-        })
-    }
-}
-
-fn load_assumptions(path: Option<&Path>) -> Result<Assumptions, Error> {
-    match path {
-        Some(p) => Assumptions::from_path(p),
-        None => Assumptions::bundled(),
+            assumptions,
+            trials: self.trials,
+            seed: self.seed,
+        })?;
+        let book = job.portfolio()?;
+        job.check_memory(&book, self.run.memory_limit)?;
+        let quiet = self.run.quiet;
+        Ok((Inputs { job, quiet }, book))
     }
 }
 
@@ -456,7 +381,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
+fn run(cli: Cli) -> Res<()> {
     match cli.command {
         Command::Quote {
             book,
@@ -475,9 +400,8 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 Some(s) => shard::write(&inputs, &portfolio, s, shard::Job::Quote(job), &out)?,
                 None => {
                     let bar = progress_bar(inputs.quiet);
-                    quote(&inputs, &out, &job, |book, config| {
-                        book.simulate_with_progress(config, bar.as_ref().map(|b| b as Observer))
-                    })?
+                    let priced = inputs.price(bar.as_ref().map(|b| b as Observer))?;
+                    quote(&inputs, priced, &out, &job)?
                 }
             }
         }
@@ -488,9 +412,12 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             lang,
         } => {
             let (inputs, _) = book.load(&out)?;
-            let priced = price_book(&inputs)?;
-            let tables = pack::rates(&inputs, &priced, &out, tolerance, lang)?;
-            let outside = (tables.iter())
+            let bar = progress_bar(inputs.quiet);
+            let priced = inputs.price(bar.as_ref().map(|b| b as Observer))?;
+            let tables = kexian::job::rates(&inputs, &priced, tolerance, lang)?;
+            tables.write(&out)?;
+            print!("{}", tables.text);
+            let outside = (tables.value.iter())
                 .filter(|t| t.max_residual > t.tolerance)
                 .map(|t| format!("{} ({:.2}%)", t.product, t.max_residual * 100.0))
                 .collect::<Vec<_>>();
@@ -506,7 +433,10 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         }
         Command::Report { book, out, lang } => {
             let (inputs, _) = book.load(&out)?;
-            actuarial::report(&inputs, &out, lang)?;
+            let bar = progress_bar(inputs.quiet);
+            let report = kexian::job::report(&inputs, lang, bar.as_ref().map(|b| b as Observer))?;
+            report.write(&out)?;
+            println!("{} → {}", report.text, out.display());
         }
         Command::Simulate {
             book,
@@ -564,7 +494,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             let priced = price_line(&spec, bar.as_ref().map(|b| b as Observer))?;
             let mut record = serde_json::to_value(&priced)?;
             record["model"] = serde_json::Value::String(model.display().to_string());
-            write_set(&out, &[("priced.json", json_bytes(&record)?)])?;
+            output::write_set(&out, &[("priced.json", json_bytes(&record)?)])?;
             print!("{}", line_text(&priced, &model, lang));
         }
         Command::Backtest {
@@ -581,45 +511,41 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         } => {
             output::check(&out)?;
             let (cfg, _) = load_config(&config)?;
-            let assumptions = load_assumptions(assumptions.as_deref())?;
-            let scale = assumptions.scale().clone();
-            let table = Table::from_path(&experience)?;
-            let (bt, lr) = backtests(
-                &cfg,
-                &scale,
-                &table,
-                &year_column,
-                min_train_years,
-                (&losses, &segment),
-                quiet,
+            let job = Job::new(
+                vec![],
+                load_assumptions(assumptions.as_deref())?,
+                cfg,
+                Some(Table::from_path(&experience)?),
             )?;
-            let text = format!("{}\n{}", bt.to_text(), loss_ratio_text(&lr, lang));
-            let mut files = vec![
-                ("backtest.txt", text.clone().into_bytes()),
-                ("backtest.json", json_bytes(&bt)?),
-                ("loss_ratio.csv", loss_ratio_csv(&lr)?),
-                ("loss_ratio.json", json_bytes(&lr)?),
-            ];
-            files.extend(backtest_charts(
-                &bt,
-                &lr,
-                lang,
-                &assumptions.set().names_zh,
-            )?);
-            write_set(&out, &files)?;
-            print!("{text}");
+            let columns = BacktestColumns {
+                year: year_column,
+                min_train_years,
+                losses,
+                segment,
+            };
+            let bar = progress_bar(quiet);
+            let done = backtest(&job, &columns, lang, bar.as_ref().map(|b| b as Observer))?;
+            done.write(&out)?;
+            print!("{}", done.text);
         }
         Command::Match {
             portfolio,
             config,
             assumptions,
             out,
-        } => push(
-            &portfolio,
-            config.as_deref(),
-            load_assumptions(assumptions.as_deref())?,
-            &out,
-        )?,
+        } => {
+            output::check(&out)?;
+            let loadings = match config {
+                Some(path) => Some(load_config(&path)?.0.loadings),
+                None => None,
+            };
+            let firms = kexian::io::read_portfolio(&portfolio)?;
+            let assumptions = load_assumptions(assumptions.as_deref())?;
+            let portfolio = portfolio.display().to_string();
+            let m = match_products(&firms, &portfolio, loadings.as_ref(), &assumptions)?;
+            m.write(&out)?;
+            println!("{} → {}", m.text, out.display());
+        }
         Command::Fit {
             claims,
             amount_column,
@@ -631,31 +557,26 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             seed,
             out,
             lang,
-        } => fit(
-            &claims,
-            [
-                Some(amount_column.as_str()),
-                deductible_column.as_deref(),
-                limit_column.as_deref(),
-                weight_column.as_deref(),
-            ],
-            &families,
-            (bootstrap > 0).then_some(Bootstrap {
-                replicates: bootstrap,
-                seed,
-                threads: None,
-            }),
-            &out,
-            lang,
-        )?,
+        } => {
+            output::check(&out)?;
+            let options = FitOptions {
+                amount: amount_column,
+                deductible: deductible_column,
+                limit: limit_column,
+                weight: weight_column,
+                families: FitOptions::families_named(&families)?,
+                bootstrap: (bootstrap > 0).then_some(Bootstrap {
+                    replicates: bootstrap,
+                    seed,
+                    threads: None,
+                }),
+            };
+            let fitted = fit(&Table::from_path(&claims)?, &options, lang)?;
+            fitted.write(&out)?;
+            println!("{} → {}", fitted.text, out.join("model.json").display());
+        }
     }
     Ok(())
-}
-
-fn load_config(path: &Path) -> Result<(QuoteConfig, PathBuf), Error> {
-    let cfg: QuoteConfig = kexian::io::read_config(path)?;
-    let dir = path.parent().map_or_else(PathBuf::new, Path::to_path_buf);
-    Ok((cfg, dir))
 }
 
 /// A progress bar on stderr, only when stderr is a terminal and not `--quiet`.
@@ -682,131 +603,26 @@ fn progress_bar(quiet: bool) -> Option<impl Fn(Progress) -> ControlFlow<()> + Sy
     })
 }
 
-/// Prices the book with the portfolio run `simulate` makes, and writes quotes.csv,
-/// quotes.json, summary.json (and the charts) as `job` says.
-fn quote(
-    inputs: &Inputs,
-    out: &Path,
-    job: &QuoteJob,
-    simulate: impl FnOnce(&Portfolio, &PortfolioConfig) -> Result<PortfolioRun, Error>,
-) -> Result<(), Box<dyn std::error::Error>> {
-    let priced = price_with(inputs, simulate)?;
-    let lang = job.lang;
-    let bom = job.excel || matches!(lang, Lang::Zh);
-    let (csv, json) = (quotes_csv(&priced, lang, bom)?, json_bytes(&priced.quotes)?);
-    let summary = ("summary.json", json_bytes(&priced.summary)?);
-    let mut files = if job.gzip {
-        vec![
-            ("quotes.csv.gz", gzip(&csv)?),
-            ("quotes.json.gz", gzip(&json)?),
-            summary,
-        ]
-    } else {
-        vec![("quotes.csv", csv), ("quotes.json", json), summary]
+/// Writes the quotes' output set (and the charts, where `job` asks) and prints the summary.
+fn quote(inputs: &Inputs, priced: QuoteRun, out: &Path, job: &QuoteJob) -> Res<()> {
+    let options = QuoteOptions {
+        lang: job.lang,
+        excel: job.excel,
+        gzip: job.gzip,
+        charts: job.charts.is_some(),
     };
-    let charts = match &job.charts {
-        Some(dir) => {
-            let s = &priced.summary;
-            let curve = exceedance_chart(
-                &s.exceedance_curve,
-                &s.occurrence_curve,
-                inputs.config.simulation.trials,
-                lang.into(),
-            )?;
-            Some((dir, ("exceedance.svg", curve.into_bytes())))
-        }
-        None => None,
-    };
-    match charts {
+    let mut done = quote_priced(inputs, priced, &options)?;
+    match &job.charts {
         // One set when the charts go to `out` itself.
-        Some((dir, chart)) if same_path(dir, out) => {
-            files.push(chart);
-            write_set(out, &files)?;
+        Some(dir) if !same_path(dir, out) => {
+            let chart = done.files.pop().ok_or("no chart")?;
+            done.write(out)?;
+            output::write_set(dir, &[chart])?;
         }
-        Some((dir, chart)) => {
-            write_set(out, &files)?;
-            write_set(dir, &[chart])?;
-        }
-        None => write_set(out, &files)?,
+        _ => done.write(out)?,
     }
-    print!("{}", summary_text(&priced.summary, lang));
-    println!(
-        "{} {} → {}",
-        priced.quotes.len(),
-        label("quotes written", lang),
-        out.display()
-    );
+    println!("{} → {}", done.text, out.display());
     Ok(())
-}
-
-/// The quotes of the book, the simulation run by `simulate`, the input files in the
-/// provenance.
-fn price_with(
-    inputs: &Inputs,
-    simulate: impl FnOnce(&Portfolio, &PortfolioConfig) -> Result<PortfolioRun, Error>,
-) -> Result<kexian::quote::QuoteRun, Error> {
-    let cfg = &inputs.config;
-    let experience = match &cfg.rating {
-        Some(r) => Some(Table::from_path(inputs.dir.join(&r.experience))?),
-        None => None,
-    };
-    let mut priced = kexian::quote::price_with(
-        &inputs.firms,
-        &inputs.assumptions,
-        cfg,
-        experience.as_ref(),
-        simulate,
-    )?;
-    priced.summary.provenance.input_files = input_files(inputs)?;
-    Ok(priced)
-}
-
-/// The rolling backtest of the configuration's rating plan and its loss-ratio backtest on
-/// the experience `table` (firm-years, unique).
-fn backtests(
-    cfg: &QuoteConfig,
-    scale: &kexian::rating::ScoreScale,
-    table: &Table,
-    year_column: &str,
-    min_train_years: usize,
-    (losses, segment): (&str, &str),
-    quiet: bool,
-) -> Result<(RollingBacktest, LossRatioBacktest), Box<dyn std::error::Error>> {
-    let rating = cfg
-        .rating
-        .as_ref()
-        .ok_or("the configuration has no rating plan")?;
-    table.check_unique(&[rating.firm_column.as_str(), year_column, "line"])?;
-    let spec = rating.spec.with_scale(scale);
-    let bt = rolling_backtest(
-        table,
-        &spec,
-        rating.family,
-        year_column,
-        min_train_years,
-        progress_bar(quiet).as_ref().map(|b| b as Observer),
-    )?;
-    let ratios =
-        cfg.loadings.expense_ratio + cfg.loadings.commission_ratio + cfg.loadings.profit_ratio;
-    let lr = loss_ratio_backtest(
-        table,
-        &spec,
-        rating.family,
-        year_column,
-        min_train_years,
-        (losses, segment),
-        ratios,
-        None,
-    )?;
-    Ok((bt, lr))
-}
-
-/// The quotes of the book with a progress bar.
-pub(crate) fn price_book(inputs: &Inputs) -> Result<kexian::quote::QuoteRun, Error> {
-    let bar = progress_bar(inputs.quiet);
-    price_with(inputs, |book, config| {
-        book.simulate_with_progress(config, bar.as_ref().map(|b| b as Observer))
-    })
 }
 
 /// Whether `a` and `b` name the same path (made absolute, `.` components dropped).
@@ -815,57 +631,10 @@ fn same_path(a: &Path, b: &Path) -> bool {
     matches!((norm(a), norm(b)), (Ok(x), Ok(y)) if x == y)
 }
 
-/// `bytes` gzip-compressed (default level).
-fn gzip(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
-    use std::io::Write;
-    let mut z = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    z.write_all(bytes)?;
-    z.finish()
-}
-
 /// Writes the run's statistics to stdout and `out`/simulation.json.
-fn simulate(
-    inputs: &Inputs,
-    run: &PortfolioRun,
-    out: &Path,
-    lang: Lang,
-) -> Result<(), Box<dyn std::error::Error>> {
-    let text = simulation_text(run, inputs, lang)?;
-    let summary = serde_json::json!({
-        "losses": run.losses,
-        "tvar": run.tvar,
-        "tvar_level": run.tvar_level,
-        "seed": inputs.config.simulation.seed,
-        "trials": inputs.config.simulation.trials,
-        "assumptions": format!("{} ({})", inputs.assumptions.set().name, inputs.assumptions.source()),
-        "input_files": input_files(inputs)?,
-    });
-    write_set(out, &[("simulation.json", json_bytes(&summary)?)])?;
-    print!("{text}");
+fn simulate(inputs: &Inputs, run: &PortfolioRun, out: &Path, lang: Language) -> Res<()> {
+    let done = kexian::job::simulate(inputs, run, lang)?;
+    done.write(out)?;
+    print!("{}", done.text);
     Ok(())
-}
-
-/// Every file read, with its size and SHA-256.
-fn input_files(inputs: &Inputs) -> Result<Vec<InputFile>, Error> {
-    inputs
-        .files
-        .iter()
-        .map(|(role, path)| {
-            let bytes = kexian::io::read_bytes(path)?;
-            Ok(InputFile {
-                role: (*role).into(),
-                path: path.display().to_string(),
-                bytes: bytes.len() as u64,
-                sha256: format!("{:x}", sha2::Sha256::digest(&bytes)),
-            })
-        })
-        .collect()
-}
-
-/// The book as a portfolio under its assumptions, with the configured per-risk treaty.
-fn book_portfolio(inputs: &Inputs) -> Result<Portfolio, Error> {
-    Ok(inputs
-        .assumptions
-        .portfolio(&inputs.firms, inputs.config.per_risk_xol())?
-        .1)
 }

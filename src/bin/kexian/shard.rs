@@ -8,23 +8,20 @@
 //! run writes.
 
 use super::{
-    BookArgs, InputArgs, Lang, QuoteJob, RunArgs, input_files, output, progress_bar, quote,
-    simulate, write_set,
+    BookArgs, InputArgs, Inputs, Language, QuoteJob, Res, RunArgs, output, progress_bar, quote,
+    simulate,
 };
-use crate::Inputs;
 use kexian::portfolio::{Portfolio, PortfolioPart};
 use kexian::quote::InputFile;
 use kexian::simulation::{Observer, Shard, seal, unseal};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
-type Res<T> = Result<T, Box<dyn std::error::Error>>;
-
 /// The command a shard belongs to, with its output options (no paths).
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) enum Job {
     Quote(QuoteJob),
-    Simulate(Lang),
+    Simulate(Language),
 }
 
 /// What a shard writes: no path of any kind (a merge reads only what its command names, and
@@ -96,7 +93,8 @@ pub(crate) fn write(
         job,
         seed: config.simulation.seed,
         trials: config.simulation.trials,
-        inputs: input_files(inputs)?
+        inputs: inputs
+            .input_files()?
             .into_iter()
             .map(Contents::from)
             .collect(),
@@ -105,7 +103,7 @@ pub(crate) fn write(
     };
     let mut bytes = Vec::new();
     ciborium::into_writer(&file, &mut bytes)?;
-    write_set(out, &[(FILE, seal(&bytes))])?;
+    output::write_set(out, &[(FILE, seal(&bytes))])?;
     let trials = config.simulation.trials;
     let year = |b: usize| (b as u64 * kexian::portfolio::BLOCK as u64).min(trials);
     println!(
@@ -185,7 +183,7 @@ pub(crate) fn merge(
         run,
     };
     let (inputs, portfolio) = book.load(out)?;
-    let now = input_files(&inputs)?;
+    let now = inputs.input_files()?;
     if now.len() != first.inputs.len() {
         return Err("the configuration now reads other files than the shards read".into());
     }
@@ -215,7 +213,8 @@ pub(crate) fn merge(
                 output::check(dir)?;
             }
             job.charts = charts;
-            quote(&inputs, out, &job, |book, config| book.merge(config, parts))
+            let priced = inputs.price_with(|book, config| book.merge(config, parts))?;
+            quote(&inputs, priced, out, &job)
         }
         Job::Simulate(_) if charts.is_some() => {
             Err("--charts goes with the merge of a `quote` run".into())

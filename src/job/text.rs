@@ -1,30 +1,18 @@
 //! What the commands write: labels in English or Chinese, quotes.csv, the summary text, the
 //! simulation statistics, and the atomic writing of an output set.
 
-use crate::Inputs;
-use clap::ValueEnum;
-use kexian::Error;
-use kexian::backtest::{LossRatioBacktest, RollingBacktest};
-use kexian::io::{AeBar, Language, ae_chart, calibration_chart, lorenz_chart};
-use kexian::loss::Estimate;
-use kexian::portfolio::PortfolioRun;
-use kexian::pricing::PricedLine;
-use kexian::quote::{QuoteRun, Summary};
+use super::{Job, JobResult};
+use crate::Error;
+use crate::backtest::{LossRatioBacktest, RollingBacktest};
+use crate::io::{AeBar, Language, ae_chart, calibration_chart, lorenz_chart};
+use crate::loss::Estimate;
+use crate::portfolio::PortfolioRun;
+use crate::pricing::PricedLine;
+use crate::quote::{QuoteRun, Summary};
 use std::path::Path;
 
-/// Language of labels.
-#[derive(Clone, Copy, PartialEq, ValueEnum, serde::Serialize, serde::Deserialize)]
-pub(crate) enum Lang {
-    En,
-    Zh,
-}
-
 /// Loss statistics of a portfolio run, each with its standard error.
-pub(crate) fn simulation_text(
-    run: &PortfolioRun,
-    inputs: &Inputs,
-    lang: Lang,
-) -> Result<String, Error> {
+pub fn simulation_text(run: &PortfolioRun, inputs: &Job, lang: Language) -> Result<String, Error> {
     let lb = |k| label(k, lang);
     let l = &run.losses;
     let wan = |x: f64| format!("{:>14.1} 万元", x / 1e4);
@@ -51,7 +39,7 @@ pub(crate) fn simulation_text(
         out += &format!("  {:<26}{}{}\n", k, wan(e.value), wan(e.std_error));
     }
     out += &format!("  {:<14}{:>18}\n", lb("return period"), lb("annual loss"));
-    for rp in kexian::simulation::RETURN_PERIODS {
+    for rp in crate::simulation::RETURN_PERIODS {
         if rp <= run.totals.len() as f64 {
             out += &format!(
                 "  {:<14}{}\n",
@@ -63,17 +51,8 @@ pub(crate) fn simulation_text(
     Ok(out)
 }
 
-impl From<Lang> for Language {
-    fn from(lang: Lang) -> Self {
-        match lang {
-            Lang::En => Language::En,
-            Lang::Zh => Language::Zh,
-        }
-    }
-}
-
 /// The loss-ratio backtest as a table: by year, by segment, all.
-pub(crate) fn loss_ratio_text(lr: &LossRatioBacktest, lang: Lang) -> String {
+pub fn loss_ratio_text(lr: &LossRatioBacktest, lang: Language) -> String {
     let l = |k| label(k, lang);
     let mut out = format!(
         "{} ({} {}, {} {})\n  {}{}{}{}{}{}\n",
@@ -108,75 +87,33 @@ pub(crate) fn loss_ratio_text(lr: &LossRatioBacktest, lang: Lang) -> String {
     out
 }
 
-/// loss_ratio.csv: one row per year, segment and the total.
-pub(crate) fn loss_ratio_csv(
-    lr: &LossRatioBacktest,
-) -> Result<Vec<u8>, Box<dyn std::error::Error>> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "kind",
-        "label",
-        "rows",
-        "premium",
-        "expected",
-        "losses",
-        "loss_ratio",
-        "ae",
-        "ae_low",
-        "ae_high",
-    ])?;
-    let opt = |v: Option<f64>| v.map_or_else(String::new, |x| format!("{x:.6}"));
-    for (kind, rows) in [
-        ("year", lr.years.as_slice()),
-        ("segment", lr.segments.as_slice()),
-        ("all", std::slice::from_ref(&lr.overall)),
-    ] {
-        for r in rows {
-            w.write_record([
-                kind.to_owned(),
-                r.label.clone(),
-                r.rows.to_string(),
-                format!("{:.2}", r.premium),
-                format!("{:.2}", r.expected),
-                format!("{:.2}", r.losses),
-                opt(r.loss_ratio),
-                opt(r.ratio),
-                opt(r.interval.map(|i| i.0)),
-                opt(r.interval.map(|i| i.1)),
-            ])?;
-        }
-    }
-    Ok(w.into_inner().map_err(|e| e.to_string())?)
-}
-
 /// The backtest's charts: Lorenz curve, A/E of claims by test year, A/E of losses by
 /// segment, calibration.
 /// In Chinese, segments are named by the assumption set's `names_zh`.
-pub(crate) fn backtest_charts(
+pub fn backtest_charts(
     bt: &RollingBacktest,
     lr: &LossRatioBacktest,
-    lang: Lang,
+    lang: Language,
     names_zh: &std::collections::BTreeMap<String, String>,
 ) -> Result<Vec<(&'static str, Vec<u8>)>, Error> {
-    let language = Language::from(lang);
     let years: Vec<AeBar> = bt.years.iter().map(|y| AeBar::from(&y.ae)).collect();
     let segments: Vec<AeBar> = (lr.segments.iter().map(AeBar::from))
         .map(|mut bar| {
-            if let (Lang::Zh, Some(name)) = (lang, names_zh.get(&bar.label)) {
+            if let (Language::Zh, Some(name)) = (lang, names_zh.get(&bar.label)) {
                 bar.label.clone_from(name);
             }
             bar
         })
         .collect();
     let mut charts = vec![
-        ("lorenz.svg", lorenz_chart(&bt.lorenz, language)?),
+        ("lorenz.svg", lorenz_chart(&bt.lorenz, lang)?),
         (
             "ae_claims_by_year.svg",
             ae_chart(
                 &years,
                 label("Claims: actual versus expected by test year", lang),
                 label("test year", lang),
-                language,
+                lang,
             )?,
         ),
         (
@@ -185,12 +122,12 @@ pub(crate) fn backtest_charts(
                 &segments,
                 label("Losses: actual versus expected by segment", lang),
                 label(&lr.segment_column, lang),
-                language,
+                lang,
             )?,
         ),
     ];
     if let Some(c) = &bt.overall.calibration {
-        charts.push(("calibration.svg", calibration_chart(c, language)?));
+        charts.push(("calibration.svg", calibration_chart(c, lang)?));
     }
     Ok(charts
         .into_iter()
@@ -198,8 +135,9 @@ pub(crate) fn backtest_charts(
         .collect())
 }
 
-pub(crate) fn label(key: &str, lang: Lang) -> &str {
-    if let Lang::En = lang {
+/// The label of `key` in `lang` (a key without a Chinese label is its own label).
+pub fn label(key: &str, lang: Language) -> &str {
+    if let Language::En = lang {
         return key;
     }
     match key {
@@ -275,78 +213,32 @@ pub(crate) fn label(key: &str, lang: Lang) -> &str {
         "value" => "数值",
         "standard error" => "标准误",
         "mean" => "均值",
+        "capital" => "资本",
+        "expected_loss_std_error" => "期望损失标准误",
+        "capital_std_error" => "资本标准误",
+        "covers" => "保障数",
+        "covers_capped" => "封顶保障数",
+        "flags" => "提示",
+        "product" => "产品",
+        "factor" => "因子",
+        "maximum_payment" => "最高赔付",
+        "capped" => "是否封顶",
+        "occurrence_limit" => "每次事故限额",
+        "rate_on_line" => "限额费率",
+        "term_years" => "保险期间 (年)",
+        "annual_equivalent" => "年化等值保费",
         other => other,
     }
 }
 
-const CSV_FIELDS: [&str; 20] = [
-    "firm",
-    "sector",
-    "score_tier",
-    "model_expected_loss",
-    "rating_factor",
-    "experience_factor",
-    "expected_loss",
-    "risk_load",
-    "reinsurance_cost",
-    "expense",
-    "commission",
-    "profit",
-    "minimum_premium_adjustment",
-    "rounding_adjustment",
-    "premium",
-    "subsidy",
-    "firm_pays",
-    "risk_reduction_credit",
-    "premium_std_error",
-    "inputs_digest",
-];
-
-/// quotes.csv; with `bom`, preceded by the UTF-8 byte-order mark Excel needs to read it as
-/// UTF-8.
-pub(crate) fn quotes_csv(
-    run: &QuoteRun,
-    lang: Lang,
-    bom: bool,
-) -> Result<Vec<u8>, Box<dyn std::error::Error>> {
-    let start = if bom {
-        "\u{feff}".as_bytes().to_vec()
-    } else {
-        Vec::new()
-    };
-    let mut w = csv::Writer::from_writer(start);
-    w.write_record(CSV_FIELDS.iter().map(|f| label(f, lang)))?;
-    for q in &run.quotes {
-        // + 0.0 turns −0.0 into 0.0.
-        let money = |x: f64| format!("{:.2}", x + 0.0);
-        w.write_record([
-            q.firm.clone(),
-            q.sector.clone(),
-            q.score_tier.to_string(),
-            money(q.model_expected_loss),
-            format!("{:.6}", q.rating_factor),
-            format!("{:.6}", q.experience_factor),
-            money(q.expected_loss),
-            money(q.risk_load),
-            money(q.reinsurance_cost),
-            money(q.expense),
-            money(q.commission),
-            money(q.profit),
-            money(q.minimum_premium_adjustment),
-            money(q.rounding_adjustment),
-            money(q.premium),
-            money(q.subsidy),
-            money(q.firm_pays),
-            money(q.risk_reduction_credit),
-            money(q.standard_errors.premium),
-            q.inputs_digest.clone(),
-        ])?;
-    }
-    Ok(w.into_inner().map_err(|e| e.to_string())?)
+/// quotes.csv: [`super::quote_table`]; with `bom`, preceded by the UTF-8 byte-order mark
+/// Excel needs to read it as UTF-8.
+pub fn quotes_csv(run: &QuoteRun, lang: Language, bom: bool) -> JobResult<Vec<u8>> {
+    super::quote_table(run).csv(lang, bom)
 }
 
 /// `text` left-aligned in `width` terminal columns (CJK characters take two).
-pub(crate) fn pad(text: &str, width: usize) -> String {
+pub fn pad(text: &str, width: usize) -> String {
     let used = unicode_width::UnicodeWidthStr::width(text);
     format!("{text}{}", " ".repeat(width.saturating_sub(used)))
 }
@@ -367,7 +259,7 @@ fn plus_minus(value: f64, se: f64) -> String {
 }
 
 /// An amount in 元 with thousands separators and 分.
-pub(crate) fn yuan(x: f64) -> String {
+pub fn yuan(x: f64) -> String {
     let text = format!("{:.2}", x.abs());
     let (whole, cents) = text.split_once('.').unwrap_or((&text, "00"));
     let mut grouped = String::new();
@@ -380,7 +272,9 @@ pub(crate) fn yuan(x: f64) -> String {
     format!("{}{grouped}.{cents}", if x < 0.0 { "-" } else { "" })
 }
 
-pub(crate) fn summary_text(s: &Summary, lang: Lang) -> String {
+/// The portfolio summary of a quote run as text: the book's figures with their standard
+/// errors, the levels by line, the money flows and the checks.
+pub fn summary_text(s: &Summary, lang: Language) -> String {
     let l = |k| label(k, lang);
     let wan = |x: f64| format!("{:>14.1} 万元", x / 1e4);
     let e = &s.standard_errors;
@@ -433,7 +327,7 @@ pub(crate) fn summary_text(s: &Summary, lang: Lang) -> String {
 }
 
 /// The level of each line, the model against the experience, and the committee's checks.
-fn levels_text(s: &Summary, lang: Lang) -> String {
+fn levels_text(s: &Summary, lang: Language) -> String {
     let l = |k| label(k, lang);
     let wan = |x: f64| format!("{:>14.1} 万元", x / 1e4);
     let mut out = format!(
@@ -498,7 +392,7 @@ fn levels_text(s: &Summary, lang: Lang) -> String {
 }
 
 /// The money-flow table: every row below `gross` adds up to it, to the 分.
-fn flows_text(f: &kexian::quote::Flows, lang: Lang) -> String {
+fn flows_text(f: &crate::quote::Flows, lang: Language) -> String {
     let l = |k| label(k, lang);
     let row = |name: &str, premium: f64, loss: f64| {
         format!(
@@ -562,7 +456,7 @@ fn flows_text(f: &kexian::quote::Flows, lang: Lang) -> String {
 }
 
 /// A priced cover: statistics with standard errors, premiums, warnings.
-pub(crate) fn line_text(p: &PricedLine, model: &Path, lang: Lang) -> String {
+pub fn line_text(p: &PricedLine, model: &Path, lang: Language) -> String {
     let lb = |k| label(k, lang);
     let row = |k: &str, e: &Estimate| format!("  {k:<26}{:>18.2}{:>18.2}\n", e.value, e.std_error);
     let mut out = format!("{} ({})\n", model.display(), p.method);
@@ -592,7 +486,7 @@ pub(crate) fn line_text(p: &PricedLine, model: &Path, lang: Lang) -> String {
 /// Pretty JSON of an output, with every −0.0 written as 0 (a sign on zero means nothing to a
 /// reader of money figures). Non-finite numbers cannot occur: serde_json has no way to write
 /// them and the library returns errors instead of NaN.
-pub(crate) fn json_bytes<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, serde_json::Error> {
+pub fn json_bytes<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, serde_json::Error> {
     let mut out = Vec::new();
     let mut ser = serde_json::Serializer::with_formatter(&mut out, PositiveZero::default());
     value.serialize(&mut ser)?;

@@ -26,11 +26,11 @@ use std::path::{Component, Path, PathBuf};
 use std::time::{Duration, Instant};
 
 /// The manifest's name inside a set.
-pub(crate) const MANIFEST: &str = "manifest.json";
+pub const MANIFEST: &str = "manifest.json";
 /// The names a set is being written with, present until its manifest is synced.
 const STAGING: &str = ".kexian-staging";
 /// Previous complete sets kept beside the current one, for readers still resolving them.
-pub(crate) const KEEP: usize = 2;
+pub const KEEP: usize = 2;
 /// How long a run waits for another run writing the same `out`: `KEXIAN_LOCK_WAIT` seconds,
 /// or 120.
 fn lock_wait() -> Duration {
@@ -173,7 +173,7 @@ enum State {
 /// Fails early — before a run computes anything — when `out` could not take an output set:
 /// its parent cannot be written, or `out` is not kexian's to replace (see the module
 /// documentation).
-pub(crate) fn check(out: &Path) -> Res<()> {
+pub fn check(out: &Path) -> Res<()> {
     let target = Target::new(out)?;
     let parent = &target.parent;
     std::fs::create_dir_all(parent).map_err(|e| at(parent, e))?;
@@ -229,7 +229,7 @@ fn plain(name: &str) -> bool {
 
 /// Writes `files` as the new set of `out` (see the module documentation). Errors name the
 /// path; on any error `out` still holds the previous set.
-pub(crate) fn write_set(out: &Path, files: &[(&str, Vec<u8>)]) -> Res<()> {
+pub fn write_set(out: &Path, files: &[(&str, Vec<u8>)]) -> Res<()> {
     let target = Target::new(out)?;
     if let Some((name, _)) = files
         .iter()

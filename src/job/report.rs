@@ -2,27 +2,28 @@
 //! inline, a CJK font stack with a fallback, print CSS — and a PDF through headless Chromium
 //! where it is installed.
 
-use crate::report::{summary_text, yuan};
-use crate::{Inputs, Lang};
-use kexian::backtest::{LossRatioBacktest, RollingBacktest};
-use kexian::io::{FONT, TornadoBar, exceedance_chart, thousands, tornado_chart};
-use kexian::quote::QuoteRun;
-use kexian::rates::RateTable;
-use kexian::sensitivity::{ScenarioKind, Sensitivity};
+use super::text::{backtest_charts, json_bytes, loss_ratio_text, summary_text, yuan};
+use super::{BacktestColumns, Job, JobResult, Output};
+use crate::backtest::{LossRatioBacktest, RollingBacktest};
+use crate::io::Language;
+use crate::io::{FONT, TornadoBar, exceedance_chart, thousands, tornado_chart};
+use crate::quote::QuoteRun;
+use crate::rates::RateTable;
+use crate::sensitivity::{ScenarioKind, Sensitivity};
 use std::fmt::Write as _;
 use std::path::Path;
 
-type Res<T> = Result<T, Box<dyn std::error::Error>>;
+type Res<T> = JobResult<T>;
 
 /// What the report shows.
-pub(crate) struct Pack<'a> {
-    pub inputs: &'a Inputs,
+struct Pack<'a> {
+    pub inputs: &'a Job,
     pub priced: &'a QuoteRun,
     pub rates: &'a [RateTable],
     pub sensitivity: &'a Sensitivity,
     pub backtest: Option<(&'a RollingBacktest, &'a LossRatioBacktest)>,
     pub backtest_charts: Vec<(&'static str, Vec<u8>)>,
-    pub lang: Lang,
+    pub lang: Language,
 }
 
 fn esc(s: &str) -> String {
@@ -57,8 +58,8 @@ fn table(head: &[&str], rows: &[Vec<String>]) -> String {
 }
 
 /// The report's HTML.
-pub(crate) fn html(p: &Pack) -> Res<String> {
-    let zh = p.lang == Lang::Zh;
+fn html(p: &Pack) -> Res<String> {
+    let zh = p.lang == Language::Zh;
     let t = |en: &'static str, cn: &'static str| if zh { cn } else { en };
     let s = &p.priced.summary;
     let set = p.inputs.assumptions.set();
@@ -201,7 +202,7 @@ pub(crate) fn html(p: &Pack) -> Res<String> {
         &s.exceedance_curve,
         &s.occurrence_curve,
         s.provenance.trials,
-        p.lang.into(),
+        p.lang,
     )?;
     section(
         t("6. Exceedance curves", "六、超越概率曲线"),
@@ -263,7 +264,7 @@ pub(crate) fn html(p: &Pack) -> Res<String> {
             format!(
                 "<pre>{}\n{}</pre><p>{} {:.3}</p>{figures}",
                 esc(&bt.to_text()),
-                esc(&crate::report::loss_ratio_text(lr, p.lang)),
+                esc(&loss_ratio_text(lr, p.lang)),
                 t("Gini of the plan:", "费率方案基尼系数:"),
                 bt.lorenz.gini
             ),
@@ -486,7 +487,7 @@ fn rate_tables(
 
 /// A scenario's name in Chinese: product codes by their Chinese names, the moved quantity
 /// translated.
-fn scenario_zh(name: &str, set: &kexian::assumptions::AssumptionSet) -> String {
+fn scenario_zh(name: &str, set: &crate::assumptions::AssumptionSet) -> String {
     let mut out = name.to_owned();
     for p in &set.products {
         if !p.name_zh.is_empty() && out.starts_with(&format!("{} ", p.name)) {
@@ -505,10 +506,7 @@ fn scenario_zh(name: &str, set: &kexian::assumptions::AssumptionSet) -> String {
 }
 
 /// The tornado chart and the table of every scenario; in Chinese when the set is given.
-fn sensitivity(
-    sens: &Sensitivity,
-    set: Option<&kexian::assumptions::AssumptionSet>,
-) -> Res<String> {
+fn sensitivity(sens: &Sensitivity, set: Option<&crate::assumptions::AssumptionSet>) -> Res<String> {
     let zh = set.is_some();
     let label = |name: &str| set.map_or(name.to_owned(), |s| scenario_zh(name, s));
     let steps: Vec<TornadoBar> = (sens.results.iter())
@@ -548,8 +546,7 @@ fn sensitivity(
         (ScenarioKind::Parameter, false) => "parameter risk",
         (ScenarioKind::Parameter, true) => "参数风险",
     };
-    let pm =
-        |c: &kexian::sensitivity::Change| format!("{} ± {}", yuan(c.change), yuan(c.std_error));
+    let pm = |c: &crate::sensitivity::Change| format!("{} ± {}", yuan(c.change), yuan(c.std_error));
     let rows: Vec<Vec<String>> = (sens.results.iter())
         .map(|r| {
             vec![
@@ -616,27 +613,31 @@ fn subsidies(priced: &QuoteRun, zh: bool) -> String {
 /// Prices the book, makes its rate tables, sensitivity (steps, the configured stresses, the
 /// parameter risk of the configured fit) and backtests, and writes report.html (and
 /// report.pdf where Chromium is installed) to `out`.
-pub(crate) fn report(inputs: &Inputs, out: &Path, lang: Lang) -> Res<()> {
+pub fn report(
+    inputs: &Job,
+    lang: Language,
+    observer: Option<crate::simulation::Observer>,
+) -> Res<Output<Sensitivity>> {
     let config = &inputs.config;
-    let priced = crate::price_book(inputs)?;
+    let priced = inputs.price(observer)?;
     let plan_line = config.rating.as_ref().and_then(|r| r.line.as_deref());
-    let rates = kexian::rates::rate_tables(
+    let rates = crate::rates::rate_tables(
         &inputs.assumptions,
         &inputs.firms,
         &priced,
         plan_line,
-        &kexian::rates::RateConfig::default(),
+        &crate::rates::RateConfig::default(),
     )?;
     let settings = config
         .sensitivity
         .clone()
-        .unwrap_or(kexian::quote::SensitivityConfig {
+        .unwrap_or(crate::quote::SensitivityConfig {
             step: 0.1,
             stresses: vec![],
             parameter_risk: None,
         });
     let mut scenarios =
-        kexian::sensitivity::steps(&inputs.assumptions, &inputs.firms, settings.step);
+        crate::sensitivity::steps(&inputs.assumptions, &inputs.firms, settings.step);
     scenarios.extend(
         settings
             .stresses
@@ -644,50 +645,35 @@ pub(crate) fn report(inputs: &Inputs, out: &Path, lang: Lang) -> Res<()> {
             .map(|s| (s.clone(), ScenarioKind::Stress)),
     );
     if let Some(risk) = &settings.parameter_risk {
-        let table = kexian::table::Table::from_path(inputs.dir.join(&risk.claims))?;
-        let data = kexian::fitting::ClaimData::from_table(
+        let table = crate::table::Table::from_path(inputs.dir.join(&risk.claims))?;
+        let data = crate::fitting::ClaimData::from_table(
             &table,
             &risk.amount_column,
             risk.deductible_column.as_deref(),
             risk.limit_column.as_deref(),
             None,
         )?;
-        let fit = kexian::fitting::fit_severity(risk.family, &data)?;
-        scenarios.extend(kexian::sensitivity::parameter_scenarios(
+        let fit = crate::fitting::fit_severity(risk.family, &data)?;
+        scenarios.extend(crate::sensitivity::parameter_scenarios(
             &fit,
             &risk.product,
         )?);
     }
-    let experience = match &config.rating {
-        Some(r) => Some(kexian::table::Table::from_path(
-            inputs.dir.join(&r.experience),
-        )?),
-        None => None,
-    };
-    let sensitivity = kexian::sensitivity::sensitivity(
+    let experience = inputs.experience.as_ref();
+    let sensitivity = crate::sensitivity::sensitivity(
         &inputs.firms,
         &inputs.assumptions,
         config,
-        experience.as_ref(),
+        experience,
         &scenarios,
         settings.step,
     )?;
-    let backtests = match (&config.rating, &experience) {
-        (Some(_), Some(table)) => Some(crate::backtests(
-            config,
-            inputs.assumptions.scale(),
-            table,
-            "year",
-            2,
-            ("incurred", "sector"),
-            true,
-        )?),
-        _ => None,
+    let backtests = match experience {
+        Some(_) => Some(inputs.backtests(&BacktestColumns::default(), None)?),
+        None => None,
     };
     let backtest_charts = match &backtests {
-        Some((bt, lr)) => {
-            crate::report::backtest_charts(bt, lr, lang, &inputs.assumptions.set().names_zh)?
-        }
+        Some((bt, lr)) => backtest_charts(bt, lr, lang, &inputs.assumptions.set().names_zh)?,
         None => vec![],
     };
     let pack = Pack {
@@ -717,23 +703,22 @@ pub(crate) fn report(inputs: &Inputs, out: &Path, lang: Lang) -> Res<()> {
     std::fs::remove_dir(&scratch).ok();
     let mut files = vec![
         ("report.html", page.into_bytes()),
-        ("sensitivity.json", crate::report::json_bytes(&sensitivity)?),
+        ("sensitivity.json", json_bytes(&sensitivity)?),
     ];
+    let mut text = format!("report ({} scenarios)", sensitivity.results.len());
     match printed {
         Ok(bytes) => files.push(("report.pdf", bytes)),
-        Err(why) => eprintln!("report.pdf not written: {why}"),
+        Err(why) => text = format!("report.pdf not written: {why}\n{text}"),
     }
-    crate::write_set(out, &files)?;
-    println!(
-        "report ({} scenarios) → {}",
-        sensitivity.results.len(),
-        out.display()
-    );
-    Ok(())
+    Ok(Output {
+        value: sensitivity,
+        files,
+        text,
+    })
 }
 
 /// The first Chromium on the path, if any.
-pub(crate) fn chromium() -> Option<std::path::PathBuf> {
+pub fn chromium() -> Option<std::path::PathBuf> {
     let path = std::env::var_os("PATH")?;
     [
         "chromium",
@@ -747,7 +732,7 @@ pub(crate) fn chromium() -> Option<std::path::PathBuf> {
 }
 
 /// The PDF of the HTML file at `html` by headless Chromium (print CSS, A4), or why not.
-pub(crate) fn pdf(html: &Path) -> Result<Vec<u8>, String> {
+fn pdf(html: &Path) -> Result<Vec<u8>, String> {
     let browser = chromium().ok_or("no Chromium on the PATH (install `chromium` for the PDF)")?;
     let dir = html.parent().ok_or("no directory")?;
     let target = dir.join("report.pdf");

@@ -1,52 +1,42 @@
 //! The pricing pack: `kexian rates` (rate tables checked against the quotes).
 
-use crate::report::{json_bytes, yuan};
-use crate::{Inputs, Lang, write_set};
-use kexian::io::thousands;
-use kexian::quote::QuoteRun;
-use kexian::rates::{RateConfig, RateTable, rate_tables};
+use super::text::{json_bytes, yuan};
+use super::{Job, JobResult, Output};
+use crate::io::{Language, thousands};
+use crate::quote::QuoteRun;
+use crate::rates::{RateConfig, RateTable, rate_tables};
 use std::fmt::Write as _;
-use std::path::Path;
 
-type Res<T> = Result<T, Box<dyn std::error::Error>>;
+type Res<T> = JobResult<T>;
 
-/// The rate tables of the quoted book, written as rates.csv (the tables, long form),
-/// rates_check.csv (each cover: expected loss, table, residual), rates.json and rates.txt.
-pub(crate) fn rates(
-    inputs: &Inputs,
+/// The rate tables of the quoted book (`priced`: [`Job::price`]), each cover checked
+/// against its quote within `tolerance`: rates.csv (the tables, long form), rates_check.csv
+/// (each cover: expected loss, table, residual), rates.json and rates.txt. A table outside
+/// the tolerance is returned (its `max_residual` says so), not refused.
+pub fn rates(
+    job: &Job,
     priced: &QuoteRun,
-    out: &Path,
     tolerance: f64,
-    lang: Lang,
-) -> Res<Vec<RateTable>> {
+    lang: Language,
+) -> Res<Output<Vec<RateTable>>> {
     let config = RateConfig {
         tolerance,
         ..RateConfig::default()
     };
-    let plan_line = inputs
-        .config
-        .rating
-        .as_ref()
-        .and_then(|r| r.line.as_deref());
-    let tables = rate_tables(
-        &inputs.assumptions,
-        &inputs.firms,
-        priced,
-        plan_line,
-        &config,
-    )?;
+    let plan_line = job.config.rating.as_ref().and_then(|r| r.line.as_deref());
+    let tables = rate_tables(&job.assumptions, &job.firms, priced, plan_line, &config)?;
     let text = rates_text(&tables, lang);
-    write_set(
-        out,
-        &[
-            ("rates.csv", rates_csv(&tables)?),
-            ("rates_check.csv", check_csv(&tables)?),
-            ("rates.json", json_bytes(&tables)?),
-            ("rates.txt", text.clone().into_bytes()),
-        ],
-    )?;
-    print!("{text}");
-    Ok(tables)
+    let files = vec![
+        ("rates.csv", rates_csv(&tables)?),
+        ("rates_check.csv", check_csv(&tables)?),
+        ("rates.json", json_bytes(&tables)?),
+        ("rates.txt", text.clone().into_bytes()),
+    ];
+    Ok(Output {
+        value: tables,
+        files,
+        text,
+    })
 }
 
 /// One row per table entry: product, table (`base`, a factor, `ilf`, `deductible_credit`,
@@ -113,8 +103,8 @@ fn check_csv(tables: &[RateTable]) -> Res<Vec<u8>> {
 }
 
 /// The tables as text.
-pub(crate) fn rates_text(tables: &[RateTable], lang: Lang) -> String {
-    let zh = lang == Lang::Zh;
+fn rates_text(tables: &[RateTable], lang: Language) -> String {
+    let zh = lang == Language::Zh;
     let mut s = String::new();
     for t in tables {
         let name = if zh && !t.name_zh.is_empty() {

@@ -1,0 +1,228 @@
+"""The commands of the ``kexian`` program as Python functions: one job assembly in Rust
+(``kexian::job``) behind both, so the same files give the same quotes, tables and reports."""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Union
+
+from . import _kexian
+from ._tables import book, frame, table
+
+PathLike = Union[str, "os.PathLike[str]"]
+
+
+def _is_file(value: Any) -> bool:
+    return isinstance(value, (str, os.PathLike)) and os.path.isfile(value)
+
+
+def _json_text(value: Any) -> Optional[str]:
+    """A dict, JSON text or a JSON file's path as JSON text (None stays None)."""
+    if value is None:
+        return None
+    if _is_file(value):
+        with open(value, encoding="utf-8-sig") as fh:
+            return fh.read()
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def job(firms: Any, config: Any, assumptions: Any = None, experience: Any = None,
+        trials: Optional[int] = None, seed: Optional[int] = None) -> Any:
+    """The pricing job the ``kexian`` program would run: from the files themselves when
+    ``firms``, ``config`` (and ``assumptions``) are paths and no experience is given (the
+    configuration's rating plan then reads the experience file it names, relative to the
+    configuration), else from the data given."""
+    if (_is_file(firms) and _is_file(config) and experience is None
+            and (assumptions is None or _is_file(assumptions))):
+        return _kexian.Job.read(os.fspath(firms), os.fspath(config),
+                                None if assumptions is None else os.fspath(assumptions),
+                                trials, seed)
+    config_dir = os.path.dirname(os.path.abspath(config)) if _is_file(config) else os.getcwd()
+    return _kexian.Job.from_data(
+        None if firms is None else book(firms), _json_text(config), config_dir,
+        _json_text(assumptions), None if experience is None else table(experience),
+        trials, seed)
+
+
+def _charts(output: Any) -> Dict[str, str]:
+    return {name: data.decode("utf-8") for name, data in output.files() if name.endswith(".svg")}
+
+
+def _finish(output: Any, out: Optional[PathLike]) -> Dict[str, bytes]:
+    if out is not None:
+        output.write(os.fspath(out))
+    return dict(output.files())
+
+
+class QuoteResult(NamedTuple):
+    """``kexian quote``: one row per firm with every premium component, the expected loss of
+    each line (``expected_loss_<line>``), the subsidy of each rule (``subsidy_<rule>``) and
+    the standard errors — the columns of quotes.csv, money in 元; one row per cover (the
+    columns of covers.csv); the portfolio summary; the output set's files."""
+
+    quotes: Any
+    summary: Dict[str, Any]
+    covers: Any = None
+    files: Dict[str, bytes] = {}
+
+
+def quote(firms: Any, config: Any, assumptions: Any = None, experience: Any = None,
+          progress: Any = None, *, trials: Optional[int] = None, seed: Optional[int] = None,
+          lang: str = "en", excel: bool = False, charts: bool = False,
+          out: Optional[PathLike] = None, memory_limit: Optional[int] = None) -> QuoteResult:
+    """Quotes a book as ``kexian quote`` does. ``config`` is the pricing configuration (a
+    path, dict or JSON); its rating plan's experience is read from the file it names unless
+    ``experience`` (a DataFrame or CSV path) is given. ``out`` also writes the output set
+    (quotes.csv, covers.csv, quotes.json, summary.json; exceedance.svg with ``charts``)."""
+    from . import _callback
+
+    j = job(firms, config, assumptions, experience, trials, seed)
+    j.check_memory(memory_limit)
+    o = j.quote(lang, excel, False, charts, _callback(progress))
+    files = _finish(o, out)
+    run = json.loads(o.value_json())
+    return QuoteResult(frame(o.table("quotes"), "firm"), run["summary"],
+                       frame(o.table("covers")), files)
+
+
+class FitResult(NamedTuple):
+    """``kexian fit``: the selection (one row per family, best by AIC first), the best
+    model (model.json), the charts (SVG text: pp.svg, qq.svg, mean_excess.svg), the files."""
+
+    selection: Any
+    model: Dict[str, Any]
+    charts: Dict[str, str]
+    files: Dict[str, bytes]
+
+
+def fit(claims: Any, amount: str = "amount", deductible: Optional[str] = None,
+        limit: Optional[str] = None, weight: Optional[str] = None,
+        families: Optional[Sequence[str]] = None, bootstrap: int = 0, seed: int = 1,
+        lang: str = "en", out: Optional[PathLike] = None) -> FitResult:
+    """Fits severity families to claims (a DataFrame or CSV path; deductibles truncate,
+    limits censor) as ``kexian fit`` does."""
+    o = _kexian.fit(table(claims), amount, deductible, limit, weight, list(families or []),
+                    bootstrap, seed, lang)
+    files = _finish(o, out)
+    rows = []
+    for r in json.loads(o.value_json()):
+        f, g = r.get("fit"), r.get("goodness") or {}
+        stats = g.get("statistics") or {}
+        row = {"family": r["family"]["family"], "error": r.get("error")}
+        if f:
+            row.update(log_likelihood=f["log_likelihood"], aic=f["aic"], bic=f["bic"],
+                       parameters=f["parameters"], std_errors=f["std_errors"])
+        row.update(stats)
+        rows.append(row)
+    import pandas as pd
+
+    return FitResult(pd.DataFrame(rows), json.loads(files["model.json"]), _charts(o), files)
+
+
+class BacktestResult(NamedTuple):
+    """``kexian backtest``: the rolling backtest by test year and overall, the loss-ratio
+    backtest (the columns of loss_ratio.csv), the charts (SVG text), the files."""
+
+    rolling: Any
+    loss_ratio: Any
+    charts: Dict[str, str]
+    files: Dict[str, bytes]
+
+
+def backtest(experience: Any, config: Any, assumptions: Any = None, *, year: str = "year",
+             min_train_years: int = 2, losses: str = "incurred", segment: str = "sector",
+             lang: str = "en", out: Optional[PathLike] = None,
+             progress: Any = None) -> BacktestResult:
+    """The rolling and loss-ratio backtests of the configuration's rating plan on
+    ``experience`` (a DataFrame or CSV path), as ``kexian backtest`` does."""
+    from . import _callback, _rolling_frame
+
+    j = job(None, config, assumptions, experience)
+    o = j.backtest(year, min_train_years, losses, segment, lang, _callback(progress))
+    files = _finish(o, out)
+    bt, _ = json.loads(o.value_json())
+    return BacktestResult(_rolling_frame(bt), frame(o.table("loss_ratio")), _charts(o), files)
+
+
+class RatesResult(NamedTuple):
+    """``kexian rates``: the rate tables (as rates.json), each cover's check (one row per
+    cover: product, firm, expected loss, table, residual), the text, the files."""
+
+    tables: List[Dict[str, Any]]
+    check: Any
+    text: str
+    files: Dict[str, bytes]
+
+
+def rates(firms: Any, config: Any, assumptions: Any = None, experience: Any = None, *,
+          tolerance: float = 0.05, lang: str = "en", out: Optional[PathLike] = None,
+          progress: Any = None) -> RatesResult:
+    """The rate tables of the quoted book, each cover checked against its quote within
+    ``tolerance`` (look at ``max_residual``; ``kexian rates`` fails outside it)."""
+    from . import _callback
+
+    j = job(firms, config, assumptions, experience)
+    o = j.rates(tolerance, lang, _callback(progress))
+    files = _finish(o, out)
+    tables = json.loads(o.value_json())
+    rows = [dict(product=t["product"], **c) for t in tables for c in t["covers"]]
+    import pandas as pd
+
+    return RatesResult(tables, pd.DataFrame(rows), o.text(), files)
+
+
+class ReportResult(NamedTuple):
+    """``kexian report``: report.html, report.pdf (None where Chromium is missing), the
+    sensitivity (as sensitivity.json), the text, the files."""
+
+    html: str
+    pdf: Optional[bytes]
+    sensitivity: Dict[str, Any]
+    text: str
+    files: Dict[str, bytes]
+
+
+def report(firms: Any, config: Any, assumptions: Any = None, experience: Any = None, *,
+           lang: str = "en", out: Optional[PathLike] = None,
+           progress: Any = None) -> ReportResult:
+    """The actuarial report of the book, as ``kexian report`` writes it."""
+    from . import _callback
+
+    j = job(firms, config, assumptions, experience)
+    o = j.report(lang, _callback(progress))
+    files = _finish(o, out)
+    return ReportResult(files["report.html"].decode("utf-8"), files.get("report.pdf"),
+                        json.loads(o.value_json()), o.text(), files)
+
+
+class Matches(NamedTuple):
+    """The two-way push (双向互推): eligible products a firm does not hold, by firm and by
+    product, and the eligible pairs that could not be priced (with the reason)."""
+
+    by_firm: Any
+    by_product: Any
+    unpriced: Any
+    files: Dict[str, bytes] = {}
+
+
+def match_products(firms: Any, config: Any = None, assumptions: Any = None, *,
+                   out: Optional[PathLike] = None) -> Matches:
+    """For each firm, the catalogue products it may buy and does not hold, ranked by need,
+    with an indicative premium grossed up by the configuration's loadings (None: the bundled
+    configuration's); for each product, the eligible firms (``kexian match``)."""
+    o = _kexian.match_products(book(firms), _json_text(config), _json_text(assumptions))
+    files = _finish(o, out)
+    m = json.loads(o.value_json())
+    import pandas as pd
+
+    columns = ["firm", "product", "name_zh", "line", "expected_loss", "need", "premium",
+               "firm_rank", "product_rank"]
+    return Matches(pd.DataFrame(m["by_firm"], columns=columns),
+                   pd.DataFrame(m["by_product"], columns=columns),
+                   pd.DataFrame(m["unpriced"], columns=["firm", "product", "reason"]), files)
+
+
+__all__: List[str] = ["QuoteResult", "quote", "FitResult", "fit", "BacktestResult", "backtest",
+                      "RatesResult", "rates", "ReportResult", "report", "Matches",
+                      "match_products", "job"]

@@ -1,0 +1,368 @@
+//! Jobs: what the `kexian` commands do, as library calls that the command-line program and
+//! the Python package share.
+//!
+//! A [`Job`] is a book, its assumption set, the pricing configuration and the experience the
+//! configuration's rating plan is fitted on, assembled once — by [`Job::read`] from the files
+//! a command names (the experience from the path the configuration gives, relative to the
+//! configuration's directory) or by [`Job::new`] from data in memory. Each command is then a
+//! function of the job that returns an [`Output`]: its result, the files of its output set
+//! (written atomically by [`Output::write`]) and the text the command prints.
+//!
+//! ```no_run
+//! use crate::job::{Job, JobFiles, QuoteOptions};
+//! let job = Job::read(&JobFiles::new("data/portfolio.csv", "data/pricing.json"))?;
+//! let quoted = crate::job::quote(&job, &QuoteOptions::default(), None)?;
+//! quoted.write("kexian-out".as_ref())?;
+//! print!("{}", quoted.text);
+//! # Ok::<(), crate::job::JobError>(())
+//! ```
+
+use crate::Error;
+use crate::assumptions::Assumptions;
+use crate::backtest::{LossRatioBacktest, RollingBacktest, loss_ratio_backtest, rolling_backtest};
+use crate::book::Firm;
+use crate::portfolio::{Portfolio, PortfolioRun};
+use crate::quote::{InputFile, QuoteConfig, QuoteRun};
+use crate::simulation::Observer;
+use crate::table::Table;
+use sha2::Digest;
+use std::path::{Path, PathBuf};
+
+mod commands;
+mod fit;
+mod matching;
+pub mod output;
+mod rates;
+mod report;
+mod table;
+mod text;
+
+pub use commands::quote_priced;
+pub use commands::{QuoteOptions, backtest, quote, simulate};
+pub use fit::{FitOptions, fit};
+pub use matching::match_products;
+pub use rates::rates;
+pub use report::{chromium, report};
+pub use table::{Cells, Frame, cover_table, loss_ratio_table, quote_table};
+pub use text::{json_bytes, label, line_text, summary_text};
+
+/// An error of a job: a library [`Error`] (downcast to act on it), or a message about the
+/// files and directories the job reads and writes.
+pub type JobError = Box<dyn std::error::Error + Send + Sync>;
+/// A job's result.
+pub type JobResult<T> = Result<T, JobError>;
+
+/// The files a job reads, as a command names them.
+#[derive(Debug, Clone)]
+pub struct JobFiles {
+    /// The book: CSV (one row per firm) or a JSON policy list (`.json`).
+    pub portfolio: PathBuf,
+    /// The pricing configuration (JSON).
+    pub config: PathBuf,
+    /// The assumption set (JSON; `None`: the bundled set).
+    pub assumptions: Option<PathBuf>,
+    /// Overrides the configured number of simulated years.
+    pub trials: Option<u64>,
+    /// Overrides the configured seed.
+    pub seed: Option<u64>,
+}
+
+impl JobFiles {
+    /// A book and its configuration, under the bundled assumptions.
+    pub fn new(portfolio: impl Into<PathBuf>, config: impl Into<PathBuf>) -> Self {
+        Self {
+            portfolio: portfolio.into(),
+            config: config.into(),
+            assumptions: None,
+            trials: None,
+            seed: None,
+        }
+    }
+}
+
+/// Everything a pricing job reads, validated.
+#[derive(Debug, Clone)]
+pub struct Job {
+    /// The book.
+    pub firms: Vec<Firm>,
+    /// The assumption set.
+    pub assumptions: Assumptions,
+    /// The pricing configuration (trials and seed overridden as asked).
+    pub config: QuoteConfig,
+    /// The experience the configuration's rating plan is fitted on (present exactly when it
+    /// has one).
+    pub experience: Option<Table>,
+    /// The directory the configuration's relative paths are read from.
+    pub dir: PathBuf,
+    /// (role, path) of every file read, for the provenance.
+    pub files: Vec<(&'static str, PathBuf)>,
+}
+
+impl Job {
+    /// Reads and validates every file of a job: the book, the configuration (with the
+    /// overrides), the assumption set and the experience the configuration names.
+    pub fn read(files: &JobFiles) -> JobResult<Self> {
+        let (mut config, dir) = load_config(&files.config)?;
+        config.simulation.trials = files.trials.unwrap_or(config.simulation.trials);
+        config.simulation.seed = files.seed.unwrap_or(config.simulation.seed);
+        let mut read = vec![
+            ("portfolio", files.portfolio.clone()),
+            ("config", files.config.clone()),
+        ];
+        read.extend(files.assumptions.clone().map(|p| ("assumptions", p)));
+        let experience = match &config.rating {
+            Some(r) => {
+                let path = dir.join(&r.experience);
+                read.push(("experience", path.clone()));
+                Some(Table::from_path(path)?)
+            }
+            None => None,
+        };
+        let mut job = Self::new(
+            crate::io::read_portfolio(&files.portfolio)?,
+            load_assumptions(files.assumptions.as_deref())?,
+            config,
+            experience,
+        )?;
+        job.dir = dir;
+        job.files = read;
+        Ok(job)
+    }
+
+    /// A job from data in memory: the configuration's relative paths (claims for the
+    /// parameter risk) are read from the working directory. The experience must be given
+    /// exactly when the configuration has a rating plan.
+    pub fn new(
+        firms: Vec<Firm>,
+        assumptions: Assumptions,
+        config: QuoteConfig,
+        experience: Option<Table>,
+    ) -> JobResult<Self> {
+        config.validate()?;
+        match (&config.rating, &experience) {
+            (Some(r), None) => {
+                return Err(format!(
+                    "the configuration's rating plan is fitted on experience (`rating.experience` \
+                     = `{}`): give the experience table",
+                    r.experience
+                )
+                .into());
+            }
+            (None, Some(_)) => {
+                return Err(
+                    "an experience table was given, but the configuration has no \
+                            rating plan (`rating`) to fit on it"
+                        .into(),
+                );
+            }
+            _ => {}
+        }
+        Ok(Self {
+            firms,
+            assumptions,
+            config,
+            experience,
+            dir: PathBuf::new(),
+            files: vec![],
+        })
+    }
+
+    /// The book as a portfolio under the assumptions, with the configured per-risk treaty.
+    pub fn portfolio(&self) -> Result<Portfolio, Error> {
+        Ok(self
+            .assumptions
+            .portfolio(&self.firms, self.config.per_risk_xol())?
+            .1)
+    }
+
+    /// Refuses a run of the book estimated above `limit` bytes (`None`: 80% of the
+    /// machine's memory), before anything is simulated.
+    pub fn check_memory(&self, book: &Portfolio, limit: Option<u64>) -> JobResult<()> {
+        check_memory(
+            book.memory_estimate(&self.config.portfolio()),
+            limit,
+            "simulate fewer years (`trials`, --trials), or split the book",
+        )
+    }
+
+    /// The quotes of the book from the portfolio run `simulate` makes, with the files read
+    /// in the provenance.
+    pub fn price_with(
+        &self,
+        simulate: impl FnOnce(
+            &Portfolio,
+            &crate::portfolio::PortfolioConfig,
+        ) -> Result<PortfolioRun, Error>,
+    ) -> JobResult<QuoteRun> {
+        let mut priced = crate::quote::price_with(
+            &self.firms,
+            &self.assumptions,
+            &self.config,
+            self.experience.as_ref(),
+            simulate,
+        )?;
+        priced.summary.provenance.input_files = self.input_files()?;
+        Ok(priced)
+    }
+
+    /// The quotes of the book, `observer` told of the simulation's progress.
+    pub fn price(&self, observer: Option<Observer>) -> JobResult<QuoteRun> {
+        self.price_with(|book, config| book.simulate_with_progress(config, observer))
+    }
+
+    /// Every file read, with its size and SHA-256.
+    pub fn input_files(&self) -> Result<Vec<InputFile>, Error> {
+        self.files
+            .iter()
+            .map(|(role, path)| {
+                let bytes = crate::io::read_bytes(path)?;
+                Ok(InputFile {
+                    role: (*role).into(),
+                    path: path.display().to_string(),
+                    bytes: bytes.len() as u64,
+                    sha256: format!("{:x}", sha2::Sha256::digest(&bytes)),
+                })
+            })
+            .collect()
+    }
+
+    /// The rolling backtest of the rating plan and its loss-ratio backtest on the
+    /// experience (firm-years, unique): `year` the year column, `losses` and `segment` the
+    /// loss-ratio backtest's columns.
+    pub fn backtests(
+        &self,
+        spec: &BacktestColumns,
+        observer: Option<Observer>,
+    ) -> JobResult<(RollingBacktest, LossRatioBacktest)> {
+        let (rating, table) = match (&self.config.rating, &self.experience) {
+            (Some(r), Some(t)) => (r, t),
+            _ => return Err("the configuration has no rating plan".into()),
+        };
+        table.check_unique(&[rating.firm_column.as_str(), &spec.year, "line"])?;
+        let plan = rating.spec.with_scale(self.assumptions.scale());
+        let bt = rolling_backtest(
+            table,
+            &plan,
+            rating.family,
+            &spec.year,
+            spec.min_train_years,
+            observer,
+        )?;
+        let l = &self.config.loadings;
+        let lr = loss_ratio_backtest(
+            table,
+            &plan,
+            rating.family,
+            &spec.year,
+            spec.min_train_years,
+            (&spec.losses, &spec.segment),
+            l.expense_ratio + l.commission_ratio + l.profit_ratio,
+            None,
+        )?;
+        Ok((bt, lr))
+    }
+}
+
+/// The experience columns and window of the backtests.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BacktestColumns {
+    /// The year column.
+    pub year: String,
+    /// Years of the first training window.
+    pub min_train_years: usize,
+    /// The incurred losses of the loss-ratio backtest.
+    pub losses: String,
+    /// Its segments.
+    pub segment: String,
+}
+
+impl Default for BacktestColumns {
+    fn default() -> Self {
+        Self {
+            year: "year".into(),
+            min_train_years: 2,
+            losses: "incurred".into(),
+            segment: "sector".into(),
+        }
+    }
+}
+
+/// A command's result, the files of its output set and the text it prints.
+#[derive(Debug, Clone)]
+pub struct Output<T> {
+    /// The result.
+    pub value: T,
+    /// The output set: (file name, contents).
+    pub files: Vec<(&'static str, Vec<u8>)>,
+    /// What the command prints.
+    pub text: String,
+}
+
+impl<T> Output<T> {
+    /// Writes the files as one output set in `out` (atomically; see [`output`]).
+    pub fn write(&self, out: &Path) -> JobResult<()> {
+        Ok(output::write_set(out, &self.files)?)
+    }
+
+    /// The contents of file `name`, if the set has it.
+    pub fn file(&self, name: &str) -> Option<&[u8]> {
+        self.files
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, b)| b.as_slice())
+    }
+}
+
+/// A pricing configuration and the directory its relative paths are read from.
+pub fn load_config(path: &Path) -> Result<(QuoteConfig, PathBuf), Error> {
+    let cfg: QuoteConfig = crate::io::read_config(path)?;
+    let dir = path.parent().map_or_else(PathBuf::new, Path::to_path_buf);
+    Ok((cfg, dir))
+}
+
+/// The assumption set at `path`, or the bundled one.
+pub fn load_assumptions(path: Option<&Path>) -> Result<Assumptions, Error> {
+    match path {
+        Some(p) => Assumptions::from_path(p),
+        None => Assumptions::bundled(),
+    }
+}
+
+/// 80% of the machine's memory (from /proc/meminfo), or 16 GiB when unknown.
+pub fn default_memory_limit() -> u64 {
+    let total = std::fs::read_to_string("/proc/meminfo").ok().and_then(|m| {
+        let line = m.lines().find(|l| l.starts_with("MemTotal:"))?;
+        let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+        Some(kib * 1024)
+    });
+    total.map_or(16 << 30, |t| t / 5 * 4)
+}
+
+/// Refuses a run estimated above the budget (`None`: [`default_memory_limit`]), naming
+/// both and the remedies.
+pub fn check_memory(estimate: u64, limit: Option<u64>, remedies: &str) -> JobResult<()> {
+    let limit = limit.unwrap_or_else(default_memory_limit);
+    if estimate > limit {
+        return Err(format!(
+            "the run needs about {}, above the memory budget of {} (`memory_limit`, --memory-limit): {remedies}",
+            size(estimate),
+            size(limit)
+        )
+        .into());
+    }
+    Ok(())
+}
+
+/// `bytes` in the largest binary unit that leaves at least 1 (e.g. `2.0 GiB`, `1.0 KiB`).
+fn size(bytes: u64) -> String {
+    let units = ["bytes", "KiB", "MiB", "GiB", "TiB"];
+    let k = ((64 - bytes.leading_zeros()).saturating_sub(1) / 10).min(4);
+    match k {
+        0 => format!("{bytes} bytes"),
+        _ => format!(
+            "{:.1} {}",
+            bytes as f64 / (1u64 << (10 * k)) as f64,
+            units[k as usize]
+        ),
+    }
+}
