@@ -36,7 +36,8 @@ __all__ = [
     "LossModel", "Simulation", "ExactDistribution", "PortfolioResult",
     "RatingPlan", "simulate_portfolio", "simulate_portfolio_shard", "merge_portfolio",
     "price_line", "buhlmann_straub", "rolling_backtest",
-    "QuoteResult", "quote", "FitResult", "fit", "BacktestResult", "backtest", "RatesResult",
+    "QuoteResult", "quote", "quote_shard", "FitResult", "fit", "fit_frequency", "fit_tail",
+    "threshold_stability", "BacktestResult", "backtest", "RatesResult",
     "rates", "ReportResult", "report", "Matches", "match_products",
 ]
 
@@ -600,5 +601,6 @@ def _rolling_frame(bt: Dict[str, Any]):
 
 from ._jobs import (  # noqa: E402  (they use the helpers above)
     BacktestResult, FitResult, Matches, QuoteResult, RatesResult, ReportResult, backtest, fit,
-    match_products, quote, rates, report,
+    fit_frequency, fit_tail, match_products, quote, quote_shard, rates, report,
+    threshold_stability,
 )

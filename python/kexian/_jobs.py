@@ -70,20 +70,33 @@ class QuoteResult(NamedTuple):
 def quote(firms: Any, config: Any, assumptions: Any = None, experience: Any = None,
           progress: Any = None, *, trials: Optional[int] = None, seed: Optional[int] = None,
           lang: str = "en", excel: bool = False, charts: bool = False,
-          out: Optional[PathLike] = None, memory_limit: Optional[int] = None) -> QuoteResult:
+          out: Optional[PathLike] = None, memory_limit: Optional[int] = None,
+          parts: Optional[Sequence[bytes]] = None) -> QuoteResult:
     """Quotes a book as ``kexian quote`` does. ``config`` is the pricing configuration (a
     path, dict or JSON); its rating plan's experience is read from the file it names unless
     ``experience`` (a DataFrame or CSV path) is given. ``out`` also writes the output set
-    (quotes.csv, covers.csv, quotes.json, summary.json; exceedance.svg with ``charts``)."""
+    (quotes.csv, covers.csv, quotes.json, summary.json; exceedance.svg with ``charts``).
+    ``parts``: every shard of :func:`quote_shard` with the same arguments (any order, e.g.
+    from Dask workers), merged — bit for bit the single run's quotes (``kexian merge``)."""
     from . import _callback
 
     j = job(firms, config, assumptions, experience, trials, seed)
-    j.check_memory(memory_limit)
-    o = j.quote(lang, excel, False, charts, _callback(progress))
+    if parts is None:
+        j.check_memory(memory_limit)
+    o = j.quote(lang, excel, False, charts, _callback(progress),
+                None if parts is None else [bytes(p) for p in parts])
     files = _finish(o, out)
     run = json.loads(o.value_json())
     return QuoteResult(frame(o.table("quotes"), "firm"), run["summary"],
                        frame(o.table("covers")), files)
+
+
+def quote_shard(index: int, count: int, firms: Any, config: Any, assumptions: Any = None,
+                experience: Any = None, *, trials: Optional[int] = None,
+                seed: Optional[int] = None) -> bytes:
+    """Shard ``index`` of ``count`` (1-based) of the simulated years :func:`quote` runs with
+    the same arguments (``kexian quote --shard``): a partial result for its ``parts``."""
+    return job(firms, config, assumptions, experience, trials, seed).shard(index, count)
 
 
 class FitResult(NamedTuple):
@@ -118,6 +131,45 @@ def fit(claims: Any, amount: str = "amount", deductible: Optional[str] = None,
     import pandas as pd
 
     return FitResult(pd.DataFrame(rows), json.loads(files["model.json"]), _charts(o), files)
+
+
+def fit_frequency(data: Any, count: str = "claims", exposure: Optional[str] = None,
+                  families: Sequence[Union[str, Dict[str, Any]]] = ("poisson",
+                                                                     "negative_binomial")):
+    """Claim-count families fitted by maximum likelihood to column ``count`` of ``data`` (a
+    DataFrame or CSV path) with exposures from column ``exposure``: a DataFrame, one row per
+    family (best AIC first) with its parameters, standard errors, log-likelihood, AIC, BIC
+    and the model (JSON) at unit exposure, or the error of a fit that failed. A family is a
+    name (``"poisson"``) or a dict (``{"family": "binomial", "trials": 5}``)."""
+    import pandas as pd
+
+    spec = [f if isinstance(f, dict) else {"family": f} for f in families]
+    rows = json.loads(_kexian.fit_frequency(table(data), count, json.dumps(spec), exposure))
+    out = []
+    for r in rows:
+        row = {"family": r["family"]["family"], "error": r.get("error")}
+        for k in ("parameters", "std_errors", "log_likelihood", "aic", "bic"):
+            row[k] = r.get(k)
+        row["model"] = json.dumps(r["model"]) if "model" in r else None
+        out.append(row)
+    return pd.DataFrame(out)
+
+
+def fit_tail(claims: Any, threshold: float, amount: str = "amount",
+             deductible: Optional[str] = None, limit: Optional[str] = None) -> Dict[str, Any]:
+    """A generalized Pareto fitted to the claims above ``threshold`` (peaks over threshold;
+    censored claims stay censored): the fit (parameters, standard errors, AIC, model)."""
+    return json.loads(_kexian.fit_tail(table(claims), threshold, amount, deductible, limit))
+
+
+def threshold_stability(claims: Any, thresholds: Sequence[float], amount: str = "amount",
+                        deductible: Optional[str] = None, limit: Optional[str] = None):
+    """GPD fits above each threshold: a DataFrame of ξ and the modified scale σ* = σ − ξu with
+    their standard errors (stable above a well-chosen threshold)."""
+    import pandas as pd
+
+    return pd.DataFrame(json.loads(_kexian.threshold_stability(
+        table(claims), [float(t) for t in thresholds], amount, deductible, limit)))
 
 
 class BacktestResult(NamedTuple):
@@ -223,6 +275,7 @@ def match_products(firms: Any, config: Any = None, assumptions: Any = None, *,
                    pd.DataFrame(m["unpriced"], columns=["firm", "product", "reason"]), files)
 
 
-__all__: List[str] = ["QuoteResult", "quote", "FitResult", "fit", "BacktestResult", "backtest",
+__all__: List[str] = ["QuoteResult", "quote", "quote_shard", "FitResult", "fit", "fit_frequency", "fit_tail",
+                      "threshold_stability", "BacktestResult", "backtest",
                       "RatesResult", "rates", "ReportResult", "report", "Matches",
                       "match_products", "job"]

@@ -125,6 +125,7 @@ class Job:
         seed: Optional[int] = None,
     ) -> Job: ...
     def check_memory(self, limit: Optional[int] = None) -> None: ...
+    def shard(self, index: int, count: int) -> bytes: ...
     def quote(
         self,
         lang: str = "en",
@@ -132,6 +133,7 @@ class Job:
         gzip: bool = False,
         charts: bool = False,
         progress: ProgressCallback = None,
+        parts: Optional[List[bytes]] = None,
     ) -> JobOutput: ...
     def rates(
         self, tolerance: float = 0.05, lang: str = "en", progress: ProgressCallback = None
@@ -177,6 +179,23 @@ def fit(
     seed: int = 1,
     lang: str = "en",
 ) -> JobOutput: ...
+def fit_frequency(
+    data: TableArg, count: str, families_json: str, exposure: Optional[str] = None
+) -> str: ...
+def fit_tail(
+    data: TableArg,
+    threshold: float,
+    amount: str = "amount",
+    deductible: Optional[str] = None,
+    limit: Optional[str] = None,
+) -> str: ...
+def threshold_stability(
+    data: TableArg,
+    thresholds: List[float],
+    amount: str = "amount",
+    deductible: Optional[str] = None,
+    limit: Optional[str] = None,
+) -> str: ...
 def match_products(
     firms: BookArg,
     config: Optional[str] = None,

@@ -241,8 +241,25 @@ impl PyJob {
         self.inner.check_memory(&book, limit).map_err(job_error)
     }
 
-    /// `kexian quote`: tables `quotes` and `covers`, the QuoteRun as JSON.
-    #[pyo3(signature = (lang="en", excel=false, gzip=false, charts=false, progress=None))]
+    /// Shard `index` of `count` (1-based) of the job's simulated years: a partial result
+    /// for [`Self::quote`]'s `parts` (`kexian quote --shard`).
+    fn shard<'py>(&self, py: Python<'py>, index: u64, count: u64) -> Res<Bound<'py, PyBytes>> {
+        let job = &self.inner;
+        let bytes = detached(py, None, |obs| {
+            let shard = kexian::simulation::Shard::new(index, count)?;
+            let config = job.config.portfolio();
+            job.portfolio()?
+                .simulate_shard(&config, shard, Some(obs))?
+                .to_bytes()
+        })?;
+        Ok(PyBytes::new(py, &bytes))
+    }
+
+    /// `kexian quote`: tables `quotes` and `covers`, the QuoteRun as JSON; with `parts`
+    /// (every shard's [`Self::shard`], any order), priced from their merge, bit for bit the
+    /// single run's quotes (`kexian merge`).
+    #[pyo3(signature = (lang="en", excel=false, gzip=false, charts=false, progress=None, parts=None))]
+    #[allow(clippy::too_many_arguments)]
     fn quote(
         &self,
         py: Python<'_>,
@@ -251,6 +268,7 @@ impl PyJob {
         gzip: bool,
         charts: bool,
         progress: Option<Py<PyAny>>,
+        parts: Option<Vec<Vec<u8>>>,
     ) -> Res<JobOutput> {
         let options = QuoteOptions {
             lang: self::lang(lang)?,
@@ -259,8 +277,15 @@ impl PyJob {
             charts,
         };
         let job = &self.inner;
-        let o = detached(py, progress, |obs| {
-            kexian::job::quote(job, &options, Some(obs))
+        let o = detached(py, progress, |obs| match parts {
+            None => kexian::job::quote(job, &options, Some(obs)),
+            Some(bytes) => {
+                let parts = (bytes.iter())
+                    .map(|b| kexian::portfolio::PortfolioPart::from_bytes(b))
+                    .collect::<kexian::Result<Vec<_>>>()?;
+                let priced = job.price_with(|book, config| book.merge(config, parts))?;
+                kexian::job::quote_priced(job, priced, &options)
+            }
         })?;
         let tables = vec![
             ("quotes", kexian::job::quote_table(&o.value)),

@@ -26,6 +26,7 @@ use std::ops::ControlFlow;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Mutex;
 
+mod fits;
 mod jobs;
 
 pyo3::create_exception!(
@@ -940,6 +941,9 @@ fn _kexian(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<jobs::JobOutput>()?;
     m.add_function(wrap_pyfunction!(jobs::fit, m)?)?;
     m.add_function(wrap_pyfunction!(jobs::match_products, m)?)?;
+    m.add_function(wrap_pyfunction!(fits::fit_frequency, m)?)?;
+    m.add_function(wrap_pyfunction!(fits::fit_tail, m)?)?;
+    m.add_function(wrap_pyfunction!(fits::threshold_stability, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 import kexian
-from conftest import DATA
+from conftest import DATA, ROOT
 
 CONFIG = DATA / "pricing.json"
 BOOK = DATA / "portfolio.csv"
@@ -162,3 +162,49 @@ def test_value_at_risk_is_not_var():
     assert v.value > sim.mean().value
     with pytest.warns(DeprecationWarning, match="value_at_risk"):
         assert sim.var(0.99) == v
+
+
+def test_frequency_fitting_equals_the_mpmath_references():
+    # tests/data/frequency_fitting_reference.json (scripts/reference_frequency_fitting.py:
+    # mpmath likelihoods, 40 digits, maximised by Newton's method): Poisson and negative
+    # binomial per unit exposure on tests/data/counts.csv. Tolerance 1e-6 relative (ours
+    # stops its optimiser at that precision, as tests/fitting.rs allows).
+    counts = ROOT / "tests" / "data" / "counts.csv"
+    reference = json.loads((ROOT / "tests" / "data" / "frequency_fitting_reference.json")
+                           .read_text())
+    fits = kexian.fit_frequency(counts, "claims", exposure="exposure")
+    assert list(fits["family"]) == ["negative_binomial", "poisson"]  # best AIC first
+    for want in reference["fits"][:2]:
+        got = fits.set_index("family").loc[want["family"]]
+        assert np.allclose(got["parameters"], want["parameters"], rtol=1e-6)
+        assert np.allclose(got["std_errors"], want["std_errors"], rtol=1e-4)
+        assert got["log_likelihood"] == pytest.approx(want["log_likelihood"], rel=1e-9)
+    # The same counts as a polars or pandas DataFrame: the same fits.
+    again = kexian.fit_frequency(pd.read_csv(counts), "claims", exposure="exposure")
+    assert list(again["aic"]) == list(fits["aic"])
+
+
+def test_the_tail_fit_is_scipy_s_generalized_pareto():
+    # Exact claims above the threshold: the peaks-over-threshold MLE is scipy's
+    # genpareto.fit of the exceedances with location 0 (an independent optimiser; both
+    # maximise the same likelihood, so they agree to its flatness, 1e-3 relative).
+    stats = pytest.importorskip("scipy.stats")
+    rng = np.random.default_rng(11)
+    amounts = stats.genpareto.rvs(0.3, scale=2e5, size=2000, random_state=rng) + 1e4
+    claims = pd.DataFrame({"amount": amounts})
+    u = float(np.quantile(amounts, 0.8))
+    fit = kexian.fit_tail(claims, u)
+    xi, _, sigma = stats.genpareto.fit(amounts[amounts > u] - u, floc=0)
+    assert fit["parameters"][0] == pytest.approx(xi, rel=1e-3)
+    assert fit["parameters"][1] == pytest.approx(sigma, rel=1e-3)
+    table = kexian.threshold_stability(claims, [u / 2, u])
+    assert len(table) == 2 and table.iloc[1]["xi"] == pytest.approx(fit["parameters"][0])
+
+
+def test_quotes_from_shards_are_the_single_run_s():
+    single = kexian.quote(BOOK, CONFIG, trials=8192).quotes
+    parts = [kexian.quote_shard(i, 3, BOOK, CONFIG, trials=8192) for i in (3, 1, 2)]
+    merged = kexian.quote(BOOK, CONFIG, trials=8192, parts=parts).quotes
+    pd.testing.assert_frame_equal(merged, single, check_exact=True)
+    with pytest.raises(kexian.KexianError):
+        kexian.quote(BOOK, CONFIG, trials=8192, parts=parts[:2])

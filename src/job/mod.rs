@@ -8,13 +8,18 @@
 //! function of the job that returns an [`Output`]: its result, the files of its output set
 //! (written atomically by [`Output::write`]) and the text the command prints.
 //!
-//! ```no_run
-//! use crate::job::{Job, JobFiles, QuoteOptions};
-//! let job = Job::read(&JobFiles::new("data/portfolio.csv", "data/pricing.json"))?;
-//! let quoted = crate::job::quote(&job, &QuoteOptions::default(), None)?;
-//! quoted.write("kexian-out".as_ref())?;
-//! print!("{}", quoted.text);
-//! # Ok::<(), crate::job::JobError>(())
+//! ```
+//! use kexian::job::{Job, JobFiles, QuoteOptions};
+//! let files = JobFiles {
+//!     trials: Some(4096), // instead of the configured 100,000 years
+//!     ..JobFiles::new("data/portfolio.csv", "data/pricing.json")
+//! };
+//! let job = Job::read(&files)?; // the experience: the file pricing.json names
+//! let quoted = kexian::job::quote(&job, &QuoteOptions::default(), None)?;
+//! assert_eq!(quoted.value.quotes.len(), 300);
+//! assert!(quoted.file("quotes.csv").is_some() && quoted.text.contains("300 quotes"));
+//! // quoted.write("kexian-out".as_ref())? writes the output set as `kexian quote` does.
+//! # Ok::<(), kexian::job::JobError>(())
 //! ```
 
 use crate::Error;
