@@ -432,10 +432,12 @@ class LossModel:
         return Simulation(self._inner.merge(config, list(parts)))
 
     def exact(self, method: str = "fft", points: int = 1 << 14, tail_level: float = 1 - 1e-10,
-              padding: int = 2) -> ExactDistribution:
-        """The exact distribution on a recommended grid (``fft`` or ``panjer``)."""
+              padding: int = 2, progress: Progress = None) -> ExactDistribution:
+        """The exact distribution on a recommended grid (``fft`` or ``panjer``; Panjer's
+        O(points²) recursion reports progress and stops on Ctrl-C)."""
         m = {"method": method, "padding": padding} if method == "fft" else {"method": method}
-        return ExactDistribution(self._inner.exact(json.dumps(m), points, tail_level))
+        return ExactDistribution(self._inner.exact(json.dumps(m), points, tail_level,
+                                                   _callback(progress)))
 
 
 def _simulation_config(trials: int, seed: int, threads: Optional[int],

@@ -209,12 +209,13 @@ class RatesResult(NamedTuple):
 
 def rates(firms: Any, config: Any, assumptions: Any = None, experience: Any = None, *,
           tolerance: float = 0.05, lang: str = "en", out: Optional[PathLike] = None,
-          progress: Any = None) -> RatesResult:
+          progress: Any = None, trials: Optional[int] = None,
+          seed: Optional[int] = None) -> RatesResult:
     """The rate tables of the quoted book, each cover checked against its quote within
     ``tolerance`` (look at ``max_residual``; ``kexian rates`` fails outside it)."""
     from . import _callback
 
-    j = job(firms, config, assumptions, experience)
+    j = job(firms, config, assumptions, experience, trials, seed)
     o = j.rates(tolerance, lang, _callback(progress))
     files = _finish(o, out)
     tables = json.loads(o.value_json())
@@ -236,12 +237,13 @@ class ReportResult(NamedTuple):
 
 
 def report(firms: Any, config: Any, assumptions: Any = None, experience: Any = None, *,
-           lang: str = "en", out: Optional[PathLike] = None,
-           progress: Any = None) -> ReportResult:
-    """The actuarial report of the book, as ``kexian report`` writes it."""
+           lang: str = "en", out: Optional[PathLike] = None, progress: Any = None,
+           trials: Optional[int] = None, seed: Optional[int] = None) -> ReportResult:
+    """The actuarial report of the book, as ``kexian report`` writes it (``trials`` and
+    ``seed`` override the configuration's, as ``--trials`` and ``--seed`` do)."""
     from . import _callback
 
-    j = job(firms, config, assumptions, experience)
+    j = job(firms, config, assumptions, experience, trials, seed)
     o = j.report(lang, _callback(progress))
     files = _finish(o, out)
     return ReportResult(files["report.html"].decode("utf-8"), files.get("report.pdf"),

@@ -25,6 +25,10 @@ use serde::de::DeserializeOwned;
 use std::ops::ControlFlow;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// How often a long call looks for Ctrl-C.
+const SIGNAL_POLL: std::time::Duration = std::time::Duration::from_millis(20);
 
 mod fits;
 mod jobs;
@@ -249,31 +253,52 @@ fn to_json<T: Serialize>(value: &T) -> Res<String> {
 }
 
 /// Runs `work` without the GIL, telling `callback(stage, done, total)` the progress and
-/// stopping on Ctrl-C (KeyboardInterrupt) or when the callback raises.
+/// stopping on Ctrl-C (KeyboardInterrupt) or when the callback raises. The work runs on a
+/// thread of its own while this (the main) thread looks for signals every `SIGNAL_POLL`:
+/// Python sees a signal only on its main thread, and the observer is mostly called from
+/// worker threads; the work stops at its observer's next call.
 fn detached<T: Send, E: Into<kexian::job::JobError> + Send>(
     py: Python<'_>,
     callback: Option<Py<PyAny>>,
     work: impl FnOnce(kexian::simulation::Observer) -> Result<T, E> + Send,
 ) -> Res<T> {
     let raised: Mutex<Option<PyErr>> = Mutex::new(None);
-    let observer = |p: Progress| {
-        Python::attach(|py| {
-            let outcome = py.check_signals().and_then(|()| match &callback {
-                Some(cb) => cb.call1(py, (p.stage, p.done, p.total)).map(|_| ()),
-                None => Ok(()),
-            });
-            match outcome {
-                Ok(()) => ControlFlow::Continue(()),
-                Err(e) => {
-                    if let Ok(mut r) = raised.lock() {
-                        r.get_or_insert(e);
-                    }
-                    ControlFlow::Break(())
-                }
-            }
-        })
+    let stop = AtomicBool::new(false);
+    let halt = |e: PyErr| {
+        if let Ok(mut r) = raised.lock() {
+            r.get_or_insert(e);
+        }
+        stop.store(true, Ordering::Relaxed);
     };
-    let result = py.detach(|| catch_unwind(AssertUnwindSafe(|| work(&observer))));
+    let observer = |p: Progress| {
+        if let Some(cb) = &callback {
+            if let Err(e) = Python::attach(|py| cb.call1(py, (p.stage, p.done, p.total))) {
+                halt(e);
+            }
+        }
+        if stop.load(Ordering::Relaxed) {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    };
+    let result = std::thread::scope(|s| {
+        let main = std::thread::current();
+        let observer = &observer;
+        let worker = s.spawn(move || {
+            let result = catch_unwind(AssertUnwindSafe(|| work(observer)));
+            main.unpark();
+            result
+        });
+        // Woken by the worker's end (a token left before the park counts), else every poll.
+        while !worker.is_finished() {
+            py.detach(|| std::thread::park_timeout(SIGNAL_POLL));
+            if let Err(e) = py.check_signals() {
+                halt(e);
+            }
+        }
+        worker.join().unwrap_or_else(Err)
+    });
     let result = result.map_err(|_| KexianError::new_err("internal error (please report)"))?;
     let error = match result {
         Ok(v) => return Ok(v),
@@ -514,25 +539,27 @@ impl CoverModel {
         })
     }
     /// The exact distribution by FFT or Panjer on a recommended grid.
-    #[pyo3(signature = (method_json="{\"method\": \"fft\", \"padding\": 2}", points=16384, tail_level=1.0 - 1e-10))]
+    #[pyo3(signature = (method_json="{\"method\": \"fft\", \"padding\": 2}", points=16384, tail_level=1.0 - 1e-10, progress=None))]
     fn exact(
         &self,
         py: Python<'_>,
         method_json: &str,
         points: usize,
         tail_level: f64,
+        progress: Option<Py<PyAny>>,
     ) -> Res<Exact> {
         let method: ExactMethod = from_json("exact method", method_json)?;
         let model = &self.inner;
-        guard(|| {
-            let d = py.detach(|| -> kexian::Result<AggregateDistribution> {
-                let grid = model.recommended_grid(points, tail_level)?;
-                model.exact_distribution(method, &grid, Discretization::default())
-            });
-            Ok(Exact {
-                inner: d.map_err(Failure)?,
-            })
-        })
+        let d = detached(py, progress, |o| -> kexian::Result<AggregateDistribution> {
+            let grid = model.recommended_grid(points, tail_level)?;
+            model.exact_distribution_with_progress(
+                method,
+                &grid,
+                Discretization::default(),
+                Some(o),
+            )
+        })?;
+        Ok(Exact { inner: d })
     }
 }
 

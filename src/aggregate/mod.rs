@@ -220,6 +220,18 @@ impl<F: Frequency, S: Severity> LossModel<F, S> {
         grid: &Grid,
         discretization: Discretization,
     ) -> Result<AggregateDistribution> {
+        self.exact_distribution_with_progress(method, grid, discretization, None)
+    }
+
+    /// [`Self::exact_distribution`], `observer` told the Panjer recursion's rows done (it
+    /// may stop the recursion: [`Error::Cancelled`]); the FFT is too quick to need it.
+    pub fn exact_distribution_with_progress(
+        &self,
+        method: ExactMethod,
+        grid: &Grid,
+        discretization: Discretization,
+        observer: Option<crate::simulation::Observer>,
+    ) -> Result<AggregateDistribution> {
         if !self.tower.is_empty() {
             return Err(Error::Inconsistent {
                 model: "LossModel",
@@ -229,7 +241,9 @@ impl<F: Frequency, S: Severity> LossModel<F, S> {
         let (f, severity_lost) =
             discretize(&self.severity, &self.claim_terms, grid, discretization);
         let g = match method {
-            ExactMethod::Panjer => crate::frequency::compound::panjer(&self.frequency, &f)?,
+            ExactMethod::Panjer => {
+                crate::frequency::compound::panjer(&self.frequency, &f, observer)?
+            }
             ExactMethod::Fft { padding } => {
                 crate::numerics::validate::rule(
                     "ExactMethod",

@@ -5,6 +5,9 @@ use crate::error::{Error, Result};
 use crate::frequency::{Frequency, PanjerKind};
 use realfft::RealFftPlanner;
 
+/// Terms of the Panjer sum between two calls of its observer (about 10 ms of work).
+pub(crate) const CHECK_TERMS: usize = 1 << 23;
+
 /// Panjer recursion for an (a, b, 0) or (a, b, 1) claim count and discretised payments `f`:
 ///
 /// ```text
@@ -13,7 +16,13 @@ use realfft::RealFftPlanner;
 /// ```
 /// O(m²). For (a, b, 0) counts the recursion is run on a rescaled g (it is homogeneous in g),
 /// so P(S = 0) underflowing (e.g. λ > 745) does not zero the whole distribution.
-pub(crate) fn panjer<F: Frequency + ?Sized>(frequency: &F, f: &[f64]) -> Result<Vec<f64>> {
+/// `observer` is told the rows done about every [`CHECK_TERMS`] terms and may stop the
+/// recursion ([`Error::Cancelled`]).
+pub(crate) fn panjer<F: Frequency + ?Sized>(
+    frequency: &F,
+    f: &[f64],
+    observer: Option<crate::simulation::Observer>,
+) -> Result<Vec<f64>> {
     let class = frequency
         .panjer_class()
         .ok_or_else(|| Error::Inconsistent {
@@ -32,7 +41,22 @@ pub(crate) fn panjer<F: Frequency + ?Sized>(frequency: &F, f: &[f64]) -> Result<
     let mut ln_scale = if ab1 || ln_g0 > -600.0 { 0.0 } else { ln_g0 };
     g[0] = (ln_g0 - ln_scale).exp();
     let inhomogeneous = if ab1 { p1 - (a + b) * p0 } else { 0.0 };
+    let mut terms = 0usize;
     for k in 1..m {
+        terms += k;
+        if let Some(observe) = observer.filter(|_| terms >= CHECK_TERMS) {
+            terms = 0;
+            let progress = crate::simulation::Progress {
+                stage: "Panjer recursion",
+                done: k as u64,
+                total: m as u64,
+            };
+            if observe(progress).is_break() {
+                return Err(Error::Cancelled {
+                    stage: "Panjer recursion",
+                });
+            }
+        }
         let kf = k as f64;
         let mut acc = 0.0;
         for j in 1..=k {

@@ -115,28 +115,32 @@ pub fn quote_table(run: &QuoteRun) -> Frame {
         "experience_factor",
         Cells::Factor(q.iter().map(|x| Some(x.experience_factor)).collect()),
     );
-    f.push("expected_loss", money(|x| x.expected_loss));
-    f.push("capital", money(|x| x.capital));
-    f.push("risk_load", money(|x| x.risk_load));
-    f.push("reinsurance_cost", money(|x| x.reinsurance_cost));
-    f.push("expense", money(|x| x.expense));
-    f.push("commission", money(|x| x.commission));
-    f.push("profit", money(|x| x.profit));
-    f.push(
-        "minimum_premium_adjustment",
-        money(|x| x.minimum_premium_adjustment),
-    );
-    f.push("rounding_adjustment", money(|x| x.rounding_adjustment));
-    f.push("premium", money(|x| x.premium));
-    f.push("subsidy", money(|x| x.subsidy));
-    f.push("firm_pays", money(|x| x.firm_pays));
-    f.push("risk_reduction_credit", money(|x| x.risk_reduction_credit));
-    f.push(
-        "expected_loss_std_error",
-        money(|x| x.standard_errors.expected_loss),
-    );
-    f.push("capital_std_error", money(|x| x.standard_errors.capital));
-    f.push("premium_std_error", money(|x| x.standard_errors.premium));
+    type Get = fn(&crate::quote::Quote) -> f64;
+    let components: [(&str, Get); 16] = [
+        ("expected_loss", |x| x.expected_loss),
+        ("capital", |x| x.capital),
+        ("risk_load", |x| x.risk_load),
+        ("reinsurance_cost", |x| x.reinsurance_cost),
+        ("expense", |x| x.expense),
+        ("commission", |x| x.commission),
+        ("profit", |x| x.profit),
+        ("minimum_premium_adjustment", |x| {
+            x.minimum_premium_adjustment
+        }),
+        ("rounding_adjustment", |x| x.rounding_adjustment),
+        ("premium", |x| x.premium),
+        ("subsidy", |x| x.subsidy),
+        ("firm_pays", |x| x.firm_pays),
+        ("risk_reduction_credit", |x| x.risk_reduction_credit),
+        ("expected_loss_std_error", |x| {
+            x.standard_errors.expected_loss
+        }),
+        ("capital_std_error", |x| x.standard_errors.capital),
+        ("premium_std_error", |x| x.standard_errors.premium),
+    ];
+    for (name, get) in components {
+        f.push(name, money(get));
+    }
     f.push(
         "covers",
         Cells::Count(q.iter().map(|x| x.covers.len() as u64).collect()),

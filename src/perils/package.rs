@@ -172,7 +172,7 @@ impl PackagePeril {
                 f[((y / h).round() as usize).min(CELLS)] += w;
             }
         }
-        let pmf = crate::frequency::compound::panjer(&self.frequency, &f)?;
+        let pmf = crate::frequency::compound::panjer(&self.frequency, &f, None)?;
         let below: f64 = pmf.iter().sum();
         let mean: f64 = pmf.iter().enumerate().map(|(k, p)| p * k as f64 * h).sum();
         Ok(mean + (1.0 - below).max(0.0) * g)
