@@ -271,10 +271,10 @@ fn detached<T: Send, E: Into<kexian::job::JobError> + Send>(
         stop.store(true, Ordering::Relaxed);
     };
     let observer = |p: Progress| {
-        if let Some(cb) = &callback {
-            if let Err(e) = Python::attach(|py| cb.call1(py, (p.stage, p.done, p.total))) {
-                halt(e);
-            }
+        if let Some(cb) = &callback
+            && let Err(e) = Python::attach(|py| cb.call1(py, (p.stage, p.done, p.total)))
+        {
+            halt(e);
         }
         if stop.load(Ordering::Relaxed) {
             ControlFlow::Break(())
