@@ -13,13 +13,14 @@ scheduler on Kubernetes. Workers need ``kexian`` installed (the same release).
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Any, List, Optional
 
 from . import LossModel, PortfolioResult, Simulation, _kexian, _portfolio_config, _tables
 from . import _read_json_arg, _simulation_config
 
-__all__ = ["simulate", "simulate_portfolio"]
+__all__ = ["simulate", "simulate_portfolio", "quote"]
 
 _DEFAULT_BATCH = 16_384
 _BLOCK = 2_048
@@ -79,3 +80,30 @@ def simulate_portfolio(firms: Any, trials: int, seed: int, *, client: Any,
     [shared] = client.scatter([book], broadcast=True)
     parts = _gather(client, _book_shard, count, shared, config, assumptions_json)
     return PortfolioResult(_kexian.merge_portfolio(book, config, parts, assumptions_json))
+
+
+def _quote_shard(index: int, count: int, firms: Any, config: Any, assumptions: Any,
+                 experience: Any, trials: Optional[int], seed: Optional[int]) -> bytes:
+    from . import quote_shard
+
+    return quote_shard(index, count, firms, config, assumptions, experience, trials=trials,
+                       seed=seed)
+
+
+def quote(firms: Any, config: Any, assumptions: Any = None, experience: Any = None, *,
+          client: Any, shards: Optional[int] = None, trials: Optional[int] = None,
+          seed: Optional[int] = None, **options: Any):
+    """:func:`kexian.quote` with the simulated years split into ``shards`` shards run on
+    ``client``'s cluster (``kexian quote --shard`` on each worker, ``kexian merge`` here): bit
+    for bit the single run's quotes. Paths must be readable by the workers (or give the book
+    and experience as DataFrames); ``options`` go to :func:`kexian.quote`."""
+    from . import _jobs
+
+    _jobs.job(firms, config, assumptions, experience, trials, seed)  # refused here, not on workers
+    if trials is None:
+        trials = json.loads(_jobs._json_text(config))["simulation"]["trials"]
+    count = _count(client, shards, math.ceil(trials / _BLOCK))
+    parts = _gather(client, _quote_shard, count, firms, config, assumptions, experience,
+                    trials, seed)
+    return _jobs.quote(firms, config, assumptions, experience, trials=trials, seed=seed,
+                       parts=parts, **options)

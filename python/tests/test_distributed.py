@@ -75,3 +75,11 @@ def test_a_damaged_part_is_refused_before_it_is_decoded():
         with pytest.raises(kexian.KexianError, match="SHA-256 does not match"):
             cover().merge([bytes(damaged), parts[1]], **args)
     assert cover().merge(parts, **args).mean() == cover().simulate(**args).mean()
+
+
+def test_quotes_sharded_over_two_workers_are_the_single_run_s(client):
+    book, config = DATA / "portfolio.csv", DATA / "pricing.json"
+    single = kexian.quote(book, config, trials=10_000)
+    sharded = kexian.distributed.quote(book, config, client=client, shards=3, trials=10_000)
+    pd.testing.assert_frame_equal(sharded.quotes, single.quotes, check_exact=True)
+    assert sharded.summary["premium"] == single.summary["premium"]
