@@ -7,7 +7,7 @@ import json
 import os
 from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Union
 
-from . import _kexian
+from . import _callback, _kexian, _read_json_arg, _rolling_frame
 from ._tables import book, frame, table
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -15,16 +15,6 @@ PathLike = Union[str, "os.PathLike[str]"]
 
 def _is_file(value: Any) -> bool:
     return isinstance(value, (str, os.PathLike)) and os.path.isfile(value)
-
-
-def _json_text(value: Any) -> Optional[str]:
-    """A dict, JSON text or a JSON file's path as JSON text (None stays None)."""
-    if value is None:
-        return None
-    if _is_file(value):
-        with open(value, encoding="utf-8-sig") as fh:
-            return fh.read()
-    return value if isinstance(value, str) else json.dumps(value)
 
 
 def job(firms: Any, config: Any, assumptions: Any = None, experience: Any = None,
@@ -40,8 +30,8 @@ def job(firms: Any, config: Any, assumptions: Any = None, experience: Any = None
                                 trials, seed)
     config_dir = os.path.dirname(os.path.abspath(config)) if _is_file(config) else os.getcwd()
     return _kexian.Job.from_data(
-        None if firms is None else book(firms), _json_text(config), config_dir,
-        _json_text(assumptions), None if experience is None else table(experience),
+        None if firms is None else book(firms), _read_json_arg(config), config_dir,
+        _read_json_arg(assumptions), None if experience is None else table(experience),
         trials, seed)
 
 
@@ -78,8 +68,6 @@ def quote(firms: Any, config: Any, assumptions: Any = None, experience: Any = No
     (quotes.csv, covers.csv, quotes.json, summary.json; exceedance.svg with ``charts``).
     ``parts``: every shard of :func:`quote_shard` with the same arguments (any order, e.g.
     from Dask workers), merged — bit for bit the single run's quotes (``kexian merge``)."""
-    from . import _callback
-
     j = job(firms, config, assumptions, experience, trials, seed)
     if parts is None:
         j.check_memory(memory_limit)
@@ -188,8 +176,6 @@ def backtest(experience: Any, config: Any, assumptions: Any = None, *, year: str
              progress: Any = None) -> BacktestResult:
     """The rolling and loss-ratio backtests of the configuration's rating plan on
     ``experience`` (a DataFrame or CSV path), as ``kexian backtest`` does."""
-    from . import _callback, _rolling_frame
-
     j = job(None, config, assumptions, experience)
     o = j.backtest(year, min_train_years, losses, segment, lang, _callback(progress))
     files = _finish(o, out)
@@ -213,8 +199,6 @@ def rates(firms: Any, config: Any, assumptions: Any = None, experience: Any = No
           seed: Optional[int] = None) -> RatesResult:
     """The rate tables of the quoted book, each cover checked against its quote within
     ``tolerance`` (look at ``max_residual``; ``kexian rates`` fails outside it)."""
-    from . import _callback
-
     j = job(firms, config, assumptions, experience, trials, seed)
     o = j.rates(tolerance, lang, _callback(progress))
     files = _finish(o, out)
@@ -241,8 +225,6 @@ def report(firms: Any, config: Any, assumptions: Any = None, experience: Any = N
            trials: Optional[int] = None, seed: Optional[int] = None) -> ReportResult:
     """The actuarial report of the book, as ``kexian report`` writes it (``trials`` and
     ``seed`` override the configuration's, as ``--trials`` and ``--seed`` do)."""
-    from . import _callback
-
     j = job(firms, config, assumptions, experience, trials, seed)
     o = j.report(lang, _callback(progress))
     files = _finish(o, out)
@@ -265,7 +247,7 @@ def match_products(firms: Any, config: Any = None, assumptions: Any = None, *,
     """For each firm, the catalogue products it may buy and does not hold, ranked by need,
     with an indicative premium grossed up by the configuration's loadings (None: the bundled
     configuration's); for each product, the eligible firms (``kexian match``)."""
-    o = _kexian.match_products(book(firms), _json_text(config), _json_text(assumptions))
+    o = _kexian.match_products(book(firms), _read_json_arg(config), _read_json_arg(assumptions))
     files = _finish(o, out)
     m = json.loads(o.value_json())
     import pandas as pd

@@ -101,7 +101,7 @@ def quote(firms: Any, config: Any, assumptions: Any = None, experience: Any = No
 
     _jobs.job(firms, config, assumptions, experience, trials, seed)  # refused here, not on workers
     if trials is None:
-        trials = json.loads(_jobs._json_text(config))["simulation"]["trials"]
+        trials = json.loads(_read_json_arg(config))["simulation"]["trials"]
     count = _count(client, shards, math.ceil(trials / _BLOCK))
     parts = _gather(client, _quote_shard, count, firms, config, assumptions, experience,
                     trials, seed)

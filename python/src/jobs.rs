@@ -210,27 +210,24 @@ impl PyJob {
         trials: Option<u64>,
         seed: Option<u64>,
     ) -> Res<Self> {
-        let mut config: QuoteConfig = from_json("pricing configuration", config_json)?;
-        config.simulation.trials = trials.unwrap_or(config.simulation.trials);
-        config.simulation.seed = seed.unwrap_or(config.simulation.seed);
-        let mut files = vec![];
-        let experience = match (experience, &config.rating) {
-            (Some(t), _) => Some(table("DataFrame `experience`", t)?),
-            (None, Some(r)) => {
-                let path = config_dir.join(&r.experience);
-                files.push(("experience", path.clone()));
-                Some(Table::from_path(path).map_err(Failure)?)
-            }
-            (None, None) => None,
+        let config: QuoteConfig = from_json("pricing configuration", config_json)?;
+        let experience = match experience {
+            Some(t) => Some(table("DataFrame `experience`", t)?),
+            None => None,
         };
         let firms = match firms {
             Some(f) => self::firms(f)?,
             None => vec![],
         };
-        let mut inner = Job::new(firms, assumptions(assumptions_json)?, config, experience)
-            .map_err(job_error)?;
-        inner.dir = config_dir;
-        inner.files = files;
+        let inner = Job::configured(
+            firms,
+            assumptions(assumptions_json)?,
+            config,
+            config_dir,
+            experience,
+            (trials, seed),
+        )
+        .map_err(job_error)?;
         Ok(Self { inner })
     }
 

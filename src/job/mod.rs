@@ -107,30 +107,50 @@ impl Job {
     /// Reads and validates every file of a job: the book, the configuration (with the
     /// overrides), the assumption set and the experience the configuration names.
     pub fn read(files: &JobFiles) -> JobResult<Self> {
-        let (mut config, dir) = load_config(&files.config)?;
-        config.simulation.trials = files.trials.unwrap_or(config.simulation.trials);
-        config.simulation.seed = files.seed.unwrap_or(config.simulation.seed);
+        let (config, dir) = load_config(&files.config)?;
+        let mut job = Self::configured(
+            crate::io::read_portfolio(&files.portfolio)?,
+            load_assumptions(files.assumptions.as_deref())?,
+            config,
+            dir,
+            None,
+            (files.trials, files.seed),
+        )?;
         let mut read = vec![
             ("portfolio", files.portfolio.clone()),
             ("config", files.config.clone()),
         ];
         read.extend(files.assumptions.clone().map(|p| ("assumptions", p)));
-        let experience = match &config.rating {
-            Some(r) => {
+        job.files.splice(0..0, read);
+        Ok(job)
+    }
+
+    /// A job from a configuration whose relative paths are read from `dir`, its simulated
+    /// years and seed overridden by `(trials, seed)` where given: the experience is
+    /// `experience`, else the file the configuration's rating plan names (then recorded
+    /// among the files read).
+    pub fn configured(
+        firms: Vec<Firm>,
+        assumptions: Assumptions,
+        mut config: QuoteConfig,
+        dir: PathBuf,
+        experience: Option<Table>,
+        (trials, seed): (Option<u64>, Option<u64>),
+    ) -> JobResult<Self> {
+        config.simulation.trials = trials.unwrap_or(config.simulation.trials);
+        config.simulation.seed = seed.unwrap_or(config.simulation.seed);
+        let mut files = vec![];
+        let experience = match (experience, &config.rating) {
+            (None, Some(r)) => {
                 let path = dir.join(&r.experience);
-                read.push(("experience", path.clone()));
+                files.push(("experience", path.clone()));
                 Some(Table::from_path(path)?)
             }
-            None => None,
+            (given, _) => given,
         };
-        let mut job = Self::new(
-            crate::io::read_portfolio(&files.portfolio)?,
-            load_assumptions(files.assumptions.as_deref())?,
-            config,
-            experience,
-        )?;
+        let mut job = Self::new(firms, assumptions, config, experience)?;
         job.dir = dir;
-        job.files = read;
+        job.files = files;
         Ok(job)
     }
 
