@@ -119,6 +119,26 @@ pub enum Error {
         /// The problem.
         error: Box<Error>,
     },
+    /// A call whose estimated memory or time exceeds the budget ([`crate::budget`]),
+    /// refused before it starts.
+    #[error(
+        "{what} needs about {}, above the {resource} budget of {}: {remedy} \
+         (or raise the budget: --memory-limit / --time-limit, kexian.set_budget)",
+        resource.show(*estimate),
+        resource.show(*limit)
+    )]
+    OverBudget {
+        /// The call.
+        what: &'static str,
+        /// Memory or time.
+        resource: crate::budget::Resource,
+        /// Its estimate (bytes or seconds).
+        estimate: f64,
+        /// The limit (bytes or seconds).
+        limit: f64,
+        /// What to change.
+        remedy: String,
+    },
     /// A long run stopped by its observer.
     #[error("cancelled during {stage}")]
     Cancelled {

@@ -97,6 +97,7 @@ pub mod aggregate;
 pub mod assumptions;
 pub mod backtest;
 pub mod book;
+pub mod budget;
 pub mod coverage;
 pub mod dependence;
 pub mod error;

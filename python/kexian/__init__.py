@@ -24,12 +24,14 @@ from typing import Any, Callable, Dict, Iterable, List, NamedTuple, Optional, Se
 import numpy as np
 
 from . import _kexian, _tables
-from ._kexian import DataError, KexianError, ModelError, ParameterError
+from ._kexian import (BudgetError, DataError, KexianError, ModelError, ParameterError,
+                      budget, set_budget)
 
 __version__: str = _kexian.__version__
 
 __all__ = [
-    "KexianError", "ParameterError", "DataError", "ModelError",
+    "KexianError", "ParameterError", "DataError", "ModelError", "BudgetError",
+    "set_budget", "budget",
     "Estimate", "Severity", "LogNormal", "Gamma", "Weibull", "Exponential", "Pareto",
     "SingleParameterPareto", "GeneralizedPareto", "Burr", "LogLogistic", "Empirical",
     "Frequency", "Poisson", "NegativeBinomial", "Binomial", "Bernoulli", "Geometric",

@@ -60,7 +60,7 @@ class QuoteResult(NamedTuple):
 def quote(firms: Any, config: Any, assumptions: Any = None, experience: Any = None,
           progress: Any = None, *, trials: Optional[int] = None, seed: Optional[int] = None,
           lang: str = "en", excel: bool = False, charts: bool = False,
-          out: Optional[PathLike] = None, memory_limit: Optional[int] = None,
+          out: Optional[PathLike] = None,
           parts: Optional[Sequence[bytes]] = None) -> QuoteResult:
     """Quotes a book as ``kexian quote`` does. ``config`` is the pricing configuration (a
     path, dict or JSON); its rating plan's experience is read from the file it names unless
@@ -70,7 +70,7 @@ def quote(firms: Any, config: Any, assumptions: Any = None, experience: Any = No
     from Dask workers), merged — bit for bit the single run's quotes (``kexian merge``)."""
     j = job(firms, config, assumptions, experience, trials, seed)
     if parts is None:
-        j.check_memory(memory_limit)
+        j.check_budget()
     o = j.quote(lang, excel, False, charts, _callback(progress),
                 None if parts is None else [bytes(p) for p in parts])
     files = _finish(o, out)

@@ -231,11 +231,10 @@ impl PyJob {
         Ok(Self { inner })
     }
 
-    /// Refuses a run above the memory budget (`None`: 80% of the machine's memory).
-    #[pyo3(signature = (limit=None))]
-    fn check_memory(&self, limit: Option<u64>) -> Res<()> {
+    /// Refuses a run above the budget (`kexian.set_budget`).
+    fn check_budget(&self) -> Res<()> {
         let book = self.inner.portfolio().map_err(Failure)?;
-        self.inner.check_memory(&book, limit).map_err(job_error)
+        Ok(self.inner.check_budget(&book).map_err(Failure)?)
     }
 
     /// Shard `index` of `count` (1-based) of the job's simulated years: a partial result

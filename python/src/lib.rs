@@ -53,6 +53,12 @@ pyo3::create_exception!(
 );
 pyo3::create_exception!(
     _kexian,
+    BudgetError,
+    KexianError,
+    "A call estimated above the memory or time budget (`kexian.set_budget`), refused before it starts."
+);
+pyo3::create_exception!(
+    _kexian,
     ModelError,
     KexianError,
     "An inconsistent model or a statistic it cannot give (infinite moment, beyond the grid)."
@@ -179,6 +185,7 @@ impl From<Failure> for PyErr {
         };
         let err = match root {
             E::Cancelled { .. } => return PyKeyboardInterrupt::new_err(message),
+            E::OverBudget { .. } => BudgetError::new_err(message),
             E::InvalidParameter { .. } | E::InvalidElement { .. } | E::Empty { .. } => {
                 ParameterError::new_err(message)
             }
@@ -391,11 +398,35 @@ impl Severity {
         self.inner.layer_expected_loss(attachment, limit)
     }
     /// `n` draws from a generator seeded by `seed`.
-    fn sample<'py>(&self, py: Python<'py>, n: usize, seed: u64) -> Bound<'py, PyArray1<f64>> {
+    fn sample<'py>(&self, py: Python<'py>, n: usize, seed: u64) -> Res<Bound<'py, PyArray1<f64>>> {
+        check_draws(n)?;
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
         let v: Vec<f64> = (0..n).map(|_| self.inner.sample(&mut rng)).collect();
-        array(py, v)
+        Ok(array(py, v))
     }
+}
+
+/// Refuses `n` draws above the budget: 8 bytes and one claim's time each.
+fn check_draws(n: usize) -> Result<(), Failure> {
+    use kexian::budget::{Work, check};
+    let work = Work::items(n as u64, 8).and(Work::claims(n as f64, 1));
+    Ok(check("the sample", work, "draw fewer values")?)
+}
+
+/// Sets the process-wide budget every long call is checked against before it starts:
+/// `memory` in bytes (default 80% of the machine's memory), `seconds` of running time
+/// (default 3600); None restores a default.
+#[pyfunction]
+#[pyo3(signature = (memory=None, seconds=None))]
+fn set_budget(memory: Option<u64>, seconds: Option<f64>) -> Res<()> {
+    Ok(kexian::budget::set_limits(memory, seconds)?)
+}
+
+/// The current budget: `{"memory": bytes, "seconds": s}`.
+#[pyfunction]
+fn budget() -> std::collections::HashMap<&'static str, f64> {
+    let l = kexian::budget::limits();
+    [("memory", l.memory as f64), ("seconds", l.seconds)].into()
 }
 
 /// A claim-count distribution (any family of `kexian.frequency`, from its JSON).
@@ -442,10 +473,11 @@ impl Frequency {
         self.inner.variance()
     }
     /// `n` draws from a generator seeded by `seed`.
-    fn sample<'py>(&self, py: Python<'py>, n: usize, seed: u64) -> Bound<'py, PyArray1<u64>> {
+    fn sample<'py>(&self, py: Python<'py>, n: usize, seed: u64) -> Res<Bound<'py, PyArray1<u64>>> {
+        check_draws(n)?;
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
         let v: Vec<u64> = (0..n).map(|_| self.inner.sample(&mut rng)).collect();
-        v.into_pyarray(py)
+        Ok(v.into_pyarray(py))
     }
 }
 
@@ -950,6 +982,9 @@ fn _kexian(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("ParameterError", py.get_type::<ParameterError>())?;
     m.add("DataError", py.get_type::<DataError>())?;
     m.add("ModelError", py.get_type::<ModelError>())?;
+    m.add("BudgetError", py.get_type::<BudgetError>())?;
+    m.add_function(wrap_pyfunction!(set_budget, m)?)?;
+    m.add_function(wrap_pyfunction!(budget, m)?)?;
     m.add_class::<Severity>()?;
     m.add_class::<Frequency>()?;
     m.add_class::<CoverModel>()?;

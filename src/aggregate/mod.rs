@@ -25,6 +25,7 @@ pub use shard::SimulationPart;
 pub use superposition::ExactPortfolio;
 pub use tower::{LayerResult, TowerResult};
 
+use crate::budget::Work;
 use crate::coverage::{AggregateTerms, ClaimTerms, Tower};
 use crate::error::{Error, Result};
 use crate::frequency::{Complex64, Frequency};
@@ -238,6 +239,11 @@ impl<F: Frequency, S: Severity> LossModel<F, S> {
                 message: "exact methods do not model reinsurance towers; simulate instead".into(),
             });
         }
+        crate::budget::check(
+            "the exact distribution",
+            exact_work(method, grid.points()),
+            "use fewer grid points (or the FFT instead of Panjer's O(m²) recursion)",
+        )?;
         let (f, severity_lost) =
             discretize(&self.severity, &self.claim_terms, grid, discretization);
         let g = match method {
@@ -432,6 +438,15 @@ impl<F: Frequency, S: Severity> LossModel<F, S> {
                     .into(),
             });
         }
+        let trials = (batches.end - batches.start).saturating_mul(config.batch_size);
+        crate::budget::check(
+            "the simulation",
+            Work::new(config.memory_estimate(), 0.0).and(Work::claims(
+                trials.min(config.trials) as f64 * (self.frequency.mean() + 1.0),
+                config.thread_count(),
+            )),
+            "simulate fewer years (--trials), use the exact method, or check the claim rate",
+        )?;
         let conditional = config.variance_reduction == VarianceReduction::ConditionOnClaims;
         let (keep, min_level, weight) = self.retention(config);
         // A shard keeps its share of the run's tail, with a margin the merge checks.
@@ -484,5 +499,21 @@ impl<F: Frequency, S: Severity> LossModel<F, S> {
             (tail, cut),
             tower_sums,
         ))
+    }
+}
+
+/// Memory and time of an exact method on `m` grid points: the severity, the result and its
+/// payments (8 bytes a point each) and, for the FFT, the padded transform (a real and a
+/// complex buffer, ≈ 24 bytes a padded point) at ≈ 10 ns per point and halving; Panjer's
+/// recursion runs m²/2 multiply-adds at ≈ 2 ns.
+fn exact_work(method: ExactMethod, m: usize) -> Work {
+    let m = m as f64;
+    let base = 8.0 * 4.0 * m;
+    match method {
+        ExactMethod::Panjer => Work::new(base as u64, m * m * 1e-9),
+        ExactMethod::Fft { padding } => {
+            let n = m * padding as f64;
+            Work::new((base + 48.0 * n) as u64, n * n.log2().max(1.0) * 10e-9)
+        }
     }
 }

@@ -3,6 +3,7 @@
 
 use super::claims::{Claim, ClaimData, Observed};
 use super::severity::{SeverityFamily, SeverityFit, fit_from, interval_probability};
+use crate::budget::Work;
 use crate::error::{Error, Result};
 use crate::severity::{Severity, SeverityModel};
 use crate::simulation::{Estimate, batch_rng, map_indices};
@@ -177,6 +178,15 @@ fn bootstrap_p_values(
             rule: ">= 1",
         });
     }
+    // A refit per replicate: ≈ 200 likelihood evaluations over the claims at ≈ 20 ns each.
+    let n = data.claims().len() as u64;
+    crate::budget::check(
+        "the bootstrap",
+        Work::items(b.replicates as u64, 64)
+            .and(Work::items(b.threads.unwrap_or(1) as u64, 64 * n))
+            .and(Work::new(0, b.replicates as f64 * n as f64 * 4e-6)),
+        "use fewer replicates (--bootstrap)",
+    )?;
     let replicate = |i: usize| -> Option<EdfStatistics> {
         let mut rng = batch_rng(b.seed, i as u64);
         let claims: Vec<Claim> = data

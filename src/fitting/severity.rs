@@ -337,7 +337,12 @@ fn not_converged(family: SeverityFamily, why: &str) -> Error {
     }
 }
 
-/// Rejects data from which the family's parameters cannot be estimated.
+/// The widest ratio of the largest to the smallest positive amount a fit accepts.
+const MAX_SPAN: f64 = 1e15;
+
+/// Rejects data from which the family's parameters cannot be estimated: every claim
+/// censored, fewer distinct (uncensored, when some are censored) amounts than parameters
+/// (at least 2), amounts over more than 15 decades.
 fn check_identifiable(family: SeverityFamily, data: &ClaimData) -> Result<()> {
     let k = family.parameter_names().len();
     let fail = |message: String| {
@@ -361,6 +366,32 @@ fn check_identifiable(family: SeverityFamily, data: &ClaimData) -> Result<()> {
                      rises; at least one uncensored amount is needed"
                 .into(),
         );
+    }
+    let censored = data
+        .claims()
+        .iter()
+        .any(|c| matches!(c.observed, Observed::Censored { .. }));
+    let grouped = data
+        .claims()
+        .iter()
+        .any(|c| matches!(c.observed, Observed::Interval { .. }));
+    let mut uncensored: Vec<f64> = exact.iter().map(|v| v.0).collect();
+    uncensored.sort_by(f64::total_cmp);
+    uncensored.dedup();
+    if censored && !grouped && uncensored.len() < k.max(2) {
+        return fail(format!(
+            "{} distinct uncensored amount(s) for {k} parameter(s): a censored claim says only \
+             that its amount reached its limit, so the fit would rest on too few points",
+            uncensored.len()
+        ));
+    }
+    if let (Some(&lo), Some(&hi)) = (distinct.iter().find(|v| **v > 0.0), distinct.last())
+        && hi / lo > MAX_SPAN
+    {
+        return fail(format!(
+            "the amounts span from {lo:e} to {hi:e}, more than {MAX_SPAN:e} times: check their \
+             units (or leave out the outlier)"
+        ));
     }
     if distinct.len() < k.max(2) {
         return fail(format!(

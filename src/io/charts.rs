@@ -113,8 +113,12 @@ pub fn pp_plot(fit: &SeverityFit, data: &ClaimData, lang: Language) -> Result<St
     })
 }
 
+/// The widest span (hi / lo) a log axis shows.
+const MAX_LOG_SPAN: f64 = 1e12;
+
 /// Q–Q plot on log scales: each exact amount against the model quantile at the
-/// product-limit probability, x = S⁻¹(S(τ)·Ŝ(t)), with the diagonal; O(n log n).
+/// product-limit probability, x = S⁻¹(S(τ)·Ŝ(t)), with the diagonal; O(n log n). The axes
+/// span at most 12 decades below the largest value (smaller points are left out).
 pub fn qq_plot(fit: &SeverityFit, data: &ClaimData, lang: Language) -> Result<String> {
     let points = pp_points(fit, data)?;
     let s_tau = fit.model.survival(smallest_deductible(data));
@@ -141,6 +145,10 @@ pub fn qq_plot(fit: &SeverityFit, data: &ClaimData, lang: Language) -> Result<St
         .fold(f64::INFINITY, f64::min)
         / 1.5;
     let hi = xy.iter().map(|p| p.0.max(p.1)).fold(0.0, f64::max) * 1.5;
+    // At most 12 decades: a log axis over a near-zero amount draws nothing readable and
+    // its tick search runs for as many decades as the span has.
+    let lo = lo.max(hi * MAX_LOG_SPAN.recip());
+    let xy: Vec<(f64, f64)> = xy.into_iter().filter(|p| p.0 >= lo && p.1 >= lo).collect();
     let title = fit_title(
         lang.pick("Q–Q plot,", "Q–Q 图,"),
         fit,

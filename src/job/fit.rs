@@ -135,10 +135,13 @@ pub fn fit(
             }
         }
     }
-    let best = rows
-        .first()
-        .and_then(|r| r.fit.as_ref())
-        .ok_or("no family could be fitted")?;
+    let best = rows.first().and_then(|r| r.fit.as_ref()).ok_or_else(|| {
+        let reasons: Vec<String> = rows
+            .iter()
+            .map(|r| format!("  {}", r.error.as_deref().unwrap_or("")))
+            .collect();
+        format!("no family could be fitted:\n{}", reasons.join("\n"))
+    })?;
     let amounts: Vec<f64> = data
         .claims()
         .iter()

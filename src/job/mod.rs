@@ -200,14 +200,10 @@ impl Job {
             .1)
     }
 
-    /// Refuses a run of the book estimated above `limit` bytes (`None`: 80% of the
-    /// machine's memory), before anything is simulated.
-    pub fn check_memory(&self, book: &Portfolio, limit: Option<u64>) -> JobResult<()> {
-        check_memory(
-            book.memory_estimate(&self.config.portfolio()),
-            limit,
-            "simulate fewer years (`trials`, --trials), or split the book",
-        )
+    /// Refuses a run of the book estimated above the budget ([`crate::budget`]), before
+    /// anything is simulated.
+    pub fn check_budget(&self, book: &Portfolio) -> Result<(), Error> {
+        book.check_budget(&self.config.portfolio())
     }
 
     /// The quotes of the book from the portfolio run `simulate` makes, with the files read
@@ -350,44 +346,5 @@ pub fn load_assumptions(path: Option<&Path>) -> Result<Assumptions, Error> {
     match path {
         Some(p) => Assumptions::from_path(p),
         None => Assumptions::bundled(),
-    }
-}
-
-/// 80% of the machine's memory (from /proc/meminfo), or 16 GiB when unknown.
-pub fn default_memory_limit() -> u64 {
-    let total = std::fs::read_to_string("/proc/meminfo").ok().and_then(|m| {
-        let line = m.lines().find(|l| l.starts_with("MemTotal:"))?;
-        let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-        Some(kib * 1024)
-    });
-    total.map_or(16 << 30, |t| t / 5 * 4)
-}
-
-/// Refuses a run estimated above the budget (`None`: [`default_memory_limit`]), naming
-/// both and the remedies.
-pub fn check_memory(estimate: u64, limit: Option<u64>, remedies: &str) -> JobResult<()> {
-    let limit = limit.unwrap_or_else(default_memory_limit);
-    if estimate > limit {
-        return Err(format!(
-            "the run needs about {}, above the memory budget of {} (`memory_limit`, --memory-limit): {remedies}",
-            size(estimate),
-            size(limit)
-        )
-        .into());
-    }
-    Ok(())
-}
-
-/// `bytes` in the largest binary unit that leaves at least 1 (e.g. `2.0 GiB`, `1.0 KiB`).
-fn size(bytes: u64) -> String {
-    let units = ["bytes", "KiB", "MiB", "GiB", "TiB"];
-    let k = ((64 - bytes.leading_zeros()).saturating_sub(1) / 10).min(4);
-    match k {
-        0 => format!("{bytes} bytes"),
-        _ => format!(
-            "{:.1} {}",
-            bytes as f64 / (1u64 << (10 * k)) as f64,
-            units[k as usize]
-        ),
     }
 }

@@ -36,6 +36,10 @@ impl Peril for CompoundPeril {
         1.0 - self.frequency.pmf(0)
     }
 
+    fn expected_occurrences(&self) -> f64 {
+        self.frequency.mean()
+    }
+
     #[inline]
     fn sample_given_event<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         super::claims_total(self, rng)

@@ -239,6 +239,10 @@ impl Peril for CyberRisk {
         1.0 - self.incidents.pmf(0)
     }
 
+    fn expected_occurrences(&self) -> f64 {
+        self.incidents.mean()
+    }
+
     fn sample_given_event<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         super::claims_total(self, rng)
     }

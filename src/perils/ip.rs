@@ -185,6 +185,10 @@ impl Peril for PatentLitigation {
         -(-self.suits_per_year).exp_m1()
     }
 
+    fn expected_occurrences(&self) -> f64 {
+        self.suits_per_year
+    }
+
     fn sample_given_event<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         super::claims_total(self, rng)
     }

@@ -45,6 +45,11 @@ pub trait Peril {
     fn claims_given_event<R: Rng + ?Sized, F: FnMut(f64)>(&self, rng: &mut R, mut visit: F) {
         visit(self.sample_given_event(rng));
     }
+    /// Expected occurrences a year (what a simulated year costs): the claim count's mean
+    /// for a peril that counts claims, the event probability otherwise.
+    fn expected_occurrences(&self) -> f64 {
+        self.event_probability()
+    }
     /// Expected annual payment, exactly or by numerical integration.
     fn expected_payment(&self) -> Result<f64>;
     /// P(annual payment > 0), exactly or by numerical integration.
@@ -193,6 +198,9 @@ macro_rules! dispatch {
 impl Peril for PerilModel {
     fn event_probability(&self) -> f64 {
         dispatch!(self, p => p.event_probability())
+    }
+    fn expected_occurrences(&self) -> f64 {
+        dispatch!(self, p => p.expected_occurrences())
     }
     #[inline]
     fn sample_given_event<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {

@@ -184,6 +184,10 @@ impl Peril for PackagePeril {
         1.0 - self.frequency.pmf(0)
     }
 
+    fn expected_occurrences(&self) -> f64 {
+        self.frequency.mean()
+    }
+
     #[inline]
     fn sample_given_event<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         let n = self.frequency.sample_positive(rng);

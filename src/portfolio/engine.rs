@@ -110,6 +110,10 @@ impl Portfolio {
                 ),
             });
         }
+        // This part's years (a shard's share of the run).
+        let mut share = config.clone();
+        share.simulation.trials = ((blocks.len() * BLOCK).min(trials)) as u64;
+        self.check_budget(&share)?;
         let (start, end) = (blocks.start * BLOCK, (blocks.end * BLOCK).min(trials));
         let m = end - start;
         let seed = config.simulation.seed;

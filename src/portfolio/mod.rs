@@ -42,9 +42,10 @@ pub use shard::PortfolioPart;
 pub use shock::{CommonShock, Dependence};
 pub use superposition::Engine;
 
+use crate::budget::Work;
 use crate::coverage::{ClaimTerms, Layer};
 use crate::error::{Error, Result};
-use crate::perils::PerilModel;
+use crate::perils::{Peril, PerilModel};
 use crate::simulation::fnv1a;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -241,38 +242,74 @@ impl Portfolio {
         &self.spec.policies
     }
 
-    /// Bytes a run with `config` needs at its peak, approximately: per trial, the rows of
-    /// per-year sums and largest payments (`2 × rows` integers, three with a per-risk
-    /// treaty) twice (the blocks' and the assembled), the totals, shocks, tail flags and
-    /// statistics (≈ 8 words); per worker, the policies' sums per mean batch and peril
-    /// (`8 × (perils × 33 + policies)` bytes, threads + 2 of them); 24 bytes per expected
-    /// systemic event; per policy about 2 KiB of results.
-    pub fn memory_estimate(&self, config: &PortfolioConfig) -> u64 {
-        let threads = config
-            .simulation
-            .threads
-            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
-            as u64;
-        let rows = self.rows() as u64 * (2 + u64::from(!self.spec.per_risk_xol.is_empty()));
-        let per_trial = 8 * (2 * rows + 8);
-        let perils: u64 = self
+    /// What a run with `config` needs ([`crate::budget`]). Memory at the peak of a quote,
+    /// calibrated against the peak resident memory of `kexian quote` (`tests/budget.rs`):
+    /// 12 MiB for the program and its inputs; a simulated year 64 bytes plus 12 a row of
+    /// per-year sums; a policy 16 KiB (results, allocation, quote) plus 12 bytes in each
+    /// tail year of the co-TVaR allocation; 24 bytes a systemic event; each worker's sums
+    /// per batch and peril. Time: every expected occurrence of every policy and shock hit
+    /// twice (the run and the allocation's replay) and each year's bookkeeping, at
+    /// [`crate::budget::CLAIM_SECONDS`] on the run's threads.
+    pub fn work(&self, config: &PortfolioConfig) -> Work {
+        let trials = config.simulation.trials as f64;
+        let threads = config.simulation.thread_count();
+        let n = self.spec.policies.len() as f64;
+        let rows = (self.rows() * (2 + usize::from(!self.spec.per_risk_xol.is_empty()))) as f64;
+        let perils: f64 = self
             .spec
             .policies
             .iter()
-            .map(|p| p.perils.len() as u64)
+            .map(|p| p.perils.len() as f64)
             .sum();
-        let n = self.spec.policies.len() as u64;
-        let workers = 8 * (perils * 33 + n) * (threads + 2);
-        let events: f64 = self.spec.shocks.iter().map(|s| s.annual_rate).sum::<f64>()
-            * config.simulation.trials as f64
-            * 24.0;
-        config
-            .simulation
-            .trials
-            .saturating_mul(per_trial)
-            .saturating_add(workers)
-            .saturating_add(events.min(u64::MAX as f64) as u64)
-            .saturating_add(2048 * n)
+        let shock_rate: f64 = self.spec.shocks.iter().map(|s| s.annual_rate).sum();
+        let tail_years = ((1.0 - config.tvar_level) * trials).ceil();
+        let bytes = 12.0 * MIB
+            + trials * (64.0 + 12.0 * rows)
+            + n * 16.0 * 1024.0
+            + tail_years * n * 12.0
+            + shock_rate * trials * 24.0
+            + 8.0 * (perils * 33.0 + n) * (threads + 2) as f64;
+        let occurrences: f64 = self
+            .spec
+            .policies
+            .iter()
+            .flat_map(|p| &p.perils)
+            .map(|p| p.expected_occurrences())
+            .sum::<f64>()
+            + shock_rate * n;
+        Work::new(bytes.min(u64::MAX as f64) as u64, 0.0)
+            .and(Work::claims(trials * (2.0 * occurrences + 1.0), threads))
+    }
+
+    /// Refuses a run with `config` whose [`work`](Self::work) exceeds the budget.
+    /// The remedy names the policy with the most expected occurrences when it makes most
+    /// of the work (an implausible claim rate).
+    pub fn check_budget(&self, config: &PortfolioConfig) -> Result<()> {
+        let busiest = self
+            .spec
+            .policies
+            .iter()
+            .map(|p| {
+                let n: f64 = p.perils.iter().map(|x| x.expected_occurrences()).sum();
+                (p, n)
+            })
+            .max_by(|a, b| a.1.total_cmp(&b.1));
+        let total: f64 = self
+            .spec
+            .policies
+            .iter()
+            .flat_map(|p| &p.perils)
+            .map(|x| x.expected_occurrences())
+            .sum();
+        let mut remedy = "simulate fewer years (`trials`, --trials) or split the book".to_owned();
+        if let Some((p, n)) = busiest.filter(|(_, n)| *n > 0.5 * total && *n > 1e3) {
+            remedy = format!(
+                "policy `{}` expects {n:.3e} claims a year, which is not plausible; check its \
+                 rates, or {remedy}",
+                p.id
+            );
+        }
+        crate::budget::check("the portfolio run", self.work(config), remedy)
     }
 
     /// Group names (copula margins).
@@ -289,3 +326,5 @@ impl Portfolio {
         }
     }
 }
+
+const MIB: f64 = 1024.0 * 1024.0;

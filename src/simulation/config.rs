@@ -79,6 +79,12 @@ impl SimulationConfig {
         kept.saturating_mul(16) + self.batches().saturating_mul(64)
     }
 
+    /// The threads a run uses: `threads`, else the machine's.
+    pub fn thread_count(&self) -> usize {
+        self.threads
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
+    }
+
     /// `trials` simulated years from `seed`, with the defaults for everything else.
     pub fn new(seed: u64, trials: u64) -> Result<Self> {
         let config = Self {

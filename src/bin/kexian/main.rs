@@ -14,9 +14,8 @@ use clap::{Parser, Subcommand};
 use kexian::fitting::Bootstrap;
 use kexian::io::Language;
 use kexian::job::{
-    BacktestColumns, FitOptions, Job, JobFiles, JobResult as Res, QuoteOptions, backtest,
-    check_memory, fit, json_bytes, line_text, load_assumptions, load_config, match_products,
-    output, quote_priced,
+    BacktestColumns, FitOptions, Job, JobFiles, JobResult as Res, QuoteOptions, backtest, fit,
+    json_bytes, line_text, load_assumptions, load_config, match_products, output, quote_priced,
 };
 use kexian::portfolio::{Portfolio, PortfolioRun};
 use kexian::pricing::{LineMethod, LineSpec, price_line};
@@ -40,6 +39,28 @@ mod shard;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Memory budget, e.g. `8G`, `512M` or bytes (default: 80% of the machine's memory); a
+    /// call estimated above it is refused before it starts.
+    #[arg(long, global = true, value_parser = parse_bytes)]
+    memory_limit: Option<u64>,
+    /// Time budget in seconds (default 3600); a call estimated above it (e.g. from an
+    /// implausible claim rate) is refused before it starts, with the estimate.
+    #[arg(long, global = true)]
+    time_limit: Option<f64>,
+    /// After the command, print the memory its book's run was estimated to need and the
+    /// process's peak resident memory (bytes) to stderr.
+    #[arg(long, global = true)]
+    report_memory: bool,
+}
+
+/// The memory estimate of the book's run (bytes; 0 before a book is read).
+static ESTIMATE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// The process's peak resident memory (bytes), from /proc/self/status.
+fn peak_memory() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    Some(line.split_whitespace().nth(1)?.parse::<u64>().ok()? * 1024)
 }
 
 #[derive(Subcommand)]
@@ -109,9 +130,6 @@ enum Command {
         /// Output directory.
         #[arg(long, default_value = "kexian-price")]
         out: PathBuf,
-        /// Memory budget (as for `quote`).
-        #[arg(long, value_parser = parse_bytes)]
-        memory_limit: Option<u64>,
         /// No progress bar.
         #[arg(long)]
         quiet: bool,
@@ -297,16 +315,12 @@ struct BookArgs {
     run: RunArgs,
 }
 
-/// How a book's run reports and how much memory it may take (neither changes its results).
+/// How a book's run reports (it does not change its results).
 #[derive(clap::Args, Clone)]
 struct RunArgs {
     /// No progress bar (it is shown only when stderr is a terminal anyway).
     #[arg(long)]
     quiet: bool,
-    /// Memory budget, e.g. `8G`, `512M` or bytes (default: 80% of the machine's memory); a
-    /// run estimated above it is refused before it starts.
-    #[arg(long, value_parser = parse_bytes)]
-    memory_limit: Option<u64>,
 }
 
 /// Bytes from `8G`, `512M`, `64K` (powers of 1024, an optional `iB`/`B`) or a plain number.
@@ -365,14 +379,25 @@ impl BookArgs {
             seed: self.seed,
         })?;
         let book = job.portfolio()?;
-        job.check_memory(&book, self.run.memory_limit)?;
+        job.check_budget(&book)?;
+        ESTIMATE.store(book.work(&job.config.portfolio()).bytes, Ordering::Relaxed);
         let quiet = self.run.quiet;
         Ok((Inputs { job, quiet }, book))
     }
 }
 
 fn main() -> ExitCode {
-    match run(Cli::parse()) {
+    let cli = Cli::parse();
+    let report = cli.report_memory;
+    let result = run(cli);
+    if report {
+        eprintln!(
+            "memory: estimated {} bytes, peak {} bytes",
+            ESTIMATE.load(Ordering::Relaxed),
+            peak_memory().unwrap_or(0)
+        );
+    }
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
@@ -382,6 +407,7 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Res<()> {
+    kexian::budget::set_limits(cli.memory_limit, cli.time_limit)?;
     match cli.command {
         Command::Quote {
             book,
@@ -471,7 +497,6 @@ fn run(cli: Cli) -> Res<()> {
             out,
             quiet,
             lang,
-            memory_limit,
         } => {
             output::check(&out)?;
             let mut spec: LineSpec = kexian::io::read_config(&model)?;
@@ -480,15 +505,6 @@ fn run(cli: Cli) -> Res<()> {
                 simulation.trials = trials.unwrap_or(simulation.trials);
             } else if seed.is_some() || trials.is_some() {
                 return Err("--seed and --trials apply to a monte_carlo method only".into());
-            }
-            if let LineMethod::MonteCarlo { simulation } = &spec.method {
-                let mut all = *simulation;
-                all.retention = kexian::simulation::Retention::All;
-                check_memory(
-                    all.memory_estimate(),
-                    memory_limit,
-                    "simulate fewer years (--trials), or use the exact method",
-                )?;
             }
             let bar = progress_bar(quiet);
             let priced = price_line(&spec, bar.as_ref().map(|b| b as Observer))?;
