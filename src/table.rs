@@ -67,10 +67,32 @@ impl Table {
     }
 
     /// Reads a whole CSV table; `source` names it in error messages.
-    pub fn from_reader(source: &str, reader: impl Read) -> Result<Self> {
+    ///
+    /// Lines are counted from the bytes (the csv parser's own count lags one line behind
+    /// in files with CRLF line ends).
+    pub fn from_reader(source: &str, mut reader: impl Read) -> Result<Self> {
+        let mut bytes = Vec::new();
+        reader.read_to_end(&mut bytes).map_err(|e| Error::Io {
+            path: source.to_owned(),
+            message: e.to_string(),
+        })?;
         let mut csv = csv::ReaderBuilder::new()
             .trim(csv::Trim::All)
-            .from_reader(reader);
+            .from_reader(&bytes[..]);
+        // The line of a record starting at byte `at` (after any line ends), counted on from
+        // the last one (`seen` newlines before byte `cursor`).
+        let (mut cursor, mut seen) = (0usize, 0u64);
+        let mut line_at = |at: usize| {
+            let mut start = at.min(bytes.len());
+            while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
+                start += 1;
+            }
+            if start >= cursor {
+                seen += bytes[cursor..start].iter().filter(|&&b| b == b'\n').count() as u64;
+                cursor = start;
+            }
+            seen + 1
+        };
         // An error's line: its own, else the line after the last one read (the header is
         // line 1), never "line 0".
         let location =
@@ -97,7 +119,9 @@ impl Table {
         for record in csv.records() {
             let record =
                 record.map_err(|e| data_error(source, location(&e, last), "", &e.to_string()))?;
-            last = record.position().map_or(last + 1, csv::Position::line);
+            last = record
+                .position()
+                .map_or(last + 1, |p| line_at(p.byte() as usize));
             lines.push(last);
             rows.push(record);
         }
@@ -211,11 +235,22 @@ impl Table {
         self.rows.get(row).and_then(|r| r.get(column)).unwrap_or("")
     }
 
-    /// A cell parsed as a finite number.
+    /// A cell parsed as a finite number; in a column named `log_…`, a plausible natural
+    /// logarithm (|x| ≤ [`MAX_LOG_AMOUNT`]), so that an amount given for its logarithm
+    /// (revenue in 元 as `log_revenue`) is an error rather than a silent relativity of 1.
     pub fn number(&self, row: usize, column: usize) -> Result<f64> {
         let text = self.text(row, column);
         match text.parse::<f64>() {
-            Ok(v) if v.is_finite() => Ok(v),
+            Ok(v) if v.is_finite() => {
+                let log = self
+                    .headers
+                    .get(column)
+                    .is_some_and(|h| h.starts_with("log_"));
+                if log && v.abs() > MAX_LOG_AMOUNT {
+                    return Err(self.error(row, column, &implausible_log(v)));
+                }
+                Ok(v)
+            }
             _ => Err(self.error(row, column, &format!("`{text}` is not a finite number"))),
         }
     }
@@ -344,4 +379,15 @@ pub(crate) fn data_error(source: &str, line: u64, column: &str, message: &str) -
         column: column.to_owned(),
         message: message.to_owned(),
     }
+}
+
+/// The largest |x| a `log_…` value may have: e^35 ≈ 1.6·10¹⁵ (元 of revenue, say).
+pub const MAX_LOG_AMOUNT: f64 = 35.0;
+
+/// Why `v` is no logarithm of an amount.
+pub(crate) fn implausible_log(v: f64) -> String {
+    format!(
+        "{v} is implausible for a logarithm (|x| > {MAX_LOG_AMOUNT}): is it the amount itself \
+         rather than its natural logarithm?"
+    )
 }

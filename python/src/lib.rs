@@ -419,7 +419,7 @@ fn check_draws(n: usize) -> Result<(), Failure> {
 #[pyfunction]
 #[pyo3(signature = (memory=None, seconds=None))]
 fn set_budget(memory: Option<u64>, seconds: Option<f64>) -> Res<()> {
-    Ok(kexian::budget::set_limits(memory, seconds)?)
+    Ok(kexian::budget::set_limits(memory, seconds).map_err(Failure)?)
 }
 
 /// The current budget: `{"memory": bytes, "seconds": s}`.

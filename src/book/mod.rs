@@ -82,10 +82,6 @@ const MODEL: &str = "Firm";
 /// single technology risk; larger values are almost always a unit mistake (分, or 元 × 10⁴).
 pub const MAX_AMOUNT: f64 = 1e12;
 
-/// The largest plausible natural logarithm of an amount in 元: ln(1e12) ≈ 27.6, with room
-/// (e³⁵ ≈ 1.6e15 元).
-const MAX_LOG_AMOUNT: f64 = 35.0;
-
 impl Firm {
     /// A firm with no covariates, patents, covers, measures or overrides: set the fields it
     /// needs.
@@ -138,14 +134,8 @@ impl Firm {
             if !v.is_finite() {
                 return Err(self.error(&at, &format!("{v} is not finite")));
             }
-            if name.starts_with("log_") && v.abs() > MAX_LOG_AMOUNT {
-                return Err(self.error(
-                    &at,
-                    &format!(
-                        "{v} is implausible for a logarithm (|x| > {MAX_LOG_AMOUNT}): is it the \
-                         amount itself rather than its natural logarithm?"
-                    ),
-                ));
+            if name.starts_with("log_") && v.abs() > crate::table::MAX_LOG_AMOUNT {
+                return Err(self.error(&at, &crate::table::implausible_log(*v)));
             }
         }
         for (k, c) in self.covers.iter().enumerate() {

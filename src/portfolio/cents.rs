@@ -56,6 +56,19 @@ pub(super) fn check_cents(sums: &[i64], limit: i64) -> Result<()> {
     }
 }
 
+/// The indices of the `k` (≥ 1) largest `values`, ties to the earlier index, the k-th
+/// largest last (the rest in no particular order): a selection, O(len).
+pub(super) fn largest_first(values: &[i64], k: usize) -> Vec<usize> {
+    let mut order: Vec<u32> = (0..values.len() as u32).collect();
+    let k = k.clamp(1, order.len().max(1));
+    if !order.is_empty() {
+        order.select_nth_unstable_by(k - 1, |&a, &b| {
+            values[b as usize].cmp(&values[a as usize]).then(a.cmp(&b))
+        });
+    }
+    order.iter().take(k).map(|&t| t as usize).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::cents_at_or_below;

@@ -4,7 +4,7 @@
 //! documentation). A whole run is one part, merged ([`super::shard`]).
 
 use super::batches::{BLOCK, blocks, mean_batch_size, reorder_blocks};
-use super::cents::{cents_at_or_below, to_cents};
+use super::cents::{cents_at_or_below, largest_first, to_cents};
 use super::layout::{BlockRows, Layout, permute};
 use super::shard::{PolicyPart, PortfolioPart};
 use super::superposition::Engine;
@@ -375,19 +375,6 @@ impl Portfolio {
             (candidates, policies),
         ))
     }
-}
-
-/// The indices of the `k` (≥ 1) largest `values`, ties to the earlier index, the k-th
-/// largest last (the rest in no particular order): a selection, O(len).
-pub(super) fn largest_first(values: &[i64], k: usize) -> Vec<usize> {
-    let mut order: Vec<u32> = (0..values.len() as u32).collect();
-    let k = k.clamp(1, order.len().max(1));
-    if !order.is_empty() {
-        order.select_nth_unstable_by(k - 1, |&a, &b| {
-            values[b as usize].cmp(&values[a as usize]).then(a.cmp(&b))
-        });
-    }
-    order.iter().take(k).map(|&t| t as usize).collect()
 }
 
 const STREAM_COPULA: u64 = u64::MAX;

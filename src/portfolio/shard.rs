@@ -10,7 +10,7 @@
 //! single run's result bit for bit.
 
 use super::batches::{BLOCK, BatchErrors, blocks, mean_batch_size};
-use super::cents::{MAX_CENTS, check_cents};
+use super::cents::{MAX_CENTS, check_cents, largest_first};
 use super::{PolicyResult, Portfolio, PortfolioConfig, PortfolioRun};
 use crate::error::{Error, Result};
 use crate::simulation::{
@@ -213,7 +213,7 @@ impl Portfolio {
         let to_yuan = |v: &[i64]| -> Vec<f64> { v.iter().map(|&c| c as f64 / 100.0).collect() };
         // The (1 − α)·n largest years, counted as SimulatedLosses counts them (n − ⌈αn⌉).
         let k = (trials - ceil_count(trials as u64, config.tvar_level) as usize).clamp(1, trials);
-        let order = super::engine::largest_first(&total_cents, k);
+        let order = largest_first(&total_cents, k);
         let mut tail = vec![false; trials];
         for &t in &order[..k] {
             tail[t] = true;
