@@ -206,73 +206,8 @@ pub fn fit_frequency(family: FrequencyFamily, data: &CountData) -> Result<Freque
         model: MODEL,
         message,
     };
-    if !family.exposure_allowed() && data.exposures.iter().any(|&e| e != 1.0) {
-        return Err(fail(format!(
-            "{family:?} has no exposure rule: give exposures of 1 (or fit a Poisson or \
-             negative binomial)"
-        )));
-    }
-    let total: f64 = data.counts.iter().map(|&n| n as f64).sum();
-    let exposure: f64 = data.exposures.iter().sum();
-    let mean = total / exposure;
-    let var = data
-        .counts
-        .iter()
-        .zip(&data.exposures)
-        .map(|(&n, e)| (n as f64 - mean * e).powi(2) / e)
-        .sum::<f64>()
-        / data.counts.len() as f64;
-    let zeros = data.counts.iter().filter(|&&n| n == 0).count() as f64 / data.counts.len() as f64;
-    let positive_mean = {
-        let pos: Vec<f64> = data
-            .counts
-            .iter()
-            .filter(|&&n| n > 0)
-            .map(|&n| n as f64)
-            .collect();
-        pos.iter().sum::<f64>() / pos.len().max(1) as f64
-    };
-    let truncated = matches!(
-        family,
-        FrequencyFamily::ZeroTruncatedPoisson | FrequencyFamily::ZeroTruncatedNegativeBinomial
-    );
-    if truncated && zeros > 0.0 {
-        return Err(fail(
-            "a zero-truncated family needs counts >= 1 only".into(),
-        ));
-    }
-    if total == 0.0 {
-        return Err(fail(
-            "every count is 0: the rate's maximum-likelihood estimate is 0, \
-                         outside the parameter space"
-                .into(),
-        ));
-    }
-    if let FrequencyFamily::Binomial { trials } = family
-        && let Some(&n) = data.counts.iter().find(|&&n| n > trials)
-    {
-        return Err(fail(format!(
-            "count {n} exceeds the binomial's {trials} trials"
-        )));
-    }
-    let over = (var / mean - 1.0).max(0.05);
-    let start: Vec<f64> = match family {
-        FrequencyFamily::Poisson => vec![mean],
-        FrequencyFamily::NegativeBinomial => vec![mean / over, over],
-        FrequencyFamily::Binomial { trials } => {
-            vec![(mean / trials as f64).clamp(1e-6, 1.0 - 1e-6)]
-        }
-        FrequencyFamily::ZeroTruncatedPoisson => vec![positive_mean.max(1.0 + 1e-3) - 0.5],
-        FrequencyFamily::ZeroTruncatedNegativeBinomial => {
-            vec![1.0, (positive_mean - 1.0).max(0.1)]
-        }
-        FrequencyFamily::ZeroModifiedPoisson => {
-            vec![zeros.clamp(0.01, 0.99), positive_mean.max(1.0 + 1e-3) - 0.5]
-        }
-        FrequencyFamily::ZeroModifiedNegativeBinomial => {
-            vec![zeros.clamp(0.01, 0.99), 1.0, (positive_mean - 1.0).max(0.1)]
-        }
-    };
+    check_counts(family, data)?;
+    let start = starting_values(family, data);
     let to_natural = |q: &[f64]| -> Vec<f64> {
         q.iter()
             .enumerate()
@@ -327,4 +262,86 @@ pub fn fit_frequency(family: FrequencyFamily, data: &CountData) -> Result<Freque
         aic: s.aic,
         bic: s.bic,
     })
+}
+
+/// Refuses counts `family` cannot be fitted to: exposures without an exposure rule, zeros
+/// for a zero-truncated family, all zeros, counts above a binomial's trials.
+fn check_counts(family: FrequencyFamily, data: &CountData) -> Result<()> {
+    let fail = |message: String| Error::Inconsistent {
+        model: MODEL,
+        message,
+    };
+    if !family.exposure_allowed() && data.exposures.iter().any(|&e| e != 1.0) {
+        return Err(fail(format!(
+            "{family:?} has no exposure rule: give exposures of 1 (or fit a Poisson or \
+             negative binomial)"
+        )));
+    }
+    let truncated = matches!(
+        family,
+        FrequencyFamily::ZeroTruncatedPoisson | FrequencyFamily::ZeroTruncatedNegativeBinomial
+    );
+    if truncated && data.counts.contains(&0) {
+        return Err(fail(
+            "a zero-truncated family needs counts >= 1 only".into(),
+        ));
+    }
+    if data.counts.iter().all(|&n| n == 0) {
+        return Err(fail(
+            "every count is 0: the rate's maximum-likelihood estimate is 0, \
+                         outside the parameter space"
+                .into(),
+        ));
+    }
+    if let FrequencyFamily::Binomial { trials } = family
+        && let Some(&n) = data.counts.iter().find(|&&n| n > trials)
+    {
+        return Err(fail(format!(
+            "count {n} exceeds the binomial's {trials} trials"
+        )));
+    }
+    Ok(())
+}
+
+/// Starting values by moments: the rate per exposure, the overdispersion, the share of
+/// zeros and the mean of the positive counts.
+fn starting_values(family: FrequencyFamily, data: &CountData) -> Vec<f64> {
+    let total: f64 = data.counts.iter().map(|&n| n as f64).sum();
+    let exposure: f64 = data.exposures.iter().sum();
+    let mean = total / exposure;
+    let var = data
+        .counts
+        .iter()
+        .zip(&data.exposures)
+        .map(|(&n, e)| (n as f64 - mean * e).powi(2) / e)
+        .sum::<f64>()
+        / data.counts.len() as f64;
+    let zeros = data.counts.iter().filter(|&&n| n == 0).count() as f64 / data.counts.len() as f64;
+    let positive_mean = {
+        let pos: Vec<f64> = data
+            .counts
+            .iter()
+            .filter(|&&n| n > 0)
+            .map(|&n| n as f64)
+            .collect();
+        pos.iter().sum::<f64>() / pos.len().max(1) as f64
+    };
+    let over = (var / mean - 1.0).max(0.05);
+    match family {
+        FrequencyFamily::Poisson => vec![mean],
+        FrequencyFamily::NegativeBinomial => vec![mean / over, over],
+        FrequencyFamily::Binomial { trials } => {
+            vec![(mean / trials as f64).clamp(1e-6, 1.0 - 1e-6)]
+        }
+        FrequencyFamily::ZeroTruncatedPoisson => vec![positive_mean.max(1.0 + 1e-3) - 0.5],
+        FrequencyFamily::ZeroTruncatedNegativeBinomial => {
+            vec![1.0, (positive_mean - 1.0).max(0.1)]
+        }
+        FrequencyFamily::ZeroModifiedPoisson => {
+            vec![zeros.clamp(0.01, 0.99), positive_mean.max(1.0 + 1e-3) - 0.5]
+        }
+        FrequencyFamily::ZeroModifiedNegativeBinomial => {
+            vec![zeros.clamp(0.01, 0.99), 1.0, (positive_mean - 1.0).max(0.1)]
+        }
+    }
 }

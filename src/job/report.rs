@@ -68,6 +68,108 @@ fn html(p: &Pack) -> Res<String> {
         let _ = write!(body, "<section><h2>{}</h2>{content}</section>", esc(title));
     };
     // 1. Product and data.
+    products_section(p, &mut section);
+    // 2. Methods.
+    section(t("2. Methods", "二、方法"), methods(zh));
+    // 3. Assumptions.
+    assumptions_section(p, &mut section);
+    // 4. Results.
+    results_section(p, &mut section);
+    // 5. Rate tables.
+    let l = &p.inputs.config.loadings;
+    let loadings = format!(
+        "<p>{}: {} {:.1}%, {} {:.1}%, {} {:.1}%, {} {:.1}%.</p>",
+        t("Loadings", "附加费用"),
+        t("expenses", "费用率"),
+        l.expense_ratio * 100.0,
+        t("commission", "佣金率"),
+        l.commission_ratio * 100.0,
+        t("profit", "利润率"),
+        l.profit_ratio * 100.0,
+        t(
+            "cost of capital on allocated co-TVaR capital",
+            "按共同尾部期望分配资本的资本成本率"
+        ),
+        l.cost_of_capital * 100.0
+    );
+    section(
+        t("5. Rate tables", "五、费率表"),
+        format!(
+            "{loadings}<div class=\"rates\">{}</div>",
+            rate_tables(p.rates, zh.then_some(&set.names_zh))
+        ),
+    );
+    // 6. Exceedance curves.
+    let curve = exceedance_chart(
+        &s.exceedance_curve,
+        &s.occurrence_curve,
+        s.provenance.trials,
+        p.lang,
+    )?;
+    section(
+        t("6. Exceedance curves", "六、超越概率曲线"),
+        format!("<figure>{curve}</figure>"),
+    );
+    // 7. Sensitivity, stress and parameter risk.
+    section(
+        t(
+            "7. Sensitivity, stress and parameter risk",
+            "七、敏感性、压力测试与参数风险",
+        ),
+        sensitivity(p.sensitivity, zh.then_some(set))?,
+    );
+    // 8. Checks.
+    checks_section(p, &mut section);
+    // 9. Subsidy budget by score tier.
+    section(
+        t(
+            "9. Subsidy budget by 沪科积分 tier (阶梯式支持)",
+            "九、按沪科积分档的补贴预算（阶梯式支持）",
+        ),
+        subsidies(p.priced, zh),
+    );
+    // 10. Backtest.
+    if let Some((bt, lr)) = p.backtest {
+        let figures: String = (p.backtest_charts.iter())
+            .map(|(_, svg)| format!("<figure>{}</figure>", String::from_utf8_lossy(svg)))
+            .collect();
+        section(
+            t("10. Backtest (产品回溯)", "十、产品回溯"),
+            format!(
+                "<pre>{}\n{}</pre><p>{} {:.3}</p>{figures}",
+                esc(&bt.to_text()),
+                esc(&loss_ratio_text(lr, p.lang)),
+                t("Gini of the plan:", "费率方案基尼系数:"),
+                bt.lorenz.gini
+            ),
+        );
+    }
+    // 11. Provenance.
+    provenance_section(p, &mut section);
+    let pv = &s.provenance;
+    let title = t(
+        "Actuarial report: technology insurance book",
+        "精算报告：科技保险业务",
+    );
+    Ok(format!(
+        "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title><style>{}</style></head>\
+         <body><header><h1>{}</h1><p>{} · {} {} · seed {}</p></header>{body}</body></html>\n",
+        if zh { "zh-CN" } else { "en" },
+        esc(title),
+        css(),
+        esc(title),
+        esc(&set.name),
+        thousands(pv.trials as f64),
+        t("simulated years", "模拟年"),
+        pv.seed
+    ))
+}
+
+/// The products, their lines, covers and sources.
+fn products_section(p: &Pack, section: &mut dyn FnMut(&str, String)) {
+    let zh = p.lang == Language::Zh;
+    let t = |en: &'static str, cn: &'static str| if p.lang == Language::Zh { cn } else { en };
+    let set = p.inputs.assumptions.set();
     let products: Vec<Vec<String>> = (p.rates.iter())
         .map(|r| {
             let product = set.products.iter().find(|x| x.name == r.product);
@@ -103,9 +205,12 @@ fn html(p: &Pack) -> Res<String> {
             )
         ),
     );
-    // 2. Methods.
-    section(t("2. Methods", "二、方法"), methods(zh));
-    // 3. Assumptions.
+}
+
+/// The assumption set and its systemic events.
+fn assumptions_section(p: &Pack, section: &mut dyn FnMut(&str, String)) {
+    let t = |en: &'static str, cn: &'static str| if p.lang == Language::Zh { cn } else { en };
+    let set = p.inputs.assumptions.set();
     let shocks: Vec<Vec<String>> = (set.shocks.iter())
         .map(|x| vec![esc(&x.name), format!("{:.4}", x.annual_rate)])
         .collect();
@@ -126,7 +231,12 @@ fn html(p: &Pack) -> Res<String> {
             )
         ),
     );
-    // 4. Results.
+}
+
+/// The book's figures with their standard errors, the summary, levels and flows.
+fn results_section(p: &Pack, section: &mut dyn FnMut(&str, String)) {
+    let t = |en: &'static str, cn: &'static str| if p.lang == Language::Zh { cn } else { en };
+    let s = &p.priced.summary;
     let se = &s.standard_errors;
     let level = p.inputs.config.tvar_level * 100.0;
     let rows = vec![
@@ -173,50 +283,12 @@ fn html(p: &Pack) -> Res<String> {
             esc(&summary_text(s, p.lang))
         ),
     );
-    // 5. Rate tables.
-    let l = &p.inputs.config.loadings;
-    let loadings = format!(
-        "<p>{}: {} {:.1}%, {} {:.1}%, {} {:.1}%, {} {:.1}%.</p>",
-        t("Loadings", "附加费用"),
-        t("expenses", "费用率"),
-        l.expense_ratio * 100.0,
-        t("commission", "佣金率"),
-        l.commission_ratio * 100.0,
-        t("profit", "利润率"),
-        l.profit_ratio * 100.0,
-        t(
-            "cost of capital on allocated co-TVaR capital",
-            "按共同尾部期望分配资本的资本成本率"
-        ),
-        l.cost_of_capital * 100.0
-    );
-    section(
-        t("5. Rate tables", "五、费率表"),
-        format!(
-            "{loadings}<div class=\"rates\">{}</div>",
-            rate_tables(p.rates, zh.then_some(&set.names_zh))
-        ),
-    );
-    // 6. Exceedance curves.
-    let curve = exceedance_chart(
-        &s.exceedance_curve,
-        &s.occurrence_curve,
-        s.provenance.trials,
-        p.lang,
-    )?;
-    section(
-        t("6. Exceedance curves", "六、超越概率曲线"),
-        format!("<figure>{curve}</figure>"),
-    );
-    // 7. Sensitivity, stress and parameter risk.
-    section(
-        t(
-            "7. Sensitivity, stress and parameter risk",
-            "七、敏感性、压力测试与参数风险",
-        ),
-        sensitivity(p.sensitivity, zh.then_some(set))?,
-    );
-    // 8. Checks.
+}
+
+/// The committee's soundness checks.
+fn checks_section(p: &Pack, section: &mut dyn FnMut(&str, String)) {
+    let t = |en: &'static str, cn: &'static str| if p.lang == Language::Zh { cn } else { en };
+    let s = &p.priced.summary;
     let checks: Vec<Vec<String>> = (s.checks.iter())
         .map(|c| {
             vec![
@@ -246,31 +318,12 @@ fn html(p: &Pack) -> Res<String> {
             &checks,
         ),
     );
-    // 9. Subsidy budget by score tier.
-    section(
-        t(
-            "9. Subsidy budget by 沪科积分 tier (阶梯式支持)",
-            "九、按沪科积分档的补贴预算（阶梯式支持）",
-        ),
-        subsidies(p.priced, zh),
-    );
-    // 10. Backtest.
-    if let Some((bt, lr)) = p.backtest {
-        let figures: String = (p.backtest_charts.iter())
-            .map(|(_, svg)| format!("<figure>{}</figure>", String::from_utf8_lossy(svg)))
-            .collect();
-        section(
-            t("10. Backtest (产品回溯)", "十、产品回溯"),
-            format!(
-                "<pre>{}\n{}</pre><p>{} {:.3}</p>{figures}",
-                esc(&bt.to_text()),
-                esc(&loss_ratio_text(lr, p.lang)),
-                t("Gini of the plan:", "费率方案基尼系数:"),
-                bt.lorenz.gini
-            ),
-        );
-    }
-    // 11. Provenance.
+}
+
+/// The run's version, method, seed, years and input files.
+fn provenance_section(p: &Pack, section: &mut dyn FnMut(&str, String)) {
+    let t = |en: &'static str, cn: &'static str| if p.lang == Language::Zh { cn } else { en };
+    let s = &p.priced.summary;
     let pv = &s.provenance;
     let files: Vec<Vec<String>> = (pv.input_files.iter())
         .map(|f| {
@@ -303,22 +356,6 @@ fn html(p: &Pack) -> Res<String> {
             )
         ),
     );
-    let title = t(
-        "Actuarial report: technology insurance book",
-        "精算报告：科技保险业务",
-    );
-    Ok(format!(
-        "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title><style>{}</style></head>\
-         <body><header><h1>{}</h1><p>{} · {} {} · seed {}</p></header>{body}</body></html>\n",
-        if zh { "zh-CN" } else { "en" },
-        esc(title),
-        css(),
-        esc(title),
-        esc(&set.name),
-        thousands(pv.trials as f64),
-        t("simulated years", "模拟年"),
-        pv.seed
-    ))
 }
 
 fn css() -> String {

@@ -33,6 +33,7 @@ mod replay;
 mod run;
 mod shard;
 mod shock;
+mod stages;
 mod streams;
 mod superposition;
 

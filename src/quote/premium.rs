@@ -101,28 +101,29 @@ impl<'a> Pricer<'a> {
         }
     }
 
-    fn quote(
-        &self,
-        (i, firm, u): (usize, &Firm, &Underwritten),
-        result: &PolicyResult,
-        (relativities, rating_factor, experience): &(Vec<super::AppliedRelativity>, f64, f64),
-        // The standalone principle's margin over the firm's own mean, when priced so.
-        standalone: Option<f64>,
-        used: &mut HashMap<(String, String), f64>,
-    ) -> Result<Quote> {
-        let config = self.config;
-        // 1. Expected loss by cover: the line's factor on the model mean, capped at the most
-        // the cover can pay.
-        let factor = |line: &str| {
-            let plan = if self.plan_line.is_none_or(|p| p == line) {
-                rating_factor * experience
-            } else {
-                1.0
-            };
-            plan * self.multipliers.get(line).copied().unwrap_or(1.0)
+    /// The factor on the model mean of `line`: the plan's (`plan`: rating × experience)
+    /// where it applies, times the line's level multiplier.
+    fn line_factor(&self, line: &str, plan: f64) -> f64 {
+        let plan = if self.plan_line.is_none_or(|p| p == line) {
+            plan
+        } else {
+            1.0
         };
+        plan * self.multipliers.get(line).copied().unwrap_or(1.0)
+    }
+
+    /// Each cover of policy `i`: its line's factor on the model mean, capped at the most the
+    /// cover can pay (premium and rate on line set later).
+    fn cover_quotes(
+        &self,
+        i: usize,
+        firm: &Firm,
+        u: &Underwritten,
+        result: &PolicyResult,
+        factor: &dyn Fn(&str) -> f64,
+    ) -> Vec<CoverQuote> {
         let perils = &self.book.policies()[i].perils;
-        let mut covers: Vec<CoverQuote> = (firm.covers.iter().zip(&u.lines))
+        (firm.covers.iter().zip(&u.lines))
             .zip(perils.iter().zip(&result.peril_means))
             .map(|((c, line), (peril, &m))| {
                 let f = factor(line);
@@ -144,23 +145,26 @@ impl<'a> Pricer<'a> {
                     flag: None,
                 }
             })
-            .collect();
-        let mut lines: Vec<LineLoss> = Vec::new();
-        for c in &covers {
-            match lines.iter_mut().find(|l| l.line == c.line) {
-                Some(l) => l.expected_loss += c.expected_loss,
-                None => lines.push(LineLoss {
-                    line: c.line.clone(),
-                    expected_loss: c.expected_loss,
-                }),
-            }
-        }
-        if result.shock_mean > 0.0 {
-            lines.push(LineLoss {
-                line: "systemic".into(),
-                expected_loss: factor("systemic") * result.shock_mean,
-            });
-        }
+            .collect()
+    }
+
+    fn quote(
+        &self,
+        (i, firm, u): (usize, &Firm, &Underwritten),
+        result: &PolicyResult,
+        (relativities, rating_factor, experience): &(Vec<super::AppliedRelativity>, f64, f64),
+        // The standalone principle's margin over the firm's own mean, when priced so.
+        standalone: Option<f64>,
+        used: &mut HashMap<(String, String), f64>,
+    ) -> Result<Quote> {
+        let config = self.config;
+        // 1. Expected loss by cover: the line's factor on the model mean, capped at the most
+        // the cover can pay.
+        let factor = |line: &str| self.line_factor(line, rating_factor * experience);
+        let perils = &self.book.policies()[i].perils;
+        let mut covers = self.cover_quotes(i, firm, u, result, &factor);
+        let systemic = (result.shock_mean > 0.0).then(|| factor("systemic") * result.shock_mean);
+        let lines = line_losses(&covers, systemic);
         let expected_loss: f64 = lines.iter().map(|l| l.expected_loss).sum();
         // The firm's factor on its model mean, for what is simulated as a whole: its lines'
         // common factor, or the ratio of rated to model expected loss when they differ.
@@ -192,8 +196,7 @@ impl<'a> Pricer<'a> {
             .loadings
             .gross(expected_loss + risk_load + reinsurance_cost);
         let premium = technical + min_adj + round_adj;
-        // The premium by cover and line in proportion to expected loss; a cover's rate on
-        // line above 1 is flagged with its reason.
+        // The premium by cover and line in proportion to expected loss.
         let weight = |el: f64| {
             if expected_loss > 0.0 {
                 el / expected_loss
@@ -202,20 +205,12 @@ impl<'a> Pricer<'a> {
             }
         };
         for (c, peril) in covers.iter_mut().zip(perils) {
-            c.premium = premium * weight(c.expected_loss);
-            let (n, rate) = peril.term();
-            if n > 1 {
-                let v = 1.0 / (1.0 + rate);
-                let annuity: f64 = (0..n).map(|j| v.powi(j as i32)).sum();
-                c.annual_equivalent = Some(c.premium / annuity);
-            }
-            c.rate_on_line = c
-                .occurrence_limit
-                .filter(|&l| l > 0.0)
-                .map(|l| c.premium / l);
-            if c.rate_on_line.is_some_and(|r| r > 1.0) {
-                c.flag = Some(rate_on_line_reason(c, min_adj > 0.0));
-            }
+            price_cover(
+                c,
+                premium * weight(c.expected_loss),
+                peril.term(),
+                min_adj > 0.0,
+            );
         }
         // 5. Subsidies.
         let line_premiums: Vec<(String, f64)> = lines
@@ -290,6 +285,25 @@ impl<'a> Pricer<'a> {
     }
 }
 
+/// Sets a cover's `premium`, its annual equivalent over a `term` of several years (years,
+/// discount rate) and its rate on line, flagged with its reason above 1 (`minimum`: the
+/// minimum premium applied).
+fn price_cover(c: &mut CoverQuote, premium: f64, (n, rate): (usize, f64), minimum: bool) {
+    c.premium = premium;
+    if n > 1 {
+        let v = 1.0 / (1.0 + rate);
+        let annuity: f64 = (0..n).map(|j| v.powi(j as i32)).sum();
+        c.annual_equivalent = Some(c.premium / annuity);
+    }
+    c.rate_on_line = c
+        .occurrence_limit
+        .filter(|&l| l > 0.0)
+        .map(|l| c.premium / l);
+    if c.rate_on_line.is_some_and(|r| r > 1.0) {
+        c.flag = Some(rate_on_line_reason(c, minimum));
+    }
+}
+
 /// Why a cover's premium is above its limit × share.
 fn rate_on_line_reason(c: &CoverQuote, minimum: bool) -> String {
     let limit = c.occurrence_limit.unwrap_or(f64::INFINITY);
@@ -309,4 +323,26 @@ fn rate_on_line_reason(c: &CoverQuote, minimum: bool) -> String {
             100.0 * el
         )
     }
+}
+
+/// The expected loss by line (covers in order, lines by first appearance), then the rated
+/// systemic expected loss, if any.
+fn line_losses(covers: &[CoverQuote], systemic: Option<f64>) -> Vec<LineLoss> {
+    let mut lines: Vec<LineLoss> = Vec::new();
+    for c in covers {
+        match lines.iter_mut().find(|l| l.line == c.line) {
+            Some(l) => l.expected_loss += c.expected_loss,
+            None => lines.push(LineLoss {
+                line: c.line.clone(),
+                expected_loss: c.expected_loss,
+            }),
+        }
+    }
+    if let Some(expected_loss) = systemic {
+        lines.push(LineLoss {
+            line: "systemic".into(),
+            expected_loss,
+        });
+    }
+    lines
 }

@@ -436,27 +436,7 @@ fn run(cli: Cli) -> Res<()> {
             out,
             tolerance,
             lang,
-        } => {
-            let (inputs, _) = book.load(&out)?;
-            let bar = progress_bar(inputs.quiet);
-            let priced = inputs.price(bar.as_ref().map(|b| b as Observer))?;
-            let tables = kexian::job::rates(&inputs, &priced, tolerance, lang)?;
-            tables.write(&out)?;
-            print!("{}", tables.text);
-            let outside = (tables.value.iter())
-                .filter(|t| t.max_residual > t.tolerance)
-                .map(|t| format!("{} ({:.2}%)", t.product, t.max_residual * 100.0))
-                .collect::<Vec<_>>();
-            if !outside.is_empty() {
-                return Err(format!(
-                    "rate tables outside the tolerance {:.2}%: {} (see rates_check.csv in {})",
-                    tolerance * 100.0,
-                    outside.join(", "),
-                    out.display()
-                )
-                .into());
-            }
-        }
+        } => rates(book, &out, tolerance, lang)?,
         Command::Report { book, out, lang } => {
             let (inputs, _) = book.load(&out)?;
             let bar = progress_bar(inputs.quiet);
@@ -490,6 +470,14 @@ fn run(cli: Cli) -> Res<()> {
             out,
             charts,
         } => shard::merge(&parts, inputs, run, &out, charts)?,
+        other => run_file_command(other)?,
+    }
+    Ok(())
+}
+
+/// The commands on files other than a book: price, backtest, match and fit.
+fn run_file_command(command: Command) -> Res<()> {
+    match command {
         Command::Price {
             model,
             seed,
@@ -497,22 +485,7 @@ fn run(cli: Cli) -> Res<()> {
             out,
             quiet,
             lang,
-        } => {
-            output::check(&out)?;
-            let mut spec: LineSpec = kexian::io::read_config(&model)?;
-            if let LineMethod::MonteCarlo { simulation } = &mut spec.method {
-                simulation.seed = seed.unwrap_or(simulation.seed);
-                simulation.trials = trials.unwrap_or(simulation.trials);
-            } else if seed.is_some() || trials.is_some() {
-                return Err("--seed and --trials apply to a monte_carlo method only".into());
-            }
-            let bar = progress_bar(quiet);
-            let priced = price_line(&spec, bar.as_ref().map(|b| b as Observer))?;
-            let mut record = serde_json::to_value(&priced)?;
-            record["model"] = serde_json::Value::String(model.display().to_string());
-            output::write_set(&out, &[("priced.json", json_bytes(&record)?)])?;
-            print!("{}", line_text(&priced, &model, lang));
-        }
+        } => price(&model, (seed, trials), &out, quiet, lang)?,
         Command::Backtest {
             experience,
             config,
@@ -524,26 +497,18 @@ fn run(cli: Cli) -> Res<()> {
             out,
             quiet,
             lang,
-        } => {
-            output::check(&out)?;
-            let (cfg, _) = load_config(&config)?;
-            let job = Job::new(
-                vec![],
-                load_assumptions(assumptions.as_deref())?,
-                cfg,
-                Some(Table::from_path(&experience)?),
-            )?;
-            let columns = BacktestColumns {
+        } => backtest_command(
+            &experience,
+            &config,
+            assumptions.as_deref(),
+            BacktestColumns {
                 year: year_column,
                 min_train_years,
                 losses,
                 segment,
-            };
-            let bar = progress_bar(quiet);
-            let done = backtest(&job, &columns, lang, bar.as_ref().map(|b| b as Observer))?;
-            done.write(&out)?;
-            print!("{}", done.text);
-        }
+            },
+            (&out, quiet, lang),
+        )?,
         Command::Match {
             portfolio,
             config,
@@ -573,9 +538,9 @@ fn run(cli: Cli) -> Res<()> {
             seed,
             out,
             lang,
-        } => {
-            output::check(&out)?;
-            let options = FitOptions {
+        } => fit_command(
+            &claims,
+            FitOptions {
                 amount: amount_column,
                 deductible: deductible_column,
                 limit: limit_column,
@@ -586,12 +551,95 @@ fn run(cli: Cli) -> Res<()> {
                     seed,
                     threads: None,
                 }),
-            };
-            let fitted = fit(&Table::from_path(&claims)?, &options, lang)?;
-            fitted.write(&out)?;
-            println!("{} → {}", fitted.text, out.join("model.json").display());
-        }
+            },
+            &out,
+            lang,
+        )?,
+        _ => unreachable!("book commands run in `run`"),
     }
+    Ok(())
+}
+
+/// `kexian rates`: the rate tables of the quoted book, refused when a table misses its
+/// quotes by more than `tolerance`.
+fn rates(book: BookArgs, out: &Path, tolerance: f64, lang: Language) -> Res<()> {
+    let (inputs, _) = book.load(out)?;
+    let bar = progress_bar(inputs.quiet);
+    let priced = inputs.price(bar.as_ref().map(|b| b as Observer))?;
+    let tables = kexian::job::rates(&inputs, &priced, tolerance, lang)?;
+    tables.write(out)?;
+    print!("{}", tables.text);
+    let outside = (tables.value.iter())
+        .filter(|t| t.max_residual > t.tolerance)
+        .map(|t| format!("{} ({:.2}%)", t.product, t.max_residual * 100.0))
+        .collect::<Vec<_>>();
+    if !outside.is_empty() {
+        return Err(format!(
+            "rate tables outside the tolerance {:.2}%: {} (see rates_check.csv in {})",
+            tolerance * 100.0,
+            outside.join(", "),
+            out.display()
+        )
+        .into());
+    }
+    Ok(())
+}
+
+/// `kexian price`: one cover from its spec, the seed and trials overridden if given.
+fn price(
+    model: &Path,
+    (seed, trials): (Option<u64>, Option<u64>),
+    out: &Path,
+    quiet: bool,
+    lang: Language,
+) -> Res<()> {
+    output::check(out)?;
+    let mut spec: LineSpec = kexian::io::read_config(model)?;
+    if let LineMethod::MonteCarlo { simulation } = &mut spec.method {
+        simulation.seed = seed.unwrap_or(simulation.seed);
+        simulation.trials = trials.unwrap_or(simulation.trials);
+    } else if seed.is_some() || trials.is_some() {
+        return Err("--seed and --trials apply to a monte_carlo method only".into());
+    }
+    let bar = progress_bar(quiet);
+    let priced = price_line(&spec, bar.as_ref().map(|b| b as Observer))?;
+    let mut record = serde_json::to_value(&priced)?;
+    record["model"] = serde_json::Value::String(model.display().to_string());
+    output::write_set(out, &[("priced.json", json_bytes(&record)?)])?;
+    print!("{}", line_text(&priced, model, lang));
+    Ok(())
+}
+
+/// `kexian backtest`: the rolling and loss-ratio backtests of the configured plan on the
+/// experience.
+fn backtest_command(
+    experience: &Path,
+    config: &Path,
+    assumptions: Option<&Path>,
+    columns: BacktestColumns,
+    (out, quiet, lang): (&Path, bool, Language),
+) -> Res<()> {
+    output::check(out)?;
+    let (cfg, _) = load_config(config)?;
+    let job = Job::new(
+        vec![],
+        load_assumptions(assumptions)?,
+        cfg,
+        Some(Table::from_path(experience)?),
+    )?;
+    let bar = progress_bar(quiet);
+    let done = backtest(&job, &columns, lang, bar.as_ref().map(|b| b as Observer))?;
+    done.write(out)?;
+    print!("{}", done.text);
+    Ok(())
+}
+
+/// `kexian fit`: severity families fitted to the claims, ranked, the best written.
+fn fit_command(claims: &Path, options: FitOptions, out: &Path, lang: Language) -> Res<()> {
+    output::check(out)?;
+    let fitted = fit(&Table::from_path(claims)?, &options, lang)?;
+    fitted.write(out)?;
+    println!("{} → {}", fitted.text, out.join("model.json").display());
     Ok(())
 }
 
