@@ -97,3 +97,58 @@ fn crlf_and_lf_tables_name_the_same_lines() {
         assert!(t.number(1, 0).unwrap_err().to_string().contains("line 3"));
     }
 }
+
+/// A negative patent-suit multiplier in the assumption set was blamed on the portfolio's
+/// line 299 (where a firm met it); a cover paying nothing (share 0) failed with "Grid:
+/// `tail_quantile` = 0". Both now name their own input and rule.
+#[test]
+fn assumption_and_cover_mistakes_name_their_own_field() {
+    let dir = std::env::temp_dir().join(format!("kexian-located-a-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut set: serde_json::Value =
+        serde_json::from_str(include_str!("../data/assumptions/shanghai_2025.json")).unwrap();
+    set["ip"]["suits"]["size_multiplier"]["small"] = (-1.3).into();
+    let path = dir.join("assumptions.json");
+    std::fs::write(&path, set.to_string()).unwrap();
+    let o = kexian(&[
+        "quote",
+        "--portfolio",
+        "data/portfolio.csv",
+        "--config",
+        "data/pricing.json",
+        "--assumptions",
+        path.to_str().unwrap(),
+        "--out",
+        dir.join("out").to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains(
+            "assumptions.json, field `ip.suits.size_multiplier.small`: -1.3 must be finite and >= 0"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("portfolio.csv"), "{err}");
+    let spec = serde_json::json!({
+        "model": {"frequency": {"type": "poisson", "lambda": 2.0},
+                  "severity": {"type": "lognormal", "mu": 10.0, "sigma": 1.0},
+                  "claim_terms": {"share": 0.0}},
+        "method": {"kind": "exact"}
+    });
+    let path = dir.join("line.json");
+    std::fs::write(&path, spec.to_string()).unwrap();
+    let o = kexian(&[
+        "price",
+        "--model",
+        path.to_str().unwrap(),
+        "--out",
+        dir.join("out").to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("the cover pays nothing") && err.contains("share 0"),
+        "{err}"
+    );
+    assert!(!err.contains("tail_quantile"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

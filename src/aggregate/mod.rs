@@ -190,6 +190,17 @@ impl<F: Frequency, S: Severity> LossModel<F, S> {
             * normal_power
                 .max(big_claim)
                 .max(if cap.is_finite() { cap } else { 0.0 });
+        if end <= 0.0 {
+            return Err(Error::Inconsistent {
+                model: "LossModel",
+                message: format!(
+                    "the cover pays nothing up to level {tail_level} (share {}): there is no \
+                     loss distribution to put on a grid; check the claim terms (share, limit, \
+                     deductible)",
+                    self.claim_terms.share()
+                ),
+            });
+        }
         let top = self.aggregate_terms.exhaustion_point();
         if top.is_finite() && top <= 16.0 * end {
             // End at or just past D + L, the per-claim cap on a node when it spans a step.

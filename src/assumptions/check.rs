@@ -53,7 +53,8 @@ impl Check {
         }
     }
 
-    /// `map` has an entry for every name in `all`.
+    /// `map` has an entry for every name in `all`, and each is finite and ≥ 0 (they are
+    /// multipliers, shares and amounts).
     pub(crate) fn every(
         &mut self,
         field: &str,
@@ -70,6 +71,9 @@ impl Check {
             );
         }
         self.known(field, map.keys(), all, kind);
+        for (k, v) in map {
+            self.non_negative(&format!("{field}.{k}"), *v);
+        }
     }
 
     /// Every key is one of `all`.

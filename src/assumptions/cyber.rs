@@ -142,9 +142,6 @@ impl CyberAssumptions {
         for (k, v) in &f.breach_share {
             c.probability(&format!("cyber.frequency.breach_share.{k}"), *v);
         }
-        for (k, v) in &f.sector_multiplier {
-            c.non_negative(&format!("cyber.frequency.sector_multiplier.{k}"), *v);
-        }
         c.probability("cyber.frequency.material_share", f.material_share);
         c.positive("cyber.frequency.mixing_cv", f.mixing_cv);
         let m = &self.mix;

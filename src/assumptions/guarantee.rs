@@ -98,9 +98,6 @@ impl GuaranteeProduct {
             if let Some(m) = &t.sector_multiplier {
                 let field = format!("{at}.default_probability.sector_multiplier");
                 c.every(&field, m, sectors, "sector", "a multiplier");
-                for (k, v) in m {
-                    c.non_negative(&format!("{field}.{k}"), *v);
-                }
             }
         }
     }

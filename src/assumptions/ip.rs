@@ -115,6 +115,12 @@ impl IpAssumptions {
             sectors,
             "sector",
         );
+        for (k, v) in &s.sector_lifetime_suits_per_1000_patents {
+            c.non_negative(
+                &format!("ip.suits.sector_lifetime_suits_per_1000_patents.{k}"),
+                *v,
+            );
+        }
         let bands = &self.legal_cost.bands_usd;
         c.rule(
             "ip.legal_cost.bands_usd",
