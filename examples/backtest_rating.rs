@@ -5,7 +5,7 @@
 //! `cargo run --release --example backtest_rating`
 
 use kexian::backtest::{
-    LimitedFluctuation, Measure, actual_vs_expected, ordered_lorenz, rolling_backtest,
+    BacktestSpec, LimitedFluctuation, Measure, actual_vs_expected, ordered_lorenz, rolling_backtest,
 };
 use kexian::rating::{GlmFamily, RatingPlan, RatingSpec};
 use kexian::table::Table;
@@ -18,7 +18,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                         {"kind": "categorical", "column": "sector", "base": "ic"},
                         {"kind": "categorical", "column": "line", "base": "cyber"}]}"#,
     )?;
-    let bt = rolling_backtest(&table, &spec, GlmFamily::Poisson, "year", 2, None)?;
+    let backtest = BacktestSpec {
+        plan: &spec,
+        family: GlmFamily::Poisson,
+        year_column: "year",
+        min_train_years: 2,
+    };
+    let bt = rolling_backtest(&table, &backtest, None)?;
     println!(
         "Rolling backtest, Poisson frequency plan refitted each year\n{}",
         bt.to_text()

@@ -375,6 +375,22 @@ fn bad_input_is_rejected() {
     assert!(bad.full_credibility_claims().is_err());
 }
 
+/// The committed experience's plan refitted with `family`, the first `min_train_years`
+/// years of `year_column` the first training window.
+fn spec(
+    family: GlmFamily,
+    year_column: &'static str,
+    min_train_years: usize,
+) -> BacktestSpec<'static> {
+    static PLAN: std::sync::OnceLock<RatingSpec> = std::sync::OnceLock::new();
+    BacktestSpec {
+        plan: PLAN.get_or_init(experience_spec),
+        family,
+        year_column,
+        min_train_years,
+    }
+}
+
 fn experience_spec() -> RatingSpec {
     serde_json::from_str(
         r#"{"response": "claims", "exposure": "exposure",
@@ -389,15 +405,7 @@ fn experience_spec() -> RatingSpec {
 fn rolling_backtest_runs_on_the_committed_experience() {
     let table =
         Table::from_path(concat!(env!("CARGO_MANIFEST_DIR"), "/data/experience.csv")).unwrap();
-    let bt = rolling_backtest(
-        &table,
-        &experience_spec(),
-        GlmFamily::Poisson,
-        "year",
-        2,
-        None,
-    )
-    .unwrap();
+    let bt = rolling_backtest(&table, &spec(GlmFamily::Poisson, "year", 2), None).unwrap();
     let labels: Vec<&str> = bt.years.iter().map(|y| y.label.as_str()).collect();
     assert_eq!(labels, ["2023", "2024", "2025"]);
     // Training grows year on year; test rows add up to the pooled line.
@@ -436,39 +444,9 @@ fn rolling_backtest_runs_on_the_committed_experience() {
     let text = bt.to_text();
     assert_eq!(text.lines().count(), 1 + 3 + 1);
     // Too few years, Gamma, and an unknown year column are refused.
-    assert!(
-        rolling_backtest(
-            &table,
-            &experience_spec(),
-            GlmFamily::Poisson,
-            "year",
-            5,
-            None
-        )
-        .is_err()
-    );
-    assert!(
-        rolling_backtest(
-            &table,
-            &experience_spec(),
-            GlmFamily::Gamma,
-            "year",
-            2,
-            None
-        )
-        .is_err()
-    );
-    assert!(
-        rolling_backtest(
-            &table,
-            &experience_spec(),
-            GlmFamily::Poisson,
-            "yr",
-            2,
-            None
-        )
-        .is_err()
-    );
+    assert!(rolling_backtest(&table, &spec(GlmFamily::Poisson, "year", 5), None).is_err());
+    assert!(rolling_backtest(&table, &spec(GlmFamily::Gamma, "year", 2), None).is_err());
+    assert!(rolling_backtest(&table, &spec(GlmFamily::Poisson, "yr", 2), None).is_err());
 }
 
 fn statistics() -> Value {

@@ -5,7 +5,9 @@
 mod common;
 
 use common::svg::defects;
-use kexian::backtest::{LossRatioBacktest, RollingBacktest, loss_ratio_backtest, rolling_backtest};
+use kexian::backtest::{
+    BacktestSpec, LossRatioBacktest, RollingBacktest, loss_ratio_backtest, rolling_backtest,
+};
 use kexian::io::{
     AeBar, Language, TornadoBar, ae_chart, calibration_chart, exceedance_chart, lorenz_chart,
     tornado_chart,
@@ -47,18 +49,14 @@ fn backtests() -> (RollingBacktest, LossRatioBacktest) {
         kexian::io::read_config(format!("{DATA}/pricing.json")).unwrap();
     let rating = config.rating.unwrap();
     let table = Table::from_path(format!("{DATA}/experience.csv")).unwrap();
-    let bt = rolling_backtest(&table, &rating.spec, GlmFamily::Poisson, "year", 2, None).unwrap();
-    let lr = loss_ratio_backtest(
-        &table,
-        &rating.spec,
-        GlmFamily::Poisson,
-        "year",
-        2,
-        ("incurred", "sector"),
-        0.25,
-        None,
-    )
-    .unwrap();
+    let backtest = BacktestSpec {
+        plan: &rating.spec,
+        family: GlmFamily::Poisson,
+        year_column: "year",
+        min_train_years: 2,
+    };
+    let bt = rolling_backtest(&table, &backtest, None).unwrap();
+    let lr = loss_ratio_backtest(&table, &backtest, ("incurred", "sector"), 0.25, None).unwrap();
     (bt, lr)
 }
 

@@ -956,15 +956,13 @@ fn rolling_backtest(
     let spec: RatingSpec = from_json("rating spec", spec_json)?;
     let family: GlmFamily = from_json("GLM family", family_json)?;
     let table = jobs::table("DataFrame `experience`", data)?;
-    let bt = kexian::backtest::rolling_backtest(
-        &table,
-        &spec,
+    let backtest = kexian::backtest::BacktestSpec {
+        plan: &spec,
         family,
         year_column,
         min_train_years,
-        None,
-    )
-    .map_err(Failure)?;
+    };
+    let bt = kexian::backtest::rolling_backtest(&table, &backtest, None).map_err(Failure)?;
     to_json(&bt)
 }
 

@@ -1,10 +1,10 @@
 //! Loss-ratio backtest: the premiums a rating plan would have charged each test year against
 //! the losses that followed, by year and by segment.
 
-use super::rolling::out_of_sample;
+use super::rolling::{BacktestSpec, out_of_sample};
 use crate::error::{Error, Result};
 use crate::numerics::validate;
-use crate::rating::{GlmFamily, RatingSpec};
+use crate::rating::GlmFamily;
 use crate::simulation::Observer;
 use crate::table::Table;
 use serde::{Deserialize, Serialize};
@@ -58,18 +58,17 @@ pub struct LossRatioBacktest {
 /// (E\[X²\] from firm-year totals, an upper bound when a firm-year has several claims:
 /// conservative intervals). Then compares the premiums and expected losses with the losses
 /// of `losses_column`, by year and by `segment_column` level.
-#[allow(clippy::too_many_arguments)]
 pub fn loss_ratio_backtest(
     table: &Table,
-    spec: &RatingSpec,
-    family: GlmFamily,
-    year_column: &str,
-    min_train_years: usize,
+    backtest: &BacktestSpec,
     (losses_column, segment_column): (&str, &str),
     loading_ratio: f64,
     observer: Option<Observer>,
 ) -> Result<LossRatioBacktest> {
     const M: &str = "loss_ratio_backtest";
+    let BacktestSpec {
+        plan: spec, family, ..
+    } = *backtest;
     if !matches!(
         family,
         GlmFamily::Poisson | GlmFamily::NegativeBinomial { .. }
@@ -91,36 +90,26 @@ pub fn loss_ratio_backtest(
     let losses = table.column(losses_column)?;
     let segment = table.column(segment_column)?;
     let mut rows: Vec<(i64, usize, [f64; 3])> = Vec::new();
-    out_of_sample(
-        table,
-        spec,
-        family,
-        year_column,
-        min_train_years,
-        observer,
-        |t, train, test, predicted| {
-            let (mut n, mut sum, mut sum_sq) = (0.0, 0.0, 0.0);
-            for &r in train {
-                let x = table.number_where(r, losses, plausible, LOSS_RULE)?;
-                n += table.number(r, claims)?;
-                sum += x;
-                sum_sq += x * x;
-            }
-            if n <= 0.0 {
-                return Err(Error::Inconsistent {
-                    model: M,
-                    message: format!(
-                        "no claims in the years before {t}: no severity to price with"
-                    ),
-                });
-            }
-            for (&r, &lambda) in test.iter().zip(predicted) {
-                let x = table.number_where(r, losses, plausible, LOSS_RULE)?;
-                rows.push((t, r, [lambda * sum / n, lambda * sum_sq / n, x]));
-            }
-            Ok(())
-        },
-    )?;
+    out_of_sample(table, backtest, observer, |t, train, test, predicted| {
+        let (mut n, mut sum, mut sum_sq) = (0.0, 0.0, 0.0);
+        for &r in train {
+            let x = table.number_where(r, losses, plausible, LOSS_RULE)?;
+            n += table.number(r, claims)?;
+            sum += x;
+            sum_sq += x * x;
+        }
+        if n <= 0.0 {
+            return Err(Error::Inconsistent {
+                model: M,
+                message: format!("no claims in the years before {t}: no severity to price with"),
+            });
+        }
+        for (&r, &lambda) in test.iter().zip(predicted) {
+            let x = table.number_where(r, losses, plausible, LOSS_RULE)?;
+            rows.push((t, r, [lambda * sum / n, lambda * sum_sq / n, x]));
+        }
+        Ok(())
+    })?;
     let row = |label: String, of: &mut dyn Iterator<Item = &[f64; 3]>| {
         let (mut count, mut e, mut v, mut l) = (0, 0.0, 0.0, 0.0);
         for x in of {
@@ -190,6 +179,7 @@ const LOSS_RULE: &str = "a loss in [0, 1e15] 元";
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rating::RatingSpec;
 
     /// Two years, one firm per year of each sector; year 2 is priced from year 1's claims:
     /// λ̂ = 1 claim per unit of exposure (intercept-only Poisson: 2 claims / 2 exposure),
@@ -204,10 +194,12 @@ mod tests {
         .unwrap();
         let e = loss_ratio_backtest(
             &table,
-            &spec,
-            GlmFamily::Poisson,
-            "year",
-            1,
+            &BacktestSpec {
+                plan: &spec,
+                family: GlmFamily::Poisson,
+                year_column: "year",
+                min_train_years: 1,
+            },
             ("incurred", "year"),
             0.25,
             None,
@@ -228,10 +220,12 @@ mod tests {
         .unwrap();
         let bt = loss_ratio_backtest(
             &table,
-            &spec,
-            GlmFamily::Poisson,
-            "year",
-            1,
+            &BacktestSpec {
+                plan: &spec,
+                family: GlmFamily::Poisson,
+                year_column: "year",
+                min_train_years: 1,
+            },
             ("incurred", "sector"),
             0.2,
             None,

@@ -26,7 +26,7 @@ pub use ranking::{
     Calibration, DoubleLiftGroup, LiftGroup, LorenzCurve, PremiumLiftGroup, calibration,
     double_lift, gini, lift, ordered_lorenz, premium_lift,
 };
-pub use rolling::{RollingBacktest, RollingYear, rolling_backtest};
+pub use rolling::{BacktestSpec, RollingBacktest, RollingYear, rolling_backtest};
 pub use var::{
     BaselPenalty, LrTest, Transitions, VarBacktest, VarLevel, Zone, basel_penalty, exceedances,
     kupiec_region, traffic_light, traffic_light_table, var_backtest,

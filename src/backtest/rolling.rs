@@ -40,6 +40,20 @@ pub struct RollingBacktest {
     pub lorenz: super::LorenzCurve,
 }
 
+/// What a rolling backtest refits, and on which window: the rating plan's factors and
+/// GLM family, the year column, and the years of the first training window.
+#[derive(Debug, Clone, Copy)]
+pub struct BacktestSpec<'a> {
+    /// The rating plan's response, exposure and factors.
+    pub plan: &'a RatingSpec,
+    /// Its GLM family.
+    pub family: GlmFamily,
+    /// The column of whole years.
+    pub year_column: &'a str,
+    /// Years in the first training window (≥ 1; at least one more year is tested).
+    pub min_train_years: usize,
+}
+
 /// For each year t after the first `min_train_years` years in `year_column`, fits `spec`
 /// with `family` on all earlier years, predicts year t (with its exposure), and compares
 /// with what happened. Counts (Poisson, NB2) get Garwood intervals, Poisson deviance and
@@ -48,26 +62,32 @@ pub struct RollingBacktest {
 /// naming its line.
 ///
 /// ```no_run
-/// use kexian::backtest::rolling_backtest;
+/// use kexian::backtest::{BacktestSpec, rolling_backtest};
 /// use kexian::rating::{GlmFamily, RatingSpec};
 /// use kexian::table::Table;
 /// let table = Table::from_path("data/experience.csv")?;
 /// let spec: RatingSpec = serde_json::from_str(r#"{"response": "claims", "exposure": "exposure",
 ///     "factors": [{"kind": "score_tier", "column": "score", "monotone": true},
 ///                 {"kind": "categorical", "column": "sector"}]}"#).unwrap();
-/// let bt = rolling_backtest(&table, &spec, GlmFamily::Poisson, "year", 2, None)?;
+/// let backtest = BacktestSpec {
+///     plan: &spec,
+///     family: GlmFamily::Poisson,
+///     year_column: "year",
+///     min_train_years: 2,
+/// };
+/// let bt = rolling_backtest(&table, &backtest, None)?;
 /// println!("{}", bt.to_text());
 /// # Ok::<(), kexian::Error>(())
 /// ```
 pub fn rolling_backtest(
     table: &Table,
-    spec: &RatingSpec,
-    family: GlmFamily,
-    year_column: &str,
-    min_train_years: usize,
+    backtest: &BacktestSpec,
     observer: Option<Observer>,
 ) -> Result<RollingBacktest> {
     const M: &str = "rolling_backtest";
+    let BacktestSpec {
+        plan: spec, family, ..
+    } = *backtest;
     let measure = match family {
         GlmFamily::Poisson | GlmFamily::NegativeBinomial { .. } => Measure::Counts,
         GlmFamily::Tweedie { power } => Measure::Amounts { power },
@@ -89,40 +109,32 @@ pub fn rolling_backtest(
     let mut out = Vec::new();
     let (mut all_actual, mut all_predicted, mut all_base, mut all_train) =
         (vec![], vec![], vec![], 0);
-    out_of_sample(
-        table,
-        spec,
-        family,
-        year_column,
-        min_train_years,
-        observer,
-        |t, train, test, predicted| {
-            let actual: Vec<f64> = test
+    out_of_sample(table, backtest, observer, |t, train, test, predicted| {
+        let actual: Vec<f64> = test
+            .iter()
+            .map(|&r| table.number(r, response))
+            .collect::<Result<_>>()?;
+        let base: Vec<f64> = match exposure {
+            Some(c) => test
                 .iter()
-                .map(|&r| table.number(r, response))
-                .collect::<Result<_>>()?;
-            let base: Vec<f64> = match exposure {
-                Some(c) => test
-                    .iter()
-                    .map(|&r| table.number(r, c))
-                    .collect::<Result<_>>()?,
-                None => vec![1.0; test.len()],
-            };
-            out.push(summarize(
-                t.to_string(),
-                train.len(),
-                &actual,
-                predicted,
-                &base,
-                measure,
-            )?);
-            all_train += train.len();
-            all_actual.extend(actual);
-            all_predicted.extend_from_slice(predicted);
-            all_base.extend(base);
-            Ok(())
-        },
-    )?;
+                .map(|&r| table.number(r, c))
+                .collect::<Result<_>>()?,
+            None => vec![1.0; test.len()],
+        };
+        out.push(summarize(
+            t.to_string(),
+            train.len(),
+            &actual,
+            predicted,
+            &base,
+            measure,
+        )?);
+        all_train += train.len();
+        all_actual.extend(actual);
+        all_predicted.extend_from_slice(predicted);
+        all_base.extend(base);
+        Ok(())
+    })?;
     let overall = summarize(
         "all".into(),
         all_train,
@@ -144,14 +156,17 @@ pub fn rolling_backtest(
 /// the test rows)`, telling `observer` the years done.
 pub(super) fn out_of_sample(
     table: &Table,
-    spec: &RatingSpec,
-    family: GlmFamily,
-    year_column: &str,
-    min_train_years: usize,
+    backtest: &BacktestSpec,
     observer: Option<Observer>,
     mut visit: impl FnMut(i64, &[usize], &[usize], &[f64]) -> Result<()>,
 ) -> Result<()> {
     const M: &str = "rolling_backtest";
+    let BacktestSpec {
+        plan: spec,
+        family,
+        year_column,
+        min_train_years,
+    } = *backtest;
     let ycol = table.column(year_column)?;
     let year: Vec<i64> = (0..table.len())
         .map(|r| {

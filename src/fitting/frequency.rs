@@ -167,25 +167,7 @@ impl CountData {
 }
 
 /// A fitted count distribution.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FrequencyFit {
-    /// Family fitted.
-    pub family: FrequencyFamily,
-    /// The model at unit exposure.
-    pub model: FrequencyModel,
-    /// Natural parameters, named by [`FrequencyFamily::parameter_names`].
-    pub parameters: Vec<f64>,
-    /// Standard errors from the inverse observed information.
-    pub std_errors: Vec<f64>,
-    /// Covariance (rows).
-    pub covariance: Vec<Vec<f64>>,
-    /// Log-likelihood.
-    pub log_likelihood: f64,
-    /// AIC = −2ℓ + 2k.
-    pub aic: f64,
-    /// BIC = −2ℓ + k ln n.
-    pub bic: f64,
-}
+pub type FrequencyFit = super::Fit<FrequencyFamily, FrequencyModel>;
 
 /// Fits `family` to counts by maximum likelihood (standard errors from the observed
 /// information). Errors: exposures other than 1 for a family without an exposure rule, zero
@@ -250,18 +232,11 @@ pub fn fit_frequency(family: FrequencyFamily, data: &CountData) -> Result<Freque
     })?;
     let parameters = to_natural(&minimum.x);
     let n = data.counts.len() as f64;
-    let s = summarise(&negative, &parameters, minimum.value, n, &mut 0)
+    let mut evaluations = minimum.evaluations;
+    let s = summarise(&negative, &parameters, minimum.value, n, &mut evaluations)
         .ok_or_else(|| fail(format!("{family:?}: the observed information is singular")))?;
-    Ok(FrequencyFit {
-        family,
-        model: family.build(&parameters)?,
-        std_errors: s.std_errors,
-        covariance: s.covariance,
-        parameters,
-        log_likelihood: s.log_likelihood,
-        aic: s.aic,
-        bic: s.bic,
-    })
+    let model = family.build(&parameters)?;
+    Ok(FrequencyFit::new(family, model, parameters, s, evaluations))
 }
 
 /// Refuses counts `family` cannot be fitted to: exposures without an exposure rule, zeros

@@ -14,6 +14,7 @@
 //! SVG.
 
 mod claims;
+mod fit;
 mod frequency;
 mod gof;
 mod optimize;
@@ -22,6 +23,7 @@ mod severity;
 mod tail;
 
 pub use claims::{Claim, ClaimData, Observed};
+pub use fit::Fit;
 pub use frequency::{CountData, FrequencyFamily, FrequencyFit, fit_frequency};
 pub use gof::{
     Bootstrap, BootstrapPValues, ChiSquare, EdfStatistics, GoodnessOfFit, SelectionRow,

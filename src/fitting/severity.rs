@@ -191,29 +191,8 @@ impl SeverityFamily {
     }
 }
 
-/// A fitted severity: the model, its parameters with standard errors from the inverse
-/// observed information, the log-likelihood and information criteria.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SeverityFit {
-    /// The family fitted.
-    pub family: SeverityFamily,
-    /// The fitted model, ready for an assumption set (serialises as a `SeverityModel`).
-    pub model: SeverityModel,
-    /// Natural parameters, named by [`SeverityFamily::parameter_names`].
-    pub parameters: Vec<f64>,
-    /// Standard errors √diag(covariance).
-    pub std_errors: Vec<f64>,
-    /// Covariance: the inverse of the observed information −∂²ℓ/∂θ∂θᵀ (rows).
-    pub covariance: Vec<Vec<f64>>,
-    /// Log-likelihood ℓ (weights as frequencies; truncation conditioned on).
-    pub log_likelihood: f64,
-    /// AIC = −2ℓ + 2k.
-    pub aic: f64,
-    /// BIC = −2ℓ + k ln n, n the total weight.
-    pub bic: f64,
-    /// Likelihood evaluations used.
-    pub evaluations: usize,
-}
+/// A fitted severity.
+pub type SeverityFit = super::Fit<SeverityFamily, SeverityModel>;
 
 /// The log-likelihood of `data` under `model` (−∞ where an observation is impossible).
 pub fn log_likelihood(model: &SeverityModel, data: &ClaimData) -> f64 {
@@ -314,17 +293,7 @@ pub(crate) fn fit_from(
             "the observed information is singular at the optimum",
         )
     })?;
-    Ok(SeverityFit {
-        family,
-        model,
-        std_errors: s.std_errors,
-        covariance: s.covariance,
-        parameters,
-        log_likelihood: s.log_likelihood,
-        aic: s.aic,
-        bic: s.bic,
-        evaluations,
-    })
+    Ok(SeverityFit::new(family, model, parameters, s, evaluations))
 }
 
 fn not_converged(family: SeverityFamily, why: &str) -> Error {

@@ -24,7 +24,9 @@
 
 use crate::Error;
 use crate::assumptions::Assumptions;
-use crate::backtest::{LossRatioBacktest, RollingBacktest, loss_ratio_backtest, rolling_backtest};
+use crate::backtest::{
+    BacktestSpec, LossRatioBacktest, RollingBacktest, loss_ratio_backtest, rolling_backtest,
+};
 use crate::book::Firm;
 use crate::portfolio::{Portfolio, PortfolioRun};
 use crate::quote::{InputFile, QuoteConfig, QuoteRun};
@@ -261,21 +263,17 @@ impl Job {
         };
         table.check_unique(&[rating.firm_column.as_str(), &spec.year, "line"])?;
         let plan = rating.spec.with_scale(self.assumptions.scale());
-        let bt = rolling_backtest(
-            table,
-            &plan,
-            rating.family,
-            &spec.year,
-            spec.min_train_years,
-            observer,
-        )?;
+        let backtest = BacktestSpec {
+            plan: &plan,
+            family: rating.family,
+            year_column: &spec.year,
+            min_train_years: spec.min_train_years,
+        };
+        let bt = rolling_backtest(table, &backtest, observer)?;
         let l = &self.config.loadings;
         let lr = loss_ratio_backtest(
             table,
-            &plan,
-            rating.family,
-            &spec.year,
-            spec.min_train_years,
+            &backtest,
             (&spec.losses, &spec.segment),
             l.expense_ratio + l.commission_ratio + l.profit_ratio,
             None,

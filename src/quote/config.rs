@@ -49,8 +49,10 @@ impl Loadings {
         self.expense_ratio + self.commission_ratio + self.profit_ratio
     }
 
-    /// Gross premium and its components from a net cost (EL + loads).
-    pub(super) fn gross(&self, net: f64) -> (f64, f64, f64, f64, f64, f64) {
+    /// The gross premium and its components from a net cost (EL + loads):
+    /// technical = net / (1 − expense − commission − profit ratios), raised to the minimum
+    /// premium, then rounded up.
+    pub(super) fn gross(&self, net: f64) -> Gross {
         let technical = net / (1.0 - self.ratios());
         let floor = technical.max(self.minimum_premium);
         let premium = if self.rounding > 0.0 {
@@ -58,14 +60,33 @@ impl Loadings {
         } else {
             floor
         };
-        (
+        Gross {
             technical,
-            self.expense_ratio * technical,
-            self.commission_ratio * technical,
-            self.profit_ratio * technical,
-            floor - technical,
-            premium - floor,
-        )
+            expense: self.expense_ratio * technical,
+            commission: self.commission_ratio * technical,
+            profit: self.profit_ratio * technical,
+            minimum_adjustment: floor - technical,
+            rounding_adjustment: premium - floor,
+        }
+    }
+}
+
+/// A gross premium by its components (元): the technical premium (expense, commission and
+/// profit within it), and the minimum-premium and rounding adjustments on top.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct Gross {
+    pub technical: f64,
+    pub expense: f64,
+    pub commission: f64,
+    pub profit: f64,
+    pub minimum_adjustment: f64,
+    pub rounding_adjustment: f64,
+}
+
+impl Gross {
+    /// technical + minimum adjustment + rounding adjustment.
+    pub fn premium(&self) -> f64 {
+        self.technical + self.minimum_adjustment + self.rounding_adjustment
     }
 }
 

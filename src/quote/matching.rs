@@ -120,7 +120,6 @@ pub fn match_book(
                 .and_then(|u| u.policy.perils[0].expected_payment());
             match priced {
                 Ok(el) => {
-                    let (technical, .., min_adj, round_adj) = loadings.gross(el);
                     own.push(Match {
                         firm: firm.id.clone(),
                         product: p.name.clone(),
@@ -128,7 +127,7 @@ pub fn match_book(
                         line: p.line.clone(),
                         expected_loss: el,
                         need: revenue.map(|r| el / r),
-                        premium: technical + min_adj + round_adj,
+                        premium: loadings.gross(el).premium(),
                         firm_rank: 0,
                         product_rank: 0,
                     });

@@ -192,10 +192,10 @@ impl<'a> Pricer<'a> {
         let loading = config.reinsurance.as_ref().map_or(0.0, |r| r.loading);
         let reinsurance_cost = aggregate_share + loading * result.per_risk_ceded;
         // 4. Gross-up.
-        let (technical, expense, commission, profit, min_adj, round_adj) = config
+        let gross = config
             .loadings
             .gross(expected_loss + risk_load + reinsurance_cost);
-        let premium = technical + min_adj + round_adj;
+        let premium = gross.premium();
         // The premium by cover and line in proportion to expected loss.
         let weight = |el: f64| {
             if expected_loss > 0.0 {
@@ -209,7 +209,7 @@ impl<'a> Pricer<'a> {
                 c,
                 premium * weight(c.expected_loss),
                 peril.term(),
-                min_adj > 0.0,
+                gross.minimum_adjustment > 0.0,
             );
         }
         // 5. Subsidies.
@@ -243,11 +243,11 @@ impl<'a> Pricer<'a> {
             capital,
             risk_load,
             reinsurance_cost,
-            expense,
-            commission,
-            profit,
-            minimum_premium_adjustment: min_adj,
-            rounding_adjustment: round_adj,
+            expense: gross.expense,
+            commission: gross.commission,
+            profit: gross.profit,
+            minimum_premium_adjustment: gross.minimum_adjustment,
+            rounding_adjustment: gross.rounding_adjustment,
             premium,
             subsidies,
             subsidy,
