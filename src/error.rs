@@ -119,6 +119,25 @@ pub enum Error {
         /// The problem.
         error: Box<Error>,
     },
+    /// An estimation that did not converge (a fit, IRLS, a dispersion): no model is
+    /// returned; another family, start or more data may converge.
+    #[error("{model}: {reason}; no model is returned")]
+    NotConverged {
+        /// The estimator.
+        model: &'static str,
+        /// What failed, with the last values.
+        reason: String,
+    },
+    /// Data that cannot identify a model's parameters (too few distinct or uncensored
+    /// values, an aliased design, a level or base without claims, no over-dispersion):
+    /// change the data or the model.
+    #[error("{model}: {reason}")]
+    NotIdentified {
+        /// The estimator.
+        model: &'static str,
+        /// Why, and what to change.
+        reason: String,
+    },
     /// A call whose estimated memory or time exceeds the budget ([`crate::budget`]),
     /// refused before it starts.
     #[error(

@@ -184,10 +184,6 @@ pub type FrequencyFit = super::Fit<FrequencyFamily, FrequencyModel>;
 /// # Ok::<(), kexian::Error>(())
 /// ```
 pub fn fit_frequency(family: FrequencyFamily, data: &CountData) -> Result<FrequencyFit> {
-    let fail = |message: String| Error::Inconsistent {
-        model: MODEL,
-        message,
-    };
     check_counts(family, data)?;
     let start = starting_values(family, data);
     let to_natural = |q: &[f64]| -> Vec<f64> {
@@ -222,19 +218,27 @@ pub fn fit_frequency(family: FrequencyFamily, data: &CountData) -> Result<Freque
             .sum::<f64>()
     };
     let minimum = minimise(&|q: &[f64]| negative(&to_natural(q)), &to_internal).map_err(|e| {
-        fail(format!(
-            "{family:?} fit did not converge: {}; no model is returned",
-            match e {
-                Failure::Start => "the likelihood is zero at the starting values".to_owned(),
-                Failure::NotConverged(why) => why,
-            }
-        ))
+        Error::NotConverged {
+            model: MODEL,
+            reason: format!(
+                "{family:?} fit did not converge: {}",
+                match e {
+                    Failure::Start => "the likelihood is zero at the starting values".to_owned(),
+                    Failure::NotConverged(why) => why,
+                }
+            ),
+        }
     })?;
     let parameters = to_natural(&minimum.x);
     let n = data.counts.len() as f64;
     let mut evaluations = minimum.evaluations;
-    let s = summarise(&negative, &parameters, minimum.value, n, &mut evaluations)
-        .ok_or_else(|| fail(format!("{family:?}: the observed information is singular")))?;
+    let s =
+        summarise(&negative, &parameters, minimum.value, n, &mut evaluations).ok_or_else(|| {
+            Error::NotIdentified {
+                model: MODEL,
+                reason: format!("{family:?}: the observed information is singular"),
+            }
+        })?;
     let model = family.build(&parameters)?;
     Ok(FrequencyFit::new(family, model, parameters, s, evaluations))
 }
@@ -262,11 +266,12 @@ fn check_counts(family: FrequencyFamily, data: &CountData) -> Result<()> {
         ));
     }
     if data.counts.iter().all(|&n| n == 0) {
-        return Err(fail(
-            "every count is 0: the rate's maximum-likelihood estimate is 0, \
-                         outside the parameter space"
+        return Err(Error::NotIdentified {
+            model: MODEL,
+            reason: "every count is 0: the rate's maximum-likelihood estimate is 0, outside \
+                     the parameter space"
                 .into(),
-        ));
+        });
     }
     if let FrequencyFamily::Binomial { trials } = family
         && let Some(&n) = data.counts.iter().find(|&&n| n > trials)

@@ -297,12 +297,9 @@ pub(crate) fn fit_from(
 }
 
 fn not_converged(family: SeverityFamily, why: &str) -> Error {
-    Error::Inconsistent {
+    Error::NotConverged {
         model: MODEL,
-        message: format!(
-            "{} fit did not converge: {why}; no model is returned",
-            family.name()
-        ),
+        reason: format!("{} fit did not converge: {why}", family.name()),
     }
 }
 
@@ -315,9 +312,9 @@ const MAX_SPAN: f64 = 1e15;
 fn check_identifiable(family: SeverityFamily, data: &ClaimData) -> Result<()> {
     let k = family.parameter_names().len();
     let fail = |message: String| {
-        Err(Error::Inconsistent {
+        Err(Error::NotIdentified {
             model: MODEL,
-            message: format!("{}: {message}", family.name()),
+            reason: format!("{}: {message}", family.name()),
         })
     };
     let mut distinct: Vec<f64> = data.representative().iter().map(|v| v.0).collect();

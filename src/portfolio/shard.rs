@@ -107,7 +107,7 @@ impl PortfolioPart {
         self.digest = digest;
     }
 
-    /// The blocks of [`BLOCK`] years this part covers.
+    /// The blocks of [`BLOCK`](super::batches::BLOCK) years this part covers.
     pub fn blocks(&self) -> Range<usize> {
         self.blocks.clone()
     }

@@ -75,9 +75,9 @@ fn claim_free_levels(x: ArrayView2<f64>, y: &[f64], label: &dyn Fn(usize) -> Str
             .filter(|(c, _)| **c == 1.0)
             .all(|(_, yv)| *yv == 0.0)
         {
-            return Err(Error::Inconsistent {
+            return Err(Error::NotIdentified {
                 model: MODEL,
-                message: format!(
+                reason: format!(
                     "{} is a level with no claims in any of its rows: its relativity is not \
                      estimable; {remedies}",
                     label(j)
@@ -108,9 +108,9 @@ fn claim_free_levels(x: ArrayView2<f64>, y: &[f64], label: &dyn Fn(usize) -> Str
         let base: Vec<usize> = (0..n).filter(|&r| !taken[r]).collect();
         if !base.is_empty() && base.iter().all(|&r| y[r] == 0.0) {
             let names: Vec<String> = columns.iter().map(|&j| label(j)).collect();
-            return Err(Error::Inconsistent {
+            return Err(Error::NotIdentified {
                 model: MODEL,
-                message: format!(
+                reason: format!(
                     "the base level of {} (the {} row(s) where all of them are 0, first row \
                      {}) has no claims: the intercept is not estimable (the design is not \
                      aliased); {remedies}",

@@ -127,9 +127,9 @@ pub(super) fn cholesky(a: &Array2<f64>, label: &dyn Fn(usize) -> String) -> Resu
             d -= l[[j, k]] * l[[j, k]];
         }
         if d.is_nan() || d <= 1e-10 * a[[j, j]].abs().max(f64::MIN_POSITIVE) {
-            return Err(Error::Inconsistent {
+            return Err(Error::NotIdentified {
                 model: super::MODEL,
-                message: format!(
+                reason: format!(
                     "design {} is aliased (a linear combination of earlier columns, or \
                      all zero): drop it or merge levels",
                     label(j)

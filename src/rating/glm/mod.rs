@@ -352,9 +352,9 @@ fn irls(family: GlmFamily, d: &Data) -> Result<Irls> {
         }
         previous = Some(beta);
     }
-    Err(Error::Inconsistent {
+    Err(Error::NotConverged {
         model: MODEL,
-        message: format!(
+        reason: format!(
             "IRLS did not converge in {} iterations (deviance {deviance})",
             d.max_iterations
         ),

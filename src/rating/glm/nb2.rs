@@ -48,9 +48,9 @@ pub(super) fn fit(d: &Data, information: Information) -> Result<GlmFit> {
             }
         }
         if alpha < 1e-8 {
-            return Err(Error::Inconsistent {
+            return Err(Error::NotIdentified {
                 model: MODEL,
-                message: "the counts are not over-dispersed (α̂ → 0): fit the Poisson family".into(),
+                reason: "the counts are not over-dispersed (α̂ → 0): fit the Poisson family".into(),
             });
         }
         if (alpha - previous).abs() <= 1e-12 * alpha {
@@ -73,9 +73,9 @@ pub(super) fn fit(d: &Data, information: Information) -> Result<GlmFit> {
             ));
         }
     }
-    Err(Error::Inconsistent {
+    Err(Error::NotConverged {
         model: MODEL,
-        message: format!("NB2 dispersion did not converge in 100 rounds (α {alpha})"),
+        reason: format!("NB2 dispersion did not converge in 100 rounds (α {alpha})"),
     })
 }
 
