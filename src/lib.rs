@@ -5,8 +5,11 @@
 //! along one pricing pipeline:
 //!
 //! ```text
-//! numerics ← frequency, severity ← coverage ← aggregate ← dependence ← perils ← portfolio
-//!          ← rating (沪科积分) ← pricing ← backtest (产品回溯)
+//! numerics, budget ← severity ← frequency ← coverage ← perils ← aggregate, portfolio
+//!     (simulation and loss: the Monte Carlo engine and its results; dependence: copulas)
+//! rating (沪科积分) ← book (firms, covers) ← assumptions (products as data) ← quote
+//!     ← rates, sensitivity ← job (the commands, shared by the CLI and Python)
+//! beside them: fitting, pricing, backtest (产品回溯), io (charts), table (CSV)
 //! ```
 //!
 //! Modules: claim-count ([`frequency`]) and claim-size ([`severity`]) distributions with
@@ -19,8 +22,9 @@
 //! capital allocation ([`portfolio`]); premium principles ([`pricing`]); the 沪科积分, rating
 //! factors, GLMs and credibility ([`rating`]); differentiated quotes with subsidies, pools and
 //! reinsurance ([`quote`]); backtesting ([`backtest`]); CSV input ([`table`]); numerical
-//! building blocks ([`numerics`]); the commands as library calls on a job assembled from its
-//! files (`job`, feature `jobs`), which the `kexian` binary and the Python package share.
+//! building blocks ([`numerics`]); one budget for memory and time ([`budget`]); the
+//! commands as library calls on a job assembled from its files (`job`, feature `jobs`),
+//! which the `kexian` binary and the Python package share.
 //!
 //! ## Quick start
 //! ```

@@ -152,3 +152,66 @@ fn assumption_and_cover_mistakes_name_their_own_field() {
     assert!(!err.contains("tail_quantile"), "{err}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A shard of a quote ran the whole simulation and exited 0 on inputs its merge would
+/// refuse (repeated experience rows, an `exposure` covariate); it now checks them first.
+#[test]
+fn a_quote_shard_refuses_what_its_merge_would() {
+    let dir = std::env::temp_dir().join(format!("kexian-located-s-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let exp = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/data/experience.csv"))
+        .unwrap();
+    let mut lines: Vec<&str> = exp.lines().collect();
+    lines.insert(2, lines[1]);
+    std::fs::write(dir.join("experience.csv"), lines.join("\n") + "\n").unwrap();
+    let mut config: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/data/pricing.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    config["rating"]["experience"] = dir.join("experience.csv").to_str().unwrap().into();
+    std::fs::write(dir.join("pricing.json"), config.to_string()).unwrap();
+    let book = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/data/portfolio.csv"))
+        .unwrap();
+    let with_exposure: String = book
+        .lines()
+        .enumerate()
+        .map(|(i, l)| format!("{l},{}\n", if i == 0 { "exposure" } else { "1" }))
+        .collect();
+    std::fs::write(dir.join("book.csv"), with_exposure).unwrap();
+    for (portfolio, config, want) in [
+        (
+            "data/portfolio.csv",
+            dir.join("pricing.json"),
+            "repeats line 2",
+        ),
+        (
+            "book.csv",
+            "data/pricing.json".into(),
+            "covariate `exposure`",
+        ),
+    ] {
+        let portfolio = if portfolio == "book.csv" {
+            dir.join(portfolio).to_str().unwrap().to_owned()
+        } else {
+            portfolio.to_owned()
+        };
+        let start = std::time::Instant::now();
+        let o = kexian(&[
+            "quote",
+            "--portfolio",
+            &portfolio,
+            "--config",
+            config.to_str().unwrap(),
+            "--shard",
+            "1/2",
+            "--out",
+            dir.join("part").to_str().unwrap(),
+        ]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(!o.status.success() && err.contains(want), "{err}");
+        assert!(start.elapsed() < std::time::Duration::from_secs(5));
+        assert!(!dir.join("part").exists());
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

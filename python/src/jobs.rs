@@ -240,6 +240,7 @@ impl PyJob {
     /// Shard `index` of `count` (1-based) of the job's simulated years: a partial result
     /// for [`Self::quote`]'s `parts` (`kexian quote --shard`).
     fn shard<'py>(&self, py: Python<'py>, index: u64, count: u64) -> Res<Bound<'py, PyBytes>> {
+        self.inner.check().map_err(Failure)?;
         let job = &self.inner;
         let bytes = detached(py, None, |obs| {
             let shard = kexian::simulation::Shard::new(index, count)?;

@@ -202,6 +202,17 @@ impl Job {
             .1)
     }
 
+    /// Checks the whole job as its quote would, before and after the simulation, without
+    /// simulating ([`crate::quote::check`]): a quote's shard runs it first.
+    pub fn check(&self) -> Result<(), Error> {
+        crate::quote::check(
+            &self.firms,
+            &self.assumptions,
+            &self.config,
+            self.experience.as_ref(),
+        )
+    }
+
     /// Refuses a run of the book estimated above the budget ([`crate::budget`]), before
     /// anything is simulated.
     pub fn check_budget(&self, book: &Portfolio) -> Result<(), Error> {

@@ -97,49 +97,14 @@ pub fn price_with(
     experience: Option<&Table>,
     simulate: impl FnOnce(&Portfolio, &PortfolioConfig) -> Result<PortfolioRun>,
 ) -> Result<QuoteRun> {
-    config.validate()?;
-    let scale = assumptions.scale();
-    let subsidies: Vec<SubsidyRule> = config
-        .subsidies
-        .iter()
-        .map(|r| r.with_scale(scale))
-        .collect();
-    let mut lines: Vec<&str> = vec!["systemic"];
-    lines.extend(assumptions.products().iter().map(|p| p.line.as_str()));
-    lines.sort_unstable();
-    lines.dedup();
-    for r in &subsidies {
-        r.validate()?;
-        for product in r.products() {
-            assumptions.product(product)?;
-        }
-        if let SubsidyRule::FlatShare { line, .. } = r
-            && !lines.contains(&line.as_str())
-        {
-            return Err(crate::Error::Inconsistent {
-                model: "SubsidyRule",
-                message: format!(
-                    "flat_share for unknown line `{line}` (lines: {})",
-                    lines.join(", ")
-                ),
-            });
-        }
-    }
-    let (underwritten, book) = assumptions.portfolio(firms, config.per_risk_xol())?;
-    // A rule with its own score scale must place every firm: checked now, not after the run.
-    for (k, r) in config.subsidies.iter().enumerate() {
-        if let SubsidyRule::ScoreTiered { scale: Some(s), .. } = r {
-            for f in firms {
-                s.tier(f.score).map_err(|e| {
-                    f.error("score", &format!("subsidies[{k}] ({}): {e}", r.name()))
-                })?;
-            }
-        }
-    }
-    let digest = summary::inputs_digest(firms, assumptions, config, experience)?;
+    let Prepared {
+        subsidies,
+        underwritten,
+        book,
+        digest,
+        factors,
+    } = prepare(firms, assumptions, config, experience)?;
     let pconfig = config.portfolio();
-    // The rating plan is fitted before the (long) simulation: its mistakes show at once.
-    let factors = differentiation::differentiation(firms, scale, experience, config)?;
     let run = simulate(&book, &pconfig)?;
     // Per firm, (line, model mean) of each cover and of its systemic events.
     let means: Vec<Vec<(String, f64)>> = (underwritten.iter().zip(&run.policies))
@@ -188,6 +153,88 @@ pub fn price_with(
         digest,
     )?;
     Ok(QuoteRun { quotes, summary })
+}
+
+/// Checks everything a quote of `firms` would check before and after its simulation —
+/// configuration, subsidy rules and their scales, the book under the assumptions, the
+/// experience and the rating plan fitted on it — without simulating: what a shard runs
+/// before its part, so that a mistake is found there and not at the merge.
+pub fn check(
+    firms: &[Firm],
+    assumptions: &Assumptions,
+    config: &QuoteConfig,
+    experience: Option<&Table>,
+) -> Result<()> {
+    prepare(firms, assumptions, config, experience).map(|_| ())
+}
+
+/// What a quote settles before its simulation.
+struct Prepared {
+    subsidies: Vec<SubsidyRule>,
+    underwritten: Vec<crate::assumptions::Underwritten>,
+    book: Portfolio,
+    digest: String,
+    factors: differentiation::Factors,
+}
+
+/// The checks and the work before the simulation: subsidy rules on the assumptions' scale,
+/// the book underwritten, the inputs' digest, and the rating plan fitted (its mistakes show
+/// at once, not after a long run).
+fn prepare(
+    firms: &[Firm],
+    assumptions: &Assumptions,
+    config: &QuoteConfig,
+    experience: Option<&Table>,
+) -> Result<Prepared> {
+    config.validate()?;
+    let scale = assumptions.scale();
+    let subsidies: Vec<SubsidyRule> = config
+        .subsidies
+        .iter()
+        .map(|r| r.with_scale(scale))
+        .collect();
+    let mut lines: Vec<&str> = vec!["systemic"];
+    lines.extend(assumptions.products().iter().map(|p| p.line.as_str()));
+    lines.sort_unstable();
+    lines.dedup();
+    for r in &subsidies {
+        r.validate()?;
+        for product in r.products() {
+            assumptions.product(product)?;
+        }
+        if let SubsidyRule::FlatShare { line, .. } = r
+            && !lines.contains(&line.as_str())
+        {
+            return Err(crate::Error::Inconsistent {
+                model: "SubsidyRule",
+                message: format!(
+                    "flat_share for unknown line `{line}` (lines: {})",
+                    lines.join(", ")
+                ),
+            });
+        }
+    }
+    let (underwritten, book) = assumptions.portfolio(firms, config.per_risk_xol())?;
+    // A rule with its own score scale must place every firm: checked now, not after the run.
+    for (k, r) in config.subsidies.iter().enumerate() {
+        if let SubsidyRule::ScoreTiered { scale: Some(s), .. } = r {
+            for f in firms {
+                s.tier(f.score).map_err(|e| {
+                    f.error("score", &format!("subsidies[{k}] ({}): {e}", r.name()))
+                })?;
+            }
+        }
+    }
+    let digest = summary::inputs_digest(firms, assumptions, config, experience)?;
+    // The rating plan is fitted before the (long) simulation: its mistakes show at once.
+    let factors = differentiation::differentiation(firms, scale, experience, config)?;
+    Ok(Prepared {
+        subsidies,
+        underwritten,
+        book,
+        digest,
+        factors,
+    })
 }
 
 /// The model against the experience, line by line (none without a rating plan's experience).

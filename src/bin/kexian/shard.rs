@@ -81,6 +81,10 @@ pub(crate) fn write(
     job: Job,
     out: &Path,
 ) -> Res<()> {
+    // What the merge's quote would refuse is refused here, before the part is simulated.
+    if matches!(job, Job::Quote(_)) {
+        inputs.check()?;
+    }
     let bar = progress_bar(inputs.quiet);
     let config = inputs.config.portfolio();
     let part = portfolio.simulate_shard(&config, shard, bar.as_ref().map(|b| b as Observer))?;
