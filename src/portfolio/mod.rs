@@ -270,44 +270,31 @@ impl Portfolio {
             + tail_years * n * 12.0
             + shock_rate * trials * 24.0
             + 8.0 * (perils * 33.0 + n) * (threads + 2) as f64;
-        let occurrences: f64 = self
-            .spec
-            .policies
-            .iter()
-            .flat_map(|p| &p.perils)
-            .map(|p| p.expected_occurrences())
-            .sum::<f64>()
-            + shock_rate * n;
+        let occurrences: f64 = self.occurrences().iter().sum::<f64>() + shock_rate * n;
         Work::new(bytes.min(u64::MAX as f64) as u64, 0.0)
             .and(Work::claims(trials * (2.0 * occurrences + 1.0), threads))
+    }
+
+    /// Each policy's expected occurrences a year (its perils'; systemic events aside).
+    fn occurrences(&self) -> Vec<f64> {
+        (self.spec.policies.iter())
+            .map(|p| p.perils.iter().map(|x| x.expected_occurrences()).sum())
+            .collect()
     }
 
     /// Refuses a run with `config` whose [`work`](Self::work) exceeds the budget.
     /// The remedy names the policy with the most expected occurrences when it makes most
     /// of the work (an implausible claim rate).
     pub fn check_budget(&self, config: &PortfolioConfig) -> Result<()> {
-        let busiest = self
-            .spec
-            .policies
-            .iter()
-            .map(|p| {
-                let n: f64 = p.perils.iter().map(|x| x.expected_occurrences()).sum();
-                (p, n)
-            })
-            .max_by(|a, b| a.1.total_cmp(&b.1));
-        let total: f64 = self
-            .spec
-            .policies
-            .iter()
-            .flat_map(|p| &p.perils)
-            .map(|x| x.expected_occurrences())
-            .sum();
+        let per_policy = self.occurrences();
+        let total: f64 = per_policy.iter().sum();
+        let busiest = (per_policy.iter().enumerate()).max_by(|a, b| a.1.total_cmp(b.1));
         let mut remedy = "simulate fewer years (`trials`, --trials) or split the book".to_owned();
-        if let Some((p, n)) = busiest.filter(|(_, n)| *n > 0.5 * total && *n > 1e3) {
+        if let Some((i, n)) = busiest.filter(|(_, n)| **n > 0.5 * total && **n > 1e3) {
             remedy = format!(
                 "policy `{}` expects {n:.3e} claims a year, which is not plausible; check its \
                  rates, or {remedy}",
-                p.id
+                self.spec.policies[i].id
             );
         }
         crate::budget::check("the portfolio run", self.work(config), remedy)
