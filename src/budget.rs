@@ -1,8 +1,9 @@
 //! One budget for memory and time.
 //!
 //! Every entry point whose memory or running time grows with its inputs — Monte Carlo runs
-//! (single line and portfolio), exact grids (FFT and Panjer's O(m²) recursion), sampling,
-//! bootstrap replicates, charts — estimates its [`Work`] before it allocates or loops, and
+//! (single line and portfolio, and each shard), exact grids (FFT and Panjer's O(m²)
+//! recursion), Python's sampling, bootstrap replicates — estimates its [`Work`] before it
+//! allocates or loops, and
 //! [`check`] refuses it above the budget with [`Error::OverBudget`]: what, the estimate, the
 //! limit and the remedy. The limits are process-wide ([`set_limits`]; the CLI's
 //! `--memory-limit` / `--time-limit`, Python's `kexian.set_budget`): by default 80% of the
@@ -111,14 +112,17 @@ pub fn set_limits(memory: Option<u64>, seconds: Option<f64>) -> Result<()> {
     Ok(())
 }
 
-/// 80% of the machine's memory (from /proc/meminfo), or 16 GiB when unknown.
+/// 80% of the machine's memory (from /proc/meminfo, read once), or 16 GiB when unknown.
 pub fn default_memory() -> u64 {
-    let total = std::fs::read_to_string("/proc/meminfo").ok().and_then(|m| {
-        let line = m.lines().find(|l| l.starts_with("MemTotal:"))?;
-        let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-        Some(kib * 1024)
-    });
-    total.map_or(16 << 30, |t| t / 5 * 4)
+    static DEFAULT: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    *DEFAULT.get_or_init(|| {
+        let total = std::fs::read_to_string("/proc/meminfo").ok().and_then(|m| {
+            let line = m.lines().find(|l| l.starts_with("MemTotal:"))?;
+            let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+            Some(kib * 1024)
+        });
+        total.map_or(16 << 30, |t| t / 5 * 4)
+    })
 }
 
 /// Refuses `what` when its `work` exceeds a limit, naming the estimate, the limit and the
