@@ -17,7 +17,7 @@ pub trait Validate {
 #[non_exhaustive]
 pub enum Error {
     /// A scalar parameter broke a rule (e.g. `sigma` must be finite and > 0).
-    #[error("{model}: parameter `{parameter}` = {value} is invalid: must be {rule}")]
+    #[error("{model}: parameter `{parameter}` = {} is invalid: must be {rule}", shown(*value))]
     InvalidParameter {
         /// Model or routine that rejected the value.
         model: &'static str,
@@ -29,7 +29,7 @@ pub enum Error {
         rule: &'static str,
     },
     /// One element of a list parameter broke a rule.
-    #[error("{model}: `{parameter}[{index}]` = {value} is invalid: must be {rule}")]
+    #[error("{model}: `{parameter}[{index}]` = {} is invalid: must be {rule}", shown(*value))]
     InvalidElement {
         /// Model or routine that rejected the value.
         model: &'static str,
@@ -199,4 +199,45 @@ pub enum Error {
         /// Lowest level the run kept.
         min_level: f64,
     },
+}
+
+/// A value as a reader types it: plain decimals in [10⁻⁴, 10¹⁶), scientific notation outside
+/// (so 10³⁰⁸ is `1e308`, not 309 digits).
+fn shown(v: f64) -> String {
+    if v == 0.0 || !v.is_finite() || (1e-4..1e16).contains(&v.abs()) {
+        v.to_string()
+    } else {
+        format!("{v:e}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_are_written_as_a_reader_types_them() {
+        let shown = |value: f64| {
+            let e = Error::InvalidParameter {
+                model: "m",
+                parameter: "p",
+                value,
+                rule: "r",
+            };
+            let text = e.to_string();
+            text["m: parameter `p` = ".len()..text.len() - " is invalid: must be r".len()]
+                .to_owned()
+        };
+        for (v, text) in [
+            (1e308, "1e308"),
+            (-2.5e-300, "-2.5e-300"),
+            (2.5, "2.5"),
+            (1e15, "1000000000000000"),
+            (0.0, "0"),
+            (f64::NAN, "NaN"),
+            (f64::NEG_INFINITY, "-inf"),
+        ] {
+            assert_eq!(shown(v), text);
+        }
+    }
 }

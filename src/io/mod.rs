@@ -1,7 +1,9 @@
 //! Files at the edge: JSON and CSV in, with errors that name the file, line and field;
 //! reports (text) and charts (SVG) out. The pricing pipeline itself takes typed values and
-//! depends on nothing here.
+//! depends on nothing here. CSV and charts need the `io` feature (on by default; the csv
+//! and plotters crates); JSON is always read.
 
+#[cfg(feature = "io")]
 /// A titled chart with labelled axes over coordinates `$x`, `$y` (plotters ranges, linear
 /// or log) on `$root`: the frame every chart shares.
 macro_rules! frame {
@@ -28,20 +30,31 @@ macro_rules! frame {
     }};
 }
 
+#[cfg(feature = "io")]
 mod charts;
+#[cfg(feature = "io")]
 mod exceedance;
+#[cfg(feature = "io")]
 mod plot;
+#[cfg(feature = "io")]
 mod portfolio;
 mod report;
+#[cfg(feature = "io")]
 mod tornado;
 
 pub use crate::table::{MAX_INPUT_BYTES, Table};
+#[cfg(feature = "io")]
 pub use charts::{BAND_Z, PpPoint, mean_excess_plot, pp_plot, pp_points, qq_plot};
+#[cfg(feature = "io")]
 pub use exceedance::exceedance_chart;
+#[cfg(feature = "io")]
 pub use plot::{AeBar, FONT, Language, ae_chart, calibration_chart, lorenz_chart};
-pub use portfolio::{read_portfolio, read_portfolio_csv, read_portfolio_json};
+#[cfg(feature = "io")]
+pub use portfolio::{read_portfolio, read_portfolio_csv};
+#[cfg(feature = "io")]
 pub use tornado::{TornadoBar, tornado_chart};
 
+use crate::book::Firm;
 use crate::error::{Error, Result, Validate};
 
 /// A number as people read it in a table or on an axis: thousands separated by commas,
@@ -114,6 +127,22 @@ pub fn parse_json<T: DeserializeOwned>(source: &str, text: &str) -> Result<T> {
     })?;
     de.end().map_err(|e| error(String::new(), e))?;
     Ok(value)
+}
+
+/// A JSON list of [`Firm`]s; each firm's origin is `source firms[k]`.
+///
+/// ```
+/// let firms = kexian::io::read_portfolio_json("book.json", r#"[{"id": "F1", "sector": "ai",
+///     "size": "small", "stage": "growth", "score": 655, "covers": [{"product": "cyber"}]}]"#)?;
+/// assert_eq!(firms[0].origin.as_deref(), Some("book.json firms[0]"));
+/// # Ok::<(), kexian::Error>(())
+/// ```
+pub fn read_portfolio_json(source: &str, text: &str) -> Result<Vec<Firm>> {
+    let mut firms: Vec<Firm> = parse_json(source, text)?;
+    for (k, f) in firms.iter_mut().enumerate() {
+        f.origin = Some(format!("{source} firms[{k}]"));
+    }
+    Ok(firms)
 }
 
 /// Reads and parses a JSON file.

@@ -94,26 +94,10 @@ pub fn read_portfolio(path: impl AsRef<Path>) -> Result<Vec<Firm>> {
         .is_some_and(|e| e.eq_ignore_ascii_case("json"))
     {
         let (name, text) = super::read_text(path)?;
-        read_portfolio_json(&name, &text)
+        super::read_portfolio_json(&name, &text)
     } else {
         read_portfolio_csv(&Table::from_path(path)?)
     }
-}
-
-/// A JSON list of [`Firm`]s; each firm's origin is `source firms[k]`.
-///
-/// ```
-/// let firms = kexian::io::read_portfolio_json("book.json", r#"[{"id": "F1", "sector": "ai",
-///     "size": "small", "stage": "growth", "score": 655, "covers": [{"product": "cyber"}]}]"#)?;
-/// assert_eq!(firms[0].origin.as_deref(), Some("book.json firms[0]"));
-/// # Ok::<(), kexian::Error>(())
-/// ```
-pub fn read_portfolio_json(source: &str, text: &str) -> Result<Vec<Firm>> {
-    let mut firms: Vec<Firm> = super::parse_json(source, text)?;
-    for (k, f) in firms.iter_mut().enumerate() {
-        f.origin = Some(format!("{source} firms[{k}]"));
-    }
-    Ok(firms)
 }
 
 /// Firms from a portfolio table; every problem of every row is reported together, with its
