@@ -29,6 +29,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 /// the engines measure 16–26 ns.
 pub const CLAIM_SECONDS: f64 = 60e-9;
 
+/// The program itself, counted once in a whole run's estimate: code, runtime, thread stacks
+/// and buffers (`kexian price` on a small grid peaks at about 7 MB).
+pub const PROGRAM_BYTES: u64 = 8 << 20;
+
 /// What a call will need: peak bytes and seconds of one core's work spread over its threads.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Work {
@@ -136,6 +140,7 @@ pub fn check(what: &'static str, work: Work, remedy: impl Into<String>) -> Resul
         limit,
         remedy: remedy.into(),
     };
+    LARGEST.fetch_max(work.bytes, Ordering::Relaxed);
     if work.bytes > limits.memory {
         return Err(over(
             Resource::Memory,
@@ -149,6 +154,14 @@ pub fn check(what: &'static str, work: Work, remedy: impl Into<String>) -> Resul
     }
     Ok(())
 }
+
+/// The largest memory estimate [`check`] has seen in this process (bytes; 0 before the
+/// first): what the CLI's `--report-memory` sets against the measured peak.
+pub fn largest_estimate() -> u64 {
+    LARGEST.load(Ordering::Relaxed)
+}
+
+static LARGEST: AtomicU64 = AtomicU64::new(0);
 
 /// A budgeted resource.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -119,6 +119,20 @@ pub enum Error {
         /// The problem.
         error: Box<Error>,
     },
+    /// A shard's part the merge cannot use: from another run, overlapping another part, not
+    /// fitting the run, or holding more of the run's tail than it replayed. `range` is the
+    /// part's own ([`SimulationPart::batches`](crate::aggregate::SimulationPart::batches),
+    /// [`PortfolioPart::blocks`](crate::portfolio::PortfolioPart::blocks)), so a caller
+    /// holding the parts can say which file or object it was ([`Error::in_part`]).
+    #[error("merge: the part for {unit} {}..{} {reason}", range.start, range.end)]
+    Part {
+        /// What the range counts (`batches`, `blocks`).
+        unit: &'static str,
+        /// The part's range.
+        range: std::ops::Range<u64>,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// An estimation that did not converge (a fit, IRLS, a dispersion): no model is
     /// returned; another family, start or more data may converge.
     #[error("{model}: {reason}; no model is returned")]
@@ -199,6 +213,31 @@ pub enum Error {
         /// Lowest level the run kept.
         min_level: f64,
     },
+}
+
+impl Error {
+    /// A [`Error::Part`] named after its input: `names` gives each part's range and its name
+    /// (a file, `parts[2]`); the error becomes [`Error::InFile`] of that name. Any other error
+    /// is returned as it is.
+    ///
+    /// ```
+    /// use kexian::Error;
+    /// let e = Error::Part { unit: "blocks", range: 4..8, reason: "overlaps another".into() };
+    /// let names = [(0..4, "p1/shard.cbor".to_owned()), (4..8, "p2/shard.cbor".to_owned())];
+    /// assert!(e.in_part(&names).to_string().starts_with("p2/shard.cbor: merge: the part for"));
+    /// ```
+    pub fn in_part(self, names: &[(std::ops::Range<u64>, String)]) -> Self {
+        match &self {
+            Self::Part { range, .. } => match names.iter().find(|(r, _)| r == range) {
+                Some((_, name)) => Self::InFile {
+                    source_name: name.clone(),
+                    error: Box::new(self),
+                },
+                None => self,
+            },
+            _ => self,
+        }
+    }
 }
 
 /// A value as a reader types it: plain decimals in [10⁻⁴, 10¹⁶), scientific notation outside

@@ -326,4 +326,52 @@ proptest! {
             "{firms} firms × {trials} years: {line}");
         std::fs::remove_dir_all(&dir).unwrap();
     }
+
+    /// The same for exact grids: `kexian price` by FFT (2⁸–2²¹ points, padded up to 8 times,
+    /// at most 2²² padded points) or Panjer (2⁸–2¹³ points), on a few claim models.
+    #[test]
+    fn the_memory_estimate_bounds_the_peak_of_exact_grids(
+        log_points in 8u32..22,
+        log_padding in 0u32..4,
+        panjer in any::<bool>(),
+        model in 0usize..3,
+    ) {
+        let points = 1u64 << if panjer { log_points.min(13) } else { log_points };
+        let padding = (1u64 << log_padding).min((1 << 22) / points).max(1);
+        let method = if panjer {
+            serde_json::json!({"method": "panjer"})
+        } else {
+            serde_json::json!({"method": "fft", "padding": padding})
+        };
+        let (frequency, severity) = [
+            (r#"{"type": "poisson", "lambda": 2.0}"#,
+             r#"{"type": "lognormal", "mu": 10.0, "sigma": 1.0}"#),
+            (r#"{"type": "negative_binomial", "r": 2.0, "beta": 3.0}"#,
+             r#"{"type": "pareto", "alpha": 2.5, "theta": 1e6}"#),
+            (r#"{"type": "binomial", "m": 5, "q": 0.2}"#,
+             r#"{"type": "gamma", "alpha": 2.0, "theta": 5e4}"#),
+        ][model];
+        let spec = serde_json::json!({
+            "model": {
+                "frequency": serde_json::from_str::<serde_json::Value>(frequency).unwrap(),
+                "severity": serde_json::from_str::<serde_json::Value>(severity).unwrap(),
+            },
+            "method": {"kind": "exact", "method": method, "points": points},
+            "principles": [],
+        });
+        let dir = scratch(&format!("grid-{log_points}-{log_padding}-{panjer}-{model}"));
+        let path = dir.join("model.json");
+        std::fs::write(&path, spec.to_string()).unwrap();
+        let o = kexian(&[
+            "price", "--model", path.to_str().unwrap(),
+            "--out", dir.join("out").to_str().unwrap(), "--report-memory",
+        ]);
+        let err = String::from_utf8_lossy(&o.stderr).into_owned();
+        prop_assert!(o.status.success(), "{}", err);
+        let line = err.lines().find(|l| l.starts_with("memory: ")).unwrap();
+        let numbers: Vec<f64> = line.split(' ').filter_map(|w| w.parse().ok()).collect();
+        let (estimate, peak) = (numbers[0], numbers[1]);
+        prop_assert!(estimate >= peak && estimate <= 2.0 * peak, "{spec}: {line}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

@@ -88,7 +88,11 @@ fn four_shards_and_a_merge_write_the_single_runs_quotes() {
         &dir,
         &merge(&["part-1", "part-2", "part-2", "part-3", "part-4"], "x"),
     );
-    assert!(e.contains("overlaps another part"), "{e}");
+    // Named by its file, not only by its blocks.
+    assert!(
+        e.contains("part-2 (shard 2/4): merge: the part for blocks") && e.contains("overlaps"),
+        "{e}"
+    );
     let e = refused(&dir, &merge(&["part-1", "part-2", "part-4"], "x"));
     assert!(e.contains("are missing"), "{e}");
     ok(

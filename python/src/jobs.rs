@@ -280,7 +280,10 @@ impl PyJob {
                 let parts = (bytes.iter())
                     .map(|b| kexian::portfolio::PortfolioPart::from_bytes(b))
                     .collect::<kexian::Result<Vec<_>>>()?;
-                let priced = job.price_with(|book, config| book.merge(config, parts))?;
+                let names = crate::part_names(parts.iter().map(|p| p.blocks()));
+                let priced = job.price_with(|book, config| {
+                    book.merge(config, parts).map_err(|e| e.in_part(&names))
+                })?;
                 kexian::job::quote_priced(job, priced, &options)
             }
         })?;

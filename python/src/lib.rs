@@ -561,7 +561,8 @@ impl CoverModel {
                     .iter()
                     .map(|b| SimulationPart::from_bytes(b))
                     .collect::<kexian::Result<Vec<_>>>()?;
-                model.merge(&config, parts)
+                let names = part_names(parts.iter().map(|p| p.batches()));
+                model.merge(&config, parts).map_err(|e| e.in_part(&names))
             })
             .map_err(|e| Failure(e).into())
         })?;
@@ -817,6 +818,16 @@ fn simulate_portfolio_shard<'py>(
     Ok(PyBytes::new(py, &bytes))
 }
 
+/// Each part's range and its place in the caller's list (`parts[i]`), for [`kexian::Error::in_part`].
+pub(crate) fn part_names<T: TryInto<u64>>(
+    ranges: impl Iterator<Item = std::ops::Range<T>>,
+) -> Vec<(std::ops::Range<u64>, String)> {
+    let wide = |x: T| x.try_into().unwrap_or(u64::MAX);
+    (ranges.enumerate())
+        .map(|(i, r)| (wide(r.start)..wide(r.end), format!("parts[{i}]")))
+        .collect()
+}
+
 /// Merges the partial results of every shard of [`simulate_portfolio`]'s run (any order):
 /// the single run's result, bit for bit.
 #[pyfunction]
@@ -836,7 +847,8 @@ fn merge_portfolio(
                 .iter()
                 .map(|b| PortfolioPart::from_bytes(b))
                 .collect::<kexian::Result<Vec<_>>>()?;
-            book.merge(&config, parts)
+            let names = part_names(parts.iter().map(|p| p.blocks()));
+            book.merge(&config, parts).map_err(|e| e.in_part(&names))
         })
         .map_err(|e| Failure(e).into())
     })?;

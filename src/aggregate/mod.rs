@@ -513,18 +513,21 @@ impl<F: Frequency, S: Severity> LossModel<F, S> {
     }
 }
 
-/// Memory and time of an exact method on `m` grid points: the severity, the result and its
-/// payments (8 bytes a point each) and, for the FFT, the padded transform (a real and a
-/// complex buffer, ≈ 24 bytes a padded point) at ≈ 10 ns per point and halving; Panjer's
-/// recursion runs m²/2 multiply-adds at ≈ 2 ns.
+/// Memory and time of an exact method on `m` grid points. Memory: the program
+/// ([`crate::budget::PROGRAM_BYTES`]) and 1.1 × (32 bytes a point — the severity, the result
+/// and its payments — plus, for the FFT, 48 bytes a padded point for the real and complex
+/// buffers), calibrated against the peak resident memory of `kexian price`
+/// (`tests/budget.rs`). Time: the FFT at ≈ 10 ns per padded point and halving; Panjer's
+/// recursion m²/2 multiply-adds at ≈ 2 ns.
 fn exact_work(method: ExactMethod, m: usize) -> Work {
     let m = m as f64;
-    let base = 8.0 * 4.0 * m;
-    match method {
-        ExactMethod::Panjer => Work::new(base as u64, m * m * 1e-9),
+    let (n, seconds) = match method {
+        ExactMethod::Panjer => (0.0, m * m * 1e-9),
         ExactMethod::Fft { padding } => {
             let n = m * padding as f64;
-            Work::new((base + 48.0 * n) as u64, n * n.log2().max(1.0) * 10e-9)
+            (n, n * n.log2().max(1.0) * 10e-9)
         }
-    }
+    };
+    let grids = 1.1 * (32.0 * m + 48.0 * n);
+    Work::new(crate::budget::PROGRAM_BYTES + grids as u64, seconds)
 }

@@ -185,13 +185,14 @@ impl<F: Frequency, S: Severity> LossModel<F, S> {
         )?;
         let layers = self.tower.layers();
         if let Some(p) = parts.iter().find(|p| !p.fits(config, layers.len())) {
-            return Err(crate::Error::Inconsistent {
-                model: "merge",
-                message: format!(
-                    "the part for batches {}..{} does not fit this {}-trial run (its version, \
-                     batch summaries, counts, retained values or tower sums are not what a \
-                     shard of it gives): damaged, crafted or of another run",
-                    p.batches.start, p.batches.end, config.trials
+            return Err(crate::Error::Part {
+                unit: "batches",
+                range: p.batches.clone(),
+                reason: format!(
+                    "does not fit this {}-trial run (its version, batch summaries, counts, \
+                     retained values or tower sums are not what a shard of it gives): \
+                     damaged, crafted or of another run",
+                    config.trials
                 ),
             });
         }
@@ -207,15 +208,13 @@ impl<F: Frequency, S: Severity> LossModel<F, S> {
         // Exact only if no shard left out a value above the merged tail's cut.
         let kept = losses.smallest_kept().unwrap_or(f64::NEG_INFINITY);
         if let Some(p) = parts.iter().find(|p| p.cut.is_some_and(|c| c > kept)) {
-            return Err(crate::Error::Inconsistent {
-                model: "merge",
-                message: format!(
-                    "the part for batches {}..{} kept its values down to {:e} only, above the \
-                     merged tail's cut {kept:e}: its share of the run's largest values was \
-                     far beyond the expected (odds below 1e-14); rerun the run unsharded or \
-                     in fewer shards",
-                    p.batches.start,
-                    p.batches.end,
+            return Err(crate::Error::Part {
+                unit: "batches",
+                range: p.batches.clone(),
+                reason: format!(
+                    "kept its values down to {:e} only, above the merged tail's cut {kept:e}: \
+                     its share of the run's largest values was far beyond the expected (odds \
+                     below 1e-14); rerun the run unsharded or in fewer shards",
                     p.cut.unwrap_or_default()
                 ),
             });

@@ -245,7 +245,7 @@ impl Portfolio {
 
     /// What a run with `config` needs ([`crate::budget`]). Memory at the peak of a quote,
     /// calibrated against the peak resident memory of `kexian quote` (`tests/budget.rs`):
-    /// 12 MiB for the program and its inputs; a simulated year 64 bytes plus 12 a row of
+    /// the program ([`crate::budget::PROGRAM_BYTES`]) and 4 MiB of inputs; a simulated year 64 bytes plus 12 a row of
     /// per-year sums; a policy 16 KiB (results, allocation, quote) plus 12 bytes in each
     /// tail year of the co-TVaR allocation; 24 bytes a systemic event; each worker's sums
     /// per batch and peril. Time: every expected occurrence of every policy and shock hit
@@ -264,7 +264,8 @@ impl Portfolio {
             .sum();
         let shock_rate: f64 = self.spec.shocks.iter().map(|s| s.annual_rate).sum();
         let tail_years = ((1.0 - config.tvar_level) * trials).ceil();
-        let bytes = 12.0 * MIB
+        let bytes = crate::budget::PROGRAM_BYTES as f64
+            + 4.0 * MIB
             + trials * (64.0 + 12.0 * rows)
             + n * 16.0 * 1024.0
             + tail_years * n * 12.0

@@ -153,12 +153,12 @@ impl Portfolio {
             || part.blocks.is_empty()
             || part.blocks.end > all
         {
-            return Err(Error::Inconsistent {
-                model: "merge",
-                message: format!(
-                    "the part for blocks {}..{} is not a shard of this run: it comes from other \
-                     inputs or settings, or lies outside the run's 0..{all}",
-                    part.blocks.start, part.blocks.end
+            return Err(Error::Part {
+                unit: "blocks",
+                range: part.blocks.start as u64..part.blocks.end as u64,
+                reason: format!(
+                    "is not a shard of this run: it comes from other inputs or settings, or \
+                     lies outside the run's 0..{all}"
                 ),
             });
         }

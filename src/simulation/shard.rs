@@ -199,7 +199,7 @@ pub(crate) fn check_header(format: &str, f: &str, v: u32) -> Result<()> {
 pub(crate) fn check_cover<'a>(
     parts: impl Iterator<Item = (&'a str, Range<u64>)>,
     digest: &str,
-    (units, unit): (u64, &str),
+    (units, unit): (u64, &'static str),
 ) -> Result<()> {
     let err = |message: String| {
         Err(Error::Inconsistent {
@@ -211,21 +211,25 @@ pub(crate) fn check_cover<'a>(
     let mut any = false;
     for (d, r) in parts {
         any = true;
+        let part = |reason: String| {
+            Err(Error::Part {
+                unit,
+                range: r.clone(),
+                reason,
+            })
+        };
         if d != digest {
-            return err(format!(
-                "the part for {unit} {}..{} comes from other inputs or settings (digest {}…, \
-                 this run's {}…): every shard must run the same model, seed and trials",
-                r.start,
-                r.end,
+            return part(format!(
+                "comes from other inputs or settings (digest {}…, this run's {}…): every \
+                 shard must run the same model, seed and trials",
                 &d[..d.len().min(12)],
                 &digest[..digest.len().min(12)]
             ));
         }
         if r.start < next || r.end > units || r.is_empty() {
-            return err(format!(
-                "the part for {unit} {}..{} overlaps another part or lies outside the run's \
-                 0..{units} (a shard given twice?)",
-                r.start, r.end
+            return part(format!(
+                "overlaps another part or lies outside the run's 0..{units} (a shard given \
+                 twice?)"
             ));
         }
         if r.start > next {

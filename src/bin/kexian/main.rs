@@ -47,14 +47,12 @@ struct Cli {
     /// implausible claim rate) is refused before it starts, with the estimate.
     #[arg(long, global = true)]
     time_limit: Option<f64>,
-    /// After the command, print the memory its book's run was estimated to need and the
-    /// process's peak resident memory (bytes) to stderr.
+    /// After the command, print the largest memory estimate it checked against the budget
+    /// (a book's run, an exact grid) and the process's peak resident memory (bytes) to
+    /// stderr.
     #[arg(long, global = true)]
     report_memory: bool,
 }
-
-/// The memory estimate of the book's run (bytes; 0 before a book is read).
-static ESTIMATE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 /// The process's peak resident memory (bytes), from /proc/self/status.
 fn peak_memory() -> Option<u64> {
@@ -380,7 +378,6 @@ impl BookArgs {
         })?;
         let book = job.portfolio()?;
         job.check_budget(&book)?;
-        ESTIMATE.store(book.work(&job.config.portfolio()).bytes, Ordering::Relaxed);
         let quiet = self.run.quiet;
         Ok((Inputs { job, quiet }, book))
     }
@@ -393,7 +390,7 @@ fn main() -> ExitCode {
     if report {
         eprintln!(
             "memory: estimated {} bytes, peak {} bytes",
-            ESTIMATE.load(Ordering::Relaxed),
+            kexian::budget::largest_estimate(),
             peak_memory().unwrap_or(0)
         );
     }

@@ -210,6 +210,14 @@ pub(crate) fn merge(
             .check_part(&config, &f.part)
             .map_err(|e| format!("{} (shard {}): {e}", path.display(), f.shard))?;
     }
+    // A part the merge refuses is named by its file.
+    let names: Vec<_> = (files.iter().zip(paths))
+        .map(|(f, path)| {
+            let b = f.part.blocks();
+            let name = format!("{} (shard {})", path.display(), f.shard);
+            (b.start as u64..b.end as u64, name)
+        })
+        .collect();
     let parts: Vec<PortfolioPart> = files.into_iter().map(|f| f.part).collect();
     match job {
         Job::Quote(mut job) => {
@@ -217,14 +225,16 @@ pub(crate) fn merge(
                 output::check(dir)?;
             }
             job.charts = charts;
-            let priced = inputs.price_with(|book, config| book.merge(config, parts))?;
+            let priced = inputs.price_with(|book, config| {
+                book.merge(config, parts).map_err(|e| e.in_part(&names))
+            })?;
             quote(&inputs, priced, out, &job)
         }
         Job::Simulate(_) if charts.is_some() => {
             Err("--charts goes with the merge of a `quote` run".into())
         }
         Job::Simulate(lang) => {
-            let run = portfolio.merge(&config, parts)?;
+            let run = (portfolio.merge(&config, parts)).map_err(|e| e.in_part(&names))?;
             simulate(&inputs, &run, out, lang)
         }
     }

@@ -66,13 +66,12 @@ impl PortfolioPart {
         if shape && self.balances(first) {
             Ok(())
         } else {
-            Err(Error::Inconsistent {
-                model: "merge",
-                message: format!(
-                    "the part for blocks {}..{} does not fit this book and run (damaged, \
-                     crafted, or made from another book)",
-                    self.blocks.start, self.blocks.end
-                ),
+            Err(Error::Part {
+                unit: "blocks",
+                range: self.blocks.start as u64..self.blocks.end as u64,
+                reason: "does not fit this book and run (damaged, crafted, or made from \
+                         another book)"
+                    .into(),
             })
         }
     }

@@ -204,13 +204,14 @@ impl TailYears {
         for p in parts {
             let in_part: i128 = tail_per_block[p.blocks.clone()].iter().sum();
             if in_part > p.candidates as i128 {
-                return Err(Error::Inconsistent {
-                    model: "merge",
-                    message: format!(
-                        "the part for blocks {}..{} holds {in_part} of the run's tail years but \
-                         replayed its {} largest only: far beyond its expected share (odds \
-                         below 1e-14); rerun the run unsharded or in fewer shards",
-                        p.blocks.start, p.blocks.end, p.candidates
+                return Err(Error::Part {
+                    unit: "blocks",
+                    range: p.blocks.start as u64..p.blocks.end as u64,
+                    reason: format!(
+                        "holds {in_part} of the run's tail years but replayed its {} largest \
+                         only: far beyond its expected share (odds below 1e-14); rerun the run \
+                         unsharded or in fewer shards",
+                        p.candidates
                     ),
                 });
             }
