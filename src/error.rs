@@ -50,6 +50,53 @@ pub enum Error {
         /// Name of the list parameter.
         parameter: &'static str,
     },
+    /// Two inputs that must be equally long are not (values and probabilities, counts and
+    /// exposures, a design's rows and its weights).
+    #[error("{model}: {what} have {} and {} entries, which must be equal", lengths.0, lengths.1)]
+    LengthMismatch {
+        /// Model or routine that rejected the input.
+        model: &'static str,
+        /// The two inputs, e.g. "values and probabilities".
+        what: String,
+        /// Their lengths, in the order `what` names them.
+        lengths: (usize, usize),
+    },
+    /// Too little data for the method: give more, or choose a method that needs less.
+    #[error("{model}: {got} {what}, need at least {need}")]
+    TooFew {
+        /// Model or routine that rejected the input.
+        model: &'static str,
+        /// What was counted (observations, rows, entities, amounts).
+        what: &'static str,
+        /// How many there were.
+        got: usize,
+        /// The least the method needs.
+        need: usize,
+    },
+    /// A name that nothing defines where it is looked up (a policy, a factor's level, a
+    /// product, a copula group, a systemic event, a covariate).
+    #[error("{model}: no {kind} `{name}`{context}")]
+    Unknown {
+        /// Model or routine that looked the name up.
+        model: &'static str,
+        /// What kind of name it is.
+        kind: &'static str,
+        /// The name.
+        name: String,
+        /// Where it was used or what is known instead (may be empty; starts with its own
+        /// punctuation).
+        context: String,
+    },
+    /// A name given twice where names tell things apart (policy ids, systemic events).
+    #[error("{model}: {kind} `{name}` is given twice: names must be unique")]
+    Duplicate {
+        /// Model or routine that rejected the input.
+        model: &'static str,
+        /// What kind of name it is.
+        kind: &'static str,
+        /// The name given twice.
+        name: String,
+    },
     /// Parameters are individually valid but inconsistent with each other.
     #[error("{model}: {message}")]
     Inconsistent {

@@ -367,7 +367,18 @@ fn bad_input_is_rejected() {
     assert!(ordered_lorenz(&[1.0], &[0.0], &[1.0]).is_err());
     assert!(ordered_lorenz(&[-1.0], &[1.0], &[1.0]).is_err());
     let e = ordered_lorenz(&[1.0, 2.0], &[1.0], &[1.0, 2.0]).unwrap_err();
-    assert!(e.to_string().contains("different lengths"), "{e}");
+    assert!(e.to_string().contains("must be equal"), "{e}");
+    // Typed, so a caller can act on it.
+    assert!(
+        matches!(
+            e,
+            kexian::Error::LengthMismatch {
+                lengths: (2, 1),
+                ..
+            }
+        ),
+        "{e:?}"
+    );
     let bad = LimitedFluctuation {
         probability: 1.5,
         tolerance: 0.05,

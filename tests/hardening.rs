@@ -663,7 +663,7 @@ fn two_shocks_may_not_share_a_name() {
     let e = serde_json::from_value::<kexian::portfolio::Portfolio>(book)
         .unwrap_err()
         .to_string();
-    assert!(e.contains("two shocks are named `cloud_outage`"), "{e}");
+    assert!(e.contains("shock `cloud_outage` is given twice"), "{e}");
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/data/assumptions/shanghai_2025.json"

@@ -222,7 +222,7 @@ fn bad_portfolios_are_refused() {
     };
     let mut dup = mixed(3);
     dup["policies"][2]["id"] = json!("P000");
-    assert!(err(dup).contains("duplicate policy id `P000`"));
+    assert!(err(dup).contains("policy id `P000` is given twice"));
     assert!(err(json!({"policies": []})).contains("policies"));
     let mut missing = mixed(3);
     missing["dependence"]["groups"] = json!(["ai", "biomedicine", "quantum"]);

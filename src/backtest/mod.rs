@@ -62,9 +62,10 @@ pub(crate) fn check_lengths(model: &'static str, a: usize, b: usize) -> Result<(
     if a == b {
         Ok(())
     } else {
-        Err(Error::Inconsistent {
+        Err(Error::LengthMismatch {
             model,
-            message: format!("inputs have different lengths ({a} and {b})"),
+            what: "the inputs".into(),
+            lengths: (a, b),
         })
     }
 }

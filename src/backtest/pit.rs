@@ -61,9 +61,11 @@ pub(crate) fn kolmogorov_survival(lambda: f64) -> f64 {
 pub fn pit_tests(u: &[f64]) -> Result<PitTests> {
     let n = u.len();
     if n < 2 {
-        return Err(Error::Inconsistent {
+        return Err(Error::TooFew {
             model: "PitTests",
-            message: format!("{n} PIT values: need at least two"),
+            what: "PIT values",
+            got: n,
+            need: 2,
         });
     }
     for (i, &v) in u.iter().enumerate() {

@@ -159,9 +159,11 @@ pub fn var_backtest(exceedances: &[bool], level: VarLevel) -> Result<VarBacktest
     let p = level.exceedance_probability()?;
     let n = exceedances.len();
     if n < 2 {
-        return Err(Error::Inconsistent {
+        return Err(Error::TooFew {
             model: MODEL,
-            message: format!("{n} observations: need at least two"),
+            what: "observations",
+            got: n,
+            need: 2,
         });
     }
     let x = exceedances.iter().filter(|&&h| h).count();
@@ -207,6 +209,16 @@ pub fn var_backtest(exceedances: &[bool], level: VarLevel) -> Result<VarBacktest
 }
 
 /// Kupiec's proportion-of-failures statistic −2 ln[(1−p)^{n−x} p^x / (1−x/n)^{n−x} (x/n)^x].
+/// A test on no observations.
+fn no_observations() -> Error {
+    Error::TooFew {
+        model: MODEL,
+        what: "observations",
+        got: 0,
+        need: 1,
+    }
+}
+
 fn kupiec_statistic(n: usize, x: usize, p: f64) -> f64 {
     let (nf, xf) = (n as f64, x as f64);
     let phat = xf / nf;
@@ -232,10 +244,7 @@ pub fn kupiec_region(
 ) -> Result<(usize, usize)> {
     let p = level.exceedance_probability()?;
     if observations == 0 {
-        return Err(Error::Inconsistent {
-            model: MODEL,
-            message: "0 observations".into(),
-        });
+        return Err(no_observations());
     }
     let critical = chi_square_critical(1.0, confidence)?;
     let accepted = |x: usize| kupiec_statistic(observations, x, p) <= critical;
@@ -329,10 +338,7 @@ pub fn traffic_light(
 pub fn traffic_light_table(observations: usize, level: VarLevel) -> Result<(usize, usize)> {
     let p = level.exceedance_probability()?;
     if observations == 0 {
-        return Err(Error::Inconsistent {
-            model: MODEL,
-            message: "0 observations".into(),
-        });
+        return Err(no_observations());
     }
     let binomial = Binomial::new(observations as u64, p)?;
     // The largest x in [0, n] with cdf(x) < bound (0 if none: zone boundaries start at 0).

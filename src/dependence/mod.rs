@@ -291,20 +291,13 @@ fn cholesky(c: &[Vec<f64>]) -> Result<Vec<Vec<f64>>> {
             }
         }
     }
-    let mut l = vec![vec![0.0; d]; d];
-    for j in 0..d {
-        let s = c[j][j] - (0..j).map(|k| l[j][k] * l[j][k]).sum::<f64>();
-        if s <= 1e-12 {
-            return bad(format!(
-                "the correlation matrix is not positive definite (pivot {j} = {s:.3e})"
-            ));
-        }
-        l[j][j] = s.sqrt();
-        for i in j + 1..d {
-            l[i][j] = (c[i][j] - (0..j).map(|k| l[i][k] * l[j][k]).sum::<f64>()) / l[j][j];
-        }
+    let matrix = ndarray::Array2::from_shape_fn((d, d), |(i, j)| c[i][j]);
+    match crate::numerics::cholesky(&matrix, |_| 1e-12) {
+        Ok(l) => Ok(l.rows().into_iter().map(|r| r.to_vec()).collect()),
+        Err((j, s)) => bad(format!(
+            "the correlation matrix is not positive definite (pivot {j} = {s:.3e})"
+        )),
     }
-    Ok(l)
 }
 
 /// Reorders the trials of each group so that their ranks follow `copula`: `values[g]` (one
@@ -319,9 +312,10 @@ pub fn reorder<R: Rng + ?Sized>(
 ) -> Result<Vec<Vec<u32>>> {
     let d = copula.dimension();
     if values.len() != d {
-        return Err(Error::Inconsistent {
+        return Err(Error::LengthMismatch {
             model: MODEL,
-            message: format!("{} groups for a copula of dimension {d}", values.len()),
+            what: "the copula's dimensions and the groups".into(),
+            lengths: (d, values.len()),
         });
     }
     let n = values.first().map_or(0, Vec::len);

@@ -134,9 +134,10 @@ impl CountData {
         }
         let exposures = exposures.unwrap_or_else(|| vec![1.0; counts.len()]);
         if exposures.len() != counts.len() {
-            return Err(Error::Inconsistent {
+            return Err(Error::LengthMismatch {
                 model: MODEL,
-                message: format!("{} counts but {} exposures", counts.len(), exposures.len()),
+                what: "counts and exposures".into(),
+                lengths: (counts.len(), exposures.len()),
             });
         }
         if let Some((i, &e)) = exposures

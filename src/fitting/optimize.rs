@@ -137,20 +137,7 @@ pub(crate) fn minimise(f: &dyn Fn(&[f64]) -> f64, start: &[f64]) -> Result<Minim
 }
 
 fn positive_definite(h: &Array2<f64>) -> bool {
-    let p = h.nrows();
-    let mut l = Array2::<f64>::zeros((p, p));
-    for j in 0..p {
-        let d = h[[j, j]] - (0..j).map(|k| l[[j, k]] * l[[j, k]]).sum::<f64>();
-        if d.is_nan() || d <= 0.0 {
-            return false;
-        }
-        l[[j, j]] = d.sqrt();
-        for i in j + 1..p {
-            let s = h[[i, j]] - (0..j).map(|k| l[[i, k]] * l[[j, k]]).sum::<f64>();
-            l[[i, j]] = s / l[[j, j]];
-        }
-    }
-    true
+    crate::numerics::cholesky(h, |_| 0.0).is_ok()
 }
 
 /// The Hessian for standard errors: central differences at relative steps 4e-3 and 2e-3

@@ -116,9 +116,11 @@ fn sorted_positive(values: &[f64], model: &'static str) -> Result<Vec<f64>> {
         });
     }
     if values.len() < 3 {
-        return Err(Error::Inconsistent {
+        return Err(Error::TooFew {
             model,
-            message: format!("{} amounts: need at least 3", values.len()),
+            what: "amounts",
+            got: values.len(),
+            need: 3,
         });
     }
     let mut sorted = values.to_vec();

@@ -32,9 +32,10 @@ impl Discrete {
             });
         }
         if values.len() != probs.len() {
-            return Err(Error::Inconsistent {
+            return Err(Error::LengthMismatch {
                 model: MODEL,
-                message: format!("{} values but {} probabilities", values.len(), probs.len()),
+                what: "values and probabilities".into(),
+                lengths: (values.len(), probs.len()),
             });
         }
         for (i, (&x, &p)) in values.iter().zip(&probs).enumerate() {

@@ -13,7 +13,7 @@ pub(crate) mod validate;
 
 pub use alias::alias_table;
 pub use integrate::{gauss7, integrate};
-pub(crate) use linalg::invert;
+pub(crate) use linalg::{cholesky, cholesky_solve, invert, spd_inverse};
 pub use normal::{normal_cdf, normal_quantile, normal_survival};
 pub(crate) use roots::invert_monotone;
 pub(crate) use summation::compensated_sum;

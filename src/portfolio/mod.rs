@@ -132,9 +132,10 @@ impl Portfolio {
         let mut seen = std::collections::HashSet::new();
         for p in &spec.policies {
             if !seen.insert(p.id.as_str()) {
-                return Err(Error::Inconsistent {
+                return Err(Error::Duplicate {
                     model: MODEL,
-                    message: format!("duplicate policy id `{}`", p.id),
+                    kind: "policy id",
+                    name: p.id.clone(),
                 });
             }
             for peril in &p.perils {
@@ -148,25 +149,20 @@ impl Portfolio {
         for s in &spec.shocks {
             s.validate()?;
             if !names.insert(s.name.as_str()) {
-                return Err(Error::Inconsistent {
+                return Err(Error::Duplicate {
                     model: MODEL,
-                    message: format!(
-                        "two shocks are named `{}`: reports and merges tell them by name",
-                        s.name
-                    ),
+                    kind: "shock",
+                    name: s.name.clone(),
                 });
             }
         }
         let groups: Vec<String> = match &spec.dependence {
             Some(d) => {
                 if d.groups.len() != d.copula.dimension() {
-                    return Err(Error::Inconsistent {
+                    return Err(Error::LengthMismatch {
                         model: MODEL,
-                        message: format!(
-                            "{} groups for a copula of dimension {}",
-                            d.groups.len(),
-                            d.copula.dimension()
-                        ),
+                        what: "the copula's dimensions and the dependence groups".into(),
+                        lengths: (d.copula.dimension(), d.groups.len()),
                     });
                 }
                 d.groups.clone()
@@ -186,12 +182,14 @@ impl Portfolio {
                 groups
                     .iter()
                     .position(|g| g == p.group())
-                    .ok_or_else(|| Error::Inconsistent {
+                    .ok_or_else(|| Error::Unknown {
                         model: MODEL,
-                        message: format!(
-                            "policy `{}` is in group `{}`, which the copula does not list",
+                        kind: "copula group",
+                        name: p.group().to_owned(),
+                        context: format!(
+                            " (policy `{}` is in it; the copula lists {})",
                             p.id,
-                            p.group()
+                            groups.join(", ")
                         ),
                     })
             })
@@ -202,13 +200,11 @@ impl Portfolio {
             match &p.shocks {
                 Some(named) => {
                     if let Some(name) = named.keys().find(|n| !names.contains(n.as_str())) {
-                        return Err(Error::Inconsistent {
+                        return Err(Error::Unknown {
                             model: MODEL,
-                            message: format!(
-                                "policy `{}` names systemic event `{name}`, which the \
-                                 portfolio does not have",
-                                p.id
-                            ),
+                            kind: "systemic event",
+                            name: name.clone(),
+                            context: format!(" in the portfolio (policy `{}` names it)", p.id),
                         });
                     }
                     shock_terms.extend(spec.shocks.iter().map(|s| named.get(&s.name).copied()));

@@ -36,9 +36,11 @@ impl Portfolio {
     fn index_of(&self, id: &str) -> Result<usize> {
         (self.spec.policies.iter())
             .position(|p| p.id == id)
-            .ok_or_else(|| Error::Inconsistent {
+            .ok_or_else(|| Error::Unknown {
                 model: MODEL,
-                message: format!("no policy `{id}`"),
+                kind: "policy",
+                name: id.to_owned(),
+                context: String::new(),
             })
     }
 

@@ -247,9 +247,11 @@ impl RatingPlan {
             .into_iter()
             .find(|r| r.factor == factor && r.level == level)
             .map(|r| r.relativity)
-            .ok_or_else(|| Error::Inconsistent {
+            .ok_or_else(|| Error::Unknown {
                 model: "RatingPlan",
-                message: format!("no level `{level}` of factor `{factor}` in the plan"),
+                kind: "level",
+                name: level.to_owned(),
+                context: format!(" of factor `{factor}` in the plan"),
             })
     }
 

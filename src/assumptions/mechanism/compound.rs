@@ -141,9 +141,11 @@ impl Factors {
             * get(&self.stage, f.stage.as_str())
             * self.tier.get(x.tier - 1).copied().unwrap_or(1.0);
         for (name, s) in &self.covariates {
-            let v = f.covariates.get(name).ok_or_else(|| Error::Inconsistent {
+            let v = f.covariates.get(name).ok_or_else(|| Error::Unknown {
                 model: "Firm",
-                message: format!("covariate `{name}` is missing: the product is rated on it"),
+                kind: "covariate",
+                name: name.clone(),
+                context: ": the product is rated on it".into(),
             })?;
             k *= (s.coefficient * (v - s.center)).exp();
         }

@@ -21,9 +21,11 @@ pub(super) fn peril(name: &str, product: &Product, x: &Context) -> Result<PerilM
         .guarantees
         .iter()
         .find(|g| g.name == name)
-        .ok_or_else(|| Error::Inconsistent {
+        .ok_or_else(|| Error::Unknown {
             model: "Product",
-            message: format!("unknown guarantee product `{name}`"),
+            kind: "guarantee product",
+            name: name.to_owned(),
+            context: String::new(),
         })?;
     let pd = x
         .cover

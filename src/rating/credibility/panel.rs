@@ -206,9 +206,11 @@ impl Panel {
     /// there are fewer than two entities or no entity has two periods.
     pub(super) fn within_variance(&self, model: &'static str) -> Result<f64> {
         if self.entities.len() < 2 {
-            return Err(Error::Inconsistent {
+            return Err(Error::TooFew {
                 model,
-                message: format!("needs at least two entities, got {}", self.entities.len()),
+                what: "entities",
+                got: self.entities.len(),
+                need: 2,
             });
         }
         let observations: usize = self.ratios.iter().map(Vec::len).sum();

@@ -40,9 +40,12 @@ impl Hachemeister {
     pub fn fit(panel: &Panel) -> Result<Self> {
         let entities = panel.entities().len();
         if entities < 2 {
-            return Err(inconsistent(format!(
-                "needs at least two entities, got {entities}"
-            )));
+            return Err(Error::TooFew {
+                model: MODEL,
+                what: "entities",
+                got: entities,
+                need: 2,
+            });
         }
         let mut individual = Vec::with_capacity(entities);
         let mut inverse_info = Vec::with_capacity(entities);

@@ -45,9 +45,11 @@ pub(super) fn check_inputs(
         }
     }
     if n <= p {
-        return Err(Error::Inconsistent {
+        return Err(Error::TooFew {
             model: MODEL,
-            message: format!("{n} rows for {p} coefficients: need more rows than columns"),
+            what: "rows (more rows than coefficients)",
+            got: n,
+            need: p + 1,
         });
     }
     claim_free_levels(x, y, label)
@@ -137,9 +139,10 @@ pub(super) fn check_shape(
         ("weights", weights.map(<[f64]>::len)),
     ] {
         if let Some(len) = len.filter(|&l| l != rows) {
-            return Err(Error::Inconsistent {
+            return Err(Error::LengthMismatch {
                 model: MODEL,
-                message: format!("{name} has {len} entries but the design has {rows} rows"),
+                what: format!("the design's rows and `{name}`"),
+                lengths: (rows, len),
             });
         }
     }

@@ -3,6 +3,7 @@
 //! a blocked matrix product otherwise; Cholesky factorisation, solves and inverses.
 
 use crate::error::{Error, Result};
+use crate::numerics;
 use ndarray::{Array1, Array2, ArrayView2, Axis};
 
 /// A design matrix with the access pattern IRLS needs.
@@ -117,71 +118,24 @@ impl Sparse {
 }
 
 /// Lower Cholesky factor of the symmetric matrix `a` (its lower triangle is read); errors on
-/// a (numerically) singular matrix, naming the first aliased column by `label`.
+/// a (numerically) singular matrix — a pivot at most 10⁻¹⁰ of its diagonal — naming the
+/// first aliased column by `label`.
 pub(super) fn cholesky(a: &Array2<f64>, label: &dyn Fn(usize) -> String) -> Result<Array2<f64>> {
-    let p = a.nrows();
-    let mut l = Array2::<f64>::zeros((p, p));
-    for j in 0..p {
-        let mut d = a[[j, j]];
-        for k in 0..j {
-            d -= l[[j, k]] * l[[j, k]];
+    numerics::cholesky(a, |j| 1e-10 * a[[j, j]].abs().max(f64::MIN_POSITIVE)).map_err(|(j, _)| {
+        Error::NotIdentified {
+            model: super::MODEL,
+            reason: format!(
+                "design {} is aliased (a linear combination of earlier columns, or all zero): \
+                 drop it or merge levels",
+                label(j)
+            ),
         }
-        if d.is_nan() || d <= 1e-10 * a[[j, j]].abs().max(f64::MIN_POSITIVE) {
-            return Err(Error::NotIdentified {
-                model: super::MODEL,
-                reason: format!(
-                    "design {} is aliased (a linear combination of earlier columns, or \
-                     all zero): drop it or merge levels",
-                    label(j)
-                ),
-            });
-        }
-        let djj = d.sqrt();
-        l[[j, j]] = djj;
-        for i in j + 1..p {
-            let mut s = a[[i, j]];
-            for k in 0..j {
-                s -= l[[i, k]] * l[[j, k]];
-            }
-            l[[i, j]] = s / djj;
-        }
-    }
-    Ok(l)
-}
-
-/// Solves L Lᵀ x = b.
-pub(super) fn cholesky_solve(l: &Array2<f64>, b: &Array1<f64>) -> Array1<f64> {
-    let p = l.nrows();
-    let mut y = b.clone();
-    for i in 0..p {
-        for k in 0..i {
-            y[i] -= l[[i, k]] * y[k];
-        }
-        y[i] /= l[[i, i]];
-    }
-    for i in (0..p).rev() {
-        for k in i + 1..p {
-            y[i] -= l[[k, i]] * y[k];
-        }
-        y[i] /= l[[i, i]];
-    }
-    y
+    })
 }
 
 /// scale · A⁻¹ for a symmetric positive definite A; a NaN matrix if A has become singular.
 pub(super) fn inverse(a: &Array2<f64>, scale: f64) -> Array2<f64> {
     let p = a.nrows();
-    match cholesky(a, &|_| String::new()) {
-        Ok(chol) => {
-            let mut inv = Array2::<f64>::zeros((p, p));
-            for j in 0..p {
-                let mut e = Array1::<f64>::zeros(p);
-                e[j] = 1.0;
-                let col = cholesky_solve(&chol, &e);
-                inv.column_mut(j).assign(&(col * scale));
-            }
-            inv
-        }
-        Err(_) => Array2::from_elem((p, p), f64::NAN),
-    }
+    numerics::spd_inverse(a, |j| 1e-10 * a[[j, j]].abs().max(f64::MIN_POSITIVE))
+        .map_or_else(|| Array2::from_elem((p, p), f64::NAN), |m| m * scale)
 }

@@ -10,8 +10,9 @@ mod nb2;
 pub use family::GlmFamily;
 
 use crate::error::{Error, Result};
+use crate::numerics::cholesky_solve;
 use crate::numerics::{normal_quantile, normal_survival, validate};
-use linalg::{Design, cholesky, cholesky_solve, inverse};
+use linalg::{Design, cholesky, inverse};
 use ndarray::{Array1, Array2, ArrayView2};
 use serde::{Deserialize, Serialize};
 
