@@ -111,6 +111,15 @@ impl PortfolioPart {
     pub fn blocks(&self) -> Range<usize> {
         self.blocks.clone()
     }
+
+    /// The merge's refusal of this part, for `reason` ([`Error::Part`] with its blocks).
+    pub(super) fn refused(&self, reason: String) -> Error {
+        Error::Part {
+            unit: "blocks",
+            range: self.blocks.start as u64..self.blocks.end as u64,
+            reason,
+        }
+    }
 }
 
 part_bytes!(PortfolioPart, FORMAT);
@@ -153,14 +162,10 @@ impl Portfolio {
             || part.blocks.is_empty()
             || part.blocks.end > all
         {
-            return Err(Error::Part {
-                unit: "blocks",
-                range: part.blocks.start as u64..part.blocks.end as u64,
-                reason: format!(
-                    "is not a shard of this run: it comes from other inputs or settings, or \
-                     lies outside the run's 0..{all}"
-                ),
-            });
+            return Err(part.refused(format!(
+                "is not a shard of this run: it comes from other inputs or settings, or lies \
+                 outside the run's 0..{all}"
+            )));
         }
         part.check(self, trials, trials.div_ceil(mean_batch_size(trials)))
     }

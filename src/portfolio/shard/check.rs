@@ -4,7 +4,7 @@ use super::super::Portfolio;
 use super::super::batches::BLOCK;
 use super::super::cents::{MAX_CENTS, check_cents};
 use super::{FORMAT, PortfolioPart};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::simulation::check_header;
 
 impl PortfolioPart {
@@ -66,13 +66,10 @@ impl PortfolioPart {
         if shape && self.balances(first) {
             Ok(())
         } else {
-            Err(Error::Part {
-                unit: "blocks",
-                range: self.blocks.start as u64..self.blocks.end as u64,
-                reason: "does not fit this book and run (damaged, crafted, or made from \
-                         another book)"
+            Err(self.refused(
+                "does not fit this book and run (damaged, crafted, or made from another book)"
                     .into(),
-            })
+            ))
         }
     }
 }

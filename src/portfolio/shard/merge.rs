@@ -5,7 +5,7 @@ use super::super::batches::{BLOCK, BatchErrors, blocks, mean_batch_size};
 use super::super::cents::{MAX_CENTS, check_cents, largest_first};
 use super::super::{PolicyResult, Portfolio, PortfolioConfig, PortfolioRun};
 use super::PortfolioPart;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::simulation::{SimulatedLosses, ceil_count, check_cover, map_indices};
 
 impl Portfolio {
@@ -204,16 +204,12 @@ impl TailYears {
         for p in parts {
             let in_part: i128 = tail_per_block[p.blocks.clone()].iter().sum();
             if in_part > p.candidates as i128 {
-                return Err(Error::Part {
-                    unit: "blocks",
-                    range: p.blocks.start as u64..p.blocks.end as u64,
-                    reason: format!(
-                        "holds {in_part} of the run's tail years but replayed its {} largest \
-                         only: far beyond its expected share (odds below 1e-14); rerun the run \
-                         unsharded or in fewer shards",
-                        p.candidates
-                    ),
-                });
+                return Err(p.refused(format!(
+                    "holds {in_part} of the run's tail years but replayed its {} largest only: \
+                     far beyond its expected share (odds below 1e-14); rerun the run unsharded \
+                     or in fewer shards",
+                    p.candidates
+                )));
             }
         }
         Ok(Self {

@@ -117,25 +117,29 @@ impl Sparse {
     }
 }
 
+/// The pivot below which column j of the Gram matrix `a` counts as aliased: 10⁻¹⁰ of its
+/// diagonal.
+fn aliasing_floor(a: &Array2<f64>) -> impl Fn(usize) -> f64 + '_ {
+    |j| 1e-10 * a[[j, j]].abs().max(f64::MIN_POSITIVE)
+}
+
 /// Lower Cholesky factor of the symmetric matrix `a` (its lower triangle is read); errors on
 /// a (numerically) singular matrix — a pivot at most 10⁻¹⁰ of its diagonal — naming the
 /// first aliased column by `label`.
 pub(super) fn cholesky(a: &Array2<f64>, label: &dyn Fn(usize) -> String) -> Result<Array2<f64>> {
-    numerics::cholesky(a, |j| 1e-10 * a[[j, j]].abs().max(f64::MIN_POSITIVE)).map_err(|(j, _)| {
-        Error::NotIdentified {
-            model: super::MODEL,
-            reason: format!(
-                "design {} is aliased (a linear combination of earlier columns, or all zero): \
+    numerics::cholesky(a, aliasing_floor(a)).map_err(|(j, _)| Error::NotIdentified {
+        model: super::MODEL,
+        reason: format!(
+            "design {} is aliased (a linear combination of earlier columns, or all zero): \
                  drop it or merge levels",
-                label(j)
-            ),
-        }
+            label(j)
+        ),
     })
 }
 
 /// scale · A⁻¹ for a symmetric positive definite A; a NaN matrix if A has become singular.
 pub(super) fn inverse(a: &Array2<f64>, scale: f64) -> Array2<f64> {
     let p = a.nrows();
-    numerics::spd_inverse(a, |j| 1e-10 * a[[j, j]].abs().max(f64::MIN_POSITIVE))
+    numerics::spd_inverse(a, aliasing_floor(a))
         .map_or_else(|| Array2::from_elem((p, p), f64::NAN), |m| m * scale)
 }
