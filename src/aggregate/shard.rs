@@ -6,6 +6,7 @@ use super::tower::TowerSums;
 use super::{LossModel, Simulation};
 use crate::error::Result;
 use crate::frequency::Frequency;
+use crate::numerics::kernels::CodePath;
 use crate::severity::Severity;
 use crate::simulation::losses::LossesBuilder;
 use crate::simulation::{
@@ -101,10 +102,11 @@ impl SimulationPart {
 
 impl<F: Frequency + Serialize, S: Severity + Serialize> LossModel<F, S> {
     /// The run's provenance digest: SHA-256 of the model and the settings that fix its
-    /// results (all but the thread count).
+    /// results (all but the thread count and the code path).
     pub fn run_digest(&self, config: &SimulationConfig) -> Result<String> {
         let settings = SimulationConfig {
             threads: None,
+            code_path: CodePath::default(),
             ..*config
         };
         digest(&(self, settings))

@@ -60,6 +60,17 @@ impl Poisson {
     pub fn lambda(&self) -> f64 {
         self.lambda
     }
+
+    /// The count at the uniform `u` in \[0, 1) by inversion where λ has a table (up to
+    /// about 3,000 claims), else a draw of the large-mean sampler from `rng()`: the batched
+    /// samplers' count of claims from one counter word.
+    #[inline]
+    pub(crate) fn invert<R: Rng>(&self, u: f64, rng: impl FnOnce() -> R) -> u64 {
+        match &self.sampler {
+            Sampler::Table(t) => t.invert(u, |k| pmf(self.lambda, k)),
+            Sampler::Large(d) => sample_large(d, &mut rng()),
+        }
+    }
 }
 
 fn pmf(lambda: f64, k: u64) -> f64 {

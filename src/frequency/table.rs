@@ -72,7 +72,13 @@ impl InverseTable {
     /// inversion term by term with `pmf`.
     #[inline(always)]
     pub(crate) fn sample<R: Rng + ?Sized>(&self, rng: &mut R, pmf: impl Fn(u64) -> f64) -> u64 {
-        let u: f64 = rng.random();
+        self.invert(rng.random(), pmf)
+    }
+
+    /// The count at the uniform `u` in \[0, 1): the table, then (beyond it, probability
+    /// < 1e-15) the inversion continued term by term with `pmf`.
+    #[inline(always)]
+    pub(crate) fn invert(&self, u: f64, pmf: impl Fn(u64) -> f64) -> u64 {
         self.lookup(u)
             .unwrap_or_else(|| self.continue_from_tail(u, pmf))
     }

@@ -4,6 +4,7 @@
 
 mod alias;
 mod integrate;
+pub mod kernels;
 mod linalg;
 pub(crate) mod normal;
 mod roots;

@@ -64,12 +64,17 @@ pub(crate) fn quantile_from_tails(lower: f64, upper: f64) -> f64 {
     sign * z
 }
 
-/// Horner evaluation of c\[0\] + c\[1\] x + … .
-fn poly(c: &[f64; 8], x: f64) -> f64 {
-    c.iter().rev().fold(0.0, |acc, &ci| acc * x + ci)
+/// Horner evaluation of c\[0\] + c\[1\] x + … (a plain loop, so that it vectorizes).
+#[inline(always)]
+pub(super) fn poly<const N: usize>(c: &[f64; N], x: f64) -> f64 {
+    let mut acc = 0.0;
+    for &ci in c.iter().rev() {
+        acc = acc * x + ci;
+    }
+    acc
 }
 
-const CENTRAL_NUM: [f64; 8] = [
+pub(super) const CENTRAL_NUM: [f64; 8] = [
     3.387_132_872_796_366_608,
     1.331_416_678_917_843_774_5e2,
     1.971_590_950_306_551_442_7e3,
@@ -79,7 +84,7 @@ const CENTRAL_NUM: [f64; 8] = [
     3.343_057_558_358_812_810_5e4,
     2.509_080_928_730_122_672_7e3,
 ];
-const CENTRAL_DEN: [f64; 8] = [
+pub(super) const CENTRAL_DEN: [f64; 8] = [
     1.0,
     4.231_333_070_160_091_125_2e1,
     6.871_870_074_920_579_083e2,
@@ -89,7 +94,7 @@ const CENTRAL_DEN: [f64; 8] = [
     2.872_908_573_572_194_267_4e4,
     5.226_495_278_852_854_561e3,
 ];
-const NEAR_NUM: [f64; 8] = [
+pub(super) const NEAR_NUM: [f64; 8] = [
     1.423_437_110_749_683_577_34,
     4.630_337_846_156_545_295_9,
     5.769_497_221_460_691_405_5,
@@ -99,7 +104,7 @@ const NEAR_NUM: [f64; 8] = [
     2.272_384_498_926_918_458_33e-2,
     7.745_450_142_783_414_076_4e-4,
 ];
-const NEAR_DEN: [f64; 8] = [
+pub(super) const NEAR_DEN: [f64; 8] = [
     1.0,
     2.053_191_626_637_758_821_87,
     1.676_384_830_183_803_849_4,
@@ -109,7 +114,7 @@ const NEAR_DEN: [f64; 8] = [
     5.475_938_084_995_344_946e-4,
     1.050_750_071_644_416_843_24e-9,
 ];
-const FAR_NUM: [f64; 8] = [
+pub(super) const FAR_NUM: [f64; 8] = [
     6.657_904_643_501_103_777_2,
     5.463_784_911_164_114_369_9,
     1.784_826_539_917_291_335_8,
@@ -119,7 +124,7 @@ const FAR_NUM: [f64; 8] = [
     2.711_555_568_743_487_578_15e-5,
     2.010_334_399_292_288_132_65e-7,
 ];
-const FAR_DEN: [f64; 8] = [
+pub(super) const FAR_DEN: [f64; 8] = [
     1.0,
     5.998_322_065_558_879_376_9e-1,
     1.369_298_809_227_358_053_1e-1,

@@ -25,6 +25,7 @@
 //! them, each policy's own event years there — for co-TVaR (the Euler allocation of TVaR),
 //! so the allocations add up to the portfolio TVaR.
 
+mod batch;
 mod batches;
 mod cents;
 mod engine;

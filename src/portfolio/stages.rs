@@ -93,7 +93,7 @@ impl Portfolio {
         let g = self.rows();
         let layers = &self.spec.per_risk_xol;
         let batch = mean_batch_size(trials);
-        let engine = config.engine;
+        let (engine, path) = (config.engine, config.simulation.code_path);
         // The largest payment (分) at or below every attachment of the per-risk treaty: it
         // cedes nothing (exactly 0).
         let below = cents_at_or_below(
@@ -126,17 +126,20 @@ impl Portfolio {
             // One row and no treaty: a year's superposed payments summed in registers (the
             // superposed claims come first, so the block's rows are still 0).
             let plain = !copula && layers.is_empty();
+            let sp = &self.superposition;
             if superposed && plain {
-                for (y, t) in years.clone().enumerate() {
+                sp.claims(seed, years.clone(), path, |t, picks, cents| {
+                    let y = t - years.start;
                     let sums = &mut acc[usize::from(batch_of[y]) * at.count..][..at.count];
                     let (mut total, mut top) = (0i64, 0i64);
-                    self.superposition.year(seed, t, |_, p, x| {
-                        add(&mut sums[p], x);
+                    for (&k, &x) in picks.iter().zip(cents) {
+                        add(&mut sums[sp.pair(k).1], x);
                         total = total.saturating_add(x);
                         top = top.max(x);
-                    });
-                    (block.sums[0][y], block.largest[0][y]) = (total, top);
-                }
+                    }
+                    add(&mut block.sums[0][y], total);
+                    block.largest[0][y] = block.largest[0][y].max(top);
+                });
             }
             let mut pay = |i: usize, p: usize, t: usize, x: i64| {
                 let y = t - years.start;
@@ -152,9 +155,12 @@ impl Portfolio {
                 }
             };
             if superposed && !plain {
-                for t in years.clone() {
-                    (self.superposition).year(seed, t, |i, p, x| pay(i, p, t, x));
-                }
+                sp.claims(seed, years.clone(), path, |t, picks, cents| {
+                    for (&k, &x) in picks.iter().zip(cents) {
+                        let (i, p) = sp.pair(k);
+                        pay(i, p, t, x);
+                    }
+                });
             }
             for i in 0..n {
                 self.event_years(seed, i, years.clone(), engine, |t, j, e| {

@@ -2,21 +2,26 @@
 //!
 //! Independent Poisson processes superpose: the claims of perils with rates λ₁ … λₖ are one
 //! Poisson(Λ = Σλ) count a year, each claim the peril p's with probability λₚ/Λ,
-//! independently (thinning). So a year costs one count, and a claim one draw from a Vose alias
-//! table and the peril's own claim payment ([`PerilModel::sample_claim`]): the cost follows the
-//! number of claims, not policies × years. Each year draws from its own generator, a pure
-//! function of (seed, year), so any year can be regenerated alone (the co-TVaR replay).
+//! independently (thinning). So a year costs one count, and a claim one pick from a Vose
+//! alias table and the peril's own claim payment: the cost follows the number of claims, not
+//! policies × years.
+//!
+//! The draws are counter-based. Year t has the key kₜ = splitmix64(s + t·γ), s from the seed;
+//! word i of its stream is [`counter`]`(kₜ, i)`. Word 0 gives the year's count (by
+//! inversion), words 2j + 1 and 2j + 2 claim j's peril and size. Any claim is thus a pure
+//! function of (seed, year, j): a year can be regenerated alone (the co-TVaR replay), and the
+//! claims are drawn in batches across years ([`super::batch`]) with the same bits.
 
-use super::cents::to_cents;
+use super::batch::{Batch, CHUNK, Claim, Samplers};
 use super::{Portfolio, PortfolioConfig, PortfolioSpec};
-use crate::coverage::ClaimTerms;
 use crate::error::Result;
-use crate::frequency::{Frequency, Poisson};
+use crate::frequency::Poisson;
 use crate::numerics::alias_table;
+use crate::numerics::kernels::{CodePath, GAMMA, counter, splitmix64, unit};
 use crate::perils::PerilModel;
-use crate::severity::{Severity, SeverityModel};
-use crate::simulation::{batch_rng, map_indices};
-use rand::RngExt;
+use crate::simulation::map_indices;
+use rand::SeedableRng;
+use rand_xoshiro::SplitMix64;
 use serde::{Deserialize, Serialize};
 
 /// How a portfolio run draws the claims of its Poisson perils.
@@ -34,37 +39,19 @@ pub enum Engine {
     Streams,
 }
 
-/// The superposed perils of a book: which they are, the alias table and the count.
+/// The superposed perils of a book: which they are, the alias table, the samplers and the
+/// count.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct Superposition {
     /// (policy, book-wide peril index) of each superposed peril, in book order.
     pairs: Vec<(u32, u32)>,
-    /// Their claim samplers, side by side (one load per claim, not a walk through the
-    /// policies).
-    claims: Vec<Claim>,
+    /// Their claim samplers, side by side.
+    samplers: Samplers,
     /// Vose alias table over the pairs by rate: (probability of keeping the drawn pair, its
     /// alias).
     table: Vec<(f64, u32)>,
     /// Claims a year, Poisson(Λ); `None` when no peril has a positive rate.
     count: Option<Poisson>,
-}
-
-/// A superposed peril's claim payment: a compound peril's severity and terms kept inline
-/// (96 bytes, so a large book's samplers stay in cache), any other behind a pointer.
-#[derive(Debug, Clone, PartialEq)]
-enum Claim {
-    Compound(SeverityModel, ClaimTerms),
-    Other(Box<PerilModel>),
-}
-
-impl Claim {
-    #[inline(always)]
-    fn sample(&self, rng: &mut impl rand::Rng) -> f64 {
-        match self {
-            Self::Compound(severity, terms) => terms.apply(severity.sample(rng)),
-            Self::Other(peril) => peril.sample_claim(rng),
-        }
-    }
 }
 
 const STREAM_CLAIMS: u64 = 0xD1B5_4A32_D192_ED03;
@@ -80,10 +67,7 @@ impl Superposition {
                 index += 1;
                 if let Some(rate) = peril.poisson_rate().filter(|&r| r > 0.0) {
                     pairs.push((i as u32, index - 1));
-                    claims.push(match peril {
-                        PerilModel::Compound(c) => Claim::Compound(c.severity.clone(), c.terms),
-                        other => Claim::Other(Box::new(other.clone())),
-                    });
+                    claims.push(Claim::new(peril));
                     rates.push(rate);
                 }
             }
@@ -96,7 +80,7 @@ impl Superposition {
             count: Poisson::new(total).ok().filter(|_| !table.is_empty()),
             table,
             pairs,
-            claims,
+            samplers: Samplers::new(claims),
         }
     }
 
@@ -113,26 +97,61 @@ impl Superposition {
         self.count.is_none()
     }
 
-    /// Calls `visit(policy, book-wide peril index, payment 分)` for every superposed claim
-    /// of year `t`, in the order drawn: each claim is one occurrence (for the per-risk
-    /// treaty and the largest occurrence).
-    #[inline]
-    pub(super) fn year(&self, seed: u64, t: usize, mut visit: impl FnMut(usize, usize, i64)) {
+    /// (policy, book-wide peril index) of superposed peril `k`.
+    #[inline(always)]
+    pub(super) fn pair(&self, k: u32) -> (usize, usize) {
+        let (i, j) = self.pairs[k as usize];
+        (i as usize, j as usize)
+    }
+
+    /// Calls `visit(year, perils, payments)` with the superposed claims of `years`, in year
+    /// order and, within a year, in the order drawn (each claim is one occurrence, for the
+    /// per-risk treaty and the largest occurrence): `perils[c]` is claim c's superposed
+    /// peril ([`pair`](Self::pair)), `payments[c]` its payment in 分. A year may come in
+    /// more than one call (a batch boundary); a year without claims in none.
+    pub(super) fn claims(
+        &self,
+        seed: u64,
+        years: impl IntoIterator<Item = usize>,
+        path: CodePath,
+        mut visit: impl FnMut(usize, &[u32], &[i64]),
+    ) {
         let Some(count) = &self.count else { return };
-        let mut rng = batch_rng(seed ^ STREAM_CLAIMS, t as u64);
-        let len = self.pairs.len();
-        for _ in 0..count.sample(&mut rng) {
-            let u = rng.random::<f64>() * len as f64;
-            let drawn = (u as usize).min(len - 1);
-            let (keep, alias) = self.table[drawn];
-            let k = if u - (drawn as f64) < keep {
-                drawn
-            } else {
-                alias as usize
-            };
-            let x = self.claims[k].sample(&mut rng);
-            let (i, j) = self.pairs[k];
-            visit(i as usize, j as usize, to_cents(x));
+        let start = splitmix64(seed ^ STREAM_CLAIMS);
+        let mut batch = Batch::new();
+        // (year, end of its claims in the batch)
+        let mut ends: Vec<(usize, usize)> = Vec::new();
+        let mut flush = |batch: &mut Batch, ends: &mut Vec<(usize, usize)>| {
+            batch.draw(&self.table, &self.samplers, path);
+            let mut from = 0;
+            for &(t, end) in ends.iter() {
+                visit(t, &batch.pick[from..end], &batch.cents[from..end]);
+                from = end;
+            }
+            batch.base.clear();
+            ends.clear();
+        };
+        for t in years {
+            let key = splitmix64(start.wrapping_add((t as u64).wrapping_mul(GAMMA)));
+            let word = counter(key, 0);
+            let n = count.invert(unit(word), || SplitMix64::seed_from_u64(word));
+            let mut j = 0;
+            while j < n {
+                let take = (CHUNK - batch.base.len()).min((n - j) as usize);
+                let first = key.wrapping_add((2 * j + 1).wrapping_mul(GAMMA));
+                let step = 2u64.wrapping_mul(GAMMA);
+                batch
+                    .base
+                    .extend((0..take as u64).map(|c| first.wrapping_add(c.wrapping_mul(step))));
+                ends.push((t, batch.base.len()));
+                j += take as u64;
+                if batch.base.len() == CHUNK {
+                    flush(&mut batch, &mut ends);
+                }
+            }
+        }
+        if !batch.base.is_empty() {
+            flush(&mut batch, &mut ends);
         }
     }
 }
@@ -196,15 +215,23 @@ impl Portfolio {
     ) -> Result<Vec<Vec<(usize, usize, i64)>>> {
         let chunk = 256;
         let (seed, threads) = (config.simulation.seed, config.simulation.threads);
+        let (sp, path) = (&self.superposition, config.simulation.code_path);
         map_indices(years.len().div_ceil(chunk), threads, &|c| {
             let mut found = Vec::new();
-            for &t in &years[c * chunk..((c + 1) * chunk).min(years.len())] {
-                self.superposition.year(seed, start + t, |i, _, x| {
-                    if let Some(moved) = keep(i, t) {
-                        found.push((i, moved, x));
+            let mine = &years[c * chunk..((c + 1) * chunk).min(years.len())];
+            sp.claims(
+                seed,
+                mine.iter().map(|&t| start + t),
+                path,
+                |t, picks, cents| {
+                    for (&k, &x) in picks.iter().zip(cents) {
+                        let i = sp.pair(k).0;
+                        if let Some(moved) = keep(i, t - start) {
+                            found.push((i, moved, x));
+                        }
                     }
-                });
-            }
+                },
+            );
             found
         })
     }

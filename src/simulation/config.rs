@@ -1,6 +1,7 @@
 //! Simulation settings.
 
 use crate::error::Result;
+use crate::numerics::kernels::CodePath;
 use crate::numerics::validate;
 use serde::{Deserialize, Serialize};
 
@@ -53,6 +54,10 @@ pub struct SimulationConfig {
     /// Worker threads (`None`: rayon's global pool). Results do not depend on it.
     #[serde(default)]
     pub threads: Option<usize>,
+    /// The instructions of the batched samplers (default: the widest the CPU has). Results
+    /// do not depend on it.
+    #[serde(default, skip_serializing_if = "CodePath::is_widest")]
+    pub code_path: CodePath,
 }
 
 fn default_batch() -> u64 {
@@ -94,6 +99,7 @@ impl SimulationConfig {
             retention: Retention::All,
             variance_reduction: VarianceReduction::None,
             threads: None,
+            code_path: CodePath::default(),
         };
         config.validate()?;
         Ok(config)

@@ -4,16 +4,9 @@ use super::SimulationConfig;
 #[cfg(feature = "parallel")]
 use crate::error::Error;
 use crate::error::Result;
+use crate::numerics::kernels::splitmix64;
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
-
-/// SplitMix64 finaliser (Steele, Lea & Flood 2014): a bijective 64-bit mix.
-pub(crate) fn splitmix64(mut z: u64) -> u64 {
-    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
 
 /// The generator of batch `batch` of a run with `seed`: Xoshiro256++ seeded (through its
 /// SplitMix64 expansion) with splitmix64(seed) XOR splitmix64(splitmix64(batch)). A pure

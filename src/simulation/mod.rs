@@ -19,9 +19,11 @@ mod moments;
 mod shard;
 
 pub use crate::loss::{Estimate, RETURN_PERIODS};
+pub use crate::numerics::kernels::CodePath;
+pub(crate) use crate::numerics::kernels::splitmix64;
 pub use config::{Retention, SimulationConfig, VarianceReduction};
 pub use engine::{batch_rng, run_batches};
-pub(crate) use engine::{ceil_count, fnv1a, map_indices, run_batch_range, splitmix64, sum_indices};
+pub(crate) use engine::{ceil_count, fnv1a, map_indices, run_batch_range, sum_indices};
 pub use losses::SimulatedLosses;
 pub(crate) use moments::Moments;
 pub use shard::{PART_VERSION, Shard, seal, unseal};
