@@ -3,13 +3,14 @@
 //! Claim j of year t draws two counter words (see [`super::superposition`]): its peril from
 //! the first by the alias table, its size from the second. A batch of up to [`CHUNK`]
 //! claims, from any years, goes through the passes
-//! 1. words → the alias uniform and the size uniform u, and z = Φ⁻¹(u) where u is central
+//! 1. words → the alias uniform, the size uniform u, and z = Φ⁻¹(u) where u is central
 //!    (vector kernel);
 //! 2. the tails (15% of claims) gathered, their z by AS 241's tail function (vector kernel),
 //!    and put back;
-//! 3. the alias pick, branch-free, and the picked peril's parameters gathered side by side;
-//! 4. a lognormal claim's payment s·terms(c·exp(μ + σz)) (vector kernel);
-//! 5. any other peril's payment from a generator seeded by its size word (scalar).
+//! 3. the alias pick, branch-free, and μ + σz of the picked lognormal peril;
+//! 4. exp (vector kernel);
+//! 5. the terms, share·terms(inflation·x) as [`ClaimTerms::apply`] computes them, in 分;
+//! 6. any other peril's payment from a generator seeded by its size word (scalar).
 //!
 //! Each claim's payment is a pure function of its two words, so the batching, the thread and
 //! the shard change no bit; [`CodePath`] changes none either (see [`crate::numerics::kernels`]).
@@ -29,44 +30,19 @@ use rand_xoshiro::SplitMix64;
 /// Claims drawn together: large enough for the vector passes, small enough for the cache.
 pub(super) const CHUNK: usize = 1024;
 
-/// A superposed peril's claim payment: a compound peril with a lognormal severity by its
-/// parameters (the vector path), any other kept whole.
+/// A superposed peril's claim off the vector path: a compound peril with another severity,
+/// or another peril ([`Peril::sample_claim`](crate::perils::Peril::sample_claim)).
 #[derive(Debug, Clone, PartialEq)]
-pub(super) enum Claim {
-    /// Payment share·terms(inflation·exp(μ + σz)).
-    Lognormal(Lognormal),
-    /// A compound peril with another severity.
+enum Claim {
     Compound(SeverityModel, ClaimTerms),
-    /// Any other peril's claim ([`Peril::sample_claim`]).
     Other(Box<PerilModel>),
 }
 
-impl Claim {
-    pub(super) fn new(peril: &PerilModel) -> Self {
-        match peril {
-            PerilModel::Compound(c) => match &c.severity {
-                SeverityModel::LogNormal(s) => Self::Lognormal(Lognormal {
-                    mu: s.mu(),
-                    sigma: s.sigma(),
-                    inflation: c.terms.inflation(),
-                    deductible: c.terms.deductible(),
-                    limit: c.terms.limit(),
-                    share: c.terms.share(),
-                    franchise: c.terms.kind() == DeductibleKind::Franchise,
-                    scalar: u32::MAX,
-                }),
-                other => Self::Compound(other.clone(), c.terms),
-            },
-            other => Self::Other(Box::new(other.clone())),
-        }
-    }
-}
-
-/// A lognormal claim's parameters (and, for another peril's, its place among the scalar
-/// samplers), one cache line.
+/// A lognormal peril's claim: exp(μ + σz), then its terms (one cache line: the pick pass
+/// loads it for μ and σ, the terms pass finds it still in cache).
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 #[repr(align(64))]
-pub(super) struct Lognormal {
+struct Lognormal {
     mu: f64,
     sigma: f64,
     inflation: f64,
@@ -74,38 +50,56 @@ pub(super) struct Lognormal {
     limit: f64,
     share: f64,
     franchise: bool,
-    /// `u32::MAX` for a lognormal peril, else its index in [`Samplers`]' `scalar`.
-    scalar: u32,
 }
 
-/// The book's claim samplers for the passes: per superposed peril its lognormal parameters
-/// (zero for another peril, with its place in `scalar`).
+/// The book's claim samplers for the passes, per superposed peril: a compound peril with a
+/// lognormal severity by its parameters (the vector path), any other kept whole.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct Samplers {
-    params: Vec<Lognormal>,
-    /// Whether each peril takes the scalar path (a compact copy for the pick pass).
-    is_scalar: Vec<bool>,
+    /// A lognormal peril's claim (zeros for another).
+    lognormal: Vec<Lognormal>,
+    /// `u32::MAX` for a lognormal peril, else its place in `scalar`.
+    scalar_of: Vec<u32>,
     scalar: Vec<Claim>,
 }
 
 impl Samplers {
-    pub(super) fn new(claims: Vec<Claim>) -> Self {
+    pub(super) fn new<'a>(perils: impl IntoIterator<Item = &'a PerilModel>) -> Self {
         let mut s = Self {
-            params: Vec::with_capacity(claims.len()),
-            is_scalar: Vec::with_capacity(claims.len()),
+            lognormal: Vec::new(),
+            scalar_of: Vec::new(),
             scalar: Vec::new(),
         };
-        for claim in claims {
-            s.is_scalar.push(!matches!(claim, Claim::Lognormal(_)));
-            if let Claim::Lognormal(p) = claim {
-                s.params.push(p);
-            } else {
-                s.params.push(Lognormal {
-                    scalar: s.scalar.len() as u32,
-                    ..Lognormal::default()
-                });
-                s.scalar.push(claim);
-            }
+        for peril in perils {
+            let (lognormal, claim) = match peril {
+                PerilModel::Compound(c) => match &c.severity {
+                    SeverityModel::LogNormal(x) => {
+                        let t = &c.terms;
+                        let lognormal = Lognormal {
+                            mu: x.mu(),
+                            sigma: x.sigma(),
+                            inflation: t.inflation(),
+                            deductible: t.deductible(),
+                            limit: t.limit(),
+                            share: t.share(),
+                            franchise: t.kind() == DeductibleKind::Franchise,
+                        };
+                        (lognormal, None)
+                    }
+                    other => (
+                        Lognormal::default(),
+                        Some(Claim::Compound(other.clone(), c.terms)),
+                    ),
+                },
+                other => (
+                    Lognormal::default(),
+                    Some(Claim::Other(Box::new(other.clone()))),
+                ),
+            };
+            s.lognormal.push(lognormal);
+            s.scalar_of
+                .push(claim.as_ref().map_or(u32::MAX, |_| s.scalar.len() as u32));
+            s.scalar.extend(claim);
         }
         s
     }
@@ -118,13 +112,8 @@ pub(super) struct Batch {
     pub(super) base: Vec<u64>,
     alias: Vec<f64>,
     u: Vec<f64>,
-    /// z, then μ + σz.
+    /// z, then μ + σz, then its exp.
     x: Vec<f64>,
-    inflation: Vec<f64>,
-    deductible: Vec<f64>,
-    limit: Vec<f64>,
-    share: Vec<f64>,
-    franchise: Vec<bool>,
     /// The superposed peril of each claim.
     pub(super) pick: Vec<u32>,
     /// Its payment, 分.
@@ -142,11 +131,6 @@ impl Batch {
             alias: f(),
             u: f(),
             x: f(),
-            inflation: f(),
-            deductible: f(),
-            limit: f(),
-            share: f(),
-            franchise: vec![false; CHUNK],
             pick: vec![0; CHUNK],
             cents: vec![0; CHUNK],
             tails: vec![0; CHUNK],
@@ -174,30 +158,21 @@ impl Batch {
         });
         self.tails_pass(len, path);
         let others = self.pick_pass(len, table, samplers);
-        path.run(Pay {
-            x: &self.x[..len],
-            inflation: &self.inflation[..len],
-            deductible: &self.deductible[..len],
-            limit: &self.limit[..len],
-            share: &self.share[..len],
-            franchise: &self.franchise[..len],
-            cents: &mut self.cents[..len],
-        });
+        path.run(Exp(&mut self.x[..len]));
+        self.terms_pass(len, samplers);
         for &c in &self.others[..others] {
             let c = c as usize;
-            let k = self.pick[c] as usize;
-            let claim = &samplers.scalar[samplers.params[k].scalar as usize];
+            let claim = &samplers.scalar[samplers.scalar_of[self.pick[c] as usize] as usize];
             let mut rng = SplitMix64::seed_from_u64(splitmix64(self.base[c].wrapping_add(GAMMA)));
             self.cents[c] = to_cents(match claim {
                 Claim::Compound(severity, terms) => terms.apply(severity.sample(&mut rng)),
                 Claim::Other(peril) => peril.sample_claim(&mut rng),
-                Claim::Lognormal(_) => unreachable!("lognormal claims take the vector path"),
             });
         }
     }
 
-    /// Pass 3: each claim's peril by the alias pick, μ + σz and the terms of a lognormal
-    /// peril; returns how many claims are another peril's (listed in `others`).
+    /// Pass 3: each claim's peril by the alias pick, and μ + σz of a lognormal peril;
+    /// returns how many claims are another peril's (listed in `others`).
     fn pick_pass(&mut self, len: usize, table: &[(f64, u32)], samplers: &Samplers) -> usize {
         let last = table.len() as u32 - 1;
         let (alias, x, pick) = (
@@ -205,9 +180,6 @@ impl Batch {
             &mut self.x[..len],
             &mut self.pick[..len],
         );
-        let (inflation, deductible) = (&mut self.inflation[..len], &mut self.deductible[..len]);
-        let (limit, share) = (&mut self.limit[..len], &mut self.share[..len]);
-        let franchise = &mut self.franchise[..len];
         for c in 0..len {
             let a = alias[c];
             let drawn = (a as u32).min(last);
@@ -216,13 +188,8 @@ impl Batch {
             let mask = u32::from(a - f64::from(drawn) < keep).wrapping_neg();
             let k = other ^ ((drawn ^ other) & mask);
             pick[c] = k;
-            let p = &samplers.params[k as usize];
+            let p = &samplers.lognormal[k as usize];
             x[c] = p.mu + p.sigma * x[c];
-            inflation[c] = p.inflation;
-            deductible[c] = p.deductible;
-            limit[c] = p.limit;
-            share[c] = p.share;
-            franchise[c] = p.franchise;
         }
         if samplers.scalar.is_empty() {
             return 0;
@@ -232,9 +199,24 @@ impl Batch {
         let mut m = 0;
         for (c, &k) in pick.iter().enumerate() {
             self.others[m] = c as u32;
-            m += usize::from(samplers.is_scalar[k as usize]);
+            m += usize::from(samplers.scalar_of[k as usize] != u32::MAX);
         }
         m
+    }
+
+    /// Pass 5: the payments (分) share·terms(inflation·eˣ) (another peril's are overwritten
+    /// in pass 6).
+    fn terms_pass(&mut self, len: usize, samplers: &Samplers) {
+        let (pick, x, cents) = (&self.pick[..len], &self.x[..len], &mut self.cents[..len]);
+        for ((&k, &x), cents) in pick.iter().zip(x).zip(cents) {
+            let p = &samplers.lognormal[k as usize];
+            let y = p.inflation * x;
+            let capped = if y < p.limit { y } else { p.limit };
+            let ordinary = capped - if y < p.deductible { y } else { p.deductible };
+            let franchise = if y > p.deductible { capped } else { 0.0 };
+            let pay = if p.franchise { franchise } else { ordinary };
+            *cents = to_cents(p.share * pay);
+        }
     }
 
     /// Pass 2: z for the claims whose u lies in a tail (NaN after pass 1).
@@ -301,36 +283,15 @@ impl WithSimd for NearTails<'_> {
     }
 }
 
-/// Pass 4: the payments (分) share·terms(inflation·exp(x)), as [`ClaimTerms::apply`]
-/// computes them (another peril's are overwritten in pass 5).
-struct Pay<'a> {
-    x: &'a [f64],
-    inflation: &'a [f64],
-    deductible: &'a [f64],
-    limit: &'a [f64],
-    share: &'a [f64],
-    franchise: &'a [bool],
-    cents: &'a mut [i64],
-}
+/// Pass 4: eˣ.
+struct Exp<'a>(&'a mut [f64]);
 
-impl WithSimd for Pay<'_> {
+impl WithSimd for Exp<'_> {
     type Output = ();
     #[inline(always)]
     fn with_simd<S: Simd>(self, _: S) {
-        let terms = self
-            .deductible
-            .iter()
-            .zip(self.limit)
-            .zip(self.share.iter().zip(self.franchise));
-        let scaled = self.x.iter().zip(self.inflation);
-        for ((cents, (&x, &c)), ((&d, &l), (&s, &f))) in
-            self.cents.iter_mut().zip(scaled).zip(terms)
-        {
-            let y = c * exp(x);
-            let capped = if y < l { y } else { l };
-            let ordinary = capped - if y < d { y } else { d };
-            let franchise = if y > d { capped } else { 0.0 };
-            *cents = to_cents(s * if f { franchise } else { ordinary });
+        for x in self.0.iter_mut() {
+            *x = exp(*x);
         }
     }
 }

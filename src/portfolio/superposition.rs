@@ -12,7 +12,7 @@
 //! function of (seed, year, j): a year can be regenerated alone (the co-TVaR replay), and the
 //! claims are drawn in batches across years ([`super::batch`]) with the same bits.
 
-use super::batch::{Batch, CHUNK, Claim, Samplers};
+use super::batch::{Batch, CHUNK, Samplers};
 use super::{Portfolio, PortfolioConfig, PortfolioSpec};
 use crate::error::Result;
 use crate::frequency::Poisson;
@@ -59,7 +59,7 @@ const STREAM_CLAIMS: u64 = 0xD1B5_4A32_D192_ED03;
 impl Superposition {
     pub(super) fn new(spec: &PortfolioSpec) -> Self {
         let mut pairs = Vec::new();
-        let mut claims = Vec::new();
+        let mut perils = Vec::new();
         let mut rates = Vec::new();
         let mut index = 0;
         for (i, policy) in spec.policies.iter().enumerate() {
@@ -67,7 +67,7 @@ impl Superposition {
                 index += 1;
                 if let Some(rate) = peril.poisson_rate().filter(|&r| r > 0.0) {
                     pairs.push((i as u32, index - 1));
-                    claims.push(Claim::new(peril));
+                    perils.push(peril);
                     rates.push(rate);
                 }
             }
@@ -80,7 +80,7 @@ impl Superposition {
             count: Poisson::new(total).ok().filter(|_| !table.is_empty()),
             table,
             pairs,
-            samplers: Samplers::new(claims),
+            samplers: Samplers::new(perils),
         }
     }
 
