@@ -1,13 +1,16 @@
 //! The batched samplers (issue 35): the same bits on every code path, thread count and shard,
 //! and the right distribution: the book's mean, variance and TVaR against the exact FFT
-//! portfolio, over 30 seeds.
+//! portfolio, over 30 seeds; a cover's mean against its closed form.
 
 mod common;
 
 use common::insureds::{book, covers};
-use kexian::aggregate::ExactPortfolio;
+use kexian::aggregate::{ExactPortfolio, LossModel};
+use kexian::coverage::{AggregateTerms, ClaimTerms, DeductibleKind, Layer, Tower};
+use kexian::frequency::Poisson;
 use kexian::portfolio::{Portfolio, PortfolioConfig};
-use kexian::simulation::{CodePath, Shard};
+use kexian::severity::LogNormal;
+use kexian::simulation::{CodePath, Shard, SimulationConfig, VarianceReduction};
 use serde_json::{Value, json};
 
 /// Lognormal covers with every kind of terms (franchise, share, inflation, no limit), other
@@ -134,4 +137,67 @@ fn thirty_seeds_agree_with_the_exact_portfolio() {
     // variance has a relative standard error of about 1% here).
     let r = average(&ratio_var);
     assert!((r - 1.0).abs() < 0.05, "variance ratio {r}");
+}
+
+/// Poisson(`lambda`) × lognormal(10, 2) with claim terms (a franchise deductible, a limit, a
+/// share and inflation).
+fn cover(lambda: f64) -> LossModel<Poisson, LogNormal> {
+    let terms = ClaimTerms::new(1e4, 1e6)
+        .unwrap()
+        .with_share(0.8)
+        .unwrap()
+        .with_inflation(1.05)
+        .unwrap()
+        .with_kind(DeductibleKind::Franchise);
+    LossModel::new(
+        Poisson::new(lambda).unwrap(),
+        LogNormal::new(10.0, 2.0).unwrap(),
+    )
+    .with_claim_terms(terms)
+}
+
+#[test]
+fn a_cover_gives_the_same_bits_on_every_code_path_and_its_expected_payment() {
+    // λ = 2 (counts from counter words on the table's head) and λ = 40 (from the batch's
+    // generator); plain runs, annual terms, a tower (claims and years told in order),
+    // claims-conditioned years; 1, 2 and 8 threads, the scalar and the widest path.
+    let tower = Tower::new(vec![Layer::new(5e5, 5e5).unwrap()]).unwrap();
+    let annual = AggregateTerms::new(5e4, 5e6).unwrap();
+    for lambda in [2.0, 40.0] {
+        let models = [
+            cover(lambda),
+            cover(lambda).with_aggregate_terms(annual),
+            cover(lambda).with_tower(tower.clone()),
+        ];
+        for (m, model) in models.iter().enumerate() {
+            let config = SimulationConfig::new(5, 30_000)
+                .unwrap()
+                .with_batch_size(4_000)
+                .unwrap();
+            for reduction in [
+                VarianceReduction::None,
+                VarianceReduction::ConditionOnClaims,
+            ] {
+                let mut c = config
+                    .with_variance_reduction(reduction)
+                    .with_threads(2)
+                    .unwrap();
+                let widest = model.simulate(&c).unwrap();
+                for (path, threads) in [(CodePath::Scalar, 1), (CodePath::Scalar, 8)] {
+                    c.code_path = path;
+                    c.threads = Some(threads);
+                    assert!(
+                        model.simulate(&c).unwrap() == widest,
+                        "λ {lambda}, model {m}"
+                    );
+                }
+            }
+            // Each claim's payment has its closed form: the mean within 4 standard errors.
+            if let Some(mean) = model.analytic_mean() {
+                let sim = model.simulate(&config).unwrap().losses.mean().unwrap();
+                let z = (sim.value - mean) / sim.std_error;
+                assert!(z.abs() < 4.0, "λ {lambda}, model {m}: z = {z:.2}");
+            }
+        }
+    }
 }

@@ -9,6 +9,7 @@
 //! ```
 
 mod approximation;
+mod batched;
 mod cells;
 mod discretize;
 mod distribution;
@@ -29,6 +30,7 @@ use crate::budget::Work;
 use crate::coverage::{AggregateTerms, ClaimTerms, Tower};
 use crate::error::{Error, Result};
 use crate::frequency::{Complex64, Frequency};
+use crate::numerics::kernels::CodePath;
 use crate::severity::Severity;
 use crate::simulation::{
     Observer, Retention, SimulatedLosses, SimulationConfig, VarianceReduction,
@@ -395,6 +397,7 @@ impl<F: Frequency, S: Severity> LossModel<F, S> {
     /// claim's payment and each year's gross, and returns their [`BatchSummary::totals`];
     /// `PLAIN` only when [`is_plain`](Self::is_plain) holds.
     #[inline(never)]
+    #[allow(clippy::too_many_arguments)]
     fn fill<const PLAIN: bool>(
         &self,
         rng: &mut crate::rand::Xoshiro256PlusPlus,
@@ -402,7 +405,21 @@ impl<F: Frequency, S: Severity> LossModel<F, S> {
         conditional: bool,
         values: &mut Vec<f64>,
         recorder: &mut impl Recorder,
+        path: CodePath,
     ) -> (f64, u64) {
+        if let Some(lognormal) = self.severity.lognormal_parameters() {
+            let fill = Self::fill_lognormal::<PLAIN, _>;
+            return fill(
+                self,
+                lognormal,
+                rng,
+                trials,
+                conditional,
+                values,
+                recorder,
+                path,
+            );
+        }
         let mut totals = (0.0, 0);
         for _ in 0..trials {
             let n = if conditional {
@@ -478,14 +495,11 @@ impl<F: Frequency, S: Severity> LossModel<F, S> {
                 let mut values = BUFFER.with(|b| b.take());
                 values.reserve(trials as usize);
                 let mut cessions = Cessions::new(layers);
+                let (c, v, path) = (conditional, &mut values, config.code_path);
                 let totals = match (layers.is_empty(), self.is_plain()) {
-                    (true, true) => {
-                        self.fill::<true>(rng, trials, conditional, &mut values, &mut ())
-                    }
-                    (true, false) => {
-                        self.fill::<false>(rng, trials, conditional, &mut values, &mut ())
-                    }
-                    _ => self.fill::<false>(rng, trials, conditional, &mut values, &mut cessions),
+                    (true, true) => self.fill::<true>(rng, trials, c, v, &mut (), path),
+                    (true, false) => self.fill::<false>(rng, trials, c, v, &mut (), path),
+                    _ => self.fill::<false>(rng, trials, c, v, &mut cessions, path),
                 };
                 let cut = f64::from_bits(threshold.load(Ordering::Relaxed));
                 let summary = BatchSummary::from_buffer(&mut values, cut, totals);

@@ -56,6 +56,8 @@ pub(crate) struct TowerSums {
 /// What a simulation loop records besides each year's payments: nothing (`()`), or a
 /// tower's cessions ([`Cessions`]). Generic, so that the nothing costs nothing.
 pub(crate) trait Recorder {
+    /// Whether it records anything (else a batched sampler may skip telling it).
+    const ACTIVE: bool = true;
     /// One claim's payment.
     fn claim(&mut self, payment: f64);
     /// The end of a year whose claims paid `gross` in all.
@@ -63,6 +65,7 @@ pub(crate) trait Recorder {
 }
 
 impl Recorder for () {
+    const ACTIVE: bool = false;
     #[inline(always)]
     fn claim(&mut self, _: f64) {}
     #[inline(always)]

@@ -38,10 +38,118 @@ impl CodePath {
 
     /// Runs `kernel` on this path.
     #[inline]
-    pub(crate) fn run<K: pulp::WithSimd>(self, kernel: K) -> K::Output {
+    pub fn run<K: pulp::WithSimd>(self, kernel: K) -> K::Output {
         match self {
             Self::Widest => pulp::Arch::new().dispatch(kernel),
             Self::Scalar => kernel.with_simd(pulp::Scalar::new()),
+        }
+    }
+}
+
+/// Standard normals from counter words, pass by pass: the central region in a vector
+/// kernel, the 15% of draws in the tails gathered for a vector kernel of their own, the
+/// rare far tail (p < e⁻²⁵) one by one. Holds the passes' scratch.
+///
+/// ```
+/// use kexian::numerics::kernels::{CodePath, Normals, counter, normal_quantile_of};
+/// let inputs: Vec<u64> = (0..1000u64).map(|i| 7 + i.wrapping_mul(kexian::numerics::kernels::GAMMA)).collect();
+/// let (mut widest, mut scalar) = (vec![0.0; 1000], vec![0.0; 1000]);
+/// Normals::default().fill(&inputs, 0, &mut widest, CodePath::Widest);
+/// Normals::default().fill(&inputs, 0, &mut scalar, CodePath::Scalar);
+/// assert_eq!(widest, scalar); // bit for bit
+/// assert_eq!(widest[3], normal_quantile_of(counter(7, 3)));
+/// ```
+#[derive(Debug, Default)]
+pub struct Normals {
+    u: Vec<f64>,
+    tails: Vec<u32>,
+    tail_p: Vec<f64>,
+}
+
+impl Normals {
+    /// z\[i\] = Φ⁻¹(u) with u = open_unit(splitmix64(inputs\[i\] + offset)) ([`open_unit`],
+    /// [`splitmix64`]): [`normal_quantile_of`] of each word, bit for bit.
+    pub fn fill(&mut self, inputs: &[u64], offset: u64, z: &mut [f64], path: CodePath) {
+        let len = inputs.len();
+        for v in [&mut self.u, &mut self.tail_p] {
+            v.resize(len, 0.0);
+        }
+        self.tails.resize(len, 0);
+        let (u, z) = (&mut self.u[..len], &mut z[..len]);
+        path.run(Central {
+            inputs,
+            offset,
+            u,
+            z,
+        });
+        // The tails listed branch-free (the place written always, counted if a tail).
+        let mut m = 0;
+        for (c, (&u, &z)) in self.u.iter().zip(z.iter()).enumerate() {
+            self.tails[m] = c as u32;
+            self.tail_p[m] = if u < 0.5 { u } else { 1.0 - u };
+            m += usize::from(z.is_nan());
+        }
+        path.run(NearTails(&mut self.tail_p[..m]));
+        for (&c, &t) in self.tails[..m].iter().zip(&self.tail_p[..m]) {
+            let (c, u) = (c as usize, self.u[c as usize]);
+            z[c] = if t.is_nan() {
+                normal_tail(u)
+            } else if u < 0.5 {
+                -t
+            } else {
+                t
+            };
+        }
+    }
+}
+
+/// x\[i\] = [`exp`](x\[i\]) on `path`.
+pub fn exp_all(x: &mut [f64], path: CodePath) {
+    path.run(Exp(x));
+}
+
+/// The central pass of [`Normals`]: u, and z where u is central (else NaN).
+struct Central<'a> {
+    inputs: &'a [u64],
+    offset: u64,
+    u: &'a mut [f64],
+    z: &'a mut [f64],
+}
+
+impl pulp::WithSimd for Central<'_> {
+    type Output = ();
+    #[inline(always)]
+    fn with_simd<S: pulp::Simd>(self, _: S) {
+        let slots = self.u.iter_mut().zip(self.z.iter_mut());
+        for (&input, (u, z)) in self.inputs.iter().zip(slots) {
+            *u = open_unit(splitmix64(input.wrapping_add(self.offset)));
+            *z = normal_central(*u);
+        }
+    }
+}
+
+/// The tails pass of [`Normals`]: |z| of each tail probability.
+struct NearTails<'a>(&'a mut [f64]);
+
+impl pulp::WithSimd for NearTails<'_> {
+    type Output = ();
+    #[inline(always)]
+    fn with_simd<S: pulp::Simd>(self, _: S) {
+        for p in self.0.iter_mut() {
+            *p = normal_near_tail(*p);
+        }
+    }
+}
+
+/// eˣ over a slice.
+struct Exp<'a>(&'a mut [f64]);
+
+impl pulp::WithSimd for Exp<'_> {
+    type Output = ();
+    #[inline(always)]
+    fn with_simd<S: pulp::Simd>(self, _: S) {
+        for x in self.0.iter_mut() {
+            *x = exp(*x);
         }
     }
 }
@@ -100,6 +208,14 @@ pub fn normal_near_tail(p: f64) -> f64 {
     let r = (-ln(p)).sqrt();
     let z = poly(&NEAR_NUM, r - 1.6) / poly(&NEAR_DEN, r - 1.6);
     if r <= 5.0 { z } else { f64::NAN }
+}
+
+/// Φ⁻¹(u), u = [`open_unit`]\(w\): the standard normal of word `w`, one at a time (what [`Normals`]
+/// computes in batches).
+pub fn normal_quantile_of(w: u64) -> f64 {
+    let u = open_unit(w);
+    let z = normal_central(u);
+    if z.is_nan() { normal_tail(u) } else { z }
 }
 
 /// Φ⁻¹(u) for u in (0, 1) outside the central region: AS 241's tails, with [`ln`].
@@ -251,6 +367,30 @@ mod tests {
         }
         assert_eq!(open_unit(0), HALF_ULP);
         assert_eq!(open_unit(u64::MAX), 1.0 - HALF_ULP);
+    }
+
+    #[test]
+    fn batched_normals_and_exps_are_the_one_at_a_time_values_on_every_path() {
+        let inputs: Vec<u64> = (0..50_000u64).map(|i| counter(11, i)).collect();
+        let one: Vec<f64> = inputs
+            .iter()
+            .map(|&w| normal_quantile_of(splitmix64(w)))
+            .collect();
+        for path in [CodePath::Scalar, CodePath::Widest] {
+            let mut z = vec![0.0; inputs.len()];
+            Normals::default().fill(&inputs, 0, &mut z, path);
+            assert!(z.iter().zip(&one).all(|(a, b)| a.to_bits() == b.to_bits()));
+            let mut x: Vec<f64> = z.iter().map(|z| 12.0 + 3.0 * z).collect();
+            exp_all(&mut x, path);
+            assert!(
+                x.iter()
+                    .zip(&one)
+                    .all(|(x, z)| x.to_bits() == exp(12.0 + 3.0 * z).to_bits())
+            );
+        }
+        // Both tails and the far tail (p < e⁻²⁵) are exercised.
+        assert!(one.iter().any(|&z| z < -2.0) && one.iter().any(|&z| z > 2.0));
+        assert!(normal_quantile_of(0) < -8.0 && normal_quantile_of(u64::MAX) > 8.0);
     }
 
     #[test]

@@ -3,10 +3,9 @@
 //! Claim j of year t draws two counter words (see [`super::superposition`]): its peril from
 //! the first by the alias table, its size from the second. A batch of up to [`CHUNK`]
 //! claims, from any years, goes through the passes
-//! 1. words → the alias uniform, the size uniform u, and z = Φ⁻¹(u) where u is central
-//!    (vector kernel);
-//! 2. the tails (15% of claims) gathered, their z by AS 241's tail function (vector kernel),
-//!    and put back;
+//! 1. words → the alias uniform (vector kernel);
+//! 2. words → the size uniform u and z = Φ⁻¹(u) ([`Normals`]: vector kernels for the central
+//!    region and for the 15% of tail draws, gathered);
 //! 3. the alias pick, branch-free, and μ + σz of the picked lognormal peril;
 //! 4. exp (vector kernel);
 //! 5. the terms, share·terms(inflation·x) as [`ClaimTerms::apply`] computes them, in 分;
@@ -17,18 +16,13 @@
 
 use super::cents::to_cents;
 use crate::coverage::{ClaimTerms, DeductibleKind};
-use crate::numerics::kernels::{
-    CodePath, GAMMA, exp, normal_central, normal_near_tail, normal_tail, open_unit, splitmix64,
-    unit,
-};
+use crate::numerics::kernels::{CodePath, GAMMA, Normals, exp_all, splitmix64, unit};
 use crate::perils::PerilModel;
 use crate::severity::{Severity, SeverityModel};
+use crate::simulation::claims::CHUNK;
 use pulp::{Simd, WithSimd};
 use rand::SeedableRng;
 use rand_xoshiro::SplitMix64;
-
-/// Claims drawn together: large enough for the vector passes, small enough for the cache.
-pub(super) const CHUNK: usize = 1024;
 
 /// A superposed peril's claim off the vector path: a compound peril with another severity,
 /// or another peril ([`Peril::sample_claim`](crate::perils::Peril::sample_claim)).
@@ -108,62 +102,53 @@ impl Samplers {
 /// The working arrays of one batch (allocated once per run of years).
 #[derive(Debug, Default)]
 pub(super) struct Batch {
-    /// Claim c's first counter word's input: its year key + (2j + 1)·γ.
-    pub(super) base: Vec<u64>,
     alias: Vec<f64>,
-    u: Vec<f64>,
     /// z, then μ + σz, then its exp.
     x: Vec<f64>,
+    normals: Normals,
     /// The superposed peril of each claim.
     pub(super) pick: Vec<u32>,
     /// Its payment, 分.
     pub(super) cents: Vec<i64>,
-    tails: Vec<u32>,
-    tail_p: Vec<f64>,
     others: Vec<u32>,
 }
 
 impl Batch {
     pub(super) fn new() -> Self {
-        let f = || vec![0.0; CHUNK];
         Self {
-            base: Vec::with_capacity(CHUNK),
-            alias: f(),
-            u: f(),
-            x: f(),
+            alias: vec![0.0; CHUNK],
+            x: vec![0.0; CHUNK],
+            normals: Normals::default(),
             pick: vec![0; CHUNK],
             cents: vec![0; CHUNK],
-            tails: vec![0; CHUNK],
-            tail_p: f(),
             others: vec![0; CHUNK],
         }
     }
 
-    /// Draws the payments (`cents`) and perils (`pick`) of the claims in `base`, with the
-    /// alias `table` over `samplers`.
-    pub(super) fn draw(&mut self, table: &[(f64, u32)], samplers: &Samplers, path: CodePath) {
-        let len = self.base.len();
+    /// Draws the payments (`cents`) and perils (`pick`) of the claims whose first counter
+    /// inputs are `inputs` (at most [`CHUNK`]), with the alias `table` over `samplers`.
+    pub(super) fn draw(
+        &mut self,
+        inputs: &[u64],
+        table: &[(f64, u32)],
+        samplers: &Samplers,
+        path: CodePath,
+    ) {
+        let len = inputs.len();
         let n = table.len() as f64;
-        let (alias, u, x) = (
-            &mut self.alias[..len],
-            &mut self.u[..len],
-            &mut self.x[..len],
-        );
-        path.run(Words {
-            base: &self.base,
+        path.run(AliasUniforms {
+            inputs,
             n,
-            alias,
-            u,
-            z: x,
+            alias: &mut self.alias[..len],
         });
-        self.tails_pass(len, path);
+        self.normals.fill(inputs, GAMMA, &mut self.x[..len], path);
         let others = self.pick_pass(len, table, samplers);
-        path.run(Exp(&mut self.x[..len]));
+        exp_all(&mut self.x[..len], path);
         self.terms_pass(len, samplers);
         for &c in &self.others[..others] {
             let c = c as usize;
             let claim = &samplers.scalar[samplers.scalar_of[self.pick[c] as usize] as usize];
-            let mut rng = SplitMix64::seed_from_u64(splitmix64(self.base[c].wrapping_add(GAMMA)));
+            let mut rng = SplitMix64::seed_from_u64(splitmix64(inputs[c].wrapping_add(GAMMA)));
             self.cents[c] = to_cents(match claim {
                 Claim::Compound(severity, terms) => terms.apply(severity.sample(&mut rng)),
                 Claim::Other(peril) => peril.sample_claim(&mut rng),
@@ -218,80 +203,21 @@ impl Batch {
             *cents = to_cents(p.share * pay);
         }
     }
-
-    /// Pass 2: z for the claims whose u lies in a tail (NaN after pass 1).
-    fn tails_pass(&mut self, len: usize, path: CodePath) {
-        let mut m = 0;
-        for c in 0..len {
-            let u = self.u[c];
-            self.tails[m] = c as u32;
-            self.tail_p[m] = if u < 0.5 { u } else { 1.0 - u };
-            m += usize::from(self.x[c].is_nan());
-        }
-        path.run(NearTails(&mut self.tail_p[..m]));
-        for (&c, &z) in self.tails[..m].iter().zip(&self.tail_p[..m]) {
-            let c = c as usize;
-            let u = self.u[c];
-            self.x[c] = if z.is_nan() {
-                normal_tail(u)
-            } else if u < 0.5 {
-                -z
-            } else {
-                z
-            };
-        }
-    }
 }
 
-/// Pass 1: the alias uniform (× the number of perils), u and the central z of each claim.
-struct Words<'a> {
-    base: &'a [u64],
+/// Pass 1 (with [`Normals`]): the alias uniform, times the number of perils, of each claim.
+struct AliasUniforms<'a> {
+    inputs: &'a [u64],
     n: f64,
     alias: &'a mut [f64],
-    u: &'a mut [f64],
-    z: &'a mut [f64],
 }
 
-impl WithSimd for Words<'_> {
+impl WithSimd for AliasUniforms<'_> {
     type Output = ();
     #[inline(always)]
     fn with_simd<S: Simd>(self, _: S) {
-        let slots = self
-            .alias
-            .iter_mut()
-            .zip(self.u.iter_mut())
-            .zip(self.z.iter_mut());
-        for (&base, ((alias, u), z)) in self.base.iter().zip(slots) {
-            *alias = unit(splitmix64(base)) * self.n;
-            let v = open_unit(splitmix64(base.wrapping_add(GAMMA)));
-            *u = v;
-            *z = normal_central(v);
-        }
-    }
-}
-
-/// Pass 2's kernel: |z| of each tail probability.
-struct NearTails<'a>(&'a mut [f64]);
-
-impl WithSimd for NearTails<'_> {
-    type Output = ();
-    #[inline(always)]
-    fn with_simd<S: Simd>(self, _: S) {
-        for p in self.0.iter_mut() {
-            *p = normal_near_tail(*p);
-        }
-    }
-}
-
-/// Pass 4: eˣ.
-struct Exp<'a>(&'a mut [f64]);
-
-impl WithSimd for Exp<'_> {
-    type Output = ();
-    #[inline(always)]
-    fn with_simd<S: Simd>(self, _: S) {
-        for x in self.0.iter_mut() {
-            *x = exp(*x);
+        for (&input, alias) in self.inputs.iter().zip(self.alias.iter_mut()) {
+            *alias = unit(splitmix64(input)) * self.n;
         }
     }
 }

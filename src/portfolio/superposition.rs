@@ -12,13 +12,14 @@
 //! function of (seed, year, j): a year can be regenerated alone (the co-TVaR replay), and the
 //! claims are drawn in batches across years ([`super::batch`]) with the same bits.
 
-use super::batch::{Batch, CHUNK, Samplers};
+use super::batch::{Batch, Samplers};
 use super::{Portfolio, PortfolioConfig, PortfolioSpec};
 use crate::error::Result;
 use crate::frequency::Poisson;
 use crate::numerics::alias_table;
 use crate::numerics::kernels::{CodePath, GAMMA, counter, splitmix64, unit};
 use crate::perils::PerilModel;
+use crate::simulation::claims::ClaimBatches;
 use crate::simulation::map_indices;
 use rand::SeedableRng;
 use rand_xoshiro::SplitMix64;
@@ -119,40 +120,24 @@ impl Superposition {
         let Some(count) = &self.count else { return };
         let start = splitmix64(seed ^ STREAM_CLAIMS);
         let mut batch = Batch::new();
-        // (year, end of its claims in the batch)
-        let mut ends: Vec<(usize, usize)> = Vec::new();
-        let mut flush = |batch: &mut Batch, ends: &mut Vec<(usize, usize)>| {
-            batch.draw(&self.table, &self.samplers, path);
+        let mut flush = |inputs: &[u64], ends: &[(usize, usize)]| {
+            batch.draw(inputs, &self.table, &self.samplers, path);
             let mut from = 0;
-            for &(t, end) in ends.iter() {
+            for &(t, end) in ends {
                 visit(t, &batch.pick[from..end], &batch.cents[from..end]);
                 from = end;
             }
-            batch.base.clear();
-            ends.clear();
         };
+        let mut batches = ClaimBatches::default();
         for t in years {
             let key = splitmix64(start.wrapping_add((t as u64).wrapping_mul(GAMMA)));
             let word = counter(key, 0);
             let n = count.invert(unit(word), || SplitMix64::seed_from_u64(word));
-            let mut j = 0;
-            while j < n {
-                let take = (CHUNK - batch.base.len()).min((n - j) as usize);
-                let first = key.wrapping_add((2 * j + 1).wrapping_mul(GAMMA));
-                let step = 2u64.wrapping_mul(GAMMA);
-                batch
-                    .base
-                    .extend((0..take as u64).map(|c| first.wrapping_add(c.wrapping_mul(step))));
-                ends.push((t, batch.base.len()));
-                j += take as u64;
-                if batch.base.len() == CHUNK {
-                    flush(&mut batch, &mut ends);
-                }
-            }
+            // Claim j's words are 2j + 1 (its peril) and 2j + 2 (its size).
+            let (first, step) = (key.wrapping_add(GAMMA), GAMMA.wrapping_mul(2));
+            batches.push(t, first, step, n, &mut flush);
         }
-        if !batch.base.is_empty() {
-            flush(&mut batch, &mut ends);
-        }
+        batches.finish(&mut flush);
     }
 }
 

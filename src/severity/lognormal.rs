@@ -158,6 +158,10 @@ impl Severity for LogNormal {
         let z: f64 = StandardNormal.sample(rng);
         (self.mu + self.sigma * z).exp()
     }
+
+    fn lognormal_parameters(&self) -> Option<(f64, f64)> {
+        Some((self.mu, self.sigma))
+    }
 }
 
 impl LogNormal {

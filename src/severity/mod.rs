@@ -107,6 +107,12 @@ pub trait Severity: Send + Sync {
     fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64
     where
         Self: Sized;
+
+    /// (μ, σ) of a lognormal severity, which the batched samplers draw as exp(μ + σz) in
+    /// vector kernels; `None` for any other.
+    fn lognormal_parameters(&self) -> Option<(f64, f64)> {
+        None
+    }
 }
 
 /// The numerical limited moment behind [`Severity::limited_moment`]'s default, usable by

@@ -96,6 +96,9 @@ impl Severity for SeverityModel {
     fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         dispatch!(self, d => d.sample(rng))
     }
+    fn lognormal_parameters(&self) -> Option<(f64, f64)> {
+        dispatch!(self, d => d.lognormal_parameters())
+    }
 }
 
 macro_rules! from_family {

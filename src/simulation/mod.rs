@@ -12,6 +12,7 @@
 //! batches whose partial results merge into the single run's result bit for bit (see
 //! `aggregate::LossModel::merge` and `portfolio::Portfolio::merge`).
 
+pub(crate) mod claims;
 mod config;
 mod engine;
 pub(crate) mod losses;

@@ -1,0 +1,237 @@
+//! A lognormal cover's years drawn in batches, from counter words keyed by two draws of the
+//! batch's generator (a pure function of (seed, batch), the same on every code path):
+//! 1. the counts of a block of years: year i inverts the uniform of its word i on the
+//!    count's first [`HEAD`] cumulative probabilities in a vector kernel, continuing term by
+//!    term beyond them (a count with a large mean, whose head holds less than half its mass,
+//!    is drawn from the generator instead, year by year);
+//! 2. the claims, claim c of the batch z from [`Normals`] on word c, exp(μ + σz) and the
+//!    claim terms in vector kernels;
+//! 3. each year's claims told to the recorder and added in claim order, then the year.
+
+use super::LossModel;
+use super::tower::Recorder;
+use crate::coverage::ClaimTerms;
+use crate::frequency::Frequency;
+use crate::numerics::kernels::{CodePath, GAMMA, Normals, exp_all, splitmix64, unit};
+use crate::severity::Severity;
+use crate::simulation::claims::CHUNK;
+use crate::simulation::losses::BatchSummary;
+use pulp::{Simd, WithSimd};
+use rand::RngExt;
+
+/// Cumulative probabilities of the count compared with each year's uniform in the kernel.
+const HEAD: usize = 8;
+
+/// The first [`HEAD`] cumulative probabilities P(N ≤ k) (of N | N ≥ 1 when `positive`),
+/// when they hold at least half the mass.
+fn count_head(frequency: &impl Frequency, positive: bool) -> Option<[f64; HEAD]> {
+    let p0 = frequency.pmf(0);
+    let mut head = [0.0; HEAD];
+    let mut acc = 0.0;
+    for (k, h) in head.iter_mut().enumerate() {
+        acc += frequency.pmf(k as u64);
+        *h = if positive {
+            ((acc - p0) / (1.0 - p0)).max(0.0)
+        } else {
+            acc
+        }
+        .min(1.0);
+    }
+    (head[HEAD - 1] >= 0.5 && (!positive || p0 < 1.0)).then_some(head)
+}
+
+impl<F: Frequency, S: Severity> LossModel<F, S> {
+    /// [`fill`](Self::fill) for a lognormal severity (μ, σ) = `lognormal`: each claim is
+    /// told to `recorder` and each year ended in the scalar order (a year's claims, then the
+    /// year), so a tower's cessions are the same as one claim at a time would give.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn fill_lognormal<const PLAIN: bool, R: Recorder>(
+        &self,
+        (mu, sigma): (f64, f64),
+        rng: &mut crate::rand::Xoshiro256PlusPlus,
+        trials: u64,
+        conditional: bool,
+        values: &mut Vec<f64>,
+        recorder: &mut R,
+        path: CodePath,
+    ) -> (f64, u64) {
+        let (claim_key, count_key): (u64, u64) = (rng.random(), rng.random());
+        let head = count_head(&self.frequency, conditional);
+        let mut sums = vec![0.0; trials as usize];
+        let (mut normals, mut x) = (Normals::default(), vec![0.0; CHUNK]);
+        let mut inputs = Vec::with_capacity(CHUNK);
+        let mut marks = vec![0u32; CHUNK];
+        let (mut counts, mut first) = (vec![0u64; CHUNK], claim_key);
+        for block in (0..trials as usize).step_by(CHUNK) {
+            let counts = &mut counts[..CHUNK.min(trials as usize - block)];
+            match &head {
+                Some(head) => {
+                    let words = (count_key, block);
+                    self.counts_from_words(head, conditional, words, counts, path);
+                }
+                None => counts.iter_mut().for_each(|n| {
+                    *n = if conditional {
+                        self.frequency.sample_positive(rng)
+                    } else {
+                        self.frequency.sample(rng)
+                    }
+                }),
+            }
+            let sums = &mut sums[block..block + counts.len()];
+            // Year `year` of the block has `left` claims still to come.
+            let (mut year, mut left) = (0, counts[0]);
+            // Without a recorder: the year of each claim from where each year starts.
+            let mut starts = Vec::with_capacity(if R::ACTIVE { 0 } else { counts.len() });
+            let mut total = 0;
+            for &n in counts.iter() {
+                if !R::ACTIVE {
+                    starts.push(total);
+                }
+                total += n;
+            }
+            let (mut next, mut claim_year) = (0, usize::MAX);
+            let mut done = 0;
+            while done < total {
+                let len = CHUNK.min((total - done) as usize);
+                let start = first.wrapping_add(done.wrapping_mul(GAMMA));
+                inputs.clear();
+                inputs.extend((0..len as u64).map(|c| start.wrapping_add(c.wrapping_mul(GAMMA))));
+                let x = &mut x[..len];
+                normals.fill(&inputs, 0, x, path);
+                for v in x.iter_mut() {
+                    *v = mu + sigma * *v;
+                }
+                exp_all(x, path);
+                path.run(Terms::<PLAIN>(self.claim_terms, x));
+                if !R::ACTIVE {
+                    // marks[c]: the years starting at claim c; a year's claims are added in
+                    // claim order, as one claim at a time would, with no branch per year.
+                    let end = done + len as u64;
+                    marks[..len].fill(0);
+                    while next < starts.len() && starts[next] < end {
+                        marks[(starts[next] - done) as usize] += 1;
+                        next += 1;
+                    }
+                    for (&m, &y) in marks[..len].iter().zip(x.iter()) {
+                        claim_year = claim_year.wrapping_add(m as usize);
+                        sums[claim_year] += y;
+                    }
+                    done = end;
+                    continue;
+                }
+                let mut from = 0;
+                while from < len {
+                    while left == 0 {
+                        recorder.year(sums[year]);
+                        year += 1;
+                        left = counts[year];
+                    }
+                    let to = len.min(from + left as usize);
+                    // Added in claim order, as one claim at a time would.
+                    let mut sum = sums[year];
+                    for &y in &x[from..to] {
+                        recorder.claim(y);
+                        sum += y;
+                    }
+                    sums[year] = sum;
+                    left -= (to - from) as u64;
+                    from = to;
+                }
+                done += len as u64;
+            }
+            if R::ACTIVE {
+                for &s in &sums[year..] {
+                    recorder.year(s);
+                }
+            }
+            first = first.wrapping_add(total.wrapping_mul(GAMMA));
+        }
+        if !PLAIN {
+            sums.iter_mut()
+                .for_each(|s| *s = self.aggregate_terms.apply(*s));
+        }
+        values.extend_from_slice(&sums);
+        BatchSummary::totals(&sums)
+    }
+
+    /// The counts of years `first..first + counts.len()` by inversion of the uniforms of
+    /// `key`'s words on `head`, continued with the pmf beyond it (of N | N ≥ 1 when
+    /// `positive`).
+    fn counts_from_words(
+        &self,
+        head: &[f64; HEAD],
+        positive: bool,
+        (key, first): (u64, usize),
+        counts: &mut [u64],
+        path: CodePath,
+    ) {
+        let start = key.wrapping_add((first as u64).wrapping_mul(GAMMA));
+        path.run(Counts {
+            head,
+            start,
+            counts,
+        });
+        for (i, n) in counts.iter_mut().enumerate() {
+            if *n < HEAD as u64 {
+                *n = (*n).max(u64::from(positive));
+                continue;
+            }
+            let u = unit(splitmix64(
+                start.wrapping_add((i as u64).wrapping_mul(GAMMA)),
+            ));
+            let p0 = if positive { self.frequency.pmf(0) } else { 0.0 };
+            // P(N ≤ k) (or of N | N ≥ 1), term by term until it passes u; a count whose
+            // remaining mass underflows stops where it is.
+            let mut acc = head[HEAD - 1] * (1.0 - p0) + p0;
+            let target = if positive { p0 + (1.0 - p0) * u } else { u };
+            let mut k = HEAD as u64;
+            loop {
+                let p = self.frequency.pmf(k);
+                acc += p;
+                if target < acc || (p == 0.0 && k > 2 * HEAD as u64 + 64) {
+                    break;
+                }
+                k += 1;
+            }
+            *n = k;
+        }
+    }
+}
+
+/// Pass 1's kernel: the number of `head` entries ≤ the uniform of each year's word.
+struct Counts<'a> {
+    head: &'a [f64; HEAD],
+    start: u64,
+    counts: &'a mut [u64],
+}
+
+impl WithSimd for Counts<'_> {
+    type Output = ();
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, _: S) {
+        let mut input = self.start;
+        for n in self.counts.iter_mut() {
+            let u = unit(splitmix64(input));
+            *n = self.head.iter().map(|&c| u64::from(c <= u)).sum();
+            input = input.wrapping_add(GAMMA);
+        }
+    }
+}
+
+/// Pass 2's terms kernel: each claim's payment, [`ClaimTerms::apply`] (or its unscaled form
+/// when `PLAIN`).
+struct Terms<'a, const PLAIN: bool>(ClaimTerms, &'a mut [f64]);
+
+impl<const PLAIN: bool> WithSimd for Terms<'_, PLAIN> {
+    type Output = ();
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, _: S) {
+        for x in self.1.iter_mut() {
+            *x = if PLAIN {
+                self.0.apply_unscaled(*x)
+            } else {
+                self.0.apply(*x)
+            };
+        }
+    }
+}
