@@ -12,11 +12,14 @@
 //! also run as 4 shards and merged: `portfolio_10000x100000_4_shards_s=`, `merge_s=` and the
 //! parts' size per simulated year. First, in a child process, 1,000 insureds each in its own
 //! sector for 100,000 years without a copula: `peak_rss_1000_sectors_mb=` (bar: ≤ 100). Then
-//! 1,000 and 10,000 independent Poisson × capped lognormal insureds × 10⁶ years against a
-//! hand-written minimal superposition loop run in the same process:
-//! `portfolio_1000x1000000_s=`, `ratio_vs_minimal_superposition=`,
-//! `parallel_efficiency_2_threads=` (the three sides alternating, best of 3 each),
-//! `portfolio_10000x1000000_s=` and `ratio_10000_vs_minimal_superposition=`. Then 2,000 R&D
+//! 1,000 and 10,000 independent Poisson × capped lognormal insureds × 10⁶ years against two
+//! floors run in the same process, a batched floor (the engine's counter-word draws and
+//! passes without its bookkeeping) and a scalar minimal superposition loop:
+//! `portfolio_1000x1000000_s=`, `batched_floor_1000x1000000_s=`, `ratio_vs_batched_floor=`,
+//! `ratio_vs_minimal_superposition=`, `ns_per_claim_1_thread=`,
+//! `parallel_efficiency_2_threads=` (the four sides alternating, best of 3 each),
+//! `portfolio_10000x1000000_s=`, `ratio_10000_vs_batched_floor=` and
+//! `ratio_10000_vs_minimal_superposition=`. Then 2,000 R&D
 //! projects × 100,000 years on one thread against a minimal loop of the same keyed draws and
 //! sampler: `ns_per_rnd_event=` and `rnd_event_ratio_vs_minimal=` (R&D events dominate the
 //! main job, so these set its floor).

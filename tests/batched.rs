@@ -4,8 +4,8 @@
 
 mod common;
 
-use common::insureds::{book, covers};
-use kexian::aggregate::{ExactPortfolio, LossModel};
+use common::insureds::{book, exact, portfolio};
+use kexian::aggregate::LossModel;
 use kexian::coverage::{AggregateTerms, ClaimTerms, DeductibleKind, Layer, Tower};
 use kexian::frequency::Poisson;
 use kexian::portfolio::{Portfolio, PortfolioConfig};
@@ -84,34 +84,16 @@ fn every_code_path_thread_count_and_shard_gives_the_same_bits() {
     assert_eq!(scalar, p.run_digest(&config).unwrap());
 }
 
-/// The 200 insureds of `tests/common/insureds.rs` as a portfolio.
-fn insured_portfolio(book: &[Value]) -> Portfolio {
-    let policies: Vec<Value> = book
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let mut peril = c.clone();
-            peril["peril"] = json!("compound");
-            json!({"id": format!("F{i:04}"), "sector": "tech", "perils": [peril]})
-        })
-        .collect();
-    serde_json::from_value(json!({ "policies": policies })).unwrap()
-}
-
 #[test]
 fn thirty_seeds_agree_with_the_exact_portfolio() {
     // 200 Poisson × lognormal insureds with deductibles and limits: the exact aggregate by
     // FFT (independent of the sampler) against 30 seeds × 40,000 simulated years.
     let book = book(200);
-    let exact = ExactPortfolio::new(&covers(&book)).unwrap();
-    let grid = exact.recommended_grid(1 << 16, 1.0 - 1e-10).unwrap();
-    let s = exact
-        .exact_distribution(&grid, 2, Default::default())
-        .unwrap();
+    let s = exact(&book);
     let (mean, sd, _) = s.distribution.moments();
     let level = 0.995;
     let tvar = s.tvar(level).unwrap();
-    let p = insured_portfolio(&book);
+    let p = portfolio(&book);
     let seeds = 30;
     let (mut z_tvar, mut z_mean, mut ratio_var) = (Vec::new(), Vec::new(), Vec::new());
     for seed in 0..seeds {

@@ -4,9 +4,9 @@
 
 mod common;
 
-use common::insureds::{book, covers};
+use common::insureds::{book, covers, exact, portfolio};
 use kexian::aggregate::{AggregateDistribution, ExactMethod, ExactPortfolio, Grid, LossModel};
-use kexian::portfolio::{Portfolio, PortfolioConfig};
+use kexian::portfolio::PortfolioConfig;
 use serde_json::{Value, json};
 use statrs::distribution::{ContinuousCDF, Normal};
 
@@ -43,11 +43,7 @@ fn analytic_mean(book: &[Value]) -> f64 {
 #[test]
 fn a_thousand_insureds_match_their_means_and_the_simulation() {
     let book = book(1_000);
-    let exact = ExactPortfolio::new(&covers(&book)).unwrap();
-    let grid = exact.recommended_grid(1 << 16, 1.0 - 1e-10).unwrap();
-    let s = exact
-        .exact_distribution(&grid, 2, Default::default())
-        .unwrap();
+    let s = exact(&book);
     let mean = analytic_mean(&book);
     // Mean-preserving discretisation: the mean is exact up to the grid's end (lost mass
     // ≈ 0), so the only error is rounding: 1e-9 relative.
@@ -61,17 +57,7 @@ fn a_thousand_insureds_match_their_means_and_the_simulation() {
 
     // The same book simulated by the portfolio engine (independent code path: per-policy
     // event streams, payments in integer 分), 10⁶ years.
-    let policies: Vec<Value> = book
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let mut peril = c.clone();
-            peril["peril"] = json!("compound");
-            json!({"id": format!("F{i:04}"), "sector": "tech", "perils": [peril]})
-        })
-        .collect();
-    let portfolio: Portfolio = serde_json::from_value(json!({ "policies": policies })).unwrap();
-    let run = portfolio
+    let run = portfolio(&book)
         .simulate(&PortfolioConfig::new(7, 1_000_000).unwrap())
         .unwrap();
     let sim_tvar = run.tvar_estimate().unwrap();

@@ -11,6 +11,13 @@
 //! The same holds across processes and machines: a run splits into [`Shard`]s of contiguous
 //! batches whose partial results merge into the single run's result bit for bit (see
 //! `aggregate::LossModel::merge` and `portfolio::Portfolio::merge`).
+//!
+//! The batched samplers (a lognormal cover's claims, a book's superposed claims) draw from
+//! counter words instead: word i of the stream keyed k is
+//! [`counter`](crate::numerics::kernels::counter)`(k, i)`, a pure function, with the key from
+//! the batch's generator (a cover) or from (seed, year) (a book). Their kernels use IEEE
+//! operations only (no fused multiply-add, no libm), so the SSE2, AVX2, AVX-512, NEON and
+//! scalar paths ([`CodePath`], `SimulationConfig::code_path`) give the same bits.
 
 pub(crate) mod claims;
 mod config;

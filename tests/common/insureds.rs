@@ -1,7 +1,9 @@
 //! A reproducible book of independent Poisson × lognormal insureds with their own deductibles
 //! and limits (shared by `tests/exact_portfolio.rs` and `examples/bench_exact.rs`).
 
+use kexian::aggregate::{AggregateDistribution, ExactPortfolio};
 use kexian::perils::CompoundPeril;
+use kexian::portfolio::Portfolio;
 use serde_json::{Value, json};
 
 /// Five sector severities (μ, σ); each insured draws λ, its sector, deductible and limit from
@@ -38,4 +40,29 @@ pub fn covers(book: &[Value]) -> Vec<CompoundPeril> {
     book.iter()
         .map(|v| serde_json::from_value(v.clone()).unwrap())
         .collect()
+}
+
+/// The insureds as a portfolio: policy `F{i:04}` in sector `tech` with its compound peril.
+#[allow(dead_code)] // the benches build their own books
+pub fn portfolio(book: &[Value]) -> Portfolio {
+    let policies: Vec<Value> = book
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let mut peril = c.clone();
+            peril["peril"] = json!("compound");
+            json!({"id": format!("F{i:04}"), "sector": "tech", "perils": [peril]})
+        })
+        .collect();
+    serde_json::from_value(json!({ "policies": policies })).unwrap()
+}
+
+/// The book's exact aggregate by FFT (2¹⁶ points up to its 1 − 10⁻¹⁰ quantile).
+#[allow(dead_code)] // the benches time their own grids
+pub fn exact(book: &[Value]) -> AggregateDistribution {
+    let exact = ExactPortfolio::new(&covers(book)).unwrap();
+    let grid = exact.recommended_grid(1 << 16, 1.0 - 1e-10).unwrap();
+    exact
+        .exact_distribution(&grid, 2, Default::default())
+        .unwrap()
 }
