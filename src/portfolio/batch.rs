@@ -8,14 +8,14 @@
 //!    region and for the 15% of tail draws, gathered);
 //! 3. the alias pick, branch-free, and μ + σz of the picked lognormal peril;
 //! 4. exp (vector kernel);
-//! 5. the terms, share·terms(inflation·x) as [`ClaimTerms::apply`] computes them, in 分;
+//! 5. the terms ([`ClaimTerms::apply`]), in 分;
 //! 6. any other peril's payment from a generator seeded by its size word (scalar).
 //!
 //! Each claim's payment is a pure function of its two words, so the batching, the thread and
 //! the shard change no bit; [`CodePath`] changes none either (see [`crate::numerics::kernels`]).
 
 use super::cents::to_cents;
-use crate::coverage::{ClaimTerms, DeductibleKind};
+use crate::coverage::ClaimTerms;
 use crate::numerics::kernels::{CodePath, GAMMA, Normals, exp_all, splitmix64, unit};
 use crate::perils::PerilModel;
 use crate::severity::{Severity, SeverityModel};
@@ -39,11 +39,7 @@ enum Claim {
 struct Lognormal {
     mu: f64,
     sigma: f64,
-    inflation: f64,
-    deductible: f64,
-    limit: f64,
-    share: f64,
-    franchise: bool,
+    terms: ClaimTerms,
 }
 
 /// The book's claim samplers for the passes, per superposed peril: a compound peril with a
@@ -68,17 +64,8 @@ impl Samplers {
             let (lognormal, claim) = match peril {
                 PerilModel::Compound(c) => match &c.severity {
                     SeverityModel::LogNormal(x) => {
-                        let t = &c.terms;
-                        let lognormal = Lognormal {
-                            mu: x.mu(),
-                            sigma: x.sigma(),
-                            inflation: t.inflation(),
-                            deductible: t.deductible(),
-                            limit: t.limit(),
-                            share: t.share(),
-                            franchise: t.kind() == DeductibleKind::Franchise,
-                        };
-                        (lognormal, None)
+                        let (mu, sigma, terms) = (x.mu(), x.sigma(), c.terms);
+                        (Lognormal { mu, sigma, terms }, None)
                     }
                     other => (
                         Lognormal::default(),
@@ -189,18 +176,12 @@ impl Batch {
         m
     }
 
-    /// Pass 5: the payments (分) share·terms(inflation·eˣ) (another peril's are overwritten
+    /// Pass 5: the payments (分), [`ClaimTerms::apply`] of eˣ (another peril's are overwritten
     /// in pass 6).
     fn terms_pass(&mut self, len: usize, samplers: &Samplers) {
         let (pick, x, cents) = (&self.pick[..len], &self.x[..len], &mut self.cents[..len]);
         for ((&k, &x), cents) in pick.iter().zip(x).zip(cents) {
-            let p = &samplers.lognormal[k as usize];
-            let y = p.inflation * x;
-            let capped = if y < p.limit { y } else { p.limit };
-            let ordinary = capped - if y < p.deductible { y } else { p.deductible };
-            let franchise = if y > p.deductible { capped } else { 0.0 };
-            let pay = if p.franchise { franchise } else { ordinary };
-            *cents = to_cents(p.share * pay);
+            *cents = to_cents(samplers.lognormal[k as usize].terms.apply(x));
         }
     }
 }
