@@ -275,7 +275,7 @@ pub fn exp(x: f64) -> f64 {
     let k = (shifted.to_bits() as i64).wrapping_sub(ROUND.to_bits() as i64);
     let kf = shifted - ROUND;
     let r = (x - kf * LN2_HI) - kf * LN2_LO;
-    poly(&EXP, r) * f64::from_bits(((k + 1023) as u64) << 52)
+    poly(&EXP, r) * f64::from_bits((k.wrapping_add(1023) as u64) << 52)
 }
 
 const ROUND: f64 = 6_755_399_441_055_744.0;
