@@ -202,10 +202,11 @@ pub fn normal_central(u: f64) -> f64 {
 }
 
 /// |Φ⁻¹(p)| for a tail probability p = min(u, 1 − u) < 0.075 with √(−ln p) ≤ 5 (p ≥ e⁻²⁵,
-/// all but 1.4·10⁻¹¹ of the tail), NaN beyond: AS 241's near-tail function, branch-free.
+/// all but 1.4·10⁻¹¹ of the tail), NaN beyond: AS 241's near-tail function, branch-free
+/// (for a positive normal p; [`normal_tail`] takes any u).
 #[inline(always)]
 pub fn normal_near_tail(p: f64) -> f64 {
-    let r = (-ln(p)).sqrt();
+    let r = (-ln_normal(p)).sqrt();
     let z = poly(&NEAR_NUM, r - 1.6) / poly(&NEAR_DEN, r - 1.6);
     if r <= 5.0 { z } else { f64::NAN }
 }
@@ -218,21 +219,35 @@ pub fn normal_quantile_of(w: u64) -> f64 {
     if z.is_nan() { normal_tail(u) } else { z }
 }
 
-/// Φ⁻¹(u) for u in (0, 1) outside the central region: AS 241's tails, with [`ln`].
+/// Φ⁻¹(u) for u outside the central region: AS 241's tails, with [`ln`] (u = 0, 1 or outside
+/// \[0, 1\] as [`normal_quantile`](super::normal_quantile) answers: ∓∞ or NaN).
 pub fn normal_tail(u: f64) -> f64 {
+    if !(u > 0.0 && u < 1.0) {
+        return super::normal_quantile(u);
+    }
     let (p, sign) = if u < 0.5 { (u, -1.0) } else { (1.0 - u, 1.0) };
     let z = normal_near_tail(p);
     if !z.is_nan() {
         return sign * z;
     }
-    let r = (-ln(p)).sqrt() - 5.0;
+    let r = (-ln_normal(p)).sqrt() - 5.0;
     sign * (poly(&FAR_NUM, r) / poly(&FAR_DEN, r))
 }
 
-/// ln x for a positive normal x: x = m·2ᵉ with m in \[√½, √2), ln m = 2 atanh s,
-/// s = (m − 1)/(m + 1), |s| ≤ 0.172, by its series to s²⁵, plus e·ln 2 in two parts.
-#[inline(always)]
+/// ln x: for a positive normal x, m·2ᵉ with m in \[√½, √2), ln m = 2 atanh s,
+/// s = (m − 1)/(m + 1), |s| ≤ 0.172, by its series to s²⁵, plus e·ln 2 in two parts; any
+/// other x (0, subnormal, negative, ∞, NaN) as the platform's `f64::ln` answers.
 pub fn ln(x: f64) -> f64 {
+    if x.is_normal() && x > 0.0 {
+        ln_normal(x)
+    } else {
+        x.ln()
+    }
+}
+
+/// [`ln`] of a positive normal x, branch-free (the kernels' tail probabilities are).
+#[inline(always)]
+fn ln_normal(x: f64) -> f64 {
     let bits = x.to_bits();
     // The exponent that puts m in [√½, √2): subtracting √½'s bits carries into it.
     let e = (bits.wrapping_sub(SQRT_HALF_BITS) as i64) >> 52;
@@ -398,6 +413,17 @@ mod tests {
         assert_eq!(exp(-1e300), exp(-708.0));
         assert_eq!(exp(f64::MAX), exp(709.0));
         assert!(exp(709.0).is_finite() && exp(-708.0) > 0.0);
+        assert!(exp(f64::NAN).is_nan() && ln(f64::NAN).is_nan() && ln(-1.0).is_nan());
+        assert_eq!(
+            (ln(0.0), ln(f64::INFINITY)),
+            (f64::NEG_INFINITY, f64::INFINITY)
+        );
+        assert_eq!(
+            (normal_tail(0.0), normal_tail(1.0)),
+            (f64::NEG_INFINITY, f64::INFINITY)
+        );
+        assert!(normal_tail(f64::NAN).is_nan() && normal_tail(1.5).is_nan());
+        assert!((ln(1e-310) - 1e-310f64.ln()).abs() < 1e-12);
         let worst = (0..200_000)
             .map(|i| {
                 let x = -700.0 + 1400.0 * unit(counter(3, i));
