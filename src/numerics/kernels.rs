@@ -84,21 +84,20 @@ impl Normals {
         });
         // The tails listed branch-free (the place written always, counted if a tail).
         let mut m = 0;
+        let (tails, tail_p) = (&mut self.tails[..len], &mut self.tail_p[..len]);
         for (c, (&u, &z)) in self.u.iter().zip(z.iter()).enumerate() {
-            self.tails[m] = c as u32;
-            self.tail_p[m] = if u < 0.5 { u } else { 1.0 - u };
+            tails[m] = c as u32;
+            tail_p[m] = u.min(1.0 - u);
             m += usize::from(z.is_nan());
         }
-        path.run(NearTails(&mut self.tail_p[..m]));
-        for (&c, &t) in self.tails[..m].iter().zip(&self.tail_p[..m]) {
+        path.run(NearTails(&mut tail_p[..m]));
+        for (&c, &t) in tails[..m].iter().zip(&tail_p[..m]) {
             let (c, u) = (c as usize, self.u[c as usize]);
-            z[c] = if t.is_nan() {
-                normal_tail(u)
-            } else if u < 0.5 {
-                -t
-            } else {
-                t
-            };
+            // −t in the lower tail: the sign bit flipped without a branch.
+            z[c] = f64::from_bits(t.to_bits() ^ (u64::from(u < 0.5) << 63));
+            if t.is_nan() {
+                z[c] = normal_tail(u);
+            }
         }
     }
 }
