@@ -60,7 +60,7 @@ impl<F: Frequency, S: Severity> LossModel<F, S> {
         let mut sums = vec![0.0; trials as usize];
         let (mut normals, mut x) = (Normals::default(), vec![0.0; CHUNK]);
         let mut inputs = Vec::with_capacity(CHUNK);
-        let mut marks = vec![0u32; CHUNK];
+        let (mut marks, mut starts) = (vec![0u32; CHUNK], Vec::with_capacity(CHUNK));
         let (mut counts, mut first) = (vec![0u64; CHUNK], claim_key);
         for block in (0..trials as usize).step_by(CHUNK) {
             let counts = &mut counts[..CHUNK.min(trials as usize - block)];
@@ -81,7 +81,7 @@ impl<F: Frequency, S: Severity> LossModel<F, S> {
             // Year `year` of the block has `left` claims still to come.
             let (mut year, mut left) = (0, counts[0]);
             // Without a recorder: the year of each claim from where each year starts.
-            let mut starts = Vec::with_capacity(if R::ACTIVE { 0 } else { counts.len() });
+            starts.clear();
             let mut total = 0;
             for &n in counts.iter() {
                 if !R::ACTIVE {
@@ -171,6 +171,7 @@ impl<F: Frequency, S: Severity> LossModel<F, S> {
             start,
             counts,
         });
+        let p0 = if positive { self.frequency.pmf(0) } else { 0.0 };
         for (i, n) in counts.iter_mut().enumerate() {
             if *n < HEAD as u64 {
                 *n = (*n).max(u64::from(positive));
@@ -179,7 +180,6 @@ impl<F: Frequency, S: Severity> LossModel<F, S> {
             let u = unit(splitmix64(
                 start.wrapping_add((i as u64).wrapping_mul(GAMMA)),
             ));
-            let p0 = if positive { self.frequency.pmf(0) } else { 0.0 };
             // P(N ≤ k) (or of N | N ≥ 1), term by term until it passes u; a count whose
             // remaining mass underflows stops where it is.
             let mut acc = head[HEAD - 1] * (1.0 - p0) + p0;
