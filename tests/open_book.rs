@@ -47,10 +47,13 @@ fn run(firms: &[Firm], a: &Assumptions) -> kexian::Result<QuoteRun> {
 // 38,807,339.21 元. Then (issue 35) when the superposed claims came to be drawn in batches
 // from counter words (inverse-cdf normals, the library's own exp): premium → 8,745,590 元
 // (+0.12%, within its ± 373,000 standard error), subsidy → 1,606,871 元, TVaR →
-// 38,839,294.72 元.
-const PIN_PREMIUM: &str = "8745590.00";
-const PIN_SUBSIDY: &str = "1606871.00";
-const PIN_TVAR: &str = "38839294.72";
+// 38,839,294.72 元. Then (issue 35) when every per-policy event peril came to decide each year
+// by its key in a vector pass and R&D failures to be paid by inversion (the library's own
+// normal quantile, ln and exp): premium → 8,827,230 元 (+0.9%, 0.2 of its standard error),
+// subsidy → 1,624,181 元, TVaR → 39,240,590.42 元.
+const PIN_PREMIUM: &str = "8827230.00";
+const PIN_SUBSIDY: &str = "1624181.00";
+const PIN_TVAR: &str = "39240590.42";
 
 #[test]
 fn a_second_insurer_prices_its_own_book_on_its_own_scale() {

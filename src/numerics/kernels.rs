@@ -82,6 +82,33 @@ impl Normals {
             u,
             z,
         });
+        self.tails(z, path);
+    }
+
+    /// x\[i\] = Φ⁻¹(x\[i\]) in place, x\[i\] in (0, 1): [`normal_quantile`] of each, bit for
+    /// bit.
+    ///
+    /// ```
+    /// use kexian::numerics::kernels::{CodePath, Normals, normal_quantile};
+    /// let mut x = vec![1e-300, 0.001, 0.3, 0.5, 0.99];
+    /// Normals::default().quantiles(&mut x, CodePath::Widest);
+    /// assert_eq!(x[2], normal_quantile(0.3));
+    /// assert!((x[1] + 3.090232306167813).abs() < 1e-14); // scipy.stats.norm.ppf(0.001)
+    /// ```
+    pub fn quantiles(&mut self, x: &mut [f64], path: CodePath) {
+        let len = x.len();
+        for v in [&mut self.u, &mut self.tail_p] {
+            v.resize(len, 0.0);
+        }
+        self.tails.resize(len, 0);
+        self.u[..len].copy_from_slice(x);
+        path.run(CentralOf(x));
+        self.tails(x, path);
+    }
+
+    /// The tails of `z` (NaN after the central pass), from their uniforms in `u`.
+    fn tails(&mut self, z: &mut [f64], path: CodePath) {
+        let len = z.len();
         // The tails listed branch-free (the place written always, counted if a tail).
         let mut m = 0;
         let (tails, tail_p) = (&mut self.tails[..len], &mut self.tail_p[..len]);
@@ -107,6 +134,17 @@ pub fn exp_all(x: &mut [f64], path: CodePath) {
     path.run(Exp(x));
 }
 
+/// out\[i\] = [`ln`](x\[i\]) on `path`, bit for bit.
+pub fn ln_all(x: &[f64], out: &mut [f64], path: CodePath) {
+    let out = &mut out[..x.len()];
+    path.run(Ln { x, out });
+    for (&x, y) in x.iter().zip(out.iter_mut()) {
+        if !(x.is_normal() && x > 0.0) {
+            *y = x.ln();
+        }
+    }
+}
+
 /// The central pass of [`Normals`]: u, and z where u is central (else NaN).
 struct Central<'a> {
     inputs: &'a [u64],
@@ -123,6 +161,35 @@ impl pulp::WithSimd for Central<'_> {
         for (&input, (u, z)) in self.inputs.iter().zip(slots) {
             *u = open_unit(splitmix64(input.wrapping_add(self.offset)));
             *z = normal_central(*u);
+        }
+    }
+}
+
+/// The central pass of [`Normals::quantiles`]: z of each central u (else NaN), in place.
+struct CentralOf<'a>(&'a mut [f64]);
+
+impl pulp::WithSimd for CentralOf<'_> {
+    type Output = ();
+    #[inline(always)]
+    fn with_simd<S: pulp::Simd>(self, _: S) {
+        for x in self.0.iter_mut() {
+            *x = normal_central(*x);
+        }
+    }
+}
+
+/// ln of each x into `out` (branch-free for positive normal x; [`ln_all`] fixes the others).
+struct Ln<'a> {
+    x: &'a [f64],
+    out: &'a mut [f64],
+}
+
+impl pulp::WithSimd for Ln<'_> {
+    type Output = ();
+    #[inline(always)]
+    fn with_simd<S: pulp::Simd>(self, _: S) {
+        for (&x, y) in self.x.iter().zip(self.out.iter_mut()) {
+            *y = ln_normal(x);
         }
     }
 }
@@ -213,7 +280,13 @@ pub fn normal_near_tail(p: f64) -> f64 {
 /// Φ⁻¹(u), u = [`open_unit`]\(w\): the standard normal of word `w`, one at a time (what [`Normals`]
 /// computes in batches).
 pub fn normal_quantile_of(w: u64) -> f64 {
-    let u = open_unit(w);
+    normal_quantile(open_unit(w))
+}
+
+/// Φ⁻¹(u): [`normal_central`], else [`normal_tail`] (AS 241 with [`ln`]: the same bits on
+/// every CPU).
+#[inline]
+pub fn normal_quantile(u: f64) -> f64 {
     let z = normal_central(u);
     if z.is_nan() { normal_tail(u) } else { z }
 }

@@ -27,6 +27,7 @@ use crate::coverage::ClaimTerms;
 use crate::error::Result;
 use crate::frequency::FrequencyModel;
 use crate::numerics::integrate;
+use crate::numerics::kernels::{CodePath, Normals};
 use crate::severity::{Severity, SeverityModel};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
@@ -44,6 +45,28 @@ pub trait Peril {
     /// the same generator state), an annual limit eroded claim by claim.
     fn claims_given_event<R: Rng + ?Sized, F: FnMut(f64)>(&self, rng: &mut R, mut visit: F) {
         visit(self.sample_given_event(rng));
+    }
+    /// The year's payment (元) given an event, by inversion where the peril pays at most one
+    /// occurrence a year: `u` uniform on \[0, [`event_probability`](Self::event_probability))
+    /// (what decided the event), `v` uniform on (0, 1) (the survival level of a severity),
+    /// with the library's own ln and exp ([`Severity::survival_draw`]). `None` for a peril drawn otherwise (from a generator, by
+    /// [`claims_given_event`](Self::claims_given_event)).
+    fn payment_by_inversion(&self, u: f64, v: f64) -> Option<f64> {
+        let _ = (u, v);
+        None
+    }
+    /// [`payment_by_inversion`](Self::payment_by_inversion) of each (u\[k\], v\[k\]) into
+    /// v\[k\], bit for bit, in vector kernels on `path` where they serve; `false`, `v`
+    /// unchanged, for a peril drawn otherwise.
+    fn payments_by_inversion(
+        &self,
+        u: &[f64],
+        v: &mut [f64],
+        normals: &mut Normals,
+        path: CodePath,
+    ) -> bool {
+        let _ = (u, v, normals, path);
+        false
     }
     /// Expected occurrences a year (what a simulated year costs): the claim count's mean
     /// for a peril that counts claims, the event probability otherwise.
@@ -209,6 +232,19 @@ impl Peril for PerilModel {
     #[inline]
     fn claims_given_event<R: Rng + ?Sized, F: FnMut(f64)>(&self, rng: &mut R, visit: F) {
         dispatch!(self, p => p.claims_given_event(rng, visit))
+    }
+    #[inline]
+    fn payment_by_inversion(&self, u: f64, v: f64) -> Option<f64> {
+        dispatch!(self, p => p.payment_by_inversion(u, v))
+    }
+    fn payments_by_inversion(
+        &self,
+        u: &[f64],
+        v: &mut [f64],
+        normals: &mut Normals,
+        path: CodePath,
+    ) -> bool {
+        dispatch!(self, p => p.payments_by_inversion(u, v, normals, path))
     }
     fn expected_payment(&self) -> Result<f64> {
         dispatch!(self, p => p.expected_payment())

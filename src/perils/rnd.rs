@@ -3,6 +3,7 @@
 use super::{Peril, expectation};
 use crate::coverage::{ClaimTerms, Term};
 use crate::error::{Error, Result};
+use crate::numerics::kernels::{CodePath, Normals};
 use crate::numerics::validate;
 use crate::severity::{Severity, SeverityModel};
 use rand::{Rng, RngExt};
@@ -281,6 +282,22 @@ impl RndProject {
         self.spec.stages[..stage].iter().map(|s| s.years).sum()
     }
 
+    /// The payment of the failure whose cell `u` (on \[0, P(fail in the term))) picks, with
+    /// overrun `x`: the cells in order, each taking its probability's share of \[0, P).
+    fn payment_at(&self, mut u: f64, x: f64) -> f64 {
+        // A cell of probability 0 is never kept, so rounding that leaves u at the end falls
+        // back to the last cell.
+        let mut cell = self.cells[self.cells.len() - 1];
+        for c in &self.cells {
+            if u < c.probability {
+                cell = *c;
+                break;
+            }
+            u -= c.probability;
+        }
+        cell.discount * self.spec.terms.apply(self.loss(cell.stage, x))
+    }
+
     fn loss(&self, k: usize, overrun: f64) -> f64 {
         (self.cumulative[k] * (1.0 + overrun)).min(self.spec.budget)
     }
@@ -392,19 +409,36 @@ impl Peril for RndProject {
     }
 
     fn sample_given_event<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
-        let mut u = rng.random::<f64>() * self.failure;
-        // A cell of probability 0 is never kept, so rounding that leaves u at the end falls
-        // back to the last cell.
-        let mut cell = self.cells[self.cells.len() - 1];
-        for c in &self.cells {
-            if u < c.probability {
-                cell = *c;
-                break;
-            }
-            u -= c.probability;
-        }
+        let u = rng.random::<f64>() * self.failure;
         let x = self.spec.overrun.as_ref().map_or(0.0, |o| o.sample(rng));
-        cell.discount * self.spec.terms.apply(self.loss(cell.stage, x))
+        self.payment_at(u, x)
+    }
+
+    /// The failure's cell by `u`, the overrun X = S⁻¹(v).
+    fn payment_by_inversion(&self, u: f64, v: f64) -> Option<f64> {
+        let x = match &self.spec.overrun {
+            Some(o) => o.survival_draw(v)?,
+            None => 0.0,
+        };
+        Some(self.payment_at(u, x))
+    }
+
+    fn payments_by_inversion(
+        &self,
+        u: &[f64],
+        v: &mut [f64],
+        normals: &mut Normals,
+        path: CodePath,
+    ) -> bool {
+        match &self.spec.overrun {
+            Some(o) if !o.survival_draws(v, normals, path) => return false,
+            Some(_) => {}
+            None => v.fill(0.0),
+        }
+        for (&u, x) in u.iter().zip(v.iter_mut()) {
+            *x = self.payment_at(u, *x);
+        }
+        true
     }
 
     fn expected_payment(&self) -> Result<f64> {

@@ -10,11 +10,13 @@
 //! ([`Engine::Superposition`], the default): each year one Poisson(Σλ) count of claims, each
 //! claim's peril drawn by rate from an alias table, from a generator keyed by (seed, year),
 //! so the cost follows the number of claims and any year can be regenerated alone. The other
-//! perils (R&D failure and guarantees: at most one event a year; other counts) keep their own
-//! generators of event years per (seed, policy, peril, block), jumping with geometric gaps
-//! (P(event) = q), with each event's payment from a generator keyed by (seed, policy, peril,
-//! year); under [`Engine::Streams`] every peril does, so adding or removing a policy leaves
-//! every other policy's draws unchanged (common random numbers). Payments are accumulated
+//! perils (R&D failure and guarantees: at most one event a year; other counts) decide each
+//! year by a key of (seed, policy, peril, year) — an event when its uniform is below
+//! P(event) — a block's keys in one vector pass, and draw each event's payment from its key:
+//! by inversion with the library's own functions where the peril allows (R&D failures),
+//! else from a generator the key seeds; under [`Engine::Streams`] every peril does, so
+//! adding or removing a policy leaves every other policy's draws unchanged (common random
+//! numbers). Payments are accumulated
 //! per year (per group under a copula) and per policy in integer 分 (0.01 元): integer
 //! addition is exact and order-free, so results are bit-identical for any thread count. A
 //! copula over the groups then reorders each group's trials by rank

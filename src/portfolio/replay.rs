@@ -1,5 +1,6 @@
 //! One policy's payments in every year of a run, replayed from its deterministic streams.
 
+use super::streams::{YearKeys, Years};
 use super::superposition::Engine;
 use super::{MODEL, Portfolio, PortfolioConfig, PortfolioRun};
 use crate::error::{Error, Result};
@@ -94,7 +95,8 @@ impl Portfolio {
         let perm = run.permutations.as_ref().map(|p| &p[self.group_of[i]]);
         let moved = |t: usize| perm.map_or(t, |p| p[t] as usize);
         let seed = config.simulation.seed;
-        self.event_years(seed, i, 0..trials, config.engine, |t, j, e| {
+        let all = Years::All(&mut YearKeys::new(config.simulation.code_path));
+        self.event_years(seed, i, 0..trials, config.engine, all, |t, j, e| {
             out[moved(t)] += self.payment(i, j, e);
         });
         if config.engine == Engine::Superposition

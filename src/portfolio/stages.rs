@@ -6,6 +6,7 @@ use super::batches::{BLOCK, mean_batch_size, reorder_blocks};
 use super::cents::{cents_at_or_below, largest_first, to_cents};
 use super::layout::{BlockRows, Layout, permute};
 use super::shard::{PolicyPart, YearFigures};
+use super::streams::{YearKeys, Years};
 use super::superposition::Engine;
 use super::{Portfolio, PortfolioConfig};
 use crate::error::{Error, Result};
@@ -162,8 +163,10 @@ impl Portfolio {
                     }
                 });
             }
+            let mut keys = YearKeys::new(path);
             for i in 0..n {
-                self.event_years(seed, i, years.clone(), engine, |t, j, e| {
+                let all = Years::All(&mut keys);
+                self.event_years(seed, i, years.clone(), engine, all, |t, j, e| {
                     self.claims(i, j, e, |x| pay(i, at.perils[i] + j, t, x));
                 });
             }
@@ -349,8 +352,8 @@ impl Portfolio {
             let mut shock_sum = 0i64;
             let perm = perms.map(|p| &p[self.group_of[i]]);
             let row = if perms.is_some() { self.group_of[i] } else { 0 };
-            let years = Some(&frequent_years[row][..]);
-            self.event_years_at(seed, i, start..end, engine, years, |t, j, e| {
+            let years = Years::Chosen(&frequent_years[row]);
+            self.event_years(seed, i, start..end, engine, years, |t, j, e| {
                 let moved = perm.map_or(t - start, |p| p[t - start] as usize);
                 if candidate[moved] {
                     tail.push(((moved + start) as u32, self.payment(i, j, e)));

@@ -1,89 +1,57 @@
-//! Per-policy event streams: the perils the run does not superpose (at most one event a
-//! year, or a count other than Poisson — and every peril under [`Engine::Streams`]) jump from
-//! one event year to the next, each (policy, peril, block) from its own generator, and each
-//! event's payment comes from a generator keyed by (seed, policy, peril, year).
+//! Per-policy event years: the perils the run does not superpose (at most one event a year,
+//! or a count other than Poisson — and every peril under [`Engine::Streams`]). Each year of a
+//! (policy, peril) has a key, a pure function of (seed, policy, peril, year), that decides
+//! whether it has an event; a block's keys and decisions come from one vector pass. An
+//! event's payment is a pure function of its key: by inversion where the peril allows, else
+//! from a generator seeded by the key.
 
 use super::Portfolio;
-use super::batches::block_ranges;
+use super::batches::{BLOCK, block_ranges};
 use super::cents::to_cents;
 use super::superposition::Engine;
-use crate::perils::Peril;
-use crate::simulation::{batch_rng, splitmix64};
-use rand::{RngExt, SeedableRng};
+use crate::numerics::kernels::{CodePath, GAMMA, Normals, counter, open_unit, splitmix64, unit};
+use crate::perils::{Peril, PerilModel};
+use rand::SeedableRng;
 use rand_xoshiro::SplitMix64;
 use std::ops::Range;
 
 impl Portfolio {
-    /// Calls `visit(trial, peril, event)` for every event year in `trials` (whole blocks) of each of
-    /// policy `i`'s perils that `engine` does not superpose, block by block, in trial order
-    /// per peril within a block. A peril with P(event) = q ≥ `DENSE` (0.25) decides each year by
-    /// one draw keyed by (seed, policy, peril, year); a rarer one has a stream per block,
-    /// jumping with geometric gaps G = ⌊ln U / ln(1 − q)⌋, U ∈ (0, 1], from the block's first
-    /// year (one logarithm per event instead of one draw per year).
+    /// Calls `visit(trial, peril, event)` for every event year in `trials` (whole blocks) of
+    /// each of policy `i`'s perils that `engine` does not superpose, block by block, in
+    /// trial order per peril within a block. Each year is decided by its key kₜ (a pure
+    /// function of seed, policy, peril and year): an event when u = [`unit`]\(kₜ\) < q, q
+    /// the peril's P(event). The keys of a block's years and their decisions come from one
+    /// vector pass (`years` holds its scratch); a replay looks at the `Chosen` years only
+    /// (ascending trials).
     pub(super) fn event_years(
         &self,
         seed: u64,
         i: usize,
         trials: Range<usize>,
         engine: Engine,
-        visit: impl FnMut(usize, usize, Event),
-    ) {
-        self.event_years_at(seed, i, trials, engine, None, visit);
-    }
-
-    /// [`event_years`](Self::event_years), the frequent perils' years looked at only among
-    /// `frequent_years` (ascending trials) when given: a replay of chosen years.
-    pub(super) fn event_years_at(
-        &self,
-        seed: u64,
-        i: usize,
-        trials: Range<usize>,
-        engine: Engine,
-        frequent_years: Option<&[usize]>,
+        mut years: Years,
         mut visit: impl FnMut(usize, usize, Event),
     ) {
         let policy = &self.spec.policies[i];
-        let key = self.keys[i];
         let base = self.year_base(seed, i);
-        for (b, years) in block_ranges(trials) {
+        for (_, block) in block_ranges(trials) {
             for (j, peril) in policy.perils.iter().enumerate() {
                 let q = peril.event_probability();
                 if q.is_nan() || q <= 0.0 || self.superposition.takes(engine, peril) {
                     continue;
                 }
-                if q >= DENSE {
-                    let chosen = frequent_years.map(|list| {
-                        let from = list.partition_point(|&t| t < years.start);
-                        let to = list.partition_point(|&t| t < years.end);
-                        &list[from..to]
-                    });
-                    let mut check = |t: usize| {
-                        let key = year_key(base, j, t);
-                        let z = splitmix64(key ^ STREAM_EVENTS);
-                        // A uniform on [0, 1) from the top 53 bits.
-                        if ((z >> 11) as f64) * f64::EPSILON / 2.0 < q {
-                            visit(t, j, Event(key));
+                match &mut years {
+                    Years::Chosen(list) => {
+                        let from = list.partition_point(|&t| t < block.start);
+                        let to = list.partition_point(|&t| t < block.end);
+                        for &t in &list[from..to] {
+                            let key = year_key(base, j, t);
+                            if unit(key) < q {
+                                visit(t, j, Event::new(key));
+                            }
                         }
-                    };
-                    match chosen {
-                        Some(list) => list.iter().for_each(|&t| check(t)),
-                        None => years.clone().for_each(check),
                     }
-                    continue;
-                }
-                let mut rng = batch_rng(seed ^ key, (j as u64) << 40 | b as u64);
-                let log_miss = (-q).ln_1p();
-                let mut t = years.start;
-                loop {
-                    let u = 1.0 - rng.random::<f64>();
-                    // ≥ 0, so truncation is the floor.
-                    let gap = u.ln() / log_miss;
-                    if gap >= (years.end - t) as f64 {
-                        break;
-                    }
-                    t += gap as usize;
-                    visit(t, j, Event(year_key(base, j, t)));
-                    t += 1;
+                    Years::All(keys) => keys.events((base, j, peril), block.clone(), &mut visit),
                 }
             }
         }
@@ -108,29 +76,163 @@ impl Portfolio {
     }
 
     /// The event year's occurrences (分 each, in order; see [`Peril::claims_given_event`]):
-    /// [`payment`](Self::payment) is their sum.
+    /// [`payment`](Self::payment) is their sum. A peril paid by inversion
+    /// ([`Peril::payment_by_inversion`]) takes the event's u and v = [`open_unit`] of the
+    /// key's word 1; any other draws from SplitMix64 seeded by the key.
     #[inline]
     pub(super) fn claims(&self, i: usize, j: usize, event: Event, mut visit: impl FnMut(i64)) {
-        let mut rng = SplitMix64::seed_from_u64(event.0);
-        self.spec.policies[i].perils[j].claims_given_event(&mut rng, |x| visit(to_cents(x)));
+        let peril = &self.spec.policies[i].perils[j];
+        if let Some(x) = event.paid {
+            return visit(to_cents(x));
+        }
+        match peril.payment_by_inversion(event.u, event.v()) {
+            Some(x) => visit(to_cents(x)),
+            None => {
+                let mut rng = SplitMix64::seed_from_u64(event.key);
+                peril.claims_given_event(&mut rng, |x| visit(to_cents(x)));
+            }
+        }
     }
 }
 
 /// An event year of a (policy, peril) found by [`Portfolio::event_years`]: the key of
-/// (seed, policy, peril, year) that seeds its payment (computed once, for the decision
-/// and the payment).
+/// (seed, policy, peril, year) that decided it and seeds its payment; u = [`unit`]\(key\),
+/// uniform on \[0, q) (q the peril's event probability), picks the event by inversion.
 #[derive(Debug, Clone, Copy)]
-pub(super) struct Event(u64);
-
-/// The key of (policy, peril `j`, year `t`) from the policy's [`Portfolio::year_base`]: seeds
-/// the year's payment, and (mixed once more) decides a frequent peril's event.
-#[inline]
-fn year_key(base: u64, j: usize, t: usize) -> u64 {
-    splitmix64(base ^ (((j as u64) << 32) | t as u64))
+pub(super) struct Event {
+    key: u64,
+    u: f64,
+    /// The payment by inversion, when a batch has drawn it.
+    paid: Option<f64>,
 }
 
-/// P(event in a year) from which a peril's years are decided one by one.
-const DENSE: f64 = 0.25;
+impl Event {
+    fn new(key: u64) -> Self {
+        Self {
+            key,
+            u: unit(key),
+            paid: None,
+        }
+    }
+
+    /// The second uniform of a payment by inversion: [`open_unit`] of the key's word 1.
+    fn v(&self) -> f64 {
+        open_unit(counter(self.key, 1))
+    }
+}
+
+/// The key of (policy, peril `j`, year `t`) from the policy's [`Portfolio::year_base`]:
+/// word (j·2³² + t) of its counter stream, so that a block's years are consecutive words.
+#[inline(always)]
+fn year_key(base: u64, j: usize, t: usize) -> u64 {
+    splitmix64(year_counter(base, j, t))
+}
+
+/// base + (j·2³² + t)·γ: what [`year_key`] mixes.
+#[inline(always)]
+fn year_counter(base: u64, j: usize, t: usize) -> u64 {
+    base.wrapping_add((((j as u64) << 32) | t as u64).wrapping_mul(GAMMA))
+}
+
+/// Which years of a frequent peril [`Portfolio::event_years`] looks at.
+pub(super) enum Years<'a> {
+    /// Every year, a block's keys in one vector pass.
+    All(&'a mut YearKeys),
+    /// Only these (ascending trials): a replay of chosen years.
+    Chosen(&'a [usize]),
+}
+
+/// The scratch of a block's year keys and events, and the instructions they run on.
+pub(super) struct YearKeys {
+    keys: Vec<u64>,
+    /// Bit y % 64 of word y / 64: year y of the block has an event.
+    hits: Vec<u64>,
+    /// The events' uniforms u and v (v then their payments).
+    u: Vec<f64>,
+    v: Vec<f64>,
+    normals: Normals,
+    path: CodePath,
+}
+
+impl YearKeys {
+    pub(super) fn new(path: CodePath) -> Self {
+        Self {
+            keys: vec![0; BLOCK],
+            hits: vec![0; BLOCK.div_ceil(64)],
+            u: Vec::with_capacity(BLOCK),
+            v: Vec::with_capacity(BLOCK),
+            normals: Normals::default(),
+            path,
+        }
+    }
+
+    /// Calls `visit` with the event years of the policy's peril `j` (base `base`) in `block`,
+    /// their payments drawn in one batch where the peril pays by inversion.
+    fn events(
+        &mut self,
+        (base, j, peril): (u64, usize, &PerilModel),
+        block: Range<usize>,
+        visit: &mut impl FnMut(usize, usize, Event),
+    ) {
+        let len = block.len();
+        let (keys, hits) = (&mut self.keys[..len], &mut self.hits[..len.div_ceil(64)]);
+        self.path.run(Keys {
+            first: year_counter(base, j, block.start),
+            q: peril.event_probability(),
+            keys,
+            hits,
+        });
+        let events = || {
+            hits.iter().enumerate().flat_map(|(w, &m)| {
+                let mut m = m;
+                std::iter::from_fn(move || {
+                    (m != 0).then(|| {
+                        let b = m.trailing_zeros() as usize;
+                        m &= m - 1;
+                        w * 64 + b
+                    })
+                })
+            })
+        };
+        self.u.clear();
+        self.v.clear();
+        for y in events() {
+            let event = Event::new(keys[y]);
+            self.u.push(event.u);
+            self.v.push(event.v());
+        }
+        let paid = peril.payments_by_inversion(&self.u, &mut self.v, &mut self.normals, self.path);
+        for (k, y) in events().enumerate() {
+            let mut event = Event::new(keys[y]);
+            event.paid = paid.then(|| self.v[k]);
+            visit(block.start + y, j, event);
+        }
+    }
+}
+
+/// Words y = 0, 1, … of the counter stream from `first` (unmixed), and the years whose
+/// word's [`unit`] is below q, as bits.
+struct Keys<'a> {
+    first: u64,
+    q: f64,
+    keys: &'a mut [u64],
+    hits: &'a mut [u64],
+}
+
+impl pulp::WithSimd for Keys<'_> {
+    type Output = ();
+    #[inline(always)]
+    fn with_simd<S: pulp::Simd>(self, _: S) {
+        let chunks = self.keys.chunks_mut(64).zip(self.hits.iter_mut());
+        for (w, (keys, hits)) in chunks.enumerate() {
+            let mut m = 0u64;
+            for (b, key) in keys.iter_mut().enumerate() {
+                *key = counter(self.first, (w * 64 + b) as u64);
+                m |= u64::from(unit(*key) < self.q) << b;
+            }
+            *hits = m;
+        }
+    }
+}
 
 const STREAM_PAYMENTS: u64 = 0x9E37_79B9_7F4A_7C15;
-const STREAM_EVENTS: u64 = 0xA076_1D64_78BD_642F;

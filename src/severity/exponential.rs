@@ -2,6 +2,7 @@
 
 use super::{Severity, family_params};
 use crate::error::Result;
+use crate::numerics::kernels;
 use crate::numerics::special::gamma_p;
 use crate::numerics::validate;
 use rand::Rng;
@@ -108,5 +109,14 @@ impl Severity for Exponential {
     fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         let e: f64 = Exp1.sample(rng);
         self.theta * e
+    }
+
+    /// −θ·ln(s).
+    fn survival_draw(&self, s: f64) -> Option<f64> {
+        Some(-self.theta * kernels::ln(s))
+    }
+
+    fn invertible(&self) -> bool {
+        true
     }
 }

@@ -2,6 +2,7 @@
 
 use super::{Severity, family_params};
 use crate::error::Result;
+use crate::numerics::kernels::{self, CodePath, Normals};
 use crate::numerics::normal::{ln_normal_cdf, quantile_from_tails};
 use crate::numerics::validate;
 use crate::numerics::{normal_cdf, normal_survival};
@@ -161,6 +162,26 @@ impl Severity for LogNormal {
 
     fn lognormal_parameters(&self) -> Option<(f64, f64)> {
         Some((self.mu, self.sigma))
+    }
+
+    /// exp(μ − σΦ⁻¹(s)).
+    fn survival_draw(&self, s: f64) -> Option<f64> {
+        Some(kernels::exp(
+            self.mu - self.sigma * kernels::normal_quantile(s),
+        ))
+    }
+
+    fn invertible(&self) -> bool {
+        true
+    }
+
+    fn survival_draws(&self, s: &mut [f64], normals: &mut Normals, path: CodePath) -> bool {
+        normals.quantiles(s, path);
+        for x in s.iter_mut() {
+            *x = self.mu - self.sigma * *x;
+        }
+        kernels::exp_all(s, path);
+        true
     }
 }
 

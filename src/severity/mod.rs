@@ -35,6 +35,7 @@ pub use single_parameter_pareto::{SingleParameterPareto, SingleParameterParetoPa
 pub use spliced::{Spliced, SplicedParams};
 pub use weibull::{Weibull, WeibullParams};
 
+use crate::numerics::kernels::{CodePath, Normals};
 use crate::numerics::{integrate, invert_monotone};
 use rand::Rng;
 
@@ -112,6 +113,43 @@ pub trait Severity: Send + Sync {
     /// vector kernels; `None` for any other.
     fn lognormal_parameters(&self) -> Option<(f64, f64)> {
         None
+    }
+
+    /// S⁻¹(s) for s in (0, 1) (a draw by inversion when s is uniform), computed with the
+    /// library's own ln, exp and normal quantile ([`crate::numerics::kernels`]), so that it has
+    /// the same bits on every CPU, and inverting the survival so that the largest draws (the
+    /// smallest s) keep their precision; `None` for a family without such a closed form
+    /// (drawn by [`sample`](Self::sample) instead).
+    ///
+    /// ```
+    /// use kexian::severity::{LogNormal, Severity};
+    /// let d = LogNormal::new(1.0, 0.5)?;
+    /// let x = d.survival_draw(1e-9).unwrap();
+    /// assert!((x / d.inverse_survival(1e-9) - 1.0).abs() < 1e-14);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    fn survival_draw(&self, s: f64) -> Option<f64> {
+        let _ = s;
+        None
+    }
+
+    /// Whether [`survival_draw`](Self::survival_draw) answers (for every u, or for none).
+    fn invertible(&self) -> bool {
+        false
+    }
+
+    /// [`survival_draw`](Self::survival_draw) of each s in place, bit for bit, in vector
+    /// kernels on `path` where the family has them (`normals` holds the normal quantile's
+    /// scratch); `false`, `s` unchanged, for a family without the closed form.
+    fn survival_draws(&self, s: &mut [f64], normals: &mut Normals, path: CodePath) -> bool {
+        let _ = (normals, path);
+        if !self.invertible() {
+            return false;
+        }
+        for x in s.iter_mut() {
+            *x = self.survival_draw(*x).unwrap_or(f64::NAN);
+        }
+        true
     }
 }
 

@@ -4,6 +4,7 @@ use super::{
     Burr, Empirical, Exponential, Gamma, GeneralizedPareto, LogLogistic, LogNormal, Mixture,
     Pareto, Severity, SingleParameterPareto, Spliced, Weibull,
 };
+use crate::numerics::kernels::{CodePath, Normals};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
@@ -98,6 +99,16 @@ impl Severity for SeverityModel {
     }
     fn lognormal_parameters(&self) -> Option<(f64, f64)> {
         dispatch!(self, d => d.lognormal_parameters())
+    }
+    #[inline]
+    fn survival_draw(&self, s: f64) -> Option<f64> {
+        dispatch!(self, d => d.survival_draw(s))
+    }
+    fn invertible(&self) -> bool {
+        dispatch!(self, d => d.invertible())
+    }
+    fn survival_draws(&self, s: &mut [f64], normals: &mut Normals, path: CodePath) -> bool {
+        dispatch!(self, d => d.survival_draws(s, normals, path))
     }
 }
 

@@ -2,6 +2,7 @@
 
 use super::{Severity, family_params, numerical_limited_moment};
 use crate::error::Result;
+use crate::numerics::kernels::{self, CodePath, Normals};
 use crate::numerics::special::expm1_ratio;
 use crate::numerics::validate;
 use rand::Rng;
@@ -114,5 +115,27 @@ impl Severity for SingleParameterPareto {
     fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         let e: f64 = Exp1.sample(rng);
         self.theta * (e / self.alpha).exp()
+    }
+
+    /// θ·exp(−ln(s)/α).
+    fn survival_draw(&self, s: f64) -> Option<f64> {
+        Some(self.theta * kernels::exp(-kernels::ln(s) / self.alpha))
+    }
+
+    fn invertible(&self) -> bool {
+        true
+    }
+
+    fn survival_draws(&self, s: &mut [f64], _: &mut Normals, path: CodePath) -> bool {
+        let survival = s.to_vec();
+        kernels::ln_all(&survival, s, path);
+        for x in s.iter_mut() {
+            *x = -*x / self.alpha;
+        }
+        kernels::exp_all(s, path);
+        for x in s.iter_mut() {
+            *x *= self.theta;
+        }
+        true
     }
 }

@@ -2,6 +2,7 @@
 
 use super::{Severity, SeverityModel};
 use crate::error::{Error, Result};
+use crate::numerics::kernels::{CodePath, Normals};
 use crate::numerics::validate;
 use rand::{Rng, RngExt};
 use serde::{Deserialize, Serialize};
@@ -77,6 +78,21 @@ impl From<Spliced> for SplicedParams {
 }
 
 impl Spliced {
+    /// Whether survival s falls in the tail: s < 1 − w.
+    fn in_tail(&self, s: f64) -> bool {
+        s < 1.0 - self.body_weight
+    }
+
+    /// The tail's survival for the spliced survival s < 1 − w: s/(1 − w)·S₂(t).
+    fn tail_survival(&self, s: f64) -> f64 {
+        s / (1.0 - self.body_weight) * self.tail_mass
+    }
+
+    /// The body's survival for the spliced survival s ≥ 1 − w: 1 − (1 − s)/w·F₁(t).
+    fn body_survival(&self, s: f64) -> f64 {
+        1.0 - (1.0 - s) / self.body_weight * self.body_mass
+    }
+
     /// Splice `body` below `threshold` (元, > 0) and `tail` above it, with P(X ≤ t) =
     /// `body_weight` in (0, 1). The body must have mass below t and the tail above t.
     pub fn new(
@@ -258,5 +274,51 @@ impl Severity for Spliced {
                 .inverse_survival((1.0 - v) * self.tail_mass)
                 .max(t)
         }
+    }
+
+    /// The tail's draw at its survival s/(1 − w)·S₂(t) (floored at t) for s < 1 − w, else
+    /// the body's at 1 − (1 − s)/w·F₁(t) (capped at t), as
+    /// [`inverse_survival`](Self::inverse_survival).
+    fn survival_draw(&self, s: f64) -> Option<f64> {
+        if !self.invertible() {
+            return None;
+        }
+        let t = self.threshold;
+        if self.in_tail(s) {
+            Some(self.tail.survival_draw(self.tail_survival(s))?.max(t))
+        } else {
+            Some(self.body.survival_draw(self.body_survival(s))?.min(t))
+        }
+    }
+
+    fn invertible(&self) -> bool {
+        self.body.invertible() && self.tail.invertible()
+    }
+
+    /// The body's draws and the tail's, each in one batch.
+    fn survival_draws(&self, s: &mut [f64], normals: &mut Normals, path: CodePath) -> bool {
+        if !self.invertible() {
+            return false;
+        }
+        let t = self.threshold;
+        let (mut body, mut tail) = (Vec::with_capacity(s.len()), Vec::new());
+        for &x in s.iter() {
+            if self.in_tail(x) {
+                tail.push(self.tail_survival(x));
+            } else {
+                body.push(self.body_survival(x));
+            }
+        }
+        self.body.survival_draws(&mut body, normals, path);
+        self.tail.survival_draws(&mut tail, normals, path);
+        let (mut body, mut tail) = (body.into_iter(), tail.into_iter());
+        for x in s.iter_mut() {
+            *x = if self.in_tail(*x) {
+                tail.next().map_or(f64::NAN, |y| y.max(t))
+            } else {
+                body.next().map_or(f64::NAN, |y| y.min(t))
+            };
+        }
+        true
     }
 }

@@ -28,7 +28,6 @@ mod shard;
 
 pub use crate::loss::{Estimate, RETURN_PERIODS};
 pub use crate::numerics::kernels::CodePath;
-pub(crate) use crate::numerics::kernels::splitmix64;
 pub use config::{Retention, SimulationConfig, VarianceReduction};
 pub use engine::{batch_rng, run_batches};
 pub(crate) use engine::{ceil_count, fnv1a, map_indices, run_batch_range, sum_indices};
