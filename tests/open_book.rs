@@ -50,10 +50,12 @@ fn run(firms: &[Firm], a: &Assumptions) -> kexian::Result<QuoteRun> {
 // 38,839,294.72 元. Then (issue 35) when every per-policy event peril came to decide each year
 // by its key in a vector pass and R&D failures to be paid by inversion (the library's own
 // normal quantile, ln and exp): premium → 8,827,230 元 (+0.9%, 0.2 of its standard error),
-// subsidy → 1,624,181 元, TVaR → 39,240,590.42 元.
-const PIN_PREMIUM: &str = "8827230.00";
-const PIN_SUBSIDY: &str = "1624181.00";
-const PIN_TVAR: &str = "39240590.42";
+// subsidy → 1,624,181 元, TVaR → 39,240,590.42 元; and when the systemic events' hits came to
+// be decided from event and policy keys: premium → 8,826,730 元, subsidy → 1,623,825 元, TVaR
+// → 39,241,101.54 元.
+const PIN_PREMIUM: &str = "8826730.00";
+const PIN_SUBSIDY: &str = "1623825.00";
+const PIN_TVAR: &str = "39241101.54";
 
 #[test]
 fn a_second_insurer_prices_its_own_book_on_its_own_scale() {

@@ -275,9 +275,11 @@ fn results_are_pinned_for_value_stability_and_the_serial_build() {
 // TVaR → 213,045,513.68 元, −0.27 percent; sum of totals → 2.182853e12 元, −0.004 percent),
 // and when every per-policy event peril came to decide each year by its key in a vector pass
 // and R&D failures to be paid by inversion (TVaR → 213,190,353.01 元, +0.07 percent; sum of
-// totals → 2.187887e12 元, +0.23 percent, about one standard error).
-const PIN_TVAR: u64 = 0x41a9_6a0d_a205_38ef;
-const PIN_TOTAL: u64 = 0x427f_d683_7053_7a05;
+// totals → 2.187887e12 元, +0.23 percent, about one standard error), and when the systemic
+// events' hits came to be decided from event and policy keys in a vector pass (TVaR →
+// 213,193,860.51 元; sum of totals → 2.187902e12 元).
+const PIN_TVAR: u64 = 0x41a9_6a29_0903_6e2e;
+const PIN_TOTAL: u64 = 0x427f_d691_a3ee_e537;
 
 #[test]
 fn per_risk_recoveries_match_the_layer_by_hand() {

@@ -2,7 +2,8 @@
 //! backtests of the rating plan.
 
 use super::text::{
-    backtest_charts, json_bytes, label, loss_ratio_text, quotes_csv, simulation_text, summary_text,
+    backtest_charts, json_bytes, json_to, label, loss_ratio_text, quotes_csv, simulation_text,
+    summary_text,
 };
 use super::{BacktestColumns, Job, JobResult, Output};
 use crate::backtest::{LossRatioBacktest, RollingBacktest};
@@ -49,19 +50,24 @@ pub fn quote_priced(
 ) -> JobResult<Output<QuoteRun>> {
     let lang = options.lang;
     let bom = options.excel || matches!(lang, Language::Zh);
-    let (csv, json) = (quotes_csv(&priced, lang, bom)?, json_bytes(&priced.quotes)?);
-    let summary = ("summary.json", json_bytes(&priced.summary)?);
-    let covers = ("covers.csv", super::cover_table(&priced).csv(lang, bom)?);
-    let mut files = if options.gzip {
-        vec![
-            ("quotes.csv.gz", gzip(&csv)?),
-            ("quotes.json.gz", gzip(&json)?),
-            covers,
-            summary,
+    // One table at a time, each compressed as soon as it is made (the JSON as it is
+    // written): a big book's plain text is never held whole beside the others.
+    let quotes = if options.gzip {
+        let csv = gzip(&quotes_csv(&priced, lang, bom)?)?;
+        [
+            ("quotes.csv.gz", csv),
+            ("quotes.json.gz", json_gzip(&priced.quotes)?),
         ]
     } else {
-        vec![("quotes.csv", csv), ("quotes.json", json), covers, summary]
+        let csv = quotes_csv(&priced, lang, bom)?;
+        [
+            ("quotes.csv", csv),
+            ("quotes.json", json_bytes(&priced.quotes)?),
+        ]
     };
+    let covers = ("covers.csv", super::cover_table(&priced).csv(lang, bom)?);
+    let summary = ("summary.json", json_bytes(&priced.summary)?);
+    let mut files: Vec<_> = quotes.into_iter().chain([covers, summary]).collect();
     if options.charts {
         let s = &priced.summary;
         let curve = exceedance_chart(
@@ -88,9 +94,20 @@ pub fn quote_priced(
 /// `bytes` gzip-compressed (default level).
 fn gzip(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
     use std::io::Write;
-    let mut z = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    let mut z = gzip_encoder();
     z.write_all(bytes)?;
     z.finish()
+}
+
+/// [`json_bytes`] of `value` gzip-compressed as it is written.
+fn json_gzip<T: serde::Serialize>(value: &T) -> JobResult<Vec<u8>> {
+    let buffered = std::io::BufWriter::with_capacity(1 << 16, gzip_encoder());
+    let z = json_to(buffered, value)?;
+    Ok(z.into_inner().map_err(|e| e.into_error())?.finish()?)
+}
+
+fn gzip_encoder() -> flate2::write::GzEncoder<Vec<u8>> {
+    flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default())
 }
 
 /// The book's loss statistics (simulation.json and the text) from its portfolio run.

@@ -487,7 +487,15 @@ pub fn line_text(p: &PricedLine, model: &Path, lang: Language) -> String {
 /// reader of money figures). Non-finite numbers cannot occur: serde_json has no way to write
 /// them and the library returns errors instead of NaN.
 pub fn json_bytes<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, serde_json::Error> {
-    let mut out = Vec::new();
+    json_to(Vec::new(), value)
+}
+
+/// [`json_bytes`] written to `out` as it is produced (into a compressor, say, so that the
+/// whole text is never held), which is returned.
+pub fn json_to<W: std::io::Write, T: serde::Serialize>(
+    mut out: W,
+    value: &T,
+) -> Result<W, serde_json::Error> {
     let mut ser = serde_json::Serializer::with_formatter(&mut out, PositiveZero::default());
     value.serialize(&mut ser)?;
     Ok(out)

@@ -120,13 +120,15 @@ impl Portfolio {
         let ceded_totals = sums[at.ceded..].to_vec();
         let perms = self.reorder_rows(config, blocks.start, &mut rows)?;
         let events = self.shock_events(config.simulation.seed, years.clone());
-        let year = self.year_figures(config, years.clone(), rows, perms.as_ref(), &events)?;
+        let drawn = self.shock_hits(config.simulation.seed, &events, config.simulation.code_path);
+        let shocks = (&events[..], &drawn);
+        let year = self.year_figures(config, years.clone(), rows, perms.as_ref(), shocks)?;
         let (candidates, policies) = self.replay_tails(
             config,
             years,
             &year.totals,
             perms.as_ref(),
-            &events,
+            shocks,
             &tally,
             &mut batch_sums,
         )?;

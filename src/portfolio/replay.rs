@@ -110,7 +110,8 @@ impl Portfolio {
                 out[t] += x;
             }
         }
-        self.replay_shocks(config.simulation.seed, i, &run.events, |_, t, x| {
+        let drawn = self.shock_hits(seed, &run.events, config.simulation.code_path);
+        self.replay_shocks(seed, i, &run.events, &drawn, |_, t, x| {
             out[t] = out[t].saturating_add(x)
         });
         Ok(out)

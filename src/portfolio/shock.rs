@@ -8,11 +8,13 @@ use crate::severity::{Severity, SeverityModel};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-use super::batches::{BLOCK, block_ranges};
+use super::batches::block_ranges;
 use super::cents::to_cents;
 use crate::frequency::{Frequency, Poisson};
+use crate::numerics::kernels::{CodePath, Normals, counter, open_unit, splitmix64, unit};
 use crate::simulation::batch_rng;
-use rand::RngExt;
+use rand::SeedableRng;
+use rand_xoshiro::SplitMix64;
 
 const MODEL: &str = "Portfolio";
 
@@ -117,17 +119,78 @@ impl super::Portfolio {
         events
     }
 
+    /// The draws every policy's systemic hits share, for `events` (whole blocks of years),
+    /// their kernels to run on `path`.
+    pub(super) fn shock_hits(
+        &self,
+        seed: u64,
+        events: &[(usize, usize, f64)],
+        path: CodePath,
+    ) -> ShockHits {
+        let shocks = self.spec.shocks.len();
+        // Event e's key: a pure function of (seed, year, shock, its rank among that shock's
+        // events of the year), so a shard's events have the keys they have in the whole run.
+        let base = splitmix64(seed ^ STREAM_EVENT_KEYS);
+        let mut keys = Vec::with_capacity(events.len());
+        for (e, &(t, s, _)) in events.iter().enumerate() {
+            let rank = events[..e]
+                .iter()
+                .rev()
+                .take_while(|&&(u, r, _)| (u, r) == (t, s))
+                .count();
+            keys.push(splitmix64(
+                splitmix64(splitmix64(base ^ t as u64) ^ s as u64) ^ rank as u64,
+            ));
+        }
+        // Policies exposed alike (the same hit probability, or none, for every shock) share
+        // their events' hit probabilities min(1, h·z).
+        let mut classes: Vec<Vec<u64>> = Vec::new();
+        let class_of = (0..self.spec.policies.len())
+            .map(|i| {
+                let own = &self.shock_terms[i * shocks..][..shocks];
+                let hits = &self.hits[i * shocks..][..shocks];
+                let exposure: Vec<u64> = (own.iter().zip(hits))
+                    .map(|(o, h)| if o.is_some() { h.to_bits() } else { 0 })
+                    .collect();
+                match classes.iter().position(|c| *c == exposure) {
+                    Some(k) => k as u32,
+                    None => {
+                        classes.push(exposure);
+                        (classes.len() - 1) as u32
+                    }
+                }
+            })
+            .collect();
+        let p = classes
+            .iter()
+            .map(|c| {
+                (events.iter())
+                    .map(|&(_, s, z)| (f64::from_bits(c[s]) * z).min(1.0))
+                    .collect()
+            })
+            .collect();
+        ShockHits {
+            keys,
+            p,
+            class_of,
+            path,
+        }
+    }
+
     /// Calls `add(event, trial, payment in 分)` for every systemic event of `events` (whole
-    /// blocks of years) that hits policy `i`: only the events the policy is exposed to can
-    /// hit it, and a hit's loss passes through the shock's own (scenario) terms and then the
-    /// policy's terms for that event. The hits come from the policy's stream for each block:
-    /// one uniform per event it is exposed to, so events of other shocks (say, a supply-chain
-    /// event for a cyber-only firm) leave its draws as they were.
+    /// blocks of years, with their [`shock_hits`](Self::shock_hits)) that hits policy `i`: only
+    /// the events the policy is exposed to can hit it, and a hit's loss passes through the
+    /// shock's own (scenario) terms and then the policy's terms for that event. Event e hits
+    /// when the uniform of w = splitmix64(kᵢ ⊕ kₑ) (kᵢ the policy's key, kₑ the event's) is
+    /// below its hit probability, all of a policy's events decided in one vector pass; a
+    /// hit's loss is drawn by inversion at [`open_unit`] of w's word 1 where the shock's
+    /// severity allows ([`Severity::survival_draw`]), else from SplitMix64 seeded by w.
     pub(super) fn replay_shocks(
         &self,
         seed: u64,
         i: usize,
         events: &[(usize, usize, f64)],
+        drawn: &ShockHits,
         mut add: impl FnMut(usize, usize, i64),
     ) {
         let shocks = self.spec.shocks.len();
@@ -135,32 +198,88 @@ impl super::Portfolio {
         if events.is_empty() || own.iter().all(Option::is_none) {
             return;
         }
-        let hits = &self.hits[i * self.spec.shocks.len()..][..self.spec.shocks.len()];
-        let stream = |t: usize| {
-            batch_rng(
-                seed ^ self.keys[i],
-                STREAM_POLICY_SHOCKS | (t / BLOCK) as u64,
-            )
-        };
-        let mut block = events[0].0 / BLOCK;
-        let mut rng = stream(events[0].0);
-        for (e, &(t, s, z)) in events.iter().enumerate() {
-            if t / BLOCK != block {
-                block = t / BLOCK;
-                rng = stream(t);
+        let policy = splitmix64(seed ^ self.keys[i] ^ STREAM_POLICY_SHOCKS);
+        let p = &drawn.p[drawn.class_of[i] as usize];
+        let mut bits = vec![0u64; events.len().div_ceil(64)];
+        drawn.path.run(Hits {
+            policy,
+            keys: &drawn.keys,
+            p,
+            bits: &mut bits,
+        });
+        // The hits (events the policy is exposed to), their words, then their losses shock by
+        // shock in batches, added in event order.
+        let mut hits = Vec::new();
+        for (w, &m) in bits.iter().enumerate() {
+            let mut m = m;
+            while m != 0 {
+                let e = w * 64 + m.trailing_zeros() as usize;
+                m &= m - 1;
+                if own[events[e].1].is_some() {
+                    hits.push((e, splitmix64(policy ^ drawn.keys[e])));
+                }
             }
-            let Some(own) = own[s] else {
-                continue;
-            };
-            let shock = &self.spec.shocks[s];
-            let p = (hits[s] * z).min(1.0);
-            if rng.random::<f64>() < p {
-                let loss = shock.terms.apply(shock.loss.sample(&mut rng));
-                add(e, t, to_cents(own.apply(loss)));
+        }
+        let mut losses = vec![0.0; hits.len()];
+        let mut normals = Normals::default();
+        for (s, shock) in self.spec.shocks.iter().enumerate() {
+            let of_shock: Vec<usize> = (0..hits.len())
+                .filter(|&k| events[hits[k].0].1 == s)
+                .collect();
+            let mut x: Vec<f64> = (of_shock.iter())
+                .map(|&k| open_unit(counter(hits[k].1, 1)))
+                .collect();
+            let inverted = shock.loss.survival_draws(&mut x, &mut normals, drawn.path);
+            for (&k, &x) in of_shock.iter().zip(&x) {
+                losses[k] = if inverted {
+                    x
+                } else {
+                    shock.loss.sample(&mut SplitMix64::seed_from_u64(hits[k].1))
+                };
             }
+        }
+        for (&(e, _), &loss) in hits.iter().zip(&losses) {
+            let (t, s, _) = events[e];
+            if let Some(own) = own[s] {
+                let shock = &self.spec.shocks[s];
+                add(e, t, to_cents(own.apply(shock.terms.apply(loss))));
+            }
+        }
+    }
+}
+
+/// What every policy's systemic hits share: each event's key and, per class of policies
+/// exposed alike, each event's hit probability.
+pub(super) struct ShockHits {
+    keys: Vec<u64>,
+    p: Vec<Vec<f64>>,
+    class_of: Vec<u32>,
+    path: CodePath,
+}
+
+/// A policy's hits, as bits (event e: bit e % 64 of word e / 64).
+struct Hits<'a> {
+    policy: u64,
+    keys: &'a [u64],
+    p: &'a [f64],
+    bits: &'a mut [u64],
+}
+
+impl pulp::WithSimd for Hits<'_> {
+    type Output = ();
+    #[inline(always)]
+    fn with_simd<S: pulp::Simd>(self, _: S) {
+        let chunks = self.keys.chunks(64).zip(self.p.chunks(64));
+        for ((keys, p), bits) in chunks.zip(self.bits.iter_mut()) {
+            let mut m = 0u64;
+            for (b, (&key, &p)) in keys.iter().zip(p).enumerate() {
+                m |= u64::from(unit(splitmix64(self.policy ^ key)) < p) << b;
+            }
+            *bits = m;
         }
     }
 }
 
 const STREAM_SHOCKS: u64 = 1 << 62;
 const STREAM_POLICY_SHOCKS: u64 = 1 << 61;
+const STREAM_EVENT_KEYS: u64 = 0xD1B5_4A32_D192_ED03;

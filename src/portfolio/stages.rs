@@ -6,6 +6,7 @@ use super::batches::{BLOCK, mean_batch_size, reorder_blocks};
 use super::cents::{cents_at_or_below, largest_first, to_cents};
 use super::layout::{BlockRows, Layout, permute};
 use super::shard::{PolicyPart, YearFigures};
+use super::shock::ShockHits;
 use super::streams::{YearKeys, Years};
 use super::superposition::Engine;
 use super::{Portfolio, PortfolioConfig};
@@ -231,7 +232,7 @@ impl Portfolio {
         years: Range<usize>,
         mut rows: YearRows,
         perms: Option<&Vec<Vec<u32>>>,
-        events: &[(usize, usize, f64)],
+        (events, drawn): (&[(usize, usize, f64)], &ShockHits),
     ) -> Result<YearFigures> {
         let (seed, threads) = (config.simulation.seed, config.simulation.threads);
         let (start, m) = (years.start, years.len());
@@ -244,7 +245,7 @@ impl Portfolio {
         let chunks = n.div_ceil(chunk);
         let by_event = sum_indices(chunks, events.len(), threads, &|c, acc| {
             for i in c * chunk..((c + 1) * chunk).min(n) {
-                self.replay_shocks(seed, i, events, |e, _, x| {
+                self.replay_shocks(seed, i, events, drawn, |e, _, x| {
                     acc[e] = acc[e].saturating_add(x);
                 });
             }
@@ -307,7 +308,7 @@ impl Portfolio {
         years: Range<usize>,
         totals: &[i64],
         perms: Option<&Vec<Vec<u32>>>,
-        events: &[(usize, usize, f64)],
+        (events, drawn): (&[(usize, usize, f64)], &ShockHits),
         tally: &Tally,
         batch_sums: &mut [i64],
     ) -> Result<(usize, Vec<PolicyPart>)> {
@@ -359,7 +360,7 @@ impl Portfolio {
                     tail.push(((moved + start) as u32, self.payment(i, j, e)));
                 }
             });
-            self.replay_shocks(seed, i, events, |_, t, x| {
+            self.replay_shocks(seed, i, events, drawn, |_, t, x| {
                 shock_sum = shock_sum.saturating_add(x);
                 sums[t / batch] = sums[t / batch].saturating_add(x);
                 if candidate[t - start] {
