@@ -215,30 +215,32 @@ impl super::Portfolio {
             while m != 0 {
                 let e = w * 64 + m.trailing_zeros() as usize;
                 m &= m - 1;
-                if own[events[e].1].is_some() {
-                    hits.push((e, splitmix64(policy ^ drawn.keys[e])));
+                let s = events[e].1;
+                if own[s].is_some() {
+                    hits.push((e, s, splitmix64(policy ^ drawn.keys[e])));
                 }
             }
         }
         let mut losses = vec![0.0; hits.len()];
+        let mut by_shock = vec![Vec::new(); shocks];
+        for (k, &(_, s, _)) in hits.iter().enumerate() {
+            by_shock[s].push(k);
+        }
         let mut normals = Normals::default();
-        for (s, shock) in self.spec.shocks.iter().enumerate() {
-            let of_shock: Vec<usize> = (0..hits.len())
-                .filter(|&k| events[hits[k].0].1 == s)
-                .collect();
+        for (of_shock, shock) in by_shock.iter().zip(&self.spec.shocks) {
             let mut x: Vec<f64> = (of_shock.iter())
-                .map(|&k| open_unit(counter(hits[k].1, 1)))
+                .map(|&k| open_unit(counter(hits[k].2, 1)))
                 .collect();
             let inverted = shock.loss.survival_draws(&mut x, &mut normals, drawn.path);
             for (&k, &x) in of_shock.iter().zip(&x) {
                 losses[k] = if inverted {
                     x
                 } else {
-                    shock.loss.sample(&mut SplitMix64::seed_from_u64(hits[k].1))
+                    shock.loss.sample(&mut SplitMix64::seed_from_u64(hits[k].2))
                 };
             }
         }
-        for (&(e, _), &loss) in hits.iter().zip(&losses) {
+        for (&(e, ..), &loss) in hits.iter().zip(&losses) {
             let (t, s, _) = events[e];
             if let Some(own) = own[s] {
                 let shock = &self.spec.shocks[s];
