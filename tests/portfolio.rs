@@ -374,6 +374,66 @@ fn systemic_events_hit_only_cyber_covers_through_their_terms() {
     assert!(r.shocks.iter().any(|&x| x > 0.0));
 }
 
+#[test]
+fn systemic_hits_are_independent_draws_at_their_hit_probability() {
+    // 200 cyber covers (no incidents of their own, full cover) and two shocks: A at 0.5 a
+    // year hits each with probability 0.3 and pays 1,000 (an empirical loss: drawn from a
+    // generator); B at 0.4 a year hits with probability 0.2 and pays a lognormal(6, 0.5)
+    // (drawn by inversion). Per event the hits are Binomial(200, h) and independent of the
+    // losses, so a year's systemic total has mean Σ λ·200h·E[X] and variance
+    // Σ λ·E[S²], E[S²] = 200h·Var X + 200h(1 − h)·E[X]² + (200h·E[X])².
+    let p: Portfolio = serde_json::from_value(json!({
+        "policies": (0..200).map(|i| json!({"id": format!("C{i:03}"), "sector": "ai", "perils": [cyber(0.0)]}))
+            .collect::<Vec<_>>(),
+        "shocks": [
+            {"name": "A", "annual_rate": 0.5, "default_hit_probability": 0.3,
+             "loss": {"type": "empirical", "data": [1000.0]}},
+            {"name": "B", "annual_rate": 0.4, "default_hit_probability": 0.2,
+             "loss": {"type": "lognormal", "mu": 6.0, "sigma": 0.5}}]}))
+    .unwrap();
+    let trials = 100_000;
+    let r = run(&p, trials, None);
+    let lognormal_mean = (6.0f64 + 0.125).exp();
+    let lognormal_var = (0.25f64.exp() - 1.0) * (12.0f64 + 0.25).exp();
+    let shocks = [
+        (0.5, 0.3, 1000.0, 0.0),
+        (0.4, 0.2, lognormal_mean, lognormal_var),
+    ];
+    let (mut mean, mut var) = (0.0, 0.0);
+    for (rate, h, m, v) in shocks {
+        let hits = 200.0 * h;
+        let s2 = hits * v + hits * (1.0 - h) * m * m + (hits * m) * (hits * m);
+        mean += rate * hits * m;
+        var += rate * s2;
+    }
+    let n = trials as f64;
+    let got = r.shocks.iter().sum::<f64>() / n;
+    let got_var = r.shocks.iter().map(|x| (x - got).powi(2)).sum::<f64>() / (n - 1.0);
+    assert!(
+        (got - mean).abs() < 4.0 * (var / n).sqrt(),
+        "mean {got} vs {mean}"
+    );
+    // Hits drawn together (one uniform per event) would give 4-5 times the variance.
+    assert!(
+        (got_var / var - 1.0).abs() < 0.1,
+        "variance {got_var} vs {var}"
+    );
+    // Each policy's share: λ·h·E[X] summed over the shocks, variance λ·h·E[X²] a year.
+    let each: f64 = shocks.iter().map(|(rate, h, m, _)| rate * h * m).sum();
+    let each_var: f64 = shocks
+        .iter()
+        .map(|(rate, h, m, v)| rate * h * (v + m * m))
+        .sum();
+    let se = (each_var / n).sqrt();
+    let within = (r.policies.iter())
+        .filter(|x| (x.shock_mean - each).abs() < 4.0 * se)
+        .count();
+    assert!(
+        within >= 198,
+        "{within} of 200 policies within 4 s.e. of {each}"
+    );
+}
+
 /// The year's largest occurrence, checked trial by trial against the policies' own payments:
 /// without systemic events and with one peril per policy it is the largest policy payment of
 /// the year (after the copula). Systemic events leave the perils' draws and the copula alone,
