@@ -16,7 +16,7 @@ use kexian::Result;
 use kexian::aggregate::{LossModel, SimulationPart};
 use kexian::coverage::ClaimTerms;
 use kexian::frequency::{Frequency, Poisson};
-use kexian::numerics::kernels::{CodePath, GAMMA, Normals, exp_all, splitmix64, unit};
+use kexian::numerics::kernels::{CodePath, GAMMA, Normals, exp, splitmix64, unit};
 use kexian::severity::{LogNormal, Severity};
 use kexian::simulation::{Shard, SimulationConfig, batch_rng};
 use std::hint::black_box;
@@ -52,8 +52,8 @@ fn minimal_loop(n: &Poisson, x: &LogNormal, trials: u64) -> f64 {
 
 /// The batched floor: the engine's draws for the standard case without the engine. Per
 /// block of 1,024 years, each year's count by inversion of its counter word on Poisson(2)'s
-/// cdf; the claims' normals from counter words ([`Normals`]), exp(μ + σz) and the terms in
-/// vector kernels; all payments summed. No year totals, retention, statistics or sorting.
+/// cdf; the claims' normals from counter words ([`Normals`]), then exp(μ + σz) and the terms
+/// in one vector kernel; all payments summed. No year totals, retention, statistics or sorting.
 /// Returns the sum of the payments.
 #[inline(never)]
 fn batched_floor(n: &Poisson, trials: u64) -> f64 {
@@ -71,17 +71,7 @@ fn batched_floor(n: &Poisson, trials: u64) -> f64 {
         claim_word = claim_word.wrapping_add(claims.wrapping_mul(GAMMA));
         x.resize(inputs.len(), 0.0);
         normals.fill(&inputs, 0, &mut x, CodePath::Widest);
-        x.iter_mut().for_each(|v| *v = 10.0 + 2.0 * *v);
-        exp_all(&mut x, CodePath::Widest);
-        // The payments summed in eight lanes (the floor needs the total only, not each
-        // year's).
-        let mut lanes = [0.0; 8];
-        for chunk in x.chunks(8) {
-            for (l, &c) in lanes.iter_mut().zip(chunk) {
-                *l += c.min(1_000_000.0) - c.min(10_000.0);
-            }
-        }
-        total += lanes.iter().sum::<f64>();
+        total += CodePath::Widest.run(FloorPay(&x));
     }
     total
 }
@@ -99,6 +89,25 @@ impl pulp::WithSimd for FloorCounts<'_> {
             *n = self.0.iter().map(|&c| u64::from(c <= u)).sum();
             word = word.wrapping_add(GAMMA);
         }
+    }
+}
+
+/// The floor's payments, exp(10 + 2z) between the deductible and the limit, summed in eight
+/// lanes (the floor needs the total only, not each year's).
+struct FloorPay<'a>(&'a [f64]);
+
+impl pulp::WithSimd for FloorPay<'_> {
+    type Output = f64;
+    #[inline(always)]
+    fn with_simd<S: pulp::Simd>(self, _: S) -> f64 {
+        let mut lanes = [0.0; 8];
+        for chunk in self.0.chunks(8) {
+            for (l, &z) in lanes.iter_mut().zip(chunk) {
+                let c = exp(10.0 + 2.0 * z);
+                *l += c.min(1_000_000.0) - c.min(10_000.0);
+            }
+        }
+        lanes.iter().sum()
     }
 }
 

@@ -62,6 +62,7 @@ impl CodePath {
 #[derive(Debug, Default)]
 pub struct Normals {
     u: Vec<f64>,
+    mask: Vec<u64>,
     tails: Vec<u32>,
     tail_p: Vec<f64>,
 }
@@ -109,13 +110,21 @@ impl Normals {
     /// The tails of `z` (NaN after the central pass), from their uniforms in `u`.
     fn tails(&mut self, z: &mut [f64], path: CodePath) {
         let len = z.len();
-        // The tails listed branch-free (the place written always, counted if a tail).
+        // The tails listed from a bit mask a word per 64 draws (one bit a tail).
+        self.mask.resize(len.div_ceil(64), 0);
+        path.run(NanMask(z, &mut self.mask));
         let mut m = 0;
         let (tails, tail_p) = (&mut self.tails[..len], &mut self.tail_p[..len]);
-        for (c, (&u, &z)) in self.u.iter().zip(z.iter()).enumerate() {
-            tails[m] = c as u32;
-            tail_p[m] = u.min(1.0 - u);
-            m += usize::from(z.is_nan());
+        for (w, &word) in self.mask.iter().enumerate() {
+            let mut bits = word;
+            while bits != 0 {
+                let c = w * 64 + bits.trailing_zeros() as usize;
+                let u = self.u[c];
+                tails[m] = c as u32;
+                tail_p[m] = u.min(1.0 - u);
+                m += 1;
+                bits &= bits - 1;
+            }
         }
         path.run(NearTails(&mut tail_p[..m]));
         for (&c, &t) in tails[..m].iter().zip(&tail_p[..m]) {
@@ -203,6 +212,22 @@ impl pulp::WithSimd for NearTails<'_> {
     fn with_simd<S: pulp::Simd>(self, _: S) {
         for p in self.0.iter_mut() {
             *p = normal_near_tail(*p);
+        }
+    }
+}
+
+/// Bit j of word w: whether z\[64w + j\] is NaN.
+struct NanMask<'a>(&'a [f64], &'a mut [u64]);
+
+impl pulp::WithSimd for NanMask<'_> {
+    type Output = ();
+    #[inline(always)]
+    fn with_simd<S: pulp::Simd>(self, _: S) {
+        for (word, z) in self.1.iter_mut().zip(self.0.chunks(64)) {
+            *word = z
+                .iter()
+                .enumerate()
+                .fold(0, |w, (j, z)| w | u64::from(z.is_nan()) << j);
         }
     }
 }
