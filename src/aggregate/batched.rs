@@ -15,7 +15,6 @@ use crate::frequency::Frequency;
 use crate::numerics::kernels::{CodePath, GAMMA, Normals, exp, splitmix64, unit};
 use crate::severity::Severity;
 use crate::simulation::claims::CHUNK;
-use crate::simulation::losses::BatchSummary;
 use pulp::{Simd, WithSimd};
 use rand::RngExt;
 
@@ -54,10 +53,12 @@ impl<F: Frequency, S: Severity> LossModel<F, S> {
         values: &mut Vec<f64>,
         recorder: &mut R,
         path: CodePath,
-    ) -> (f64, u64) {
+    ) {
         let (claim_key, count_key): (u64, u64) = (rng.random(), rng.random());
         let head = count_head(&self.frequency, conditional);
-        let mut sums = vec![0.0; trials as usize];
+        let from = values.len();
+        values.resize(from + trials as usize, 0.0);
+        let sums = &mut values[from..];
         let (mut normals, mut x) = (Normals::default(), vec![0.0; CHUNK]);
         let mut inputs = Vec::with_capacity(CHUNK);
         let (mut marks, mut starts) = (vec![0u32; CHUNK], Vec::with_capacity(CHUNK));
@@ -153,8 +154,6 @@ impl<F: Frequency, S: Severity> LossModel<F, S> {
             sums.iter_mut()
                 .for_each(|s| *s = self.aggregate_terms.apply(*s));
         }
-        values.extend_from_slice(&sums);
-        BatchSummary::totals(&sums)
     }
 
     /// The counts of years `first..first + counts.len()` by inversion of the uniforms of

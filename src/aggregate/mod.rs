@@ -394,8 +394,8 @@ impl<F: Frequency, S: Severity> LossModel<F, S> {
     }
 
     /// Pushes `trials` simulated annual payments onto `values`, telling `recorder` each
-    /// claim's payment and each year's gross, and returns their [`BatchSummary::totals`];
-    /// `PLAIN` only when [`is_plain`](Self::is_plain) holds.
+    /// claim's payment and each year's gross; `PLAIN` only when [`is_plain`](Self::is_plain)
+    /// holds.
     #[inline(never)]
     #[allow(clippy::too_many_arguments)]
     fn fill<const PLAIN: bool>(
@@ -406,7 +406,7 @@ impl<F: Frequency, S: Severity> LossModel<F, S> {
         values: &mut Vec<f64>,
         recorder: &mut impl Recorder,
         path: CodePath,
-    ) -> (f64, u64) {
+    ) {
         if let Some(lognormal) = self.severity.lognormal_parameters() {
             let fill = Self::fill_lognormal::<PLAIN, _>;
             return fill(
@@ -420,7 +420,6 @@ impl<F: Frequency, S: Severity> LossModel<F, S> {
                 path,
             );
         }
-        let mut totals = (0.0, 0);
         for _ in 0..trials {
             let n = if conditional {
                 self.frequency.sample_positive(rng)
@@ -444,10 +443,8 @@ impl<F: Frequency, S: Severity> LossModel<F, S> {
             } else {
                 self.aggregate_terms.apply(s)
             };
-            totals = BatchSummary::add(totals, s);
             values.push(s);
         }
-        totals
     }
 
     /// Simulates the batches in `batches` of the run `config`: its mergeable part.
@@ -496,13 +493,13 @@ impl<F: Frequency, S: Severity> LossModel<F, S> {
                 values.reserve(trials as usize);
                 let mut cessions = Cessions::new(layers);
                 let (c, v, path) = (conditional, &mut values, config.code_path);
-                let totals = match (layers.is_empty(), self.is_plain()) {
+                match (layers.is_empty(), self.is_plain()) {
                     (true, true) => self.fill::<true>(rng, trials, c, v, &mut (), path),
                     (true, false) => self.fill::<false>(rng, trials, c, v, &mut (), path),
                     _ => self.fill::<false>(rng, trials, c, v, &mut cessions, path),
                 };
                 let cut = f64::from_bits(threshold.load(Ordering::Relaxed));
-                let summary = BatchSummary::from_buffer(&mut values, cut, totals);
+                let summary = BatchSummary::from_buffer(&mut values, cut);
                 BUFFER.with(|b| b.replace(values));
                 (summary, cessions.sums)
             },

@@ -110,22 +110,16 @@ impl Normals {
     /// The tails of `z` (NaN after the central pass), from their uniforms in `u`.
     fn tails(&mut self, z: &mut [f64], path: CodePath) {
         let len = z.len();
-        // The tails listed from a bit mask a word per 64 draws (one bit a tail).
-        self.mask.resize(len.div_ceil(64), 0);
-        path.run(NanMask(z, &mut self.mask));
+        // The tails listed from a bit mask (one bit a tail).
+        mask_where(z, &mut self.mask, path, |z| z.is_nan());
         let mut m = 0;
         let (tails, tail_p) = (&mut self.tails[..len], &mut self.tail_p[..len]);
-        for (w, &word) in self.mask.iter().enumerate() {
-            let mut bits = word;
-            while bits != 0 {
-                let c = w * 64 + bits.trailing_zeros() as usize;
-                let u = self.u[c];
-                tails[m] = c as u32;
-                tail_p[m] = u.min(1.0 - u);
-                m += 1;
-                bits &= bits - 1;
-            }
-        }
+        set_bits(&self.mask, |c| {
+            let u = self.u[c];
+            tails[m] = c as u32;
+            tail_p[m] = u.min(1.0 - u);
+            m += 1;
+        });
         path.run(NearTails(&mut tail_p[..m]));
         for (&c, &t) in tails[..m].iter().zip(&tail_p[..m]) {
             let (c, u) = (c as usize, self.u[c as usize]);
@@ -216,18 +210,42 @@ impl pulp::WithSimd for NearTails<'_> {
     }
 }
 
-/// Bit j of word w: whether z\[64w + j\] is NaN.
-struct NanMask<'a>(&'a [f64], &'a mut [u64]);
+/// `mask` (resized to a word per 64 values): bit j of word w set when `keep(x[64w + j])`, in
+/// a vector kernel. [`set_bits`] lists them.
+pub(crate) fn mask_where<F: Fn(&f64) -> bool>(
+    x: &[f64],
+    mask: &mut Vec<u64>,
+    path: CodePath,
+    keep: F,
+) {
+    mask.resize(x.len().div_ceil(64), 0);
+    path.run(Mask(x, mask, keep));
+}
 
-impl pulp::WithSimd for NanMask<'_> {
+/// `f(i)` for each index i of a bit set in `mask`, in increasing order.
+#[inline(always)]
+pub(crate) fn set_bits(mask: &[u64], mut f: impl FnMut(usize)) {
+    for (w, &word) in mask.iter().enumerate() {
+        let mut bits = word;
+        while bits != 0 {
+            f(w * 64 + bits.trailing_zeros() as usize);
+            bits &= bits - 1;
+        }
+    }
+}
+
+/// The kernel of [`mask_where`].
+struct Mask<'a, F>(&'a [f64], &'a mut [u64], F);
+
+impl<F: Fn(&f64) -> bool> pulp::WithSimd for Mask<'_, F> {
     type Output = ();
     #[inline(always)]
     fn with_simd<S: pulp::Simd>(self, _: S) {
-        for (word, z) in self.1.iter_mut().zip(self.0.chunks(64)) {
-            *word = z
+        for (word, x) in self.1.iter_mut().zip(self.0.chunks(64)) {
+            *word = x
                 .iter()
                 .enumerate()
-                .fold(0, |w, (j, z)| w | u64::from(z.is_nan()) << j);
+                .fold(0, |w, (j, x)| w | u64::from((self.2)(x)) << j);
         }
     }
 }

@@ -3,6 +3,7 @@
 use super::Moments;
 use crate::error::{Error, Result};
 use crate::loss::{Discrete, Estimate, RETURN_PERIODS};
+use crate::numerics::kernels::{CodePath, mask_where, set_bits};
 use crate::numerics::validate;
 use serde::{Deserialize, Serialize};
 
@@ -43,13 +44,13 @@ pub(crate) struct BatchSummary {
 }
 
 impl BatchSummary {
-    /// Summarises a batch's values in `buffer` given their [`totals`](Self::totals) (summed
-    /// while it was filled), keeping as tail candidates those ≥ `threshold` (a value below
-    /// the current cut-off can never enter the retained tail, so dropping it here does not
-    /// change the result, whatever the thread timing). Leaves `buffer` (emptied) for the next
-    /// batch when the candidates are a small share of it: no fresh memory per batch.
-    pub(crate) fn from_buffer(buffer: &mut Vec<f64>, threshold: f64, totals: (f64, u64)) -> Self {
-        let (moments, zeros, kept) = Self::summarise(buffer, threshold, totals);
+    /// Summarises a batch's values in `buffer`, keeping as tail candidates those ≥
+    /// `threshold` (a value below the current cut-off can never enter the retained tail, so
+    /// dropping it here does not change the result, whatever the thread timing). Leaves
+    /// `buffer` (emptied) for the next batch when the candidates are a small share of it: no
+    /// fresh memory per batch.
+    pub(crate) fn from_buffer(buffer: &mut Vec<f64>, threshold: f64) -> Self {
+        let (moments, zeros, kept) = Self::summarise(buffer, threshold);
         buffer.truncate(kept);
         let candidates = if 4 * buffer.len() < buffer.capacity() {
             let small = buffer.clone();
@@ -65,46 +66,78 @@ impl BatchSummary {
         }
     }
 
-    /// The sum (from 0.0, in order) and the number of zeros of `values`: what a batch adds
-    /// up as it pushes its values, one [`add`](Self::add) each.
-    pub(crate) fn totals(values: &[f64]) -> (f64, u64) {
-        values.iter().fold((0.0, 0), |t, &x| Self::add(t, x))
-    }
-
-    /// `totals` with the value `x` added.
-    #[inline(always)]
-    pub(crate) fn add((sum, zeros): (f64, u64), x: f64) -> (f64, u64) {
-        (sum + x, zeros + u64::from(x == 0.0))
-    }
-
-    /// The moments and zeros of `values` given their [`totals`](Self::totals), and how many
-    /// candidates (≥ `threshold`) it moved to its front: one pass (the same sums, in the
-    /// same order, as `Moments::of`) for the central moments while the candidates are
-    /// compacted in place (with a threshold of −∞, all of them where they are).
-    fn summarise(
-        values: &mut [f64],
-        threshold: f64,
-        (sum, zeros): (f64, u64),
-    ) -> (Moments, u64, usize) {
-        let keep_all = threshold == f64::NEG_INFINITY;
+    /// The moments and zeros of `values`, and how many candidates (≥ `threshold`) it moved
+    /// to its front (with a threshold of −∞, all of them where they are). Two passes, each
+    /// in [`LANES`] lanes (value i in lane i mod [`LANES`], in order; the lanes then added
+    /// pairwise): the sum for the mean, then the central sums Σ(x − mean)^k, k = 2, 3, 4.
+    fn summarise(values: &mut [f64], threshold: f64) -> (Moments, u64, usize) {
         let n = values.len();
-        let mean = sum / n.max(1) as f64;
-        let (mut m2, mut m3, mut m4, mut kept) = (0.0, 0.0, 0.0, 0);
-        for k in 0..n {
-            let x = values[k];
-            let d = x - mean;
-            let d2 = d * d;
-            m2 += d2;
-            m3 += d2 * d;
-            m4 += d2 * d2;
-            if keep_all || x >= threshold {
-                values[kept] = x;
-                kept += 1;
-            }
+        let (moments, zeros) = CodePath::Widest.run(LaneMoments(values));
+        if threshold == f64::NEG_INFINITY {
+            return (moments, zeros, n);
         }
-        let moments = Moments::from_central(n as f64, mean, [m2, m3, m4]);
+        // The candidates from a bit mask (few once the tail has filled).
+        let mut mask = Vec::new();
+        mask_where(values, &mut mask, CodePath::Widest, |&x| x >= threshold);
+        let mut kept = 0;
+        set_bits(&mask, |c| {
+            values[kept] = values[c];
+            kept += 1;
+        });
         (moments, zeros, kept)
     }
+}
+
+/// The moments and zeros of [`BatchSummary::summarise`], on the widest instructions (the
+/// same bits on every path: each lane adds in order, nothing fused).
+struct LaneMoments<'a>(&'a [f64]);
+
+impl pulp::WithSimd for LaneMoments<'_> {
+    type Output = (Moments, u64);
+    #[inline(always)]
+    fn with_simd<S: pulp::Simd>(self, _: S) -> Self::Output {
+        let (values, n) = (self.0, self.0.len());
+        let (mut sums, mut zeros) = ([0.0; LANES], [0u64; LANES]);
+        lanes(values, |l, x| {
+            sums[l] += x;
+            zeros[l] += u64::from(x == 0.0);
+        });
+        let mean = pairwise(sums) / n.max(1) as f64;
+        let [mut m2, mut m3, mut m4] = [[0.0; LANES]; 3];
+        lanes(values, |l, x| {
+            let d = x - mean;
+            let d2 = d * d;
+            m2[l] += d2;
+            m3[l] += d2 * d;
+            m4[l] += d2 * d2;
+        });
+        let central = [pairwise(m2), pairwise(m3), pairwise(m4)];
+        let moments = Moments::from_central(n as f64, mean, central);
+        (moments, zeros.iter().sum())
+    }
+}
+
+/// Lanes of [`BatchSummary::summarise`]'s sums: as many as an AVX-512 register holds, so that
+/// one vector instruction adds them all, and enough to hide the adds' latency elsewhere.
+const LANES: usize = 8;
+
+/// `add(i mod LANES, x_i)` for each value in order, `LANES` at a time.
+#[inline(always)]
+fn lanes(values: &[f64], mut add: impl FnMut(usize, f64)) {
+    let mut chunks = values.chunks_exact(LANES);
+    for chunk in &mut chunks {
+        for (l, &x) in chunk.iter().enumerate() {
+            add(l, x);
+        }
+    }
+    for (l, &x) in chunks.remainder().iter().enumerate() {
+        add(l, x);
+    }
+}
+
+/// The lanes added pairwise: ((l₀ + l₁) + (l₂ + l₃)) + ((l₄ + l₅) + (l₆ + l₇)).
+fn pairwise(l: [f64; LANES]) -> f64 {
+    ((l[0] + l[1]) + (l[2] + l[3])) + ((l[4] + l[5]) + (l[6] + l[7]))
 }
 
 /// Builder used by the engine: accumulates batches in order.
@@ -268,8 +301,7 @@ impl SimulatedLosses {
         let mut b = LossesBuilder::new(values.len() as u64, 1.0, None, 0.0).with_threads(threads);
         let mut all = values.to_vec();
         for chunk in all.chunks_mut(batch.max(1)) {
-            let totals = BatchSummary::totals(chunk);
-            let (moments, zeros, _) = BatchSummary::summarise(chunk, f64::NEG_INFINITY, totals);
+            let (moments, zeros, _) = BatchSummary::summarise(chunk, f64::NEG_INFINITY);
             b.push_moments(&moments, zeros);
         }
         b.buffer = all;
