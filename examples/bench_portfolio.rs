@@ -28,7 +28,8 @@ use kexian::assumptions::Assumptions;
 use kexian::frequency::{Frequency, Poisson};
 use kexian::numerics::alias_table;
 use kexian::numerics::kernels::{
-    GAMMA, counter, exp, normal_central, normal_near_tail, normal_tail, open_unit, splitmix64, unit,
+    CodePath, GAMMA, counter, exp, mask_where, normal_central, normal_near_tail, normal_tail,
+    open_unit, set_bits, splitmix64, unit,
 };
 use kexian::perils::{CompoundPeril, LitigationKind, Peril, PerilModel, RndProject};
 use kexian::portfolio::{Policy, Portfolio, PortfolioConfig, PortfolioPart, PortfolioSpec};
@@ -238,6 +239,7 @@ struct FloorBatch {
     x: Vec<f64>,
     pick: Vec<u32>,
     tails: Vec<(u32, f64)>,
+    mask: Vec<u64>,
 }
 
 const FLOOR_CHUNK: usize = 1024;
@@ -326,11 +328,12 @@ fn batched_floor(covers: &[CompoundPeril], trials: u64, threads: u64) -> (f64, u
                         b.tails.resize(len, (0, 0.0));
                         arch.dispatch(FloorWords(b, insureds.len() as f64));
                         // The tails gathered, their |z| by the vector kernel, put back.
+                        mask_where(&b.x, &mut b.mask, CodePath::Widest, |z| z.is_nan());
                         let mut m = 0;
-                        for c in 0..len {
+                        set_bits(&b.mask, |c| {
                             b.tails[m] = (c as u32, b.u[c].min(1.0 - b.u[c]));
-                            m += usize::from(b.x[c].is_nan());
-                        }
+                            m += 1;
+                        });
                         arch.dispatch(FloorTails(&mut b.tails[..m]));
                         for &(c, z) in &b.tails[..m] {
                             let u = b.u[c as usize];

@@ -275,6 +275,15 @@ fn rnd_payments_by_inversion_have_the_closed_form_mean() {
                 .all(|(a, b)| a.to_bits() == b.to_bits())
         );
     }
+    // The flag a run checks before gathering the uniforms agrees with the answer: yes here,
+    // no for an overrun without a survival draw (gamma) and for cyber (drawn by generator).
+    assert!(p.pays_by_inversion());
+    let mut spec = serde_json::to_value(&p).unwrap();
+    spec["overrun"] = serde_json::json!({"type": "gamma", "alpha": 2.0, "theta": 0.1});
+    let gamma: RndProject = serde_json::from_value(spec).unwrap();
+    assert!(!gamma.pays_by_inversion() && gamma.payment_by_inversion(0.01, 0.5).is_none());
+    let cyber = bundled().cyber_risk("small", "ai").unwrap();
+    assert!(!cyber.pays_by_inversion() && cyber.payment_by_inversion(0.01, 0.5).is_none());
     let mean = one.iter().sum::<f64>() / n as f64;
     let var = one.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
     let se = (var / n as f64).sqrt();

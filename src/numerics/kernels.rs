@@ -211,20 +211,26 @@ impl pulp::WithSimd for NearTails<'_> {
 }
 
 /// `mask` (resized to a word per 64 values): bit j of word w set when `keep(x[64w + j])`, in
-/// a vector kernel. [`set_bits`] lists them.
-pub(crate) fn mask_where<F: Fn(&f64) -> bool>(
-    x: &[f64],
-    mask: &mut Vec<u64>,
-    path: CodePath,
-    keep: F,
-) {
+/// a vector kernel. [`set_bits`] lists them: a few chosen values of many, without a branch
+/// per value.
+///
+/// ```
+/// use kexian::numerics::kernels::{CodePath, mask_where, set_bits};
+/// let x: Vec<f64> = (0..200).map(|i| f64::from(i % 70)).collect();
+/// let mut mask = Vec::new();
+/// mask_where(&x, &mut mask, CodePath::Widest, |&v| v >= 68.0);
+/// let mut chosen = Vec::new();
+/// set_bits(&mask, |i| chosen.push(i));
+/// assert_eq!(chosen, [68, 69, 138, 139]);
+/// ```
+pub fn mask_where<F: Fn(&f64) -> bool>(x: &[f64], mask: &mut Vec<u64>, path: CodePath, keep: F) {
     mask.resize(x.len().div_ceil(64), 0);
     path.run(Mask(x, mask, keep));
 }
 
 /// `f(i)` for each index i of a bit set in `mask`, in increasing order.
 #[inline(always)]
-pub(crate) fn set_bits(mask: &[u64], mut f: impl FnMut(usize)) {
+pub fn set_bits(mask: &[u64], mut f: impl FnMut(usize)) {
     for (w, &word) in mask.iter().enumerate() {
         let mut bits = word;
         while bits != 0 {

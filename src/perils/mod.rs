@@ -55,6 +55,11 @@ pub trait Peril {
         let _ = (u, v);
         None
     }
+    /// Whether [`payment_by_inversion`](Self::payment_by_inversion) answers (a run then
+    /// gathers the events' uniforms for it; for any other peril it does not).
+    fn pays_by_inversion(&self) -> bool {
+        false
+    }
     /// [`payment_by_inversion`](Self::payment_by_inversion) of each (u\[k\], v\[k\]) into
     /// v\[k\], bit for bit, in vector kernels on `path` where they serve; `false`, `v`
     /// unchanged, for a peril drawn otherwise.
@@ -236,6 +241,9 @@ impl Peril for PerilModel {
     #[inline]
     fn payment_by_inversion(&self, u: f64, v: f64) -> Option<f64> {
         dispatch!(self, p => p.payment_by_inversion(u, v))
+    }
+    fn pays_by_inversion(&self) -> bool {
+        dispatch!(self, p => p.pays_by_inversion())
     }
     fn payments_by_inversion(
         &self,

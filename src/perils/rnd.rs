@@ -415,6 +415,10 @@ impl Peril for RndProject {
     }
 
     /// The failure's cell by `u`, the overrun X = S⁻¹(v).
+    fn pays_by_inversion(&self) -> bool {
+        self.spec.overrun.as_ref().is_none_or(|o| o.invertible())
+    }
+
     fn payment_by_inversion(&self, u: f64, v: f64) -> Option<f64> {
         let x = match &self.spec.overrun {
             Some(o) => o.survival_draw(v)?,

@@ -85,9 +85,10 @@ impl Portfolio {
         if let Some(x) = event.paid {
             return visit(to_cents(x));
         }
-        match peril.payment_by_inversion(event.u, event.v()) {
-            Some(x) => visit(to_cents(x)),
-            None => {
+        let inverted = peril.pays_by_inversion();
+        match inverted.then(|| peril.payment_by_inversion(event.u, event.v())) {
+            Some(Some(x)) => visit(to_cents(x)),
+            _ => {
                 let mut rng = SplitMix64::seed_from_u64(event.key);
                 peril.claims_given_event(&mut rng, |x| visit(to_cents(x)));
             }
@@ -196,12 +197,14 @@ impl YearKeys {
         };
         self.u.clear();
         self.v.clear();
-        for y in events() {
+        let inverted = peril.pays_by_inversion();
+        for y in events().filter(|_| inverted) {
             let event = Event::new(keys[y]);
             self.u.push(event.u);
             self.v.push(event.v());
         }
-        let paid = peril.payments_by_inversion(&self.u, &mut self.v, &mut self.normals, self.path);
+        let paid = inverted
+            && peril.payments_by_inversion(&self.u, &mut self.v, &mut self.normals, self.path);
         for (k, y) in events().enumerate() {
             let mut event = Event::new(keys[y]);
             event.paid = paid.then(|| self.v[k]);
