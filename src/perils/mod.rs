@@ -49,7 +49,8 @@ pub trait Peril {
     /// The year's payment (元) given an event, by inversion where the peril pays at most one
     /// occurrence a year: `u` uniform on \[0, [`event_probability`](Self::event_probability))
     /// (what decided the event), `v` uniform on (0, 1) (the survival level of a severity),
-    /// with the library's own ln and exp ([`Severity::survival_draw`]). `None` for a peril drawn otherwise (from a generator, by
+    /// with the library's own ln and exp ([`Severity::survival_draw`]). `None` for a peril
+    /// drawn otherwise (from a generator, by
     /// [`claims_given_event`](Self::claims_given_event)).
     fn payment_by_inversion(&self, u: f64, v: f64) -> Option<f64> {
         let _ = (u, v);

@@ -414,11 +414,11 @@ impl Peril for RndProject {
         self.payment_at(u, x)
     }
 
-    /// The failure's cell by `u`, the overrun X = S⁻¹(v).
     fn pays_by_inversion(&self) -> bool {
         self.spec.overrun.as_ref().is_none_or(|o| o.invertible())
     }
 
+    /// The failure's cell by `u`, the overrun X = S⁻¹(v).
     fn payment_by_inversion(&self, u: f64, v: f64) -> Option<f64> {
         let x = match &self.spec.overrun {
             Some(o) => o.survival_draw(v)?,

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use super::batches::block_ranges;
 use super::cents::to_cents;
 use crate::frequency::{Frequency, Poisson};
-use crate::numerics::kernels::{CodePath, Normals, counter, open_unit, splitmix64, unit};
+use crate::numerics::kernels::{CodePath, Normals, counter, open_unit, set_bits, splitmix64, unit};
 use crate::simulation::batch_rng;
 use rand::SeedableRng;
 use rand_xoshiro::SplitMix64;
@@ -210,17 +210,12 @@ impl super::Portfolio {
         // The hits (events the policy is exposed to), their words, then their losses shock by
         // shock in batches, added in event order.
         let mut hits = Vec::new();
-        for (w, &m) in bits.iter().enumerate() {
-            let mut m = m;
-            while m != 0 {
-                let e = w * 64 + m.trailing_zeros() as usize;
-                m &= m - 1;
-                let s = events[e].1;
-                if own[s].is_some() {
-                    hits.push((e, s, splitmix64(policy ^ drawn.keys[e])));
-                }
+        set_bits(&bits, |e| {
+            let s = events[e].1;
+            if own[s].is_some() {
+                hits.push((e, s, splitmix64(policy ^ drawn.keys[e])));
             }
-        }
+        });
         let mut losses = vec![0.0; hits.len()];
         let mut by_shock = vec![Vec::new(); shocks];
         for (k, &(_, s, _)) in hits.iter().enumerate() {

@@ -9,7 +9,9 @@ use super::Portfolio;
 use super::batches::{BLOCK, block_ranges};
 use super::cents::to_cents;
 use super::superposition::Engine;
-use crate::numerics::kernels::{CodePath, GAMMA, Normals, counter, open_unit, splitmix64, unit};
+use crate::numerics::kernels::{
+    CodePath, GAMMA, Normals, counter, open_unit, set_bits, splitmix64, unit,
+};
 use crate::perils::{Peril, PerilModel};
 use rand::SeedableRng;
 use rand_xoshiro::SplitMix64;
@@ -86,9 +88,12 @@ impl Portfolio {
             return visit(to_cents(x));
         }
         let inverted = peril.pays_by_inversion();
-        match inverted.then(|| peril.payment_by_inversion(event.u, event.v())) {
-            Some(Some(x)) => visit(to_cents(x)),
-            _ => {
+        match inverted
+            .then(|| peril.payment_by_inversion(event.u, event.v()))
+            .flatten()
+        {
+            Some(x) => visit(to_cents(x)),
+            None => {
                 let mut rng = SplitMix64::seed_from_u64(event.key);
                 peril.claims_given_event(&mut rng, |x| visit(to_cents(x)));
             }
@@ -183,33 +188,25 @@ impl YearKeys {
             keys,
             hits,
         });
-        let events = || {
-            hits.iter().enumerate().flat_map(|(w, &m)| {
-                let mut m = m;
-                std::iter::from_fn(move || {
-                    (m != 0).then(|| {
-                        let b = m.trailing_zeros() as usize;
-                        m &= m - 1;
-                        w * 64 + b
-                    })
-                })
-            })
-        };
         self.u.clear();
         self.v.clear();
         let inverted = peril.pays_by_inversion();
-        for y in events().filter(|_| inverted) {
-            let event = Event::new(keys[y]);
-            self.u.push(event.u);
-            self.v.push(event.v());
+        if inverted {
+            set_bits(hits, |y| {
+                let event = Event::new(keys[y]);
+                self.u.push(event.u);
+                self.v.push(event.v());
+            });
         }
         let paid = inverted
             && peril.payments_by_inversion(&self.u, &mut self.v, &mut self.normals, self.path);
-        for (k, y) in events().enumerate() {
+        let mut k = 0;
+        set_bits(hits, |y| {
             let mut event = Event::new(keys[y]);
             event.paid = paid.then(|| self.v[k]);
+            k += 1;
             visit(block.start + y, j, event);
-        }
+        });
     }
 }
 
