@@ -57,21 +57,68 @@ pub(super) fn check_cents(sums: &[i64], limit: i64) -> Result<()> {
 }
 
 /// The indices of the `k` (≥ 1) largest `values`, ties to the earlier index, the k-th
-/// largest last (the rest in no particular order): a selection, O(len).
+/// largest last (the rest in no particular order): one pass that keeps the candidates above
+/// a rising cut (at most 2k of them: whenever 2k are kept, the k best stay and the cut
+/// becomes the k-th), so a run's tail years cost O(len) time and O(k) memory.
 pub(super) fn largest_first(values: &[i64], k: usize) -> Vec<usize> {
-    let mut order: Vec<u32> = (0..values.len() as u32).collect();
-    let k = k.clamp(1, order.len().max(1));
-    if !order.is_empty() {
-        order.select_nth_unstable_by(k - 1, |&a, &b| {
-            values[b as usize].cmp(&values[a as usize]).then(a.cmp(&b))
-        });
+    let k = k.clamp(1, values.len().max(1));
+    // Larger first, then the earlier year.
+    let rank = |a: &(i64, u32), b: &(i64, u32)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
+    let mut kept: Vec<(i64, u32)> = Vec::with_capacity((2 * k).min(values.len()));
+    // The k-th best so far, once 2k were kept: a later value must beat it (a tie with it
+    // comes later, so ranks below it).
+    let mut cut: Option<i64> = None;
+    for (t, &v) in values.iter().enumerate() {
+        if cut.is_none_or(|c| v > c) {
+            kept.push((v, t as u32));
+            if kept.len() == 2 * k {
+                kept.select_nth_unstable_by(k - 1, rank);
+                kept.truncate(k);
+                cut = Some(kept[k - 1].0);
+            }
+        }
     }
-    order.iter().take(k).map(|&t| t as usize).collect()
+    if !kept.is_empty() {
+        kept.select_nth_unstable_by(k - 1, rank);
+        kept.truncate(k);
+    }
+    kept.into_iter().map(|(_, t)| t as usize).collect()
 }
 
 #[cfg(test)]
 mod tests {
-    use super::cents_at_or_below;
+    use super::{cents_at_or_below, largest_first};
+
+    #[test]
+    fn the_largest_are_those_of_a_full_sort() {
+        // Against a stable sort by value, descending (ties to the earlier index), on
+        // lengths around the 2k at which the cut first rises, with many ties and without.
+        let mut state = 7u64;
+        for len in [1usize, 2, 3, 9, 10, 11, 40, 1000] {
+            for spread in [3u64, 1 << 40] {
+                let values: Vec<i64> = (0..len)
+                    .map(|_| {
+                        state = crate::numerics::kernels::splitmix64(state);
+                        (state % spread) as i64
+                    })
+                    .collect();
+                for k in [1, 2, 5, len / 2, len] {
+                    let mut order: Vec<usize> = (0..len).collect();
+                    order.sort_by(|&a, &b| values[b].cmp(&values[a]));
+                    let k = k.clamp(1, len);
+                    let got = largest_first(&values, k);
+                    assert_eq!(got.len(), k, "len {len}, k {k}");
+                    assert_eq!(got[k - 1], order[k - 1], "len {len}, k {k}: the k-th last");
+                    let mut set = got.clone();
+                    set.sort_unstable();
+                    let mut want = order[..k].to_vec();
+                    want.sort_unstable();
+                    assert_eq!(set, want, "len {len}, k {k}, spread {spread}");
+                }
+            }
+        }
+        assert!(largest_first(&[], 3).is_empty());
+    }
 
     #[test]
     fn the_integer_cut_agrees_with_the_float_comparison() {

@@ -109,6 +109,19 @@ impl<'a> BlockRows<'a> {
     }
 }
 
+/// `len` zeros whose pages this thread has already touched. Zeros from the allocator are
+/// fresh pages mapped at their first write; when the workers take those faults while they
+/// draw, the first stage of 1,000 covers × 10⁶ years takes about 10% longer on two threads
+/// than with the 16 MB touched here first (about 6 ms).
+pub(super) fn faulted_zeros(len: usize) -> Vec<i64> {
+    let mut v = vec![0i64; len];
+    // One write a 4 KiB page (512 values); `black_box` keeps the zeros from being elided.
+    for x in v.iter_mut().step_by(512) {
+        *x = std::hint::black_box(0);
+    }
+    v
+}
+
 /// Moves `values[t]` to `values[perm[t]]` (a copula reorder).
 pub(super) fn permute(values: &mut [i64], perm: &[u32]) {
     let old = values.to_vec();

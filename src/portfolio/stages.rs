@@ -4,7 +4,7 @@
 
 use super::batches::{BLOCK, mean_batch_size, reorder_blocks};
 use super::cents::{cents_at_or_below, largest_first, to_cents};
-use super::layout::{BlockRows, Layout, permute};
+use super::layout::{BlockRows, Layout, faulted_zeros, permute};
 use super::shard::{PolicyPart, YearFigures};
 use super::shock::ShockHits;
 use super::streams::{YearKeys, Years};
@@ -104,11 +104,13 @@ impl Portfolio {
                 .fold(f64::INFINITY, |a, l| a.min(l.attachment())),
         );
         // The range's rows (row r at r × m), each block writing its own years in place.
-        let mut cents = vec![0i64; g * m];
-        let mut occurrence = vec![0i64; g * m];
-        let mut ceded_by_group = vec![0i64; if layers.is_empty() { 0 } else { g * m }];
+        let mut cents = faulted_zeros(g * m);
+        let mut occurrence = faulted_zeros(g * m);
+        let mut ceded_by_group = faulted_zeros(if layers.is_empty() { 0 } else { g * m });
         let shares = BlockRows::split((&mut cents, &mut occurrence, &mut ceded_by_group), g, BLOCK);
         let shares: Vec<_> = shares.into_iter().map(|b| Mutex::new(Some(b))).collect();
+        // Superposed peril k's book-wide index (a slice: no lookup through the struct).
+        let perils = &self.superposition.perils()[..];
         let sums = sum_indices(blocks.len(), at.len, threads, &|bi, acc| {
             if tally.stopped() {
                 return;
@@ -135,7 +137,7 @@ impl Portfolio {
                     let sums = &mut acc[usize::from(batch_of[y]) * at.count..][..at.count];
                     let (mut total, mut top) = (0i64, 0i64);
                     for (&k, &x) in picks.iter().zip(cents) {
-                        add(&mut sums[sp.pair(k).1], x);
+                        add(&mut sums[perils[k as usize] as usize], x);
                         total = total.saturating_add(x);
                         top = top.max(x);
                     }

@@ -38,8 +38,13 @@ impl Portfolio {
         let base = self.year_base(seed, i);
         for (_, block) in block_ranges(trials) {
             for (j, peril) in policy.perils.iter().enumerate() {
+                // The superposed perils first: their event probability is not needed (and
+                // for a Poisson count costs an exp).
+                if self.superposition.takes(engine, peril) {
+                    continue;
+                }
                 let q = peril.event_probability();
-                if q.is_nan() || q <= 0.0 || self.superposition.takes(engine, peril) {
+                if q.is_nan() || q <= 0.0 {
                     continue;
                 }
                 match &mut years {

@@ -98,6 +98,11 @@ impl Superposition {
         self.count.is_none()
     }
 
+    /// The book-wide peril index of each superposed peril, by `k`.
+    pub(super) fn perils(&self) -> Vec<u32> {
+        self.pairs.iter().map(|&(_, j)| j).collect()
+    }
+
     /// (policy, book-wide peril index) of superposed peril `k`.
     #[inline(always)]
     pub(super) fn pair(&self, k: u32) -> (usize, usize) {
