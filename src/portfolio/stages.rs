@@ -12,6 +12,7 @@ use super::superposition::Engine;
 use super::{Portfolio, PortfolioConfig};
 use crate::error::{Error, Result};
 use crate::simulation::{Observer, ceil_count, map_indices, shard_keep, sum_indices};
+use std::mem::take;
 use std::ops::Range;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -270,7 +271,7 @@ impl Portfolio {
             (0..g).fold(init, |s, gi| s.saturating_add(v[gi * m + t]))
         };
         let totals: Vec<i64> = if g == 1 && perms.is_none() {
-            let mut totals = std::mem::take(&mut rows.cents);
+            let mut totals = take(&mut rows.cents);
             for (x, &s) in totals.iter_mut().zip(&shocks) {
                 *x = x.saturating_add(s);
             }
@@ -331,10 +332,13 @@ impl Portfolio {
         for t in largest_first(totals, candidates) {
             candidate[t] = true;
         }
-        // 5. Replay: the superposed claims of the years that move into a candidate year;
-        // per policy, its own streams' event years (a payment regenerated only when its
-        // year is a candidate) and its systemic hits (into the batch sums too).
-        let superposed = self.superposed_tails(config, start, &candidate, perms)?;
+        // 5. The superposed claims of the years moving into a candidate year; each policy's
+        // list is taken by its worker, not copied.
+        let superposed: Vec<Mutex<Vec<(u32, i64)>>> = self
+            .superposed_tails(config, start, &candidate, perms)?
+            .into_iter()
+            .map(Mutex::new)
+            .collect();
         // Per row, the years (trials of the run, ascending) that move into a candidate year:
         // the only ones a frequent peril's replay looks at.
         let frequent_years: Vec<Vec<usize>> = (0..g)
@@ -351,7 +355,10 @@ impl Portfolio {
                 return None;
             }
             let mut sums = vec![0i64; batches];
-            let mut tail = superposed[i].clone();
+            let mut tail = superposed[i]
+                .lock()
+                .map(|mut v| take(&mut *v))
+                .unwrap_or_default();
             let mut shock_sum = 0i64;
             let perm = perms.map(|p| &p[self.group_of[i]]);
             let row = if perms.is_some() { self.group_of[i] } else { 0 };

@@ -15,7 +15,7 @@
 use super::batch::{Batch, Samplers};
 use super::{Portfolio, PortfolioConfig, PortfolioSpec};
 use crate::error::Result;
-use crate::frequency::Poisson;
+use crate::frequency::{Frequency, Poisson};
 use crate::numerics::alias_table;
 use crate::numerics::kernels::{CodePath, GAMMA, counter, splitmix64, unit};
 use crate::perils::PerilModel;
@@ -206,9 +206,11 @@ impl Portfolio {
         let chunk = 256;
         let (seed, threads) = (config.simulation.seed, config.simulation.threads);
         let (sp, path) = (&self.superposition, config.simulation.code_path);
+        let per_year = self.superposition.count.as_ref().map_or(0.0, |c| c.mean());
         map_indices(years.len().div_ceil(chunk), threads, &|c| {
-            let mut found = Vec::new();
             let mine = &years[c * chunk..((c + 1) * chunk).min(years.len())];
+            // Room for the claims expected (no regrowth, as a rule).
+            let mut found = Vec::with_capacity((mine.len() as f64 * per_year * 1.1) as usize);
             sp.claims(
                 seed,
                 mine.iter().map(|&t| start + t),

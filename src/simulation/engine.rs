@@ -101,11 +101,13 @@ where
 
 /// Where parallel work runs: on the calling thread (one thread configured, or the
 /// `parallel` feature off: no pool to start or wake), on rayon's global pool (no thread
-/// count configured) or on a pool of its own.
+/// count configured) or the pool the calling thread works in (of the size configured), or
+/// on a pool of its own.
 pub(crate) enum Workers {
     Serial,
+    /// The pool the calling thread works in (rayon's global pool from outside any).
     #[cfg(feature = "parallel")]
-    Global,
+    Current,
     #[cfg(feature = "parallel")]
     Pool(rayon::ThreadPool),
 }
@@ -117,7 +119,15 @@ impl Workers {
         {
             Ok(match threads {
                 Some(1) => Self::Serial,
-                None => Self::Global,
+                None => Self::Current,
+                // Already on a worker of a pool this size (work nested in a pool's work): that
+                // pool, not a second pool of threads.
+                Some(n)
+                    if rayon::current_thread_index().is_some()
+                        && rayon::current_num_threads() == n =>
+                {
+                    Self::Current
+                }
                 Some(n) => Self::Pool(
                     rayon::ThreadPoolBuilder::new()
                         .num_threads(n)
@@ -141,7 +151,7 @@ impl Workers {
         match self {
             Self::Serial => 1,
             #[cfg(feature = "parallel")]
-            Self::Global => rayon::current_num_threads(),
+            Self::Current => rayon::current_num_threads(),
             #[cfg(feature = "parallel")]
             Self::Pool(p) => p.current_num_threads(),
         }
@@ -154,7 +164,7 @@ impl Workers {
     pub(crate) fn install<R: Send>(&self, op: impl FnOnce() -> R + Send) -> R {
         match self {
             Self::Pool(p) => p.install(op),
-            Self::Serial | Self::Global => op(),
+            Self::Serial | Self::Current => op(),
         }
     }
 
@@ -162,6 +172,19 @@ impl Workers {
     #[cfg(feature = "parallel")]
     pub(crate) fn is_serial(&self) -> bool {
         matches!(self, Self::Serial)
+    }
+
+    /// (`a()`, `b()`), at once on two workers when there are more than one.
+    pub(crate) fn join<A: Send, B: Send>(
+        &self,
+        a: impl FnOnce() -> A + Send,
+        b: impl FnOnce() -> B + Send,
+    ) -> (A, B) {
+        #[cfg(feature = "parallel")]
+        if !self.is_serial() {
+            return self.install(|| rayon::join(a, b));
+        }
+        (a(), b())
     }
 
     /// `f(i)` for i in 0..n, results in index order.

@@ -295,16 +295,25 @@ const MODEL: &str = "SimulatedLosses";
 impl SimulatedLosses {
     /// All losses of a run given trial by trial (each of weight 1), with batch moments over
     /// consecutive blocks of `batch` trials for the jackknife standard errors; sorted on
-    /// `threads` workers (rayon's global pool when `None`). One copy of `values`, summarised
-    /// batch by batch in place and then sorted.
+    /// `threads` workers (rayon's global pool when `None`), in one copy of `values`.
     pub(crate) fn from_values(values: &[f64], batch: usize, threads: Option<usize>) -> Self {
-        let mut b = LossesBuilder::new(values.len() as u64, 1.0, None, 0.0).with_threads(threads);
-        let mut all = values.to_vec();
-        for chunk in all.chunks_mut(batch.max(1)) {
-            let (moments, zeros, _) = BatchSummary::summarise(chunk, f64::NEG_INFINITY);
+        let mut sorted = values.to_vec();
+        sort(&mut sorted, threads);
+        Self::from_sorted(values, sorted, batch)
+    }
+
+    /// [`from_values`](Self::from_values) given `sorted`, the same values in ascending
+    /// order (as [`f64::total_cmp`] orders them), sorted elsewhere: a portfolio's merge
+    /// sorts its years while it merges the rest.
+    pub(crate) fn from_sorted(values: &[f64], sorted: Vec<f64>, batch: usize) -> Self {
+        debug_assert!(sorted.is_sorted_by(|a, b| a.total_cmp(b).is_le()));
+        let mut b = LossesBuilder::new(values.len() as u64, 1.0, None, 0.0).with_threads(Some(1));
+        for chunk in values.chunks(batch.max(1)) {
+            let (moments, zeros) = CodePath::Widest.run(LaneMoments(chunk));
             b.push_moments(&moments, zeros);
         }
-        b.buffer = all;
+        // `finish` sorts again: one pass over a sorted buffer.
+        b.buffer = sorted;
         b.finish([true; 3])
     }
 

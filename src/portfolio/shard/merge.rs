@@ -6,7 +6,7 @@ use super::super::cents::{MAX_CENTS, check_cents, largest_first};
 use super::super::{PolicyResult, Portfolio, PortfolioConfig, PortfolioRun};
 use super::PortfolioPart;
 use crate::error::Result;
-use crate::simulation::{SimulatedLosses, ceil_count, check_cover, map_indices};
+use crate::simulation::{SimulatedLosses, Workers, ceil_count, check_cover, map_indices};
 
 impl Portfolio {
     /// Merges parts (checked against `digest` when given) into the run's result.
@@ -17,8 +17,6 @@ impl Portfolio {
         digest: Option<&str>,
     ) -> Result<PortfolioRun> {
         let trials = config.trials();
-        let batch = mean_batch_size(trials);
-        let batches = trials.div_ceil(batch);
         parts.sort_by_key(|p| p.blocks.start);
         let want = digest.unwrap_or_default();
         let cover = parts.iter().map(|p| {
@@ -30,6 +28,32 @@ impl Portfolio {
             (d, p.blocks.start as u64..p.blocks.end as u64)
         });
         check_cover(cover, want, (blocks(trials) as u64, "blocks"))?;
+        // The years in ascending order for the run's quantiles: 分 sorted as integers (the
+        // same order and bits as the 元 by `total_cmp`: the conversion is monotone) on one
+        // worker while the others check and merge the parts.
+        let mut years: Vec<i64> = parts
+            .iter()
+            .flat_map(|p| p.totals.iter().copied())
+            .collect();
+        let (sorted, run) = Workers::new(config.simulation.threads)?.join(
+            || {
+                years.sort_unstable();
+                to_yuan(years)
+            },
+            || self.merge_checked(config, parts),
+        );
+        Ok(run?(sorted))
+    }
+
+    /// The run of checked parts, given its years in ascending order (sorted meanwhile).
+    fn merge_checked(
+        &self,
+        config: &PortfolioConfig,
+        mut parts: Vec<PortfolioPart>,
+    ) -> Result<impl FnOnce(Vec<f64>) -> PortfolioRun> {
+        let trials = config.trials();
+        let batch = mean_batch_size(trials);
+        let batches = trials.div_ceil(batch);
         for p in &parts {
             p.check(self, trials, batches)?;
         }
@@ -58,9 +82,6 @@ impl Portfolio {
         };
         let peril_totals = add(&|p| &p.peril_totals, parts[0].peril_totals.len())?;
         let ceded_totals = add(&|p| &p.ceded, n)?;
-        // In place (the collect reuses the buffer of 分: no fresh pages to fault in).
-        let to_yuan =
-            |v: Vec<i64>| -> Vec<f64> { v.into_iter().map(|c| c as f64 / 100.0).collect() };
         // The (1 − α)·n largest years, counted as SimulatedLosses counts them (n − ⌈αn⌉).
         let k = (trials - ceil_count(trials as u64, config.tvar_level) as usize).clamp(1, trials);
         let TailYears {
@@ -95,24 +116,26 @@ impl Portfolio {
             })
             .collect();
         let permutations = merged_permutations(&parts, self.groups.len());
-        Ok(PortfolioRun {
+        let events = parts
+            .iter()
+            .flat_map(|p| p.events.iter().copied())
+            .collect();
+        let tvar_level = config.tvar_level;
+        Ok(move |sorted| PortfolioRun {
             // The policies' mean batches, for the jackknife of the standard deviation.
-            losses: SimulatedLosses::from_values(&totals, batch, config.simulation.threads),
+            losses: SimulatedLosses::from_sorted(&totals, sorted, batch),
             per_risk_recoveries: per_risk,
             occurrences,
             // Kept per group under a copula only (`Portfolio::rows`).
             groups,
             shocks,
             totals,
-            tvar_level: config.tvar_level,
+            tvar_level,
             tail_trials: k,
             tvar: tail_cents as f64 / 100.0 / k as f64,
             policies,
             permutations,
-            events: parts
-                .iter()
-                .flat_map(|p| p.events.iter().copied())
-                .collect(),
+            events,
         })
     }
 
@@ -221,6 +244,11 @@ impl TailYears {
             per_block: tail_per_block,
         })
     }
+}
+
+/// 分 to 元, in place (the collect reuses the buffer: no fresh pages to fault in).
+fn to_yuan(cents: Vec<i64>) -> Vec<f64> {
+    cents.into_iter().map(|c| c as f64 / 100.0).collect()
 }
 
 /// The copula's permutations of the whole run, the parts' in order (trial numbers of the
