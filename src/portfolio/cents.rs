@@ -56,6 +56,18 @@ pub(super) fn check_cents(sums: &[i64], limit: i64) -> Result<()> {
     }
 }
 
+/// 分 to 元, in place (the collect reuses the buffer: no fresh pages to fault in).
+pub(super) fn to_yuan(cents: Vec<i64>) -> Vec<f64> {
+    cents.into_iter().map(|c| c as f64 / 100.0).collect()
+}
+
+/// `cents` in ascending order, in 元: sorted as integers, which gives the order and bits of
+/// the 元 sorted by [`f64::total_cmp`] (the conversion is monotone).
+pub(super) fn sorted_yuan(mut cents: Vec<i64>) -> Vec<f64> {
+    cents.sort_unstable();
+    to_yuan(cents)
+}
+
 /// The indices of the `k` (≥ 1) largest `values`, ties to the earlier index, the k-th
 /// largest last (the rest in no particular order): one pass that keeps the candidates above
 /// a rising cut (at most 2k of them: whenever 2k are kept, the k best stay and the cut

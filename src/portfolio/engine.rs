@@ -4,12 +4,13 @@
 //! documentation). A whole run is one part, merged ([`super::shard`]).
 
 use super::batches::{BLOCK, blocks, mean_batch_size};
+use super::cents::sorted_yuan;
 use super::layout::Layout;
 use super::shard::PortfolioPart;
 use super::stages::{Tally, years_of};
 use super::{Portfolio, PortfolioConfig, PortfolioRun};
 use crate::error::{Error, Result};
-use crate::simulation::{Observer, Shard};
+use crate::simulation::{Observer, Shard, Workers};
 use std::ops::Range;
 
 impl Portfolio {
@@ -41,8 +42,9 @@ impl Portfolio {
         observer: Option<Observer>,
     ) -> Result<PortfolioRun> {
         config.validate()?;
-        let part = self.simulate_part(config, 0..blocks(config.trials()), observer)?;
-        self.merge_parts(config, vec![part], None)
+        let (part, sorted) =
+            self.simulate_part(config, 0..blocks(config.trials()), observer, true)?;
+        self.merge_parts(config, vec![part], None, sorted)
     }
 
     /// Simulates shard `shard` of the run `config`: its share of the blocks of
@@ -84,18 +86,21 @@ impl Portfolio {
         observer: Option<Observer>,
     ) -> Result<PortfolioPart> {
         config.validate()?;
-        let mut part = self.simulate_part(config, blocks, observer)?;
+        let (mut part, _) = self.simulate_part(config, blocks, observer, false)?;
         part.set_digest(self.run_digest(config)?);
         Ok(part)
     }
 
-    /// [`simulate_blocks`](Self::simulate_blocks) without the digest.
+    /// [`simulate_blocks`](Self::simulate_blocks) without the digest; with `sort`, also the
+    /// part's years in ascending order (元), sorted on one worker during the replay (for a
+    /// whole run: its merge then has them).
     pub(super) fn simulate_part(
         &self,
         config: &PortfolioConfig,
         blocks: Range<usize>,
         observer: Option<Observer>,
-    ) -> Result<PortfolioPart> {
+        sort: bool,
+    ) -> Result<(PortfolioPart, Option<Vec<f64>>)> {
         let trials = config.trials();
         let all = super::batches::blocks(trials);
         if blocks.is_empty() || blocks.end > all {
@@ -123,16 +128,22 @@ impl Portfolio {
         let drawn = self.shock_hits(config.simulation.seed, &events, config.simulation.code_path);
         let shocks = (&events[..], &drawn);
         let year = self.year_figures(config, years.clone(), rows, perms.as_ref(), shocks)?;
-        let (candidates, policies) = self.replay_tails(
-            config,
-            years,
-            &year.totals,
-            perms.as_ref(),
-            shocks,
-            &tally,
-            &mut batch_sums,
-        )?;
-        Ok(PortfolioPart::new(
+        let (sorted, replayed) = Workers::new(config.simulation.threads)?.join(
+            || sort.then(|| sorted_yuan(year.totals.clone())),
+            || {
+                self.replay_tails(
+                    config,
+                    years,
+                    &year.totals,
+                    perms.as_ref(),
+                    shocks,
+                    &tally,
+                    &mut batch_sums,
+                )
+            },
+        );
+        let (candidates, policies) = replayed?;
+        let part = PortfolioPart::new(
             config,
             blocks,
             year,
@@ -140,6 +151,7 @@ impl Portfolio {
             events,
             (peril_totals, ceded_totals, batch_sums),
             (candidates, policies),
-        ))
+        );
+        Ok((part, sorted))
     }
 }

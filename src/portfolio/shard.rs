@@ -148,7 +148,7 @@ impl Portfolio {
     ) -> Result<PortfolioRun> {
         config.validate()?;
         let digest = self.run_digest(config)?;
-        self.merge_parts(config, parts, Some(&digest))
+        self.merge_parts(config, parts, Some(&digest), None)
     }
 
     /// Checks one part as [`merge`](Self::merge) checks each: that it comes from this book

@@ -2,19 +2,21 @@
 //! and co-TVaR with their standard errors, and the years' figures in order.
 
 use super::super::batches::{BLOCK, BatchErrors, blocks, mean_batch_size};
-use super::super::cents::{MAX_CENTS, check_cents, largest_first};
+use super::super::cents::{MAX_CENTS, check_cents, largest_first, sorted_yuan, to_yuan};
 use super::super::{PolicyResult, Portfolio, PortfolioConfig, PortfolioRun};
 use super::PortfolioPart;
 use crate::error::Result;
 use crate::simulation::{SimulatedLosses, Workers, ceil_count, check_cover, map_indices};
 
 impl Portfolio {
-    /// Merges parts (checked against `digest` when given) into the run's result.
+    /// Merges parts (checked against `digest` when given) into the run's result; `sorted`:
+    /// the run's years in ascending order, if sorted already.
     pub(in crate::portfolio) fn merge_parts(
         &self,
         config: &PortfolioConfig,
         mut parts: Vec<PortfolioPart>,
         digest: Option<&str>,
+        sorted: Option<Vec<f64>>,
     ) -> Result<PortfolioRun> {
         let trials = config.trials();
         parts.sort_by_key(|p| p.blocks.start);
@@ -28,18 +30,17 @@ impl Portfolio {
             (d, p.blocks.start as u64..p.blocks.end as u64)
         });
         check_cover(cover, want, (blocks(trials) as u64, "blocks"))?;
-        // The years in ascending order for the run's quantiles: 分 sorted as integers (the
-        // same order and bits as the 元 by `total_cmp`: the conversion is monotone) on one
-        // worker while the others check and merge the parts.
-        let mut years: Vec<i64> = parts
+        if let Some(sorted) = sorted {
+            return Ok(self.merge_checked(config, parts)?(sorted));
+        }
+        // The years in ascending order for the run's quantiles, sorted on one worker while
+        // the others check and merge the parts.
+        let years: Vec<i64> = parts
             .iter()
             .flat_map(|p| p.totals.iter().copied())
             .collect();
         let (sorted, run) = Workers::new(config.simulation.threads)?.join(
-            || {
-                years.sort_unstable();
-                to_yuan(years)
-            },
+            move || sorted_yuan(years),
             || self.merge_checked(config, parts),
         );
         Ok(run?(sorted))
@@ -244,11 +245,6 @@ impl TailYears {
             per_block: tail_per_block,
         })
     }
-}
-
-/// 分 to 元, in place (the collect reuses the buffer: no fresh pages to fault in).
-fn to_yuan(cents: Vec<i64>) -> Vec<f64> {
-    cents.into_iter().map(|c| c as f64 / 100.0).collect()
 }
 
 /// The copula's permutations of the whole run, the parts' in order (trial numbers of the
