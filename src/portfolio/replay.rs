@@ -1,5 +1,6 @@
 //! One policy's payments in every year of a run, replayed from its deterministic streams.
 
+use super::cents::to_yuan;
 use super::streams::{YearKeys, Years};
 use super::superposition::Engine;
 use super::{MODEL, Portfolio, PortfolioConfig, PortfolioRun};
@@ -19,7 +20,7 @@ impl Portfolio {
         run: &PortfolioRun,
     ) -> Result<Vec<f64>> {
         let cents = self.policy_cents(id, config, run)?;
-        Ok(cents.iter().map(|&c| c as f64 / 100.0).collect())
+        Ok(to_yuan(cents))
     }
 
     /// [`policy_losses`](Self::policy_losses) in integer 分: summed over all policies, trial
@@ -74,7 +75,7 @@ impl Portfolio {
             ..*config
         };
         let cents = self.policy_cents_at(i, &streams, run)?;
-        Ok(cents.iter().map(|&c| c as f64 / 100.0).collect())
+        Ok(to_yuan(cents))
     }
 
     /// [`policy_cents`](Self::policy_cents) of the `i`-th policy (< the book's size).

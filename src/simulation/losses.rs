@@ -249,6 +249,11 @@ impl LossesBuilder {
             truncate_to_top(&mut self.buffer, k as usize);
         }
         sort(&mut self.buffer, self.threads);
+        self.finish_sorted(finite_moments)
+    }
+
+    /// [`finish`](Self::finish) of a buffer already in ascending order.
+    fn finish_sorted(self, finite_moments: [bool; 3]) -> SimulatedLosses {
         let below = self.trials - self.buffer.len() as u64;
         SimulatedLosses {
             trials: self.trials,
@@ -307,14 +312,13 @@ impl SimulatedLosses {
     /// sorts its years while it merges the rest.
     pub(crate) fn from_sorted(values: &[f64], sorted: Vec<f64>, batch: usize) -> Self {
         debug_assert!(sorted.is_sorted_by(|a, b| a.total_cmp(b).is_le()));
-        let mut b = LossesBuilder::new(values.len() as u64, 1.0, None, 0.0).with_threads(Some(1));
+        let mut b = LossesBuilder::new(values.len() as u64, 1.0, None, 0.0);
         for chunk in values.chunks(batch.max(1)) {
             let (moments, zeros) = CodePath::Widest.run(LaneMoments(chunk));
             b.push_moments(&moments, zeros);
         }
-        // `finish` sorts again: one pass over a sorted buffer.
         b.buffer = sorted;
-        b.finish([true; 3])
+        b.finish_sorted([true; 3])
     }
 
     /// The smallest retained value (the retained tail's cut), if any is kept.
