@@ -177,12 +177,18 @@ impl ClaimTerms {
         self.inflation == 1.0 && self.share == 1.0
     }
 
+    /// Whether [`apply`](Self::apply) is [`ordinary`] of the deductible and limit (unscaled
+    /// terms with an ordinary deductible).
+    pub(crate) fn is_ordinary(&self) -> bool {
+        self.is_unscaled() && self.kind == DeductibleKind::Ordinary
+    }
+
     /// What the deductible and limit leave of an (inflated) loss `x`: [`apply`](Self::apply)
     /// for terms that are [`is_unscaled`](Self::is_unscaled).
     #[inline(always)]
     pub(crate) fn apply_unscaled(&self, x: f64) -> f64 {
         match self.kind {
-            DeductibleKind::Ordinary => lesser(x, self.limit) - lesser(x, self.deductible),
+            DeductibleKind::Ordinary => ordinary(x, self.deductible, self.limit),
             DeductibleKind::Franchise => {
                 if x > self.deductible {
                     lesser(x, self.limit)
@@ -328,6 +334,13 @@ impl AggregateTerms {
     pub fn exhaustion_point(&self) -> f64 {
         self.deductible + self.limit
     }
+}
+
+/// What an ordinary deductible `d` and a maximum covered loss `l` leave of a loss `x`:
+/// min(x, l) − min(x, d) (元).
+#[inline(always)]
+pub(crate) fn ordinary(x: f64, d: f64, l: f64) -> f64 {
+    lesser(x, l) - lesser(x, d)
 }
 
 /// min(x, bound) for a bound that is never NaN: one comparison (`f64::min` also tests x

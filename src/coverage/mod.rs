@@ -23,6 +23,7 @@ mod term;
 mod terms;
 pub(crate) mod unlimited;
 
+pub(crate) use claim::ordinary;
 pub use claim::{AggregateTerms, ClaimTerms, DeductibleKind};
 pub use covered::Covered;
 pub use layer::{Layer, Tower};

@@ -8,14 +8,16 @@
 //!    region and for the 15% of tail draws, gathered);
 //! 3. the alias pick, branch-free, and μ + σz of the picked lognormal peril;
 //! 4. exp (vector kernel);
-//! 5. the terms ([`ClaimTerms::apply`]), in 分;
-//! 6. any other peril's payment from a generator seeded by its size word (scalar).
+//! 5. an ordinary deductible and limit, in 分;
+//! 6. other terms ([`ClaimTerms::apply`]) of a lognormal size, and any other peril's payment
+//!    from a generator seeded by its size word (scalar, for the claims listed in pass 3).
 //!
 //! Each claim's payment is a pure function of its two words, so the batching, the thread and
 //! the shard change no bit; [`CodePath`] changes none either (see [`crate::numerics::kernels`]).
 
 use super::cents::to_cents;
 use crate::coverage::ClaimTerms;
+use crate::coverage::ordinary;
 use crate::numerics::kernels::{CodePath, GAMMA, Normals, exp_all, splitmix64, unit};
 use crate::perils::PerilModel;
 use crate::severity::{Severity, SeverityModel};
@@ -24,22 +26,25 @@ use pulp::{Simd, WithSimd};
 use rand::SeedableRng;
 use rand_xoshiro::SplitMix64;
 
-/// A superposed peril's claim off the vector path: a compound peril with another severity,
-/// or another peril ([`Peril::sample_claim`](crate::perils::Peril::sample_claim)).
+/// A superposed peril's claim off the vector path: a lognormal size with terms other than
+/// an ordinary deductible and limit, a compound peril with another severity, or another peril
+/// ([`Peril::sample_claim`](crate::perils::Peril::sample_claim)).
 #[derive(Debug, Clone, PartialEq)]
 enum Claim {
+    Terms(ClaimTerms),
     Compound(SeverityModel, ClaimTerms),
     Other(Box<PerilModel>),
 }
 
-/// A lognormal peril's claim: exp(μ + σz), then its terms (one cache line: the pick pass
-/// loads it for μ and σ, the terms pass finds it still in cache).
+/// A lognormal peril's claim: exp(μ + σz), then an ordinary deductible and limit (32 bytes:
+/// the pick pass loads it for μ and σ, the terms pass finds it still in cache).
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
-#[repr(align(64))]
+#[repr(align(32))]
 struct Lognormal {
     mu: f64,
     sigma: f64,
-    terms: ClaimTerms,
+    deductible: f64,
+    limit: f64,
 }
 
 /// The book's claim samplers for the passes, per superposed peril: a compound peril with a
@@ -65,7 +70,14 @@ impl Samplers {
                 PerilModel::Compound(c) => match &c.severity {
                     SeverityModel::LogNormal(x) => {
                         let (mu, sigma, terms) = (x.mu(), x.sigma(), c.terms);
-                        (Lognormal { mu, sigma, terms }, None)
+                        let (deductible, limit) = (terms.deductible(), terms.limit());
+                        let claim = Lognormal {
+                            mu,
+                            sigma,
+                            deductible,
+                            limit,
+                        };
+                        (claim, (!terms.is_ordinary()).then_some(Claim::Terms(terms)))
                     }
                     other => (
                         Lognormal::default(),
@@ -137,6 +149,7 @@ impl Batch {
             let claim = &samplers.scalar[samplers.scalar_of[self.pick[c] as usize] as usize];
             let mut rng = SplitMix64::seed_from_u64(splitmix64(inputs[c].wrapping_add(GAMMA)));
             self.cents[c] = to_cents(match claim {
+                Claim::Terms(terms) => terms.apply(self.x[c]),
                 Claim::Compound(severity, terms) => terms.apply(severity.sample(&mut rng)),
                 Claim::Other(peril) => peril.sample_claim(&mut rng),
             });
@@ -176,12 +189,13 @@ impl Batch {
         m
     }
 
-    /// Pass 5: the payments (分), [`ClaimTerms::apply`] of eˣ (another peril's are overwritten
-    /// in pass 6).
+    /// Pass 5: the payments (分), the ordinary deductible and limit of eˣ (the claims of a
+    /// peril with other terms, or off the vector path, are overwritten in pass 6).
     fn terms_pass(&mut self, len: usize, samplers: &Samplers) {
         let (pick, x, cents) = (&self.pick[..len], &self.x[..len], &mut self.cents[..len]);
         for ((&k, &x), cents) in pick.iter().zip(x).zip(cents) {
-            *cents = to_cents(samplers.lognormal[k as usize].terms.apply(x));
+            let p = &samplers.lognormal[k as usize];
+            *cents = to_cents(ordinary(x, p.deductible, p.limit));
         }
     }
 }

@@ -110,8 +110,6 @@ impl Portfolio {
         let mut ceded_by_group = faulted_zeros(if layers.is_empty() { 0 } else { g * m });
         let shares = BlockRows::split((&mut cents, &mut occurrence, &mut ceded_by_group), g, BLOCK);
         let shares: Vec<_> = shares.into_iter().map(|b| Mutex::new(Some(b))).collect();
-        // Superposed peril k's book-wide index (a slice: no lookup through the struct).
-        let perils = &self.superposition.perils()[..];
         let sums = sum_indices(blocks.len(), at.len, threads, &|bi, acc| {
             if tally.stopped() {
                 return;
@@ -133,18 +131,10 @@ impl Portfolio {
             let plain = !copula && layers.is_empty();
             let sp = &self.superposition;
             if superposed && plain {
-                sp.claims(seed, years.clone(), path, |t, picks, cents| {
-                    let y = t - years.start;
-                    let sums = &mut acc[usize::from(batch_of[y]) * at.count..][..at.count];
-                    let (mut total, mut top) = (0i64, 0i64);
-                    for (&k, &x) in picks.iter().zip(cents) {
-                        add(&mut sums[perils[k as usize] as usize], x);
-                        total = total.saturating_add(x);
-                        top = top.max(x);
-                    }
-                    add(&mut block.sums[0][y], total);
-                    block.largest[0][y] = block.largest[0][y].max(top);
-                });
+                let (sums, rows) = ((&mut acc[..], at.count), &mut block);
+                let b = &batch_of[..years.len()];
+                self.superposition
+                    .plain_rows(seed, years.clone(), path, b, sums, rows);
             }
             let mut pay = |i: usize, p: usize, t: usize, x: i64| {
                 let y = t - years.start;

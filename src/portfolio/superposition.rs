@@ -13,6 +13,7 @@
 //! claims are drawn in batches across years ([`super::batch`]) with the same bits.
 
 use super::batch::{Batch, Samplers};
+use super::layout::BlockRows;
 use super::{Portfolio, PortfolioConfig, PortfolioSpec};
 use crate::error::Result;
 use crate::frequency::{Frequency, Poisson};
@@ -24,6 +25,7 @@ use crate::simulation::map_indices;
 use rand::SeedableRng;
 use rand_xoshiro::SplitMix64;
 use serde::{Deserialize, Serialize};
+use std::ops::Range;
 
 /// How a portfolio run draws the claims of its Poisson perils.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -143,6 +145,50 @@ impl Superposition {
             batches.push(t, first, step, n, &mut flush);
         }
         batches.finish(&mut flush);
+    }
+}
+
+impl Superposition {
+    /// The superposed payments of a block of `years` for a book with one row and no treaty:
+    /// each year's total and largest payment (分) into row 0 of `rows` (year y at
+    /// y − `years.start`), and each peril's into `sums` at `b` × `count` + its book-wide
+    /// index, b = `batch_of`\[y − `years.start`\] (its mean batch). Summed by superposed
+    /// peril and put in place when the batch changes (no book-wide index looked up per claim).
+    pub(super) fn plain_rows(
+        &self,
+        seed: u64,
+        years: Range<usize>,
+        path: CodePath,
+        batch_of: &[u8],
+        (sums, count): (&mut [i64], usize),
+        rows: &mut BlockRows,
+    ) {
+        let add = |slot: &mut i64, x: i64| *slot = slot.saturating_add(x);
+        let perils = &self.perils()[..];
+        let (mut by_peril, mut current) = (vec![0i64; perils.len()], batch_of[0]);
+        let mut put = |by_peril: &mut [i64], b: u8| {
+            let sums = &mut sums[usize::from(b) * count..][..count];
+            for (x, &p) in by_peril.iter_mut().zip(perils) {
+                add(&mut sums[p as usize], std::mem::take(x));
+            }
+        };
+        let first = years.start;
+        self.claims(seed, years, path, |t, picks, cents| {
+            let y = t - first;
+            if batch_of[y] != current {
+                put(&mut by_peril, current);
+                current = batch_of[y];
+            }
+            let (mut total, mut top) = (0i64, 0i64);
+            for (&k, &x) in picks.iter().zip(cents) {
+                add(&mut by_peril[k as usize], x);
+                total = total.saturating_add(x);
+                top = top.max(x);
+            }
+            add(&mut rows.sums[0][y], total);
+            rows.largest[0][y] = rows.largest[0][y].max(top);
+        });
+        put(&mut by_peril, current);
     }
 }
 
