@@ -224,3 +224,30 @@ fn survival_draws_pass_kolmogorov_smirnov_and_match_the_inverse_survival() {
     }
     assert!(invertible >= 7, "only {invertible} invertible cases");
 }
+
+#[test]
+fn a_perils_claim_size_is_drawn_by_inversion_where_the_family_allows() {
+    // `SeverityModel::draw`: S⁻¹ of the open uniform of the generator's next word with the
+    // library's kernels (so the same bits on every CPU) for an invertible family, the family's
+    // own sampler from the same state otherwise; either way the KS bound of the samplers.
+    use kexian::numerics::kernels::open_unit;
+    use rand::Rng;
+    let critical = 1.9495 / (DRAWS as f64).sqrt();
+    for (i, case) in severity_cases().into_iter().enumerate() {
+        let m = &case.model;
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(3000 + i as u64);
+        let (mut twin, mut xs) = (rng.clone(), Vec::with_capacity(DRAWS));
+        for _ in 0..DRAWS {
+            let x = m.draw(&mut rng);
+            let want = if m.invertible() {
+                m.survival_draw(open_unit(twin.next_u64())).unwrap()
+            } else {
+                m.sample(&mut twin)
+            };
+            assert_eq!(x.to_bits(), want.to_bits(), "{}", case.name);
+            xs.push(x);
+        }
+        let d = ks_statistic(xs, |x| m.cdf(x));
+        assert!(d < critical, "{}: KS D = {d:.5} ≥ {critical:.5}", case.name);
+    }
+}

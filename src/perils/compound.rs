@@ -4,7 +4,7 @@ use super::{Peril, shifted_payment_probability};
 use crate::coverage::ClaimTerms;
 use crate::error::{Error, Result};
 use crate::frequency::{Frequency, FrequencyModel};
-use crate::severity::{Severity, SeverityModel};
+use crate::severity::SeverityModel;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
@@ -48,7 +48,7 @@ impl Peril for CompoundPeril {
     #[inline]
     fn claims_given_event<R: Rng + ?Sized, F: FnMut(f64)>(&self, rng: &mut R, mut visit: F) {
         for _ in 0..self.frequency.sample_positive(rng) {
-            visit(self.terms.apply(self.severity.sample(rng)));
+            visit(self.terms.apply(self.severity.draw(rng)));
         }
     }
 

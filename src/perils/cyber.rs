@@ -4,7 +4,7 @@ use super::{Peril, expectation};
 use crate::coverage::ClaimTerms;
 use crate::error::{Error, Result};
 use crate::frequency::{Frequency, FrequencyModel};
-use crate::numerics::validate;
+use crate::numerics::{kernels, validate};
 use crate::severity::{Severity, SeverityModel};
 use rand::{Rng, RngExt};
 use serde::{Deserialize, Serialize};
@@ -53,7 +53,7 @@ impl IncidentType {
                 log_cost_intercept: a,
                 cost_exponent: b,
                 ..
-            } => (a + b * x.max(1.0).ln()).exp(),
+            } => kernels::exp(a + b * kernels::ln(x.max(1.0))),
             Self::Ransomware { .. } | Self::Response { .. } => x,
             Self::BusinessInterruption {
                 hourly_loss,
@@ -181,7 +181,7 @@ impl CyberRisk {
             }
             u -= w;
         }
-        let x = chosen.driver().sample(rng);
+        let x = chosen.driver().draw(rng);
         chosen.section(&self.sections).apply(chosen.loss_of(x))
     }
 

@@ -133,7 +133,7 @@ impl Peril for Guarantee {
                 u -= q;
             }
         }
-        let recovered = self.collateral.as_ref().map_or(0.0, |c| c.sample(rng));
+        let recovered = self.collateral.as_ref().map_or(0.0, |c| c.draw(rng));
         v * self.share * (self.exposure() - recovered).max(0.0)
     }
 

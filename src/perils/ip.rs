@@ -135,7 +135,7 @@ impl PatentLitigation {
     }
 
     pub(super) fn sample_suit<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
-        let mut loss = self.legal_cost.sample(rng);
+        let mut loss = self.legal_cost.draw(rng);
         let mut invalidated = false;
         if let Some(v) = &self.validity
             && rng.random::<f64>() < v.filed
@@ -148,7 +148,7 @@ impl PatentLitigation {
             && let Some(d) = &self.damages
             && rng.random::<f64>() < self.lose
         {
-            loss += d.sample(rng);
+            loss += d.draw(rng);
         }
         self.terms.apply(loss)
     }

@@ -200,7 +200,7 @@ impl PerilModel {
     #[inline(always)]
     pub fn sample_claim<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         match self {
-            Self::Compound(c) => c.terms.apply(c.severity.sample(rng)),
+            Self::Compound(c) => c.terms.apply(c.severity.draw(rng)),
             Self::Cyber(c) => c.sample_incident(rng),
             Self::PatentLitigation(p) => p.sample_suit(rng),
             Self::Package(p) if p.poisson_rate().is_some() => p.sample_claim(rng),

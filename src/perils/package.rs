@@ -113,7 +113,7 @@ impl PackagePeril {
                 .unwrap_or(last)
         };
         let c = &self.sections[s];
-        self.package.occurrence(s, c.scale * c.severity.sample(rng))
+        self.package.occurrence(s, c.scale * c.severity.draw(rng))
     }
 
     /// λ when the claims are Poisson(λ) and the year has no aggregate limit (the claims'

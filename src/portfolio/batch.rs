@@ -20,7 +20,7 @@ use crate::coverage::ClaimTerms;
 use crate::coverage::ordinary;
 use crate::numerics::kernels::{CodePath, GAMMA, Normals, exp_all, splitmix64, unit};
 use crate::perils::PerilModel;
-use crate::severity::{Severity, SeverityModel};
+use crate::severity::SeverityModel;
 use crate::simulation::claims::CHUNK;
 use pulp::{Simd, WithSimd};
 use rand::SeedableRng;
@@ -150,7 +150,7 @@ impl Batch {
             let mut rng = SplitMix64::seed_from_u64(splitmix64(inputs[c].wrapping_add(GAMMA)));
             self.cents[c] = to_cents(match claim {
                 Claim::Terms(terms) => terms.apply(self.x[c]),
-                Claim::Compound(severity, terms) => terms.apply(severity.sample(&mut rng)),
+                Claim::Compound(severity, terms) => terms.apply(severity.draw(&mut rng)),
                 Claim::Other(peril) => peril.sample_claim(&mut rng),
             });
         }

@@ -4,7 +4,7 @@ use super::{
     Burr, Empirical, Exponential, Gamma, GeneralizedPareto, LogLogistic, LogNormal, Mixture,
     Pareto, Severity, SingleParameterPareto, Spliced, Weibull,
 };
-use crate::numerics::kernels::{CodePath, Normals};
+use crate::numerics::kernels::{CodePath, Normals, open_unit};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
@@ -49,6 +49,36 @@ pub enum SeverityModel {
     Mixture(Mixture),
     /// [`Spliced`].
     Spliced(Spliced),
+}
+
+impl SeverityModel {
+    /// One claim size from `rng`, with the same bits on every CPU where the family allows:
+    /// by inversion of one open uniform (`rng`'s next word) with the library's own ln, exp
+    /// and normal quantile ([`Severity::survival_draw`]: lognormal, exponential,
+    /// single-parameter Pareto, and spliced models of them), and from the family's
+    /// [`sample`](Severity::sample) otherwise. The perils draw their claims with it.
+    ///
+    /// ```
+    /// use kexian::severity::{Severity, SeverityModel};
+    /// use rand::{RngExt, SeedableRng};
+    /// let m: SeverityModel =
+    ///     serde_json::from_str(r#"{"type": "lognormal", "mu": 10.0, "sigma": 2.0}"#)?;
+    /// let mut rng = rand_xoshiro::SplitMix64::seed_from_u64(7);
+    /// let x = m.draw(&mut rng.clone());
+    /// // The survival level s = (k + ½)·2⁻⁵² of the word's top 52 bits k: x = S⁻¹(s).
+    /// let s = ((rng.random::<u64>() >> 12) as f64 + 0.5) / 2f64.powi(52);
+    /// assert_eq!(Some(x), m.survival_draw(s));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn draw<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        if self.invertible()
+            && let Some(x) = self.survival_draw(open_unit(rng.next_u64()))
+        {
+            x
+        } else {
+            self.sample(rng)
+        }
+    }
 }
 
 /// Forwards a method call to the variant's distribution.
