@@ -3,7 +3,8 @@
 //! figures, and bad input.
 
 use kexian::perils::{
-    CompoundPeril, CyberRisk, Guarantee, LitigationKind, PatentLitigation, Peril, RndProject,
+    CompoundPeril, CyberRisk, Guarantee, LitigationKind, PatentLitigation, Peril, PerilModel,
+    RndProject,
 };
 use rand::{RngExt, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
@@ -292,4 +293,44 @@ fn rnd_payments_by_inversion_have_the_closed_form_mean() {
         (mean - exact).abs() < 4.0 * se,
         "mean {mean} vs {exact} ± {se}"
     );
+}
+
+#[test]
+fn cyber_claims_in_a_batch_are_those_of_each_event_alone() {
+    // Claims drawn together (types and survival levels replayed from each event's generator,
+    // sizes and a breach's cost in vector kernels) equal each event's claims drawn one at a
+    // time from SplitMix64 seeded by its key, bit for bit, on the scalar and widest paths.
+    use kexian::numerics::kernels::{CodePath, splitmix64};
+    use kexian::perils::ClaimBatch;
+    use rand_xoshiro::SplitMix64;
+    for (k, size) in ["micro", "small", "medium", "large"].iter().enumerate() {
+        let mut risk = bundled().cyber_risk(size, "biomedicine").unwrap();
+        risk.incidents =
+            serde_json::from_str(r#"{"type": "negative_binomial", "r": 0.7, "beta": 2.5}"#)
+                .unwrap();
+        let keys: Vec<u64> = (0..3_000)
+            .map(|e| splitmix64(k as u64 * 10_000 + e))
+            .collect();
+        for path in [CodePath::Scalar, CodePath::Widest] {
+            let mut batch = ClaimBatch::default();
+            assert!(risk.claims_in_batch(&keys, &mut batch, path));
+            let mut claims = 0;
+            for (e, &key) in keys.iter().enumerate() {
+                let mut alone = Vec::new();
+                risk.claims_given_event(&mut SplitMix64::seed_from_u64(key), |x| alone.push(x));
+                let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+                assert_eq!(bits(batch.event(e)), bits(&alone), "{size}, event {e}");
+                claims += alone.len();
+            }
+            assert!(batch.event(keys.len()).is_empty());
+            assert!(claims > keys.len() * 2, "{size}: {claims} claims");
+        }
+    }
+    // A compound peril has no batched claims.
+    let compound: PerilModel = serde_json::from_str(
+        r#"{"peril": "compound", "frequency": {"type": "poisson", "lambda": 1.0},
+            "severity": {"type": "exponential", "theta": 1000.0}}"#,
+    )
+    .unwrap();
+    assert!(!compound.claims_in_batch(&[1, 2], &mut ClaimBatch::default(), CodePath::Scalar));
 }

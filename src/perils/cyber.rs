@@ -1,12 +1,14 @@
 //! Cyber: incidents by type, each paid under its coverage section.
 
-use super::{Peril, expectation};
+use super::{ClaimBatch, Peril, expectation};
 use crate::coverage::ClaimTerms;
 use crate::error::{Error, Result};
 use crate::frequency::{Frequency, FrequencyModel};
-use crate::numerics::{kernels, validate};
+use crate::numerics::kernels::{self, CodePath, open_unit};
+use crate::numerics::validate;
 use crate::severity::{Severity, SeverityModel};
-use rand::{Rng, RngExt};
+use rand::{Rng, RngExt, SeedableRng};
+use rand_xoshiro::SplitMix64;
 use serde::{Deserialize, Serialize};
 
 /// A kind of cyber incident and how its ground-up loss arises.
@@ -60,6 +62,27 @@ impl IncidentType {
                 waiting_hours,
                 ..
             } => hourly_loss * (x - waiting_hours).max(0.0),
+        }
+    }
+
+    /// [`loss_of`](Self::loss_of) of each x in place, bit for bit, a data breach's ln and
+    /// exp in vector kernels on `path` (`y` their scratch).
+    fn losses(&self, x: &mut [f64], y: &mut Vec<f64>, path: CodePath) {
+        match *self {
+            Self::DataBreach {
+                log_cost_intercept: a,
+                cost_exponent: b,
+                ..
+            } => {
+                x.iter_mut().for_each(|x| *x = x.max(1.0));
+                y.resize(x.len(), 0.0);
+                kernels::ln_all(x, y, path);
+                for (x, &y) in x.iter_mut().zip(y.iter()) {
+                    *x = a + b * y;
+                }
+                kernels::exp_all(x, path);
+            }
+            _ => x.iter_mut().for_each(|x| *x = self.loss_of(*x)),
         }
     }
 
@@ -171,16 +194,20 @@ impl CyberRisk {
         self.types.iter().map(|(w, _)| w).sum()
     }
 
-    pub(super) fn sample_incident<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+    /// An incident's type (its index), by the weights from one uniform of `rng`.
+    fn pick<R: Rng + ?Sized>(&self, rng: &mut R) -> usize {
         let mut u = rng.random::<f64>() * self.total_weight();
-        let mut chosen = &self.types[self.types.len() - 1].1;
-        for (w, t) in &self.types {
+        for (k, (w, _)) in self.types.iter().enumerate() {
             if u < *w {
-                chosen = t;
-                break;
+                return k;
             }
             u -= w;
         }
+        self.types.len() - 1
+    }
+
+    pub(super) fn sample_incident<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        let chosen = &self.types[self.pick(rng)].1;
         let x = chosen.driver().draw(rng);
         chosen.section(&self.sections).apply(chosen.loss_of(x))
     }
@@ -252,6 +279,44 @@ impl Peril for CyberRisk {
         for _ in 0..self.incidents.sample_positive(rng) {
             visit(self.sample_incident(rng));
         }
+    }
+
+    /// Pass 1 replays each event's generator for its incidents' types and survival levels,
+    /// pass 2 draws each type's sizes and losses in vector kernels (the same bits as
+    /// [`SeverityModel::draw`] and the type's loss one at a time).
+    fn claims_in_batch(&self, keys: &[u64], b: &mut ClaimBatch, path: CodePath) -> bool {
+        if !self.types.iter().all(|(_, t)| t.driver().invertible()) {
+            return false;
+        }
+        b.clear();
+        for &key in keys {
+            let mut rng = SplitMix64::seed_from_u64(key);
+            for _ in 0..self.incidents.sample_positive(&mut rng) {
+                b.kinds.push(self.pick(&mut rng) as u32);
+                b.claims.push(open_unit(rng.next_u64()));
+            }
+            b.ends.push(b.claims.len() as u32);
+        }
+        for (k, (_, t)) in self.types.iter().enumerate() {
+            b.at.clear();
+            b.x.clear();
+            for (c, (&kind, &s)) in b.kinds.iter().zip(&b.claims).enumerate() {
+                if kind == k as u32 {
+                    b.at.push(c as u32);
+                    b.x.push(s);
+                }
+            }
+            if b.x.is_empty() {
+                continue;
+            }
+            t.driver().survival_draws(&mut b.x, &mut b.normals, path);
+            t.losses(&mut b.x, &mut b.y, path);
+            let terms = t.section(&self.sections);
+            for (&c, &x) in b.at.iter().zip(&b.x) {
+                b.claims[c as usize] = terms.apply(x);
+            }
+        }
+        true
     }
 
     fn expected_payment(&self) -> Result<f64> {

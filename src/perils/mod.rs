@@ -74,6 +74,14 @@ pub trait Peril {
         let _ = (u, v, normals, path);
         false
     }
+    /// The claims of the events whose keys are `keys` into `batch`, event k's bit for bit
+    /// those [`claims_given_event`](Self::claims_given_event) gives from SplitMix64 seeded
+    /// by `keys[k]`, their sizes drawn together in vector kernels on `path`; `false` (and
+    /// `batch` unspecified) for a peril without batched claims.
+    fn claims_in_batch(&self, keys: &[u64], batch: &mut ClaimBatch, path: CodePath) -> bool {
+        let _ = (keys, batch, path);
+        false
+    }
     /// Expected occurrences a year (what a simulated year costs): the claim count's mean
     /// for a peril that counts claims, the event probability otherwise.
     fn expected_occurrences(&self) -> f64 {
@@ -83,6 +91,39 @@ pub trait Peril {
     fn expected_payment(&self) -> Result<f64>;
     /// P(annual payment > 0), exactly or by numerical integration.
     fn payment_probability(&self) -> Result<f64>;
+}
+
+/// The claims (元) of a batch of events ([`Peril::claims_in_batch`]) and its working arrays.
+#[derive(Debug, Default)]
+pub struct ClaimBatch {
+    claims: Vec<f64>,
+    ends: Vec<u32>,
+    kinds: Vec<u32>,
+    at: Vec<u32>,
+    x: Vec<f64>,
+    y: Vec<f64>,
+    normals: Normals,
+}
+
+impl ClaimBatch {
+    /// The claims (元, in order) of event `k` of the batch (empty beyond the last event).
+    pub fn event(&self, k: usize) -> &[f64] {
+        let from = if k == 0 {
+            Some(&0)
+        } else {
+            self.ends.get(k - 1)
+        };
+        let (Some(&from), Some(&to)) = (from, self.ends.get(k)) else {
+            return &[];
+        };
+        &self.claims[from as usize..to as usize]
+    }
+
+    fn clear(&mut self) {
+        self.claims.clear();
+        self.ends.clear();
+        self.kinds.clear();
+    }
 }
 
 /// The year's payment as the sum of its occurrences ([`Peril::claims_given_event`]), for the
@@ -254,6 +295,9 @@ impl Peril for PerilModel {
         path: CodePath,
     ) -> bool {
         dispatch!(self, p => p.payments_by_inversion(u, v, normals, path))
+    }
+    fn claims_in_batch(&self, keys: &[u64], batch: &mut ClaimBatch, path: CodePath) -> bool {
+        dispatch!(self, p => p.claims_in_batch(keys, batch, path))
     }
     fn expected_payment(&self) -> Result<f64> {
         dispatch!(self, p => p.expected_payment())

@@ -12,7 +12,7 @@ use super::superposition::Engine;
 use crate::numerics::kernels::{
     CodePath, GAMMA, Normals, counter, open_unit, set_bits, splitmix64, unit,
 };
-use crate::perils::{Peril, PerilModel};
+use crate::perils::{ClaimBatch, Peril, PerilModel};
 use rand::SeedableRng;
 use rand_xoshiro::SplitMix64;
 use std::ops::Range;
@@ -32,7 +32,7 @@ impl Portfolio {
         trials: Range<usize>,
         engine: Engine,
         mut years: Years,
-        mut visit: impl FnMut(usize, usize, Event),
+        mut visit: impl FnMut(usize, usize, Event<'_>),
     ) {
         let policy = &self.spec.policies[i];
         let base = self.year_base(seed, i);
@@ -76,7 +76,7 @@ impl Portfolio {
     /// The generator is SplitMix64 started at the event's key (cheap to set up for one
     /// event, and statistically sound for the few dozen draws one event uses).
     #[inline]
-    pub(super) fn payment(&self, i: usize, j: usize, event: Event) -> i64 {
+    pub(super) fn payment(&self, i: usize, j: usize, event: Event<'_>) -> i64 {
         let mut total = 0i64;
         self.claims(i, j, event, |x| total = total.saturating_add(x));
         total
@@ -85,12 +85,16 @@ impl Portfolio {
     /// The event year's occurrences (分 each, in order; see [`Peril::claims_given_event`]):
     /// [`payment`](Self::payment) is their sum. A peril paid by inversion
     /// ([`Peril::payment_by_inversion`]) takes the event's u and v = [`open_unit`] of the
-    /// key's word 1; any other draws from SplitMix64 seeded by the key.
+    /// key's word 1; any other draws from SplitMix64 seeded by the key (unless a batch
+    /// has drawn its claims, [`Peril::claims_in_batch`]).
     #[inline]
-    pub(super) fn claims(&self, i: usize, j: usize, event: Event, mut visit: impl FnMut(i64)) {
+    pub(super) fn claims(&self, i: usize, j: usize, event: Event<'_>, mut visit: impl FnMut(i64)) {
         let peril = &self.spec.policies[i].perils[j];
         if let Some(x) = event.paid {
             return visit(to_cents(x));
+        }
+        if let Some(claims) = event.drawn {
+            return claims.iter().for_each(|&x| visit(to_cents(x)));
         }
         let inverted = peril.pays_by_inversion();
         match inverted
@@ -110,19 +114,22 @@ impl Portfolio {
 /// (seed, policy, peril, year) that decided it and seeds its payment; u = [`unit`]\(key\),
 /// uniform on \[0, q) (q the peril's event probability), picks the event by inversion.
 #[derive(Debug, Clone, Copy)]
-pub(super) struct Event {
+pub(super) struct Event<'a> {
     key: u64,
     u: f64,
     /// The payment by inversion, when a batch has drawn it.
     paid: Option<f64>,
+    /// The claims (元), when a batch has drawn them.
+    drawn: Option<&'a [f64]>,
 }
 
-impl Event {
+impl Event<'_> {
     fn new(key: u64) -> Self {
         Self {
             key,
             u: unit(key),
             paid: None,
+            drawn: None,
         }
     }
 
@@ -162,6 +169,9 @@ pub(super) struct YearKeys {
     u: Vec<f64>,
     v: Vec<f64>,
     normals: Normals,
+    /// The keys of the events of a peril with batched claims, and their claims.
+    events: Vec<u64>,
+    claims: ClaimBatch,
     path: CodePath,
 }
 
@@ -173,17 +183,20 @@ impl YearKeys {
             u: Vec::with_capacity(BLOCK),
             v: Vec::with_capacity(BLOCK),
             normals: Normals::default(),
+            events: Vec::new(),
+            claims: ClaimBatch::default(),
             path,
         }
     }
 
     /// Calls `visit` with the event years of the policy's peril `j` (base `base`) in `block`,
-    /// their payments drawn in one batch where the peril pays by inversion.
+    /// their payments drawn in one batch where the peril pays by inversion, or their claims
+    /// where it has batched claims.
     fn events(
         &mut self,
         (base, j, peril): (u64, usize, &PerilModel),
         block: Range<usize>,
-        visit: &mut impl FnMut(usize, usize, Event),
+        visit: &mut impl FnMut(usize, usize, Event<'_>),
     ) {
         let len = block.len();
         let (keys, hits) = (&mut self.keys[..len], &mut self.hits[..len.div_ceil(64)]);
@@ -205,10 +218,17 @@ impl YearKeys {
         }
         let paid = inverted
             && peril.payments_by_inversion(&self.u, &mut self.v, &mut self.normals, self.path);
+        self.events.clear();
+        if !inverted {
+            set_bits(hits, |y| self.events.push(keys[y]));
+        }
+        let drawn = !self.events.is_empty()
+            && peril.claims_in_batch(&self.events, &mut self.claims, self.path);
         let mut k = 0;
         set_bits(hits, |y| {
             let mut event = Event::new(keys[y]);
             event.paid = paid.then(|| self.v[k]);
+            event.drawn = drawn.then(|| self.claims.event(k));
             k += 1;
             visit(block.start + y, j, event);
         });
