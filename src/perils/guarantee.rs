@@ -2,6 +2,7 @@
 //! guarantee insurance (贷款履约保证保险), one peril with two assumption entries.
 
 use crate::error::Result;
+use crate::numerics::kernels::{CodePath, Normals};
 use crate::numerics::validate;
 use crate::severity::{Severity, SeverityModel};
 use rand::{Rng, RngExt};
@@ -112,6 +113,23 @@ impl Guarantee {
     fn exposure(&self) -> f64 {
         self.loss_given_default * self.loan
     }
+
+    /// The payment (元, discounted to the start) of a default in the policy year that `u`
+    /// picks from the first-default probabilities `years` (u in \[0, Σ years); the last year
+    /// when rounding leaves u beyond them), `recovered` 元 of collateral set against it:
+    /// vʲ·share·(LGD·loan − C)₊, v = 1/(1 + discount rate).
+    fn payment_at(&self, years: &[f64], mut u: f64, recovered: f64) -> f64 {
+        let v = 1.0 / (1.0 + self.discount_rate);
+        let mut discount = v;
+        for (j, q) in years.iter().enumerate() {
+            if u < *q || j + 1 == years.len() {
+                discount = v.powi(j as i32 + 1);
+                break;
+            }
+            u -= q;
+        }
+        discount * self.share * (self.exposure() - recovered).max(0.0)
+    }
 }
 
 impl Peril for Guarantee {
@@ -121,20 +139,46 @@ impl Peril for Guarantee {
 
     fn sample_given_event<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         // The default's year given one in the tenor (one year: no draw).
-        let mut v = 1.0 / (1.0 + self.discount_rate);
         let years = self.default_by_year();
-        if years.len() > 1 {
-            let mut u = rng.random::<f64>() * years.iter().sum::<f64>();
-            for (j, q) in years.iter().enumerate() {
-                if u < *q || j + 1 == years.len() {
-                    v = v.powi(j as i32 + 1);
-                    break;
-                }
-                u -= q;
-            }
+        let u = if years.len() > 1 {
+            rng.random::<f64>() * years.iter().sum::<f64>()
+        } else {
+            0.0
+        };
+        let recovered = self.collateral.as_ref().map_or(0.0, |c| c.sample(rng));
+        self.payment_at(&years, u, recovered)
+    }
+
+    fn pays_by_inversion(&self) -> bool {
+        self.collateral.as_ref().is_none_or(|c| c.invertible())
+    }
+
+    /// The default's year by `u`, the collateral's value C = S⁻¹(v).
+    fn payment_by_inversion(&self, u: f64, v: f64) -> Option<f64> {
+        let recovered = match &self.collateral {
+            Some(c) => c.survival_draw(v)?,
+            None => 0.0,
+        };
+        Some(self.payment_at(&self.default_by_year(), u, recovered))
+    }
+
+    fn payments_by_inversion(
+        &self,
+        u: &[f64],
+        v: &mut [f64],
+        normals: &mut Normals,
+        path: CodePath,
+    ) -> bool {
+        match &self.collateral {
+            Some(c) if !c.survival_draws(v, normals, path) => return false,
+            Some(_) => {}
+            None => v.fill(0.0),
         }
-        let recovered = self.collateral.as_ref().map_or(0.0, |c| c.draw(rng));
-        v * self.share * (self.exposure() - recovered).max(0.0)
+        let years = self.default_by_year();
+        for (&u, x) in u.iter().zip(v.iter_mut()) {
+            *x = self.payment_at(&years, u, *x);
+        }
+        true
     }
 
     fn expected_payment(&self) -> Result<f64> {

@@ -410,7 +410,7 @@ impl Peril for RndProject {
 
     fn sample_given_event<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         let u = rng.random::<f64>() * self.failure;
-        let x = self.spec.overrun.as_ref().map_or(0.0, |o| o.draw(rng));
+        let x = self.spec.overrun.as_ref().map_or(0.0, |o| o.sample(rng));
         self.payment_at(u, x)
     }
 
