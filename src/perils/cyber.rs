@@ -297,22 +297,32 @@ impl Peril for CyberRisk {
             }
             b.ends.push(b.claims.len() as u32);
         }
+        // The claims grouped by type (a counting sort: no branch on the type per claim).
+        let types = self.types.len();
+        b.starts.clear();
+        b.starts.resize(types + 1, 0);
+        for &kind in &b.kinds {
+            b.starts[kind as usize + 1] += 1;
+        }
+        for k in 0..types {
+            b.starts[k + 1] += b.starts[k];
+        }
+        let n = b.claims.len();
+        b.at.resize(n, 0);
+        b.x.resize(n, 0.0);
+        let mut next = b.starts[..types].to_vec();
+        for (c, (&kind, &s)) in b.kinds.iter().zip(&b.claims).enumerate() {
+            let p = &mut next[kind as usize];
+            (b.at[*p], b.x[*p]) = (c as u32, s);
+            *p += 1;
+        }
         for (k, (_, t)) in self.types.iter().enumerate() {
-            b.at.clear();
-            b.x.clear();
-            for (c, (&kind, &s)) in b.kinds.iter().zip(&b.claims).enumerate() {
-                if kind == k as u32 {
-                    b.at.push(c as u32);
-                    b.x.push(s);
-                }
-            }
-            if b.x.is_empty() {
-                continue;
-            }
-            t.driver().survival_draws(&mut b.x, &mut b.normals, path);
-            t.losses(&mut b.x, &mut b.y, path);
+            let range = b.starts[k]..b.starts[k + 1];
+            let x = &mut b.x[range.clone()];
+            t.driver().survival_draws(x, &mut b.normals, path);
+            t.losses(x, &mut b.y, path);
             let terms = t.section(&self.sections);
-            for (&c, &x) in b.at.iter().zip(&b.x) {
+            for (&c, &x) in b.at[range].iter().zip(x.iter()) {
                 b.claims[c as usize] = terms.apply(x);
             }
         }

@@ -99,6 +99,7 @@ pub struct ClaimBatch {
     claims: Vec<f64>,
     ends: Vec<u32>,
     kinds: Vec<u32>,
+    starts: Vec<usize>,
     at: Vec<u32>,
     x: Vec<f64>,
     y: Vec<f64>,
