@@ -8,7 +8,7 @@ use crate::severity::{Severity, SeverityModel};
 use rand::{Rng, RngExt};
 use serde::{Deserialize, Serialize};
 
-use super::Peril;
+use super::{Peril, survival_draw_or_zero, survival_draws_or_zero};
 
 /// A guarantee of a loan: if the borrower defaults (probability `default_probability` in the
 /// year) the insurer pays `share` of the shortfall (LGD·loan − C)⁺, where LGD is the share of
@@ -155,10 +155,7 @@ impl Peril for Guarantee {
 
     /// The default's year by `u`, the collateral's value C = S⁻¹(v).
     fn payment_by_inversion(&self, u: f64, v: f64) -> Option<f64> {
-        let recovered = match &self.collateral {
-            Some(c) => c.survival_draw(v)?,
-            None => 0.0,
-        };
+        let recovered = survival_draw_or_zero(self.collateral.as_ref(), v)?;
         Some(self.payment_at(&self.default_by_year(), u, recovered))
     }
 
@@ -169,10 +166,8 @@ impl Peril for Guarantee {
         normals: &mut Normals,
         path: CodePath,
     ) -> bool {
-        match &self.collateral {
-            Some(c) if !c.survival_draws(v, normals, path) => return false,
-            Some(_) => {}
-            None => v.fill(0.0),
+        if !survival_draws_or_zero(self.collateral.as_ref(), v, normals, path) {
+            return false;
         }
         let years = self.default_by_year();
         for (&u, x) in u.iter().zip(v.iter_mut()) {

@@ -127,6 +127,29 @@ impl ClaimBatch {
     }
 }
 
+/// S⁻¹(v) of an optional severity (an overrun, a collateral; 0 without one), `None` for a
+/// severity without a survival draw.
+fn survival_draw_or_zero(severity: Option<&SeverityModel>, v: f64) -> Option<f64> {
+    severity.map_or(Some(0.0), |s| s.survival_draw(v))
+}
+
+/// [`survival_draw_or_zero`] of each v in place, in vector kernels on `path`; `false` (and
+/// `v` unchanged) for a severity without a survival draw.
+fn survival_draws_or_zero(
+    severity: Option<&SeverityModel>,
+    v: &mut [f64],
+    normals: &mut Normals,
+    path: CodePath,
+) -> bool {
+    match severity {
+        Some(s) => s.survival_draws(v, normals, path),
+        None => {
+            v.fill(0.0);
+            true
+        }
+    }
+}
+
 /// The year's payment as the sum of its occurrences ([`Peril::claims_given_event`]), for the
 /// perils that count claims.
 #[inline]

@@ -1,6 +1,6 @@
 //! R&D failure (研发费用损失 / 成果转化费用损失): a project passing through stages.
 
-use super::{Peril, expectation};
+use super::{Peril, expectation, survival_draw_or_zero, survival_draws_or_zero};
 use crate::coverage::{ClaimTerms, Term};
 use crate::error::{Error, Result};
 use crate::numerics::kernels::{CodePath, Normals};
@@ -420,10 +420,7 @@ impl Peril for RndProject {
 
     /// The failure's cell by `u`, the overrun X = S⁻¹(v).
     fn payment_by_inversion(&self, u: f64, v: f64) -> Option<f64> {
-        let x = match &self.spec.overrun {
-            Some(o) => o.survival_draw(v)?,
-            None => 0.0,
-        };
+        let x = survival_draw_or_zero(self.spec.overrun.as_ref(), v)?;
         Some(self.payment_at(u, x))
     }
 
@@ -434,10 +431,8 @@ impl Peril for RndProject {
         normals: &mut Normals,
         path: CodePath,
     ) -> bool {
-        match &self.spec.overrun {
-            Some(o) if !o.survival_draws(v, normals, path) => return false,
-            Some(_) => {}
-            None => v.fill(0.0),
+        if !survival_draws_or_zero(self.spec.overrun.as_ref(), v, normals, path) {
+            return false;
         }
         for (&u, x) in u.iter().zip(v.iter_mut()) {
             *x = self.payment_at(u, *x);
