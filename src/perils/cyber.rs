@@ -310,9 +310,10 @@ impl Peril for CyberRisk {
         let n = b.claims.len();
         b.at.resize(n, 0);
         b.x.resize(n, 0.0);
-        let mut next = b.starts[..types].to_vec();
+        b.next.clear();
+        b.next.extend_from_slice(&b.starts[..types]);
         for (c, (&kind, &s)) in b.kinds.iter().zip(&b.claims).enumerate() {
-            let p = &mut next[kind as usize];
+            let p = &mut b.next[kind as usize];
             (b.at[*p], b.x[*p]) = (c as u32, s);
             *p += 1;
         }

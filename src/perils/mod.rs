@@ -100,6 +100,7 @@ pub struct ClaimBatch {
     ends: Vec<u32>,
     kinds: Vec<u32>,
     starts: Vec<usize>,
+    next: Vec<usize>,
     at: Vec<u32>,
     x: Vec<f64>,
     y: Vec<f64>,

@@ -100,11 +100,6 @@ impl Superposition {
         self.count.is_none()
     }
 
-    /// The book-wide peril index of each superposed peril, by `k`.
-    pub(super) fn perils(&self) -> Vec<u32> {
-        self.pairs.iter().map(|&(_, j)| j).collect()
-    }
-
     /// (policy, book-wide peril index) of superposed peril `k`.
     #[inline(always)]
     pub(super) fn pair(&self, k: u32) -> (usize, usize) {
@@ -146,9 +141,7 @@ impl Superposition {
         }
         batches.finish(&mut flush);
     }
-}
 
-impl Superposition {
     /// The superposed payments of a block of `years` for a book with one row and no treaty:
     /// each year's total and largest payment (分) into row 0 of `rows` (year y at
     /// y − `years.start`), and each peril's into `sums` at `b` × `count` + its book-wide
@@ -164,11 +157,10 @@ impl Superposition {
         rows: &mut BlockRows,
     ) {
         let add = |slot: &mut i64, x: i64| *slot = slot.saturating_add(x);
-        let perils = &self.perils()[..];
-        let (mut by_peril, mut current) = (vec![0i64; perils.len()], batch_of[0]);
+        let (mut by_peril, mut current) = (vec![0i64; self.pairs.len()], batch_of[0]);
         let mut put = |by_peril: &mut [i64], b: u8| {
             let sums = &mut sums[usize::from(b) * count..][..count];
-            for (x, &p) in by_peril.iter_mut().zip(perils) {
+            for (x, &(_, p)) in by_peril.iter_mut().zip(&self.pairs) {
                 add(&mut sums[p as usize], std::mem::take(x));
             }
         };
